@@ -1,0 +1,113 @@
+#pragma once
+// Stable result codes and the Status/Result types every layer returns.
+//
+// Codes are grouped by kind and never change meaning once released (they are stored in tx
+// results):
+//   0         ok
+//   100..199  malformed: the tx or request is invalid on its face and never enters a block
+//   200..299  rejected: not includable against the current state (nonce, fee balance); no fee is
+//             charged; some become valid later (a nonce gap filled, funds received)
+//   300..399  failed with fee: included in a block, the fee is paid and the nonce bumped, every
+//             other write of the tx is dropped
+//   500..599  node-local errors (storage, internal, unavailable); never stored in a tx result
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace btt {
+
+enum class Code : uint32_t {
+  kOk = 0,
+
+  // malformed
+  kMalformed = 100,        // bytes do not decode, or a field is missing
+  kBadSignature = 101,     // the signature does not verify for the body and public key
+  kWrongChainId = 102,     // body.chain_id differs from this chain's
+  kFeeTooLow = 103,        // fee below the minimum fee parameter
+  kNoMessages = 104,       // a tx carries no message
+  kTooManyMessages = 105,  // more messages than the per-tx limit
+  kTxTooLarge = 106,       // encoded tx above the size limit
+  kInvalidAddress = 107,   // not a bech32m `btt` address of 20 bytes
+  kInvalidAmount = 108,    // zero amount where a positive one is required
+  kInvalidAsset = 109,     // asset name outside the allowed format
+  kMemoTooLong = 110,      // memo above the limit
+  kUnknownMessage = 111,   // message kind this node has no handler for
+  kSenderMismatch = 112,   // sender address is not derived from the public key
+  kTooManyOutputs = 113,   // MultiTransfer with more outputs than allowed
+  kInvalidArgument = 114,  // a request (query) argument is out of range or badly formatted
+
+  // rejected (not includable now, no fee)
+  kNonceTooLow = 200,             // nonce already used: a replay or a stale tx
+  kNonceTooHigh = 201,            // nonce ahead of the account's next nonce
+  kInsufficientFeeBalance = 202,  // spendable BTT does not cover the fee
+  kMempoolFull = 203,             // mempool full and the fee does not beat the cheapest tx
+  kDuplicateTx = 204,             // the same tx id is already pending or committed
+  kNonceConflict = 205,           // another pending tx holds this nonce with an equal or higher fee
+
+  // failed with fee
+  kInsufficientFunds = 300,  // spendable balance below the amount
+  kUnknownAsset = 301,       // the asset is not registered on chain
+  kBalanceOverflow = 302,    // a credit would exceed uint64
+  kLockedFunds = 303,        // the amount is locked (vesting, bonds) and not spendable
+
+  // node-local
+  kNotFound = 500,
+  kInternal = 501,
+  kUnavailable = 502,
+  kStorage = 503,
+};
+
+[[nodiscard]] const char* code_name(Code code);
+[[nodiscard]] inline bool is_malformed(Code c) {
+  return static_cast<uint32_t>(c) >= 100 && static_cast<uint32_t>(c) < 200;
+}
+[[nodiscard]] inline bool is_rejected(Code c) {
+  return static_cast<uint32_t>(c) >= 200 && static_cast<uint32_t>(c) < 300;
+}
+[[nodiscard]] inline bool is_failed_with_fee(Code c) {
+  return static_cast<uint32_t>(c) >= 300 && static_cast<uint32_t>(c) < 400;
+}
+
+class [[nodiscard]] Status {
+ public:
+  Status() = default;
+  Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
+  static Status ok() { return {}; }
+
+  bool is_ok() const { return code_ == Code::kOk; }
+  explicit operator bool() const { return is_ok(); }
+  Code code() const { return code_; }
+  const std::string& message() const { return message_; }
+  std::string to_string() const;
+
+ private:
+  Code code_ = Code::kOk;
+  std::string message_;
+};
+
+// A value or a failed Status.
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(Status status) : v_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
+  Result(Code code, std::string message) : v_(Status(code, std::move(message))) {}
+
+  bool is_ok() const { return std::holds_alternative<T>(v_); }
+  explicit operator bool() const { return is_ok(); }
+  const T& value() const& { return std::get<T>(v_); }
+  T& value() & { return std::get<T>(v_); }
+  T&& value() && { return std::get<T>(std::move(v_)); }
+  const T& operator*() const& { return value(); }
+  T& operator*() & { return value(); }
+  const T* operator->() const { return &value(); }
+  T* operator->() { return &value(); }
+  Status status() const { return is_ok() ? Status::ok() : std::get<Status>(v_); }
+
+ private:
+  std::variant<T, Status> v_;
+};
+
+}  // namespace btt

@@ -1,0 +1,28 @@
+#pragma once
+// SHA-256 (OpenSSL) and BIP340-style tagged hashes used for every domain-separated digest.
+#include <string_view>
+
+#include "btt/common/bytes.h"
+
+namespace btt::crypto {
+
+[[nodiscard]] Hash32 sha256(std::string_view data);
+// SHA256(SHA256(tag) || SHA256(tag) || data), as in BIP340. Tags used by bttd are listed in
+// doc/protocol.md; each names one purpose, so a digest of one kind never verifies as another.
+[[nodiscard]] Hash32 tagged_hash(std::string_view tag, std::string_view data);
+
+// Domain tags (doc/protocol.md).
+inline constexpr std::string_view kTagTxSig = "btt/tx/sig";
+inline constexpr std::string_view kTagTxId = "btt/tx/id";
+inline constexpr std::string_view kTagBlock = "btt/block";
+inline constexpr std::string_view kTagMerkleLeaf = "btt/merkle/leaf";
+inline constexpr std::string_view kTagMerkleNode = "btt/merkle/node";
+inline constexpr std::string_view kTagState = "btt/state";
+inline constexpr std::string_view kTagModuleAccount = "btt/module-account";
+
+// Binary Merkle root over leaf hashes: leaves are tagged_hash(kTagMerkleLeaf, item); a node is
+// tagged_hash(kTagMerkleNode, left || right); an odd last node is promoted unchanged; the root of
+// no items is 32 zero bytes.
+[[nodiscard]] Hash32 merkle_root(const std::vector<Hash32>& leaf_hashes);
+
+}  // namespace btt::crypto
