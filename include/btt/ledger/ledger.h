@@ -1,0 +1,103 @@
+#pragma once
+// Typed access to the ledger's own state: accounts and nonces, multi-asset balances, registered
+// assets, total supply per asset and the ledger parameters. Every module moves value through
+// these methods, so the overflow checks and the balance bookkeeping live in one place.
+//
+// State keys (big-endian, prefixed; doc/protocol.md lists every prefix):
+//   "acc/" addr20           -> Account
+//   "bal/" addr20 asset     -> u64 BE balance (absent when zero)
+//   "ast/" asset            -> AssetInfo
+//   "sup/" asset            -> u64 BE total supply
+//   "par/ledger"            -> LedgerParams
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "btt/common/status.h"
+#include "btt/crypto/address.h"
+#include "btt/ledger/state.h"
+#include "btt/v1/bank.pb.h"
+#include "btt/v1/ledger.pb.h"
+
+namespace btt::ledger {
+
+inline constexpr std::string_view kNativeAsset = "BTT";
+inline constexpr uint32_t kNativeDecimals = 8;
+inline constexpr uint64_t kUnitsPerBtt = 100'000'000;
+// Module account that collects every tx fee.
+inline constexpr std::string_view kFeePoolModule = "fee_pool";
+
+[[nodiscard]] bool is_valid_asset_name(std::string_view asset);
+[[nodiscard]] v1::LedgerParams default_ledger_params();
+
+// Something that holds part of a balance back (vesting, bonds). Registered by the chain layer;
+// the ledger asks every provider and never knows who they are.
+class LockProvider {
+ public:
+  virtual ~LockProvider() = default;
+  [[nodiscard]] virtual uint64_t locked(const StateReader& state, const crypto::Address& addr,
+                                        std::string_view asset, uint64_t time_ms) const = 0;
+};
+
+using LockProviders = std::vector<const LockProvider*>;
+
+class Ledger {
+ public:
+  // Read-only view.
+  explicit Ledger(const StateReader& state, const LockProviders* locks = nullptr)
+      : reader_(state), locks_(locks) {}
+  // Read-write view over an overlay (a block overlay or a tx sandbox).
+  explicit Ledger(Overlay& state, const LockProviders* locks = nullptr)
+      : reader_(state), writer_(&state), locks_(locks) {}
+
+  // --- accounts ---
+  [[nodiscard]] uint64_t next_nonce(const crypto::Address& addr) const;
+  void set_next_nonce(const crypto::Address& addr, uint64_t nonce);
+
+  // --- balances ---
+  [[nodiscard]] uint64_t balance(const crypto::Address& addr, std::string_view asset) const;
+  // balance minus what lock providers hold back at time_ms (never below zero).
+  [[nodiscard]] uint64_t spendable(const crypto::Address& addr, std::string_view asset,
+                                   uint64_t time_ms) const;
+  // Every non-zero balance of the account, ordered by asset name.
+  [[nodiscard]] std::vector<v1::Coin> balances(const crypto::Address& addr) const;
+
+  // kBalanceOverflow if the balance would exceed uint64.
+  [[nodiscard]] Status credit(const crypto::Address& addr, std::string_view asset,
+                              uint64_t amount);
+  // kInsufficientFunds if the balance is short (locks are not consulted: use move()).
+  [[nodiscard]] Status debit(const crypto::Address& addr, std::string_view asset,
+                             uint64_t amount);
+  // Moves spendable funds: kInsufficientFunds / kLockedFunds / kBalanceOverflow, and then nothing
+  // is written.
+  [[nodiscard]] Status move(const crypto::Address& from, const crypto::Address& to,
+                            std::string_view asset, uint64_t amount, uint64_t time_ms);
+
+  // --- assets and supply ---
+  [[nodiscard]] std::optional<v1::AssetInfo> asset(std::string_view asset) const;
+  void set_asset(const v1::AssetInfo& info);
+  [[nodiscard]] uint64_t supply(std::string_view asset) const;
+  void set_supply(std::string_view asset, uint64_t amount);
+  // Every registered asset, ordered by name.
+  [[nodiscard]] std::vector<v1::AssetInfo> assets() const;
+
+  // --- parameters ---
+  [[nodiscard]] v1::LedgerParams params() const;
+  void set_params(const v1::LedgerParams& params);
+
+  // --- invariants ---
+  // Sum of every balance of `asset` (overflow-checked); nullopt on overflow.
+  [[nodiscard]] std::optional<uint64_t> sum_balances(std::string_view asset) const;
+
+ private:
+  Overlay& writer() const;
+  const StateReader& reader_;
+  Overlay* writer_ = nullptr;
+  const LockProviders* locks_ = nullptr;
+};
+
+// State key builders (exposed for tests and the state dump).
+[[nodiscard]] Bytes account_key(const crypto::Address& addr);
+[[nodiscard]] Bytes balance_key(const crypto::Address& addr, std::string_view asset);
+
+}  // namespace btt::ledger

@@ -1,0 +1,74 @@
+#pragma once
+// State access in layers: the committed database at the bottom, a block overlay above it that
+// collects every write of the block, and per-tx sandboxes above that which are kept or dropped
+// whole. Every layer iterates in key byte order, so what reaches state is deterministic.
+#include <functional>
+#include <map>
+#include <optional>
+#include <string_view>
+
+#include "btt/common/bytes.h"
+
+namespace btt::storage {
+class Database;
+}
+
+namespace btt::ledger {
+
+using ScanFn = std::function<bool(std::string_view key, std::string_view value)>;
+
+class StateReader {
+ public:
+  virtual ~StateReader() = default;
+  [[nodiscard]] virtual std::optional<Bytes> get(std::string_view key) const = 0;
+  // Every live key with this prefix in ascending byte order, until fn returns false.
+  virtual void scan(std::string_view prefix, const ScanFn& fn) const = 0;
+};
+
+// The committed state column of the database.
+class DatabaseState final : public StateReader {
+ public:
+  explicit DatabaseState(const storage::Database& db) : db_(db) {}
+  [[nodiscard]] std::optional<Bytes> get(std::string_view key) const override;
+  void scan(std::string_view prefix, const ScanFn& fn) const override;
+
+ private:
+  const storage::Database& db_;
+};
+
+// Buffered writes over a base reader. A write of nullopt is a deletion.
+class Overlay : public StateReader {
+ public:
+  explicit Overlay(const StateReader& base) : base_(base) {}
+
+  [[nodiscard]] std::optional<Bytes> get(std::string_view key) const override;
+  void scan(std::string_view prefix, const ScanFn& fn) const override;
+
+  void put(std::string_view key, std::string_view value);
+  void erase(std::string_view key);
+
+  // Moves every buffered write into `parent` (the layer this overlay was built on) and clears.
+  void commit_to(Overlay& parent);
+  void discard() { writes_.clear(); }
+
+  [[nodiscard]] const std::map<Bytes, std::optional<Bytes>, std::less<>>& writes() const {
+    return writes_;
+  }
+
+ private:
+  const StateReader& base_;
+  std::map<Bytes, std::optional<Bytes>, std::less<>> writes_;
+};
+
+// The block overlay: an Overlay that also caches what it read from the database, so a key read
+// by many txs of a block costs one database lookup.
+class BlockOverlay final : public Overlay {
+ public:
+  explicit BlockOverlay(const StateReader& base) : Overlay(base) {}
+  [[nodiscard]] std::optional<Bytes> get(std::string_view key) const override;
+
+ private:
+  mutable std::map<Bytes, std::optional<Bytes>, std::less<>> read_cache_;
+};
+
+}  // namespace btt::ledger
