@@ -1,0 +1,64 @@
+#pragma once
+// The genesis file: JSON, documented in doc/genesis.md. Parsing validates everything, so an
+// invalid genesis is refused at start with a message that names the offending field.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "btt/chain/registry.h"
+#include "btt/common/status.h"
+#include "btt/crypto/address.h"
+#include "btt/ledger/state.h"
+#include "btt/v1/bank.pb.h"
+#include "btt/v1/consensus.pb.h"
+#include "btt/v1/ledger.pb.h"
+
+namespace btt::chain {
+
+struct GenesisValidator {
+  std::string name;
+  crypto::Address address;
+  crypto::XOnlyPublicKey public_key{};
+  uint64_t power = 0;
+};
+
+struct GenesisAccount {
+  crypto::Address address;
+  std::vector<v1::Coin> balances;  // ordered by asset, no zero amounts
+};
+
+struct Genesis {
+  std::string chain_id;
+  uint64_t genesis_time_ms = 0;
+  v1::LedgerParams params;
+  std::vector<v1::AssetInfo> assets;  // always includes BTT
+  std::vector<GenesisValidator> validators;
+  std::vector<GenesisAccount> accounts;
+  nlohmann::json modules = nlohmann::json::object();
+  Hash32 file_hash{};  // SHA-256 of the file's bytes; a node refuses a different file later
+
+  // Validates every field; the registry validates the module sections.
+  [[nodiscard]] static Result<Genesis> parse(std::string_view json_text,
+                                             const ModuleRegistry& registry);
+  [[nodiscard]] static Result<Genesis> load(const std::filesystem::path& path,
+                                            const ModuleRegistry& registry);
+  [[nodiscard]] nlohmann::json to_json() const;
+  // Sum of every genesis balance of `asset`.
+  [[nodiscard]] uint64_t total(std::string_view asset) const;
+};
+
+// Writes the genesis state (params, assets, supply, balances, validators, module sections)
+// into `state`.
+[[nodiscard]] Status init_genesis_state(const Genesis& genesis, ledger::Overlay& state,
+                                        const ModuleRegistry& registry);
+
+// RFC 3339 UTC ("2026-01-01T00:00:00Z", optional fraction up to milliseconds) <-> unix ms.
+[[nodiscard]] std::optional<uint64_t> parse_rfc3339_ms(std::string_view text);
+[[nodiscard]] std::string format_rfc3339_ms(uint64_t ms);
+
+// Validator set keys (state "val/" + address bytes).
+[[nodiscard]] std::vector<v1::Validator> load_validators(const ledger::StateReader& state);
+
+}  // namespace btt::chain

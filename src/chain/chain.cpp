@@ -1,0 +1,330 @@
+#include "btt/chain/chain.h"
+
+#include <set>
+
+#include "btt/crypto/hash.h"
+
+namespace btt::chain {
+namespace {
+
+using storage::Column;
+
+constexpr std::string_view kTipKey = "tip";
+constexpr std::string_view kGenesisHashKey = "genesis_hash";
+
+Bytes location_value(uint64_t height, uint32_t index) {
+  Bytes v = u64_be(height);
+  put_u32_be(v, index);
+  return v;
+}
+
+std::optional<TxLocation> parse_location(std::string_view v) {
+  TxLocation loc;
+  if (!get_u64_be(v, loc.height) || !get_u32_be(v, loc.index)) return std::nullopt;
+  return loc;
+}
+
+// Every address a tx touches: its sender and each event attribute that is an address.
+std::set<crypto::Address> involved_addresses(const DecodedTx& tx, const v1::TxResult& result) {
+  std::set<crypto::Address> out{tx.sender};
+  for (const auto& e : result.events()) {
+    for (const auto& a : e.attributes()) {
+      if (a.value().size() > 40 && a.value().size() < 70 && a.value().rfind("btt1", 0) == 0) {
+        if (auto addr = crypto::Address::parse(a.value())) out.insert(*addr);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Hash32 block_hash(std::string_view header_bytes) {
+  return crypto::tagged_hash(crypto::kTagBlock, header_bytes);
+}
+
+Hash32 tx_root(const std::vector<TxPtr>& txs) {
+  std::vector<Hash32> leaves;
+  leaves.reserve(txs.size());
+  for (const auto& tx : txs) leaves.push_back(crypto::tagged_hash(crypto::kTagMerkleLeaf, as_view(tx->id)));
+  return crypto::merkle_root(leaves);
+}
+
+namespace {
+Hash32 results_root(const v1::BlockResult& result) {
+  std::vector<Hash32> leaves;
+  leaves.reserve(static_cast<size_t>(result.txs_size()) + 1);
+  for (const auto& r : result.txs()) {
+    leaves.push_back(crypto::tagged_hash(crypto::kTagMerkleLeaf, r.SerializeAsString()));
+  }
+  v1::BlockResult events_only;
+  *events_only.mutable_events() = result.events();
+  leaves.push_back(crypto::tagged_hash(crypto::kTagMerkleLeaf, events_only.SerializeAsString()));
+  return crypto::merkle_root(leaves);
+}
+}  // namespace
+
+Chain::Chain(storage::Database& db, const ModuleRegistry& registry, Genesis genesis)
+    : db_(db),
+      registry_(registry),
+      genesis_(std::move(genesis)),
+      state_(db),
+      commitment_(make_write_set_commitment()) {}
+
+Result<std::unique_ptr<Chain>> Chain::open(storage::Database& db, const ModuleRegistry& registry,
+                                           const Genesis& genesis) {
+  std::unique_ptr<Chain> chain(new Chain(db, registry, genesis));
+  auto stored_genesis = db.get(Column::kConsensus, kGenesisHashKey);
+  if (stored_genesis) {
+    if (*stored_genesis != to_bytes(genesis.file_hash)) {
+      return Status(Code::kInvalidArgument,
+                    "this data directory belongs to another genesis (stored genesis hash " +
+                        to_hex(*stored_genesis) + ", genesis file hash " +
+                        to_hex(genesis.file_hash) + ")");
+    }
+    auto tip_bytes = db.get(Column::kConsensus, kTipKey);
+    if (!tip_bytes || !chain->tip_.ParseFromString(*tip_bytes)) {
+      return Status(Code::kStorage, "database has a genesis but no readable chain tip");
+    }
+    return chain;
+  }
+
+  // Fresh database: the genesis state at height 0, in one batch.
+  ledger::BlockOverlay overlay(chain->state_);
+  if (auto s = init_genesis_state(genesis, overlay, registry); !s) return s;
+  Hash32 state_hash = chain->commitment_->next(Hash32{}, 0, overlay.writes());
+  v1::ChainTip tip;
+  tip.set_height(0);
+  tip.set_block_hash(to_bytes(Hash32{}));
+  tip.set_state_hash(to_bytes(state_hash));
+  tip.set_time_ms(genesis.genesis_time_ms);
+  auto batch = db.new_batch();
+  for (const auto& [key, value] : overlay.writes()) {
+    if (value) {
+      batch->put(Column::kState, key, *value);
+    } else {
+      batch->erase(Column::kState, key);
+    }
+  }
+  batch->put(Column::kConsensus, kGenesisHashKey, to_bytes(genesis.file_hash));
+  batch->put(Column::kConsensus, kTipKey, tip.SerializeAsString());
+  db.write(*batch);
+  chain->tip_ = tip;
+  return chain;
+}
+
+v1::ChainTip Chain::tip() const {
+  std::lock_guard lock(tip_mu_);
+  return tip_;
+}
+
+v1::LedgerParams Chain::params() const { return ledger::Ledger(state_).params(); }
+
+Result<CommittedBlock> Chain::propose(const std::vector<TxPtr>& candidates, uint64_t time_ms,
+                                      const crypto::KeyPair& proposer) {
+  std::lock_guard commit_lock(commit_mu_);
+  v1::ChainTip prev = tip();
+  if (time_ms <= prev.time_ms()) time_ms = prev.time_ms() + 1;
+  ledger::BlockInfo info{genesis_.chain_id, prev.height() + 1, time_ms, genesis_.genesis_time_ms};
+  ledger::BlockOverlay overlay(state_);
+  auto executed = execute_block(candidates, overlay, info, registry_, ExecMode::kPropose);
+  if (!executed) return executed.status();
+
+  v1::BlockHeader header;
+  header.set_chain_id(genesis_.chain_id);
+  header.set_height(info.height);
+  header.set_time_ms(time_ms);
+  header.set_prev_hash(prev.block_hash());
+  header.set_proposer(proposer.address.to_string());
+  return finish_and_commit(overlay, std::move(*executed), std::move(header), &proposer, nullptr);
+}
+
+Result<CommittedBlock> Chain::apply(const v1::Block& block) {
+  std::lock_guard commit_lock(commit_mu_);
+  v1::ChainTip prev = tip();
+  v1::BlockHeader header;
+  if (!header.ParseFromString(block.header())) {
+    return Status(Code::kMalformed, "block header does not decode");
+  }
+  auto bad = [](const std::string& what) { return Status(Code::kMalformed, "block: " + what); };
+  if (header.chain_id() != genesis_.chain_id) return bad("wrong chain id");
+  if (header.height() != prev.height() + 1) {
+    return bad("height " + std::to_string(header.height()) + " does not follow tip " +
+               std::to_string(prev.height()));
+  }
+  if (header.prev_hash() != prev.block_hash()) return bad("prev_hash is not the tip's hash");
+  if (header.time_ms() <= prev.time_ms()) return bad("time does not increase");
+  auto proposer = crypto::Address::parse(header.proposer());
+  if (!proposer) return bad("proposer is not an address");
+  std::optional<crypto::XOnlyPublicKey> proposer_key;
+  for (const auto& v : load_validators(state_)) {
+    if (v.address() == header.proposer()) proposer_key = crypto::public_key_from_bytes(v.public_key());
+  }
+  if (!proposer_key) return bad("proposer " + header.proposer() + " is not a validator");
+  auto sig = crypto::signature_from_bytes(block.signature());
+  Hash32 hash = block_hash(block.header());
+  if (!sig || !crypto::schnorr_verify(*proposer_key, hash, *sig)) {
+    return bad("proposer signature does not verify");
+  }
+
+  std::vector<TxPtr> txs;
+  txs.reserve(static_cast<size_t>(block.txs_size()));
+  v1::LedgerParams params = this->params();
+  for (int i = 0; i < block.txs_size(); ++i) {
+    auto tx = decode_tx(block.txs(i), params.max_tx_bytes());
+    if (!tx) return bad("tx " + std::to_string(i) + ": " + tx.status().message());
+    txs.push_back(*tx);
+  }
+  if (to_bytes(tx_root(txs)) != header.tx_root()) return bad("tx_root does not match its txs");
+
+  ledger::BlockInfo info{genesis_.chain_id, header.height(), header.time_ms(),
+                         genesis_.genesis_time_ms};
+  ledger::BlockOverlay overlay(state_);
+  auto executed = execute_block(txs, overlay, info, registry_, ExecMode::kVerify);
+  if (!executed) return executed.status();
+  return finish_and_commit(overlay, std::move(*executed), std::move(header), nullptr, &block);
+}
+
+Result<CommittedBlock> Chain::finish_and_commit(ledger::BlockOverlay& overlay,
+                                                ExecutedBlock executed, v1::BlockHeader header,
+                                                const crypto::KeyPair* proposer,
+                                                const v1::Block* received) {
+  v1::ChainTip prev = tip();
+  Hash32 state_hash = commitment_->next(*to_hash32(prev.state_hash()), header.height(),
+                                        overlay.writes());
+  Hash32 root = tx_root(executed.txs);
+  Hash32 results = results_root(executed.result);
+
+  CommittedBlock out;
+  if (received) {
+    if (header.state_hash() != to_bytes(state_hash)) {
+      return Status(Code::kMalformed, "block: state_hash differs from this node's result " +
+                                          to_hex(state_hash));
+    }
+    if (header.results_hash() != to_bytes(results)) {
+      return Status(Code::kMalformed, "block: results_hash differs from this node's results");
+    }
+    if (header.tx_count() != executed.txs.size()) {
+      return Status(Code::kMalformed, "block: tx_count does not match");
+    }
+    out.block = *received;
+  } else {
+    header.set_tx_root(to_bytes(root));
+    header.set_state_hash(to_bytes(state_hash));
+    header.set_results_hash(to_bytes(results));
+    header.set_tx_count(static_cast<uint32_t>(executed.txs.size()));
+    out.block.set_header(header.SerializeAsString());
+    auto sig = crypto::schnorr_sign(proposer->secret_key, block_hash(out.block.header()));
+    if (!sig) return Status(Code::kInternal, "cannot sign the block: invalid proposer key");
+    out.block.set_signature(std::string(as_view(*sig)));
+    for (const auto& tx : executed.txs) *out.block.add_txs() = tx->tx;
+  }
+  out.hash = block_hash(out.block.header());
+  out.header = std::move(header);
+  out.result = std::move(executed.result);
+  out.txs = std::move(executed.txs);
+
+  const uint64_t height = out.header.height();
+  v1::ChainTip next;
+  next.set_height(height);
+  next.set_block_hash(to_bytes(out.hash));
+  next.set_state_hash(to_bytes(state_hash));
+  next.set_time_ms(out.header.time_ms());
+
+  auto batch = db_.new_batch();
+  for (const auto& [key, value] : overlay.writes()) {
+    if (value) {
+      batch->put(Column::kState, key, *value);
+    } else {
+      batch->erase(Column::kState, key);
+    }
+  }
+  const Bytes height_key = u64_be(height);
+  batch->put(Column::kBlocks, height_key, out.block.SerializeAsString());
+  batch->put(Column::kBlockIndex, to_bytes(out.hash), height_key);
+  batch->put(Column::kResults, height_key, out.result.SerializeAsString());
+  for (size_t i = 0; i < out.txs.size(); ++i) {
+    const auto& tx = *out.txs[i];
+    const auto index = static_cast<uint32_t>(i);
+    batch->put(Column::kTxIndex, to_bytes(tx.id), location_value(height, index));
+    for (const auto& addr : involved_addresses(tx, out.result.txs(static_cast<int>(i)))) {
+      Bytes key(addr.raw());
+      key.append(location_value(height, index));
+      batch->put(Column::kAccountTxs, key, to_bytes(tx.id));
+    }
+  }
+  batch->put(Column::kConsensus, kTipKey, next.SerializeAsString());
+  db_.write(*batch);
+  {
+    std::lock_guard lock(tip_mu_);
+    tip_ = next;
+  }
+  return out;
+}
+
+TxOutcome Chain::simulate(const DecodedTx& tx, bool verify_signature) const {
+  TxOutcome out;
+  v1::LedgerParams params = this->params();
+  if (verify_signature && !verify_tx_signature(tx)) {
+    out.status = {Code::kBadSignature, "signature does not verify"};
+    return out;
+  }
+  if (auto s = check_tx(tx, genesis_.chain_id, params, registry_); !s) {
+    out.status = s;
+    return out;
+  }
+  v1::ChainTip t = tip();
+  ledger::BlockInfo info{genesis_.chain_id, t.height() + 1, t.time_ms() + 1,
+                         genesis_.genesis_time_ms};
+  ledger::BlockOverlay overlay(state_);
+  return execute_tx(tx, overlay, info, params, registry_);
+}
+
+std::optional<v1::Block> Chain::block_at(uint64_t height) const {
+  auto bytes = db_.get(Column::kBlocks, u64_be(height));
+  if (!bytes) return std::nullopt;
+  v1::Block b;
+  if (!b.ParseFromString(*bytes)) return std::nullopt;
+  return b;
+}
+
+std::optional<uint64_t> Chain::height_of(const Hash32& hash) const {
+  auto bytes = db_.get(Column::kBlockIndex, to_bytes(hash));
+  if (!bytes) return std::nullopt;
+  std::string_view in = *bytes;
+  uint64_t h = 0;
+  if (!get_u64_be(in, h)) return std::nullopt;
+  return h;
+}
+
+std::optional<v1::BlockResult> Chain::result_at(uint64_t height) const {
+  auto bytes = db_.get(Column::kResults, u64_be(height));
+  if (!bytes) return std::nullopt;
+  v1::BlockResult r;
+  if (!r.ParseFromString(*bytes)) return std::nullopt;
+  return r;
+}
+
+std::optional<TxLocation> Chain::find_tx(const Hash32& id) const {
+  auto bytes = db_.get(Column::kTxIndex, to_bytes(id));
+  if (!bytes) return std::nullopt;
+  return parse_location(*bytes);
+}
+
+std::vector<TxLocation> Chain::account_txs(const crypto::Address& addr, uint64_t before_height,
+                                           size_t limit) const {
+  std::vector<TxLocation> out;
+  db_.scan(
+      Column::kAccountTxs, addr.raw(),
+      [&](std::string_view key, std::string_view) {
+        auto loc = parse_location(key.substr(crypto::Address::kSize));
+        if (!loc) return true;
+        if (before_height != 0 && loc->height >= before_height) return true;
+        out.push_back(*loc);
+        return out.size() < limit;
+      },
+      /*reverse=*/true);
+  return out;
+}
+
+}  // namespace btt::chain

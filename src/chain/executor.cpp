@@ -1,0 +1,207 @@
+#include "btt/chain/executor.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "btt/common/checked.h"
+
+namespace btt::chain {
+
+Status check_tx(const DecodedTx& tx, std::string_view chain_id, const v1::LedgerParams& params,
+                const ModuleRegistry& registry) {
+  const auto& body = tx.body;
+  if (body.chain_id() != chain_id) {
+    return {Code::kWrongChainId,
+            "tx is for chain '" + body.chain_id() + "', this is '" + std::string(chain_id) + "'"};
+  }
+  if (tx.size() > params.max_tx_bytes()) {
+    return {Code::kTxTooLarge, "tx is " + std::to_string(tx.size()) + " bytes, at most " +
+                                   std::to_string(params.max_tx_bytes())};
+  }
+  if (body.messages().empty()) return {Code::kNoMessages, "tx carries no message"};
+  if (static_cast<uint32_t>(body.messages_size()) > params.max_messages()) {
+    return {Code::kTooManyMessages, "tx carries " + std::to_string(body.messages_size()) +
+                                        " messages, at most " +
+                                        std::to_string(params.max_messages())};
+  }
+  if (body.memo().size() > params.max_memo_bytes()) {
+    return {Code::kMemoTooLong, "memo is " + std::to_string(body.memo().size()) +
+                                    " bytes, at most " + std::to_string(params.max_memo_bytes())};
+  }
+  if (body.fee() < params.min_fee()) {
+    return {Code::kFeeTooLow, "fee " + std::to_string(body.fee()) + " is below the minimum fee " +
+                                  std::to_string(params.min_fee())};
+  }
+  for (int i = 0; i < body.messages_size(); ++i) {
+    const auto& msg = body.messages(i);
+    const auto* handler = registry.handler(msg.msg_case());
+    if (!handler) {
+      return {Code::kUnknownMessage,
+              "message " + std::to_string(i) + " is of a kind this node does not know"};
+    }
+    if (auto s = handler->check(msg, params); !s) {
+      return {s.code(), "message " + std::to_string(i) + ": " + s.message()};
+    }
+  }
+  return Status::ok();
+}
+
+TxOutcome execute_tx(const DecodedTx& tx, ledger::Overlay& state, const ledger::BlockInfo& block,
+                     const v1::LedgerParams& params, const ModuleRegistry& registry) {
+  TxOutcome out;
+  ledger::Ledger ledger(state, &registry.locks());
+  const auto& sender = tx.sender;
+
+  // Ledger-level preclaim: a tx that fails here is not includable and writes nothing.
+  uint64_t expected = ledger.next_nonce(sender);
+  if (tx.nonce() < expected) {
+    out.status = {Code::kNonceTooLow, "nonce " + std::to_string(tx.nonce()) +
+                                          " already used; the account's next nonce is " +
+                                          std::to_string(expected)};
+    return out;
+  }
+  if (tx.nonce() > expected) {
+    out.status = {Code::kNonceTooHigh, "nonce " + std::to_string(tx.nonce()) +
+                                           " is ahead of the account's next nonce " +
+                                           std::to_string(expected)};
+    return out;
+  }
+  if (expected == UINT64_MAX) {
+    out.status = {Code::kNonceTooLow, "account nonce exhausted"};
+    return out;
+  }
+  uint64_t fee_funds = ledger.spendable(sender, ledger::kNativeAsset, block.time_ms);
+  if (fee_funds < tx.fee()) {
+    out.status = {Code::kInsufficientFeeBalance, sender.to_string() + " can spend " +
+                                                     std::to_string(fee_funds) +
+                                                     " BTT units, the fee is " +
+                                                     std::to_string(tx.fee())};
+    return out;
+  }
+
+  // Included from here on: the fee is paid and the nonce bumped whatever the messages do.
+  static const crypto::Address kFeePool = crypto::Address::for_module(ledger::kFeePoolModule);
+  if (auto s = ledger.move(sender, kFeePool, ledger::kNativeAsset, tx.fee(), block.time_ms); !s) {
+    out.status = {Code::kInsufficientFeeBalance, s.message()};  // unreachable after the check
+    return out;
+  }
+  ledger.set_next_nonce(sender, expected + 1);
+  out.included = true;
+  out.fee_paid = tx.fee();
+
+  ledger::Events events;
+  events.emit("tx.fee").attr("payer", sender.to_string()).attr("amount", tx.fee());
+
+  ledger::Overlay sandbox(state);
+  ledger::Events msg_events;
+  ledger::MsgContext ctx{block,  params, tx.body,    sender, tx.id,
+                         sandbox, msg_events, &registry.locks()};
+  Status status;
+  for (int i = 0; i < tx.body.messages_size() && status.is_ok(); ++i) {
+    const auto& msg = tx.body.messages(i);
+    const auto* handler = registry.handler(msg.msg_case());
+    if (!handler) {
+      status = {Code::kUnknownMessage, "message " + std::to_string(i) + " has no handler"};
+      break;
+    }
+    if (auto s = handler->preclaim(msg, ctx); !s) {
+      status = {s.code(), "message " + std::to_string(i) + ": " + s.message()};
+      break;
+    }
+    if (auto s = handler->apply(msg, ctx); !s) {
+      status = {s.code(), "message " + std::to_string(i) + ": " + s.message()};
+      break;
+    }
+  }
+  out.status = status;
+  out.events = events.take();
+  if (status.is_ok()) {
+    sandbox.commit_to(state);
+    for (auto& e : msg_events.take()) out.events.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::vector<bool> verify_signatures(const std::vector<TxPtr>& txs) {
+  std::vector<bool> verdict(txs.size(), false);
+  std::vector<char> ok(txs.size(), 0);  // vector<bool> is not safe to write from many threads
+  size_t threads = std::max(1u, std::thread::hardware_concurrency());
+  if (txs.size() < 64) threads = 1;
+  auto work = [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) ok[i] = verify_tx_signature(*txs[i]) ? 1 : 0;
+  };
+  if (threads == 1) {
+    work(0, txs.size());
+  } else {
+    std::vector<std::thread> pool;
+    size_t chunk = (txs.size() + threads - 1) / threads;
+    for (size_t t = 1; t < threads; ++t) {
+      size_t begin = std::min(txs.size(), t * chunk);
+      size_t end = std::min(txs.size(), begin + chunk);
+      pool.emplace_back(work, begin, end);
+    }
+    work(0, std::min(txs.size(), chunk));
+    for (auto& th : pool) th.join();
+  }
+  for (size_t i = 0; i < txs.size(); ++i) verdict[i] = ok[i] != 0;
+  return verdict;
+}
+
+Result<ExecutedBlock> execute_block(const std::vector<TxPtr>& candidates, ledger::Overlay& state,
+                                    const ledger::BlockInfo& block, const ModuleRegistry& registry,
+                                    ExecMode mode) {
+  ExecutedBlock out;
+  out.result.set_height(block.height);
+  ledger::Events block_events;
+  ledger::BlockContext bctx{block, state, block_events, &registry.locks()};
+  for (const auto& m : registry.modules()) m->begin_block(bctx);
+
+  const v1::LedgerParams params = ledger::Ledger(state).params();
+  auto signatures = verify_signatures(candidates);
+  uint64_t block_bytes = 0;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const auto& tx = *candidates[i];
+    auto reject = [&](const Status& s) -> Status {
+      if (mode == ExecMode::kVerify) {
+        return {s.code(), "block tx " + std::to_string(i) + " is invalid: " + s.message()};
+      }
+      return Status::ok();
+    };
+    if (out.txs.size() >= params.max_block_txs() ||
+        block_bytes + tx.size() > params.max_block_bytes()) {
+      if (mode == ExecMode::kVerify) {
+        return Status(Code::kMalformed, "block exceeds max_block_txs or max_block_bytes");
+      }
+      break;
+    }
+    if (!signatures[i]) {
+      if (auto s = reject({Code::kBadSignature, "signature does not verify"}); !s) return s;
+      continue;
+    }
+    if (auto s = check_tx(tx, block.chain_id, params, registry); !s) {
+      if (auto r = reject(s); !r) return r;
+      continue;
+    }
+    auto outcome = execute_tx(tx, state, block, params, registry);
+    if (!outcome.included) {
+      if (auto r = reject(outcome.status); !r) return r;
+      continue;
+    }
+    auto* result = out.result.add_txs();
+    result->set_tx_id(to_bytes(tx.id));
+    result->set_code(static_cast<uint32_t>(outcome.status.code()));
+    result->set_log(outcome.status.message());
+    result->set_fee_paid(outcome.fee_paid);
+    result->set_height(block.height);
+    result->set_index(static_cast<uint32_t>(out.txs.size()));
+    for (auto& e : outcome.events) *result->add_events() = std::move(e);
+    out.txs.push_back(candidates[i]);
+    block_bytes += tx.size();
+  }
+
+  for (const auto& m : registry.modules()) m->end_block(bctx);
+  for (auto& e : block_events.take()) *out.result.add_events() = std::move(e);
+  return out;
+}
+
+}  // namespace btt::chain

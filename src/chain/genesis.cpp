@@ -1,0 +1,435 @@
+#include "btt/chain/genesis.h"
+
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "btt/common/checked.h"
+#include "btt/crypto/hash.h"
+#include "btt/ledger/ledger.h"
+
+namespace btt::chain {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr std::string_view kValidatorPrefix = "val/";
+
+Status err(const std::string& field, const std::string& what) {
+  return {Code::kInvalidArgument, "genesis: " + field + ": " + what};
+}
+
+// Amounts are decimal strings (JSON numbers lose precision above 2^53) or non-negative integers.
+Result<uint64_t> parse_amount(const json& v, const std::string& field) {
+  if (v.is_number_unsigned()) return v.get<uint64_t>();
+  if (v.is_number_integer()) return err(field, "must not be negative");
+  if (!v.is_string()) return err(field, "must be a decimal string of base units");
+  const auto& s = v.get_ref<const std::string&>();
+  if (s.empty() || s.size() > 20) return err(field, "'" + s + "' is not a uint64");
+  uint64_t out = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return err(field, "'" + s + "' is not a decimal integer");
+    auto m = checked_mul(out, 10);
+    auto a = m ? checked_add(*m, static_cast<uint64_t>(c - '0')) : std::nullopt;
+    if (!a) return err(field, "'" + s + "' exceeds 2^64-1");
+    out = *a;
+  }
+  return out;
+}
+
+Result<uint32_t> parse_u32(const json& v, const std::string& field) {
+  auto r = parse_amount(v, field);
+  if (!r) return r.status();
+  if (*r > UINT32_MAX) return err(field, "exceeds 2^32-1");
+  return static_cast<uint32_t>(*r);
+}
+
+Status check_keys(const json& obj, const std::string& where, std::set<std::string> allowed) {
+  if (!obj.is_object()) return err(where, "must be an object");
+  for (const auto& [key, _] : obj.items()) {
+    if (!allowed.count(key)) return err(where, "unknown field '" + key + "'");
+  }
+  return Status::ok();
+}
+
+bool valid_chain_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Result<v1::LedgerParams> parse_params(const json& j) {
+  v1::LedgerParams p = ledger::default_ledger_params();
+  if (j.is_null()) return p;
+  if (auto s = check_keys(j, "params", {"min_fee", "max_tx_bytes", "max_messages", "max_memo_bytes",
+                                        "max_outputs", "max_block_txs", "max_block_bytes"});
+      !s)
+    return s;
+  struct U32Field {
+    const char* name;
+    void (v1::LedgerParams::*set)(uint32_t);
+    uint32_t min, max;
+  };
+  const U32Field fields[] = {
+      {"max_tx_bytes", &v1::LedgerParams::set_max_tx_bytes, 256, 1u << 20},
+      {"max_messages", &v1::LedgerParams::set_max_messages, 1, 1024},
+      {"max_memo_bytes", &v1::LedgerParams::set_max_memo_bytes, 0, 4096},
+      {"max_outputs", &v1::LedgerParams::set_max_outputs, 1, 4096},
+      {"max_block_txs", &v1::LedgerParams::set_max_block_txs, 1, 1000000},
+  };
+  for (const auto& f : fields) {
+    if (!j.contains(f.name)) continue;
+    auto v = parse_u32(j[f.name], std::string("params.") + f.name);
+    if (!v) return v.status();
+    if (*v < f.min || *v > f.max) {
+      return err(std::string("params.") + f.name,
+                 "must be in [" + std::to_string(f.min) + ", " + std::to_string(f.max) + "]");
+    }
+    (p.*f.set)(*v);
+  }
+  if (j.contains("min_fee")) {
+    auto v = parse_amount(j["min_fee"], "params.min_fee");
+    if (!v) return v.status();
+    p.set_min_fee(*v);
+  }
+  if (j.contains("max_block_bytes")) {
+    auto v = parse_amount(j["max_block_bytes"], "params.max_block_bytes");
+    if (!v) return v.status();
+    if (*v < p.max_tx_bytes() || *v > (256u << 20)) {
+      return err("params.max_block_bytes", "must be in [max_tx_bytes, 268435456]");
+    }
+    p.set_max_block_bytes(*v);
+  }
+  return p;
+}
+
+}  // namespace
+
+std::optional<uint64_t> parse_rfc3339_ms(std::string_view text) {
+  // YYYY-MM-DDTHH:MM:SS[.fff]Z
+  if (text.size() < 20 || text.back() != 'Z') return std::nullopt;
+  auto digits = [&](size_t pos, size_t n, int& out) {
+    out = 0;
+    for (size_t i = pos; i < pos + n; ++i) {
+      if (i >= text.size() || text[i] < '0' || text[i] > '9') return false;
+      out = out * 10 + (text[i] - '0');
+    }
+    return true;
+  };
+  int y, mo, d, h, mi, s;
+  if (!digits(0, 4, y) || text[4] != '-' || !digits(5, 2, mo) || text[7] != '-' ||
+      !digits(8, 2, d) || (text[10] != 'T' && text[10] != 't') || !digits(11, 2, h) ||
+      text[13] != ':' || !digits(14, 2, mi) || text[16] != ':' || !digits(17, 2, s)) {
+    return std::nullopt;
+  }
+  uint64_t ms = 0;
+  std::string_view rest = text.substr(19, text.size() - 20);
+  if (!rest.empty()) {
+    if (rest[0] != '.' || rest.size() < 2 || rest.size() > 4) return std::nullopt;
+    int frac = 0;
+    if (!digits(20, rest.size() - 1, frac)) return std::nullopt;
+    for (size_t i = rest.size() - 1; i < 3; ++i) frac *= 10;
+    ms = static_cast<uint64_t>(frac);
+  }
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) {
+    return std::nullopt;
+  }
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  int max_day = kDays[mo - 1] + ((mo == 2 && leap) ? 1 : 0);
+  if (d > max_day) return std::nullopt;
+  // Days from civil (proleptic Gregorian), exact integer arithmetic.
+  int yy = y - (mo <= 2 ? 1 : 0);
+  int era = yy / 400;
+  int yoe = yy - era * 400;
+  int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  int64_t days = static_cast<int64_t>(era) * 146097 + doe - 719468;
+  uint64_t secs = static_cast<uint64_t>(days) * 86400 + static_cast<uint64_t>(h) * 3600 +
+                  static_cast<uint64_t>(mi) * 60 + static_cast<uint64_t>(s);
+  return secs * 1000 + ms;
+}
+
+std::string format_rfc3339_ms(uint64_t ms) {
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+  std::string out(buf);
+  if (ms % 1000 != 0) {
+    char frac[8];
+    std::snprintf(frac, sizeof(frac), ".%03u", static_cast<unsigned>(ms % 1000));
+    out += frac;
+  }
+  return out + "Z";
+}
+
+Result<Genesis> Genesis::parse(std::string_view json_text, const ModuleRegistry& registry) {
+  json j;
+  try {
+    j = json::parse(json_text);
+  } catch (const json::exception& e) {
+    return Status(Code::kInvalidArgument, std::string("genesis: not valid JSON: ") + e.what());
+  }
+  if (auto s = check_keys(j, "genesis", {"chain_id", "genesis_time", "params", "assets",
+                                         "validators", "accounts", "modules"});
+      !s)
+    return s;
+
+  Genesis g;
+  g.file_hash = crypto::sha256(json_text);
+  if (!j.contains("chain_id") || !j["chain_id"].is_string()) return err("chain_id", "missing");
+  g.chain_id = j["chain_id"].get<std::string>();
+  if (!valid_chain_id(g.chain_id)) {
+    return err("chain_id", "'" + g.chain_id + "' must be 1-64 characters of [a-z0-9._-]");
+  }
+  if (!j.contains("genesis_time") || !j["genesis_time"].is_string()) {
+    return err("genesis_time", "missing (RFC 3339 UTC, e.g. 2026-01-01T00:00:00Z)");
+  }
+  auto t = parse_rfc3339_ms(j["genesis_time"].get<std::string>());
+  if (!t) return err("genesis_time", "not an RFC 3339 UTC time like 2026-01-01T00:00:00Z");
+  g.genesis_time_ms = *t;
+
+  auto params = parse_params(j.value("params", json()));
+  if (!params) return params.status();
+  g.params = *params;
+
+  // Assets: BTT always, plus any listed.
+  std::map<std::string, v1::AssetInfo> assets;
+  v1::AssetInfo btt;
+  btt.set_asset(std::string(ledger::kNativeAsset));
+  btt.set_decimals(ledger::kNativeDecimals);
+  assets[btt.asset()] = btt;
+  if (j.contains("assets")) {
+    if (!j["assets"].is_array()) return err("assets", "must be an array");
+    for (size_t i = 0; i < j["assets"].size(); ++i) {
+      const auto& a = j["assets"][i];
+      std::string where = "assets[" + std::to_string(i) + "]";
+      if (auto s = check_keys(a, where, {"asset", "decimals"}); !s) return s;
+      if (!a.contains("asset") || !a["asset"].is_string()) return err(where, "asset missing");
+      std::string name = a["asset"].get<std::string>();
+      if (!ledger::is_valid_asset_name(name)) return err(where, "invalid asset name '" + name + "'");
+      auto dec = parse_u32(a.value("decimals", json(0)), where + ".decimals");
+      if (!dec) return dec.status();
+      if (*dec > 18) return err(where + ".decimals", "at most 18");
+      if (name == ledger::kNativeAsset) {
+        if (*dec != ledger::kNativeDecimals) return err(where, "BTT has 8 decimals");
+        continue;
+      }
+      if (assets.count(name)) return err(where, "duplicate asset '" + name + "'");
+      v1::AssetInfo info;
+      info.set_asset(name);
+      info.set_decimals(*dec);
+      assets[name] = info;
+    }
+  }
+  for (auto& [_, info] : assets) g.assets.push_back(info);
+
+  // Validators.
+  if (!j.contains("validators") || !j["validators"].is_array() || j["validators"].empty()) {
+    return err("validators", "at least one validator is required");
+  }
+  std::set<crypto::Address> seen_validators;
+  for (size_t i = 0; i < j["validators"].size(); ++i) {
+    const auto& v = j["validators"][i];
+    std::string where = "validators[" + std::to_string(i) + "]";
+    if (auto s = check_keys(v, where, {"name", "address", "public_key", "power"}); !s) return s;
+    GenesisValidator gv;
+    gv.name = v.value("name", std::string());
+    if (gv.name.size() > 64) return err(where + ".name", "at most 64 characters");
+    if (!v.contains("public_key") || !v["public_key"].is_string()) {
+      return err(where + ".public_key", "missing (64 hex characters)");
+    }
+    auto pk_bytes = from_hex(v["public_key"].get<std::string>());
+    auto pk = pk_bytes ? crypto::public_key_from_bytes(*pk_bytes) : std::nullopt;
+    if (!pk) return err(where + ".public_key", "not a 32-byte hex x-only public key");
+    gv.public_key = *pk;
+    gv.address = crypto::Address::from_public_key(*pk);
+    if (v.contains("address")) {
+      auto addr = v["address"].is_string() ? crypto::Address::parse(v["address"].get<std::string>())
+                                           : std::nullopt;
+      if (!addr) return err(where + ".address", "not a btt address");
+      if (*addr != gv.address) return err(where + ".address", "does not match public_key");
+    }
+    auto power = parse_amount(v.value("power", json()), where + ".power");
+    if (!power) return power.status();
+    if (*power == 0) return err(where + ".power", "must be positive");
+    gv.power = *power;
+    if (!seen_validators.insert(gv.address).second) {
+      return err(where, "duplicate validator " + gv.address.to_string());
+    }
+    g.validators.push_back(gv);
+  }
+  uint64_t total_power = 0;
+  for (const auto& v : g.validators) {
+    auto sum = checked_add(total_power, v.power);
+    if (!sum || *sum > (UINT64_MAX / 4)) return err("validators", "total power overflows");
+    total_power = *sum;
+  }
+
+  // Accounts.
+  std::map<crypto::Address, GenesisAccount> accounts;
+  std::map<std::string, uint64_t> supply;
+  if (j.contains("accounts")) {
+    if (!j["accounts"].is_array()) return err("accounts", "must be an array");
+    for (size_t i = 0; i < j["accounts"].size(); ++i) {
+      const auto& a = j["accounts"][i];
+      std::string where = "accounts[" + std::to_string(i) + "]";
+      if (auto s = check_keys(a, where, {"address", "balances", "name"}); !s) return s;
+      auto addr = a.contains("address") && a["address"].is_string()
+                      ? crypto::Address::parse(a["address"].get<std::string>())
+                      : std::nullopt;
+      if (!addr) return err(where + ".address", "not a btt address");
+      if (accounts.count(*addr)) return err(where, "duplicate account " + addr->to_string());
+      GenesisAccount ga;
+      ga.address = *addr;
+      std::map<std::string, uint64_t> balances;
+      if (!a.contains("balances") || !a["balances"].is_array()) {
+        return err(where + ".balances", "must be an array");
+      }
+      for (size_t k = 0; k < a["balances"].size(); ++k) {
+        const auto& b = a["balances"][k];
+        std::string bw = where + ".balances[" + std::to_string(k) + "]";
+        if (auto s = check_keys(b, bw, {"asset", "amount"}); !s) return s;
+        std::string asset = b.value("asset", std::string(ledger::kNativeAsset));
+        if (!assets.count(asset)) return err(bw, "asset '" + asset + "' is not registered");
+        if (balances.count(asset)) return err(bw, "duplicate asset '" + asset + "'");
+        auto amount = parse_amount(b.value("amount", json()), bw + ".amount");
+        if (!amount) return amount.status();
+        if (*amount == 0) return err(bw + ".amount", "must be positive");
+        auto total = checked_add(supply[asset], *amount);
+        if (!total) return err(bw + ".amount", "total supply of " + asset + " overflows uint64");
+        supply[asset] = *total;
+        balances[asset] = *amount;
+      }
+      for (auto& [asset, amount] : balances) {
+        v1::Coin c;
+        c.set_asset(asset);
+        c.set_amount(amount);
+        ga.balances.push_back(c);
+      }
+      accounts[*addr] = std::move(ga);
+    }
+  }
+  for (auto& [_, ga] : accounts) g.accounts.push_back(std::move(ga));
+
+  if (j.contains("modules")) {
+    if (!j["modules"].is_object()) return err("modules", "must be an object");
+    for (const auto& [name, _] : j["modules"].items()) {
+      if (!registry.find(name)) return err("modules", "no module named '" + name + "'");
+    }
+    g.modules = j["modules"];
+  }
+  for (const auto& m : registry.modules()) {
+    json section = g.modules.contains(std::string(m->name())) ? g.modules[std::string(m->name())]
+                                                                : json();
+    if (auto s = m->validate_genesis(section); !s) {
+      return Status(s.code(), "genesis: modules." + std::string(m->name()) + ": " + s.message());
+    }
+  }
+  return g;
+}
+
+Result<Genesis> Genesis::load(const std::filesystem::path& path, const ModuleRegistry& registry) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(Code::kNotFound, "genesis: cannot read " + path.string());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse(ss.str(), registry);
+}
+
+uint64_t Genesis::total(std::string_view asset) const {
+  uint64_t sum = 0;
+  for (const auto& a : accounts) {
+    for (const auto& c : a.balances) {
+      if (c.asset() == asset) sum += c.amount();  // checked at parse time
+    }
+  }
+  return sum;
+}
+
+json Genesis::to_json() const {
+  json j;
+  j["chain_id"] = chain_id;
+  j["genesis_time"] = format_rfc3339_ms(genesis_time_ms);
+  j["params"] = {{"min_fee", std::to_string(params.min_fee())},
+                 {"max_tx_bytes", params.max_tx_bytes()},
+                 {"max_messages", params.max_messages()},
+                 {"max_memo_bytes", params.max_memo_bytes()},
+                 {"max_outputs", params.max_outputs()},
+                 {"max_block_txs", params.max_block_txs()},
+                 {"max_block_bytes", std::to_string(params.max_block_bytes())}};
+  j["assets"] = json::array();
+  for (const auto& a : assets) j["assets"].push_back({{"asset", a.asset()}, {"decimals", a.decimals()}});
+  j["validators"] = json::array();
+  for (const auto& v : validators) {
+    j["validators"].push_back({{"name", v.name},
+                               {"address", v.address.to_string()},
+                               {"public_key", to_hex(v.public_key)},
+                               {"power", std::to_string(v.power)}});
+  }
+  j["accounts"] = json::array();
+  for (const auto& a : accounts) {
+    json balances = json::array();
+    for (const auto& c : a.balances) {
+      balances.push_back({{"asset", c.asset()}, {"amount", std::to_string(c.amount())}});
+    }
+    j["accounts"].push_back({{"address", a.address.to_string()}, {"balances", balances}});
+  }
+  j["modules"] = modules;
+  return j;
+}
+
+Status init_genesis_state(const Genesis& genesis, ledger::Overlay& state,
+                          const ModuleRegistry& registry) {
+  ledger::Ledger ledger(state);
+  ledger.set_params(genesis.params);
+  for (const auto& a : genesis.assets) {
+    ledger.set_asset(a);
+    ledger.set_supply(a.asset(), genesis.total(a.asset()));
+  }
+  for (const auto& acc : genesis.accounts) {
+    for (const auto& c : acc.balances) {
+      if (auto s = ledger.credit(acc.address, c.asset(), c.amount()); !s) return s;
+    }
+  }
+  for (const auto& v : genesis.validators) {
+    v1::Validator rec;
+    rec.set_address(v.address.to_string());
+    rec.set_public_key(std::string(as_view(v.public_key)));
+    rec.set_power(v.power);
+    rec.set_name(v.name);
+    Bytes key(kValidatorPrefix);
+    key.append(v.address.raw());
+    state.put(key, rec.SerializeAsString());
+  }
+  ledger::BlockInfo info{genesis.chain_id, 0, genesis.genesis_time_ms, genesis.genesis_time_ms};
+  ledger::Events events;
+  ledger::BlockContext ctx{info, state, events, &registry.locks()};
+  for (const auto& m : registry.modules()) {
+    std::string name(m->name());
+    json section = genesis.modules.contains(name) ? genesis.modules[name] : json();
+    if (auto s = m->init_genesis(section, ctx); !s) {
+      return Status(s.code(), "genesis: modules." + name + ": " + s.message());
+    }
+  }
+  return Status::ok();
+}
+
+std::vector<v1::Validator> load_validators(const ledger::StateReader& state) {
+  std::vector<v1::Validator> out;
+  state.scan(kValidatorPrefix, [&](std::string_view, std::string_view value) {
+    v1::Validator v;
+    if (v.ParseFromArray(value.data(), static_cast<int>(value.size()))) out.push_back(v);
+    return true;
+  });
+  return out;
+}
+
+}  // namespace btt::chain

@@ -1,0 +1,223 @@
+#include "testkit/test_env.h"
+
+#include "btt/crypto/hash.h"
+
+namespace btt::testkit {
+
+std::optional<Bytes> MemoryState::get(std::string_view key) const {
+  auto it = data_.find(key);
+  if (it == data_.end()) return std::nullopt;
+  return it->second;
+}
+
+void MemoryState::scan(std::string_view prefix, const ledger::ScanFn& fn) const {
+  for (auto it = data_.lower_bound(prefix); it != data_.end(); ++it) {
+    if (it->first.compare(0, prefix.size(), prefix) != 0) break;
+    if (!fn(it->first, it->second)) break;
+  }
+}
+
+void MemoryState::apply(const std::map<Bytes, std::optional<Bytes>, std::less<>>& writes) {
+  for (const auto& [k, v] : writes) {
+    if (v) {
+      data_[k] = *v;
+    } else {
+      data_.erase(k);
+    }
+  }
+}
+
+crypto::KeyPair test_key(const std::string& name) {
+  auto h = crypto::sha256("btt-test-key/" + name);
+  crypto::SecretKey sk;
+  std::copy(h.begin(), h.end(), sk.begin());
+  auto kp = crypto::KeyPair::from_secret(sk);
+  if (!kp) throw std::runtime_error("test key is invalid");
+  return *kp;
+}
+
+TxBuilder::TxBuilder(TestEnv& env, const Account& from) : env_(env), from_(from) {
+  body_.set_chain_id(env.chain_id());
+  body_.set_sender(from.addr());
+  body_.set_public_key(std::string(as_view(from.key.public_key)));
+  body_.set_fee(env.params().min_fee());
+}
+
+TxBuilder& TxBuilder::transfer(const Account& to, uint64_t amount, std::string asset) {
+  return transfer_to(to.addr(), amount, std::move(asset));
+}
+
+TxBuilder& TxBuilder::transfer_to(std::string to, uint64_t amount, std::string asset) {
+  v1::Message m;
+  auto* t = m.mutable_transfer();
+  t->set_to(std::move(to));
+  t->set_asset(std::move(asset));
+  t->set_amount(amount);
+  return message(std::move(m));
+}
+
+TxBuilder& TxBuilder::multi(std::vector<std::tuple<std::string, std::string, uint64_t>> outputs) {
+  v1::Message m;
+  auto* mt = m.mutable_multi_transfer();
+  for (auto& [to, asset, amount] : outputs) {
+    auto* o = mt->add_outputs();
+    o->set_to(to);
+    o->set_asset(asset);
+    o->set_amount(amount);
+  }
+  return message(std::move(m));
+}
+
+TxBuilder& TxBuilder::message(v1::Message msg) {
+  *body_.add_messages() = std::move(msg);
+  return *this;
+}
+
+TxBuilder& TxBuilder::fee(uint64_t fee) {
+  body_.set_fee(fee);
+  return *this;
+}
+
+TxBuilder& TxBuilder::nonce(uint64_t nonce) {
+  body_.set_nonce(nonce);
+  nonce_set_ = true;
+  return *this;
+}
+
+TxBuilder& TxBuilder::memo(std::string memo) {
+  body_.set_memo(std::move(memo));
+  return *this;
+}
+
+TxBuilder& TxBuilder::chain_id(std::string id) {
+  body_.set_chain_id(std::move(id));
+  return *this;
+}
+
+v1::TxBody TxBuilder::body() const {
+  v1::TxBody b = body_;
+  if (!nonce_set_) b.set_nonce(env_.next_nonce(from_));
+  return b;
+}
+
+chain::TxPtr TxBuilder::sign() const {
+  uint8_t aux[32] = {};
+  auto tx = chain::sign_tx(body(), from_.key.secret_key, aux);
+  auto decoded = chain::decode_tx(tx, 1u << 20);
+  if (!decoded) throw std::runtime_error("test tx does not decode: " + decoded.status().to_string());
+  return *decoded;
+}
+
+TestEnv::TestEnv() : registry_(chain::make_default_registry()) {
+  params_ = ledger::default_ledger_params();
+  overlay_ = std::make_unique<ledger::Overlay>(committed_);
+  ledger::Ledger l(*overlay_);
+  l.set_params(params_);
+  v1::AssetInfo btt;
+  btt.set_asset("BTT");
+  btt.set_decimals(8);
+  l.set_asset(btt);
+  l.set_supply("BTT", 0);
+  begin_block();
+}
+
+void TestEnv::set_params(const v1::LedgerParams& p) {
+  params_ = p;
+  ledger().set_params(p);
+}
+
+ledger::BlockInfo TestEnv::block_info() const {
+  return {chain_id_, height_, time_ms_, kGenesisTimeMs};
+}
+
+const Account& TestEnv::account(const std::string& name, uint64_t btt_units) {
+  if (accounts_.count(name)) throw std::logic_error("account " + name + " exists");
+  Account a{name, test_key(name)};
+  auto l = ledger();
+  if (btt_units > 0) {
+    EXPECT_TRUE(l.credit(a.address(), "BTT", btt_units).is_ok());
+    l.set_supply("BTT", l.supply("BTT") + btt_units);
+  }
+  return accounts_.emplace(name, std::move(a)).first->second;
+}
+
+void TestEnv::mint(const std::string& asset, const Account& to, uint64_t amount, uint32_t decimals) {
+  auto l = ledger();
+  if (!l.asset(asset)) {
+    v1::AssetInfo info;
+    info.set_asset(asset);
+    info.set_decimals(decimals);
+    l.set_asset(info);
+  }
+  EXPECT_TRUE(l.credit(to.address(), asset, amount).is_ok());
+  l.set_supply(asset, l.supply(asset) + amount);
+}
+
+chain::TxOutcome TestEnv::apply(const chain::TxPtr& tx, Code expected) {
+  chain::TxOutcome out;
+  if (!chain::verify_tx_signature(*tx)) {
+    out.status = {Code::kBadSignature, "signature does not verify"};
+  } else if (auto s = chain::check_tx(*tx, chain_id_, params_, *registry_); !s) {
+    out.status = s;
+  } else {
+    out = chain::execute_tx(*tx, *overlay_, block_info(), params_, *registry_);
+  }
+  EXPECT_EQ(out.status.code(), expected) << out.status.to_string();
+  for (const auto& v : invariant_violations()) ADD_FAILURE() << "invariant: " << v;
+  return out;
+}
+
+std::vector<std::string> TestEnv::invariant_violations() const {
+  std::vector<std::string> out;
+  for (const auto& m : registry_->modules()) {
+    for (auto& v : m->check_invariants(*overlay_)) out.push_back(std::move(v));
+  }
+  return out;
+}
+
+void TestEnv::expect_supply_conserved() const {
+  ledger::Ledger l(*overlay_);
+  for (const auto& info : l.assets()) {
+    auto sum = l.sum_balances(info.asset());
+    ASSERT_TRUE(sum.has_value()) << info.asset();
+    EXPECT_EQ(*sum, l.supply(info.asset())) << "supply of " << info.asset() << " not conserved";
+  }
+}
+
+void TestEnv::begin_block() {
+  ledger::Events events;
+  ledger::BlockContext ctx{block_info(), *overlay_, events, &registry_->locks()};
+  for (const auto& m : registry_->modules()) m->begin_block(ctx);
+}
+
+void TestEnv::close_block() {
+  ledger::Events events;
+  auto info = block_info();
+  ledger::BlockContext ctx{info, *overlay_, events, &registry_->locks()};
+  for (const auto& m : registry_->modules()) m->end_block(ctx);
+  expect_supply_conserved();
+  for (const auto& v : invariant_violations()) ADD_FAILURE() << "invariant: " << v;
+  committed_.apply(overlay_->writes());
+  overlay_ = std::make_unique<ledger::Overlay>(committed_);
+  ++height_;
+  time_ms_ += kBlockTimeMs;
+  begin_block();
+}
+
+uint64_t TestEnv::balance(const Account& a, std::string_view asset) const {
+  return balance(a.address(), asset);
+}
+
+uint64_t TestEnv::balance(const crypto::Address& a, std::string_view asset) const {
+  return ledger::Ledger(*overlay_).balance(a, asset);
+}
+
+uint64_t TestEnv::next_nonce(const Account& a) const {
+  return ledger::Ledger(*overlay_).next_nonce(a.address());
+}
+
+uint64_t TestEnv::fee_pool() const {
+  return balance(crypto::Address::for_module(ledger::kFeePoolModule));
+}
+
+}  // namespace btt::testkit

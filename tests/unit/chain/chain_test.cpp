@@ -1,0 +1,265 @@
+// Block production, verification and commit over a real RocksDB.
+#include <gtest/gtest.h>
+
+#include "btt/chain/chain.h"
+#include "btt/crypto/hash.h"
+#include "testkit/temp_dir.h"
+#include "testkit/test_env.h"
+
+namespace btt::chain {
+namespace {
+
+using json = nlohmann::json;
+constexpr uint64_t kBtt = 100'000'000;
+
+struct Node {
+  testkit::TempDir dir{"btt-chain"};
+  std::unique_ptr<storage::Database> db;
+  std::unique_ptr<Chain> chain;
+};
+
+class ChainTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<ModuleRegistry> registry = make_default_registry();
+  crypto::KeyPair val = testkit::test_key("validator");
+  crypto::KeyPair alice = testkit::test_key("alice");
+  crypto::KeyPair bob = testkit::test_key("bob");
+  Genesis genesis;
+
+  void SetUp() override {
+    json j = {{"chain_id", "btt-test-1"},
+              {"genesis_time", "2026-01-01T00:00:00Z"},
+              {"validators",
+               {{{"public_key", to_hex(val.public_key)}, {"power", "1"}, {"name", "v0"}}}},
+              {"accounts",
+               {{{"address", alice.address.to_string()},
+                 {"balances", {{{"asset", "BTT"}, {"amount", std::to_string(1000 * kBtt)}}}}}}}};
+    auto g = Genesis::parse(j.dump(), *registry);
+    ASSERT_TRUE(g.is_ok()) << g.status().to_string();
+    genesis = *g;
+  }
+
+  void open(Node& n) {
+    auto db = storage::Database::open(n.dir.path() / "db", {});
+    ASSERT_TRUE(db.is_ok()) << db.status().to_string();
+    n.db = std::move(*db);
+    auto c = Chain::open(*n.db, *registry, genesis);
+    ASSERT_TRUE(c.is_ok()) << c.status().to_string();
+    n.chain = std::move(*c);
+  }
+
+  TxPtr transfer(const crypto::KeyPair& from, const crypto::KeyPair& to, uint64_t amount,
+                 uint64_t nonce, uint64_t fee = 1000, std::string chain_id = "btt-test-1") {
+    v1::TxBody body;
+    body.set_chain_id(chain_id);
+    body.set_sender(from.address.to_string());
+    body.set_public_key(std::string(as_view(from.public_key)));
+    body.set_nonce(nonce);
+    body.set_fee(fee);
+    auto* t = body.add_messages()->mutable_transfer();
+    t->set_to(to.address.to_string());
+    t->set_asset("BTT");
+    t->set_amount(amount);
+    auto tx = decode_tx(sign_tx(body, from.secret_key), 1 << 20);
+    EXPECT_TRUE(tx.is_ok());
+    return *tx;
+  }
+
+  static void expect_supply(const Chain& c) {
+    ledger::Ledger l(c.state());
+    EXPECT_EQ(l.sum_balances("BTT").value(), l.supply("BTT"));
+    EXPECT_EQ(l.supply("BTT"), 1000 * kBtt);
+  }
+};
+
+TEST_F(ChainTest, GenesisThenBlocksCommitAndIndex) {
+  Node n;
+  open(n);
+  EXPECT_EQ(n.chain->tip().height(), 0u);
+  expect_supply(*n.chain);
+
+  auto t0 = transfer(alice, bob, 5 * kBtt, 0);
+  auto t1 = transfer(alice, bob, 7 * kBtt, 1);
+  auto b1 = n.chain->propose({t0, t1}, genesis.genesis_time_ms + 1000, val);
+  ASSERT_TRUE(b1.is_ok()) << b1.status().to_string();
+  EXPECT_EQ(b1->header.height(), 1u);
+  EXPECT_EQ(b1->header.tx_count(), 2u);
+  EXPECT_EQ(b1->header.prev_hash(), to_bytes(Hash32{}));
+  EXPECT_EQ(n.chain->tip().height(), 1u);
+  EXPECT_EQ(n.chain->tip().block_hash(), to_bytes(b1->hash));
+  expect_supply(*n.chain);
+
+  ledger::Ledger l(n.chain->state());
+  EXPECT_EQ(l.balance(bob.address, "BTT"), 12 * kBtt);
+  EXPECT_EQ(l.balance(alice.address, "BTT"), 1000 * kBtt - 12 * kBtt - 2000);
+  EXPECT_EQ(l.next_nonce(alice.address), 2u);
+
+  auto loc = n.chain->find_tx(t1->id);
+  ASSERT_TRUE(loc.has_value());
+  EXPECT_EQ(loc->height, 1u);
+  EXPECT_EQ(loc->index, 1u);
+  auto result = n.chain->result_at(1);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_EQ(result->txs(1).code(), 0u);
+  EXPECT_EQ(result->txs(1).fee_paid(), 1000u);
+  EXPECT_EQ(n.chain->height_of(b1->hash).value(), 1u);
+  EXPECT_EQ(n.chain->account_txs(bob.address, 0, 10).size(), 2u);  // bob appears in events
+  EXPECT_EQ(n.chain->account_txs(alice.address, 0, 1).size(), 1u);
+
+  // An empty block follows.
+  auto b2 = n.chain->propose({}, genesis.genesis_time_ms + 2000, val);
+  ASSERT_TRUE(b2.is_ok());
+  EXPECT_EQ(b2->header.prev_hash(), to_bytes(b1->hash));
+  EXPECT_NE(b2->header.state_hash(), b1->header.state_hash());
+}
+
+TEST_F(ChainTest, ProposerDropsWhatCannotBeIncluded) {
+  Node n;
+  open(n);
+  auto good = transfer(alice, bob, kBtt, 0);
+  auto replay = good;                               // same nonce again
+  auto gap = transfer(alice, bob, kBtt, 5);         // nonce gap
+  auto broke = transfer(bob, alice, 1, 0);          // bob cannot pay the fee
+  auto wrong_chain = transfer(alice, bob, 1, 1, 1000, "other");
+  auto bad_sig = std::make_shared<DecodedTx>(*transfer(alice, bob, 1, 1));
+  bad_sig->signature[10] ^= 0x40;
+  auto failing = transfer(alice, bob, 5000 * kBtt, 1);  // included, fails with fee
+  auto b = n.chain->propose({good, replay, gap, broke, wrong_chain, bad_sig, failing},
+                            genesis.genesis_time_ms + 1000, val);
+  ASSERT_TRUE(b.is_ok());
+  ASSERT_EQ(b->txs.size(), 2u);
+  EXPECT_EQ(b->result.txs(1).code(), static_cast<uint32_t>(Code::kInsufficientFunds));
+  EXPECT_EQ(b->result.txs(1).fee_paid(), 1000u);
+  expect_supply(*n.chain);
+}
+
+TEST_F(ChainTest, FollowerVerifiesAndReachesSameStateHash) {
+  Node leader, follower;
+  open(leader);
+  open(follower);
+  EXPECT_EQ(leader.chain->tip().state_hash(), follower.chain->tip().state_hash());
+  for (uint64_t h = 1; h <= 3; ++h) {
+    auto b = leader.chain->propose({transfer(alice, bob, h * kBtt, h - 1)},
+                                   genesis.genesis_time_ms + h * 1000, val);
+    ASSERT_TRUE(b.is_ok());
+    auto applied = follower.chain->apply(b->block);
+    ASSERT_TRUE(applied.is_ok()) << applied.status().to_string();
+    EXPECT_EQ(applied->hash, b->hash);
+  }
+  EXPECT_EQ(leader.chain->tip().state_hash(), follower.chain->tip().state_hash());
+  EXPECT_EQ(leader.chain->tip().block_hash(), follower.chain->tip().block_hash());
+  expect_supply(*follower.chain);
+}
+
+TEST_F(ChainTest, FollowerRefusesTamperedBlocksAndWritesNothing) {
+  Node leader, follower;
+  open(leader);
+  open(follower);
+  auto b = leader.chain->propose({transfer(alice, bob, kBtt, 0)}, genesis.genesis_time_ms + 1000,
+                                 val);
+  ASSERT_TRUE(b.is_ok());
+  auto before = follower.chain->tip().SerializeAsString();
+
+  auto with_header = [&](auto mutate) {
+    v1::Block copy = b->block;
+    v1::BlockHeader h = b->header;
+    mutate(h);
+    copy.set_header(h.SerializeAsString());
+    auto sig = crypto::schnorr_sign(val.secret_key, block_hash(copy.header()));
+    copy.set_signature(std::string(as_view(*sig)));
+    return copy;
+  };
+  std::vector<v1::Block> bad;
+  {
+    v1::Block copy = b->block;
+    copy.mutable_signature()->at(0) ^= 1;
+    bad.push_back(copy);
+  }
+  bad.push_back(with_header([](v1::BlockHeader& h) { h.set_state_hash(std::string(32, 'x')); }));
+  bad.push_back(with_header([](v1::BlockHeader& h) { h.set_height(2); }));
+  bad.push_back(with_header([](v1::BlockHeader& h) { h.set_prev_hash(std::string(32, 'y')); }));
+  bad.push_back(with_header([](v1::BlockHeader& h) { h.set_tx_root(std::string(32, 'z')); }));
+  bad.push_back(with_header([](v1::BlockHeader& h) { h.set_time_ms(0); }));
+  bad.push_back(with_header([](v1::BlockHeader& h) { h.set_chain_id("other"); }));
+  {
+    // A tx the block cannot include (replayed nonce) makes the whole block invalid.
+    v1::Block copy = with_header([](v1::BlockHeader&) {});
+    *copy.add_txs() = copy.txs(0);
+    bad.push_back(copy);
+  }
+  {
+    // Signed by someone who is not a validator.
+    v1::Block copy = b->block;
+    v1::BlockHeader h = b->header;
+    h.set_proposer(alice.address.to_string());
+    copy.set_header(h.SerializeAsString());
+    auto sig = crypto::schnorr_sign(alice.secret_key, block_hash(copy.header()));
+    copy.set_signature(std::string(as_view(*sig)));
+    bad.push_back(copy);
+  }
+  {
+    v1::Block copy;
+    copy.set_header("garbage");
+    bad.push_back(copy);
+  }
+  for (size_t i = 0; i < bad.size(); ++i) {
+    auto r = follower.chain->apply(bad[i]);
+    EXPECT_FALSE(r.is_ok()) << "tampered block " << i << " was accepted";
+    EXPECT_EQ(follower.chain->tip().SerializeAsString(), before);
+  }
+  ledger::Ledger l(follower.chain->state());
+  EXPECT_EQ(l.balance(bob.address, "BTT"), 0u);
+  EXPECT_TRUE(follower.chain->apply(b->block).is_ok());
+}
+
+TEST_F(ChainTest, ReopenResumesAtTipAndRefusesOtherGenesis) {
+  testkit::TempDir dir("btt-reopen");
+  std::string tip_before;
+  {
+    auto db = storage::Database::open(dir.path(), {});
+    ASSERT_TRUE(db.is_ok());
+    auto c = Chain::open(**db, *registry, genesis);
+    ASSERT_TRUE(c.is_ok());
+    ASSERT_TRUE((*c)->propose({transfer(alice, bob, kBtt, 0)}, genesis.genesis_time_ms + 1, val).is_ok());
+    tip_before = (*c)->tip().SerializeAsString();
+  }
+  {
+    auto db = storage::Database::open(dir.path(), {});
+    ASSERT_TRUE(db.is_ok());
+    auto c = Chain::open(**db, *registry, genesis);
+    ASSERT_TRUE(c.is_ok());
+    EXPECT_EQ((*c)->tip().SerializeAsString(), tip_before);
+    EXPECT_EQ(ledger::Ledger((*c)->state()).balance(bob.address, "BTT"), kBtt);
+
+    Genesis other = genesis;
+    other.file_hash[0] ^= 1;
+    auto refused = Chain::open(**db, *registry, other);
+    ASSERT_FALSE(refused.is_ok());
+    EXPECT_NE(refused.status().message().find("another genesis"), std::string::npos);
+  }
+}
+
+TEST_F(ChainTest, SimulateWritesNothing) {
+  Node n;
+  open(n);
+  auto tx = transfer(alice, bob, kBtt, 0);
+  auto out = n.chain->simulate(*tx, true);
+  EXPECT_TRUE(out.status.is_ok()) << out.status.to_string();
+  EXPECT_EQ(out.fee_paid, 1000u);
+  EXPECT_EQ(ledger::Ledger(n.chain->state()).balance(bob.address, "BTT"), 0u);
+  auto too_much = n.chain->simulate(*transfer(alice, bob, 2000 * kBtt, 0), true);
+  EXPECT_EQ(too_much.status.code(), Code::kInsufficientFunds);
+}
+
+TEST_F(ChainTest, TimeAlwaysIncreases) {
+  Node n;
+  open(n);
+  auto b1 = n.chain->propose({}, genesis.genesis_time_ms - 5000, val);  // clock behind genesis
+  ASSERT_TRUE(b1.is_ok());
+  EXPECT_EQ(b1->header.time_ms(), genesis.genesis_time_ms + 1);
+  auto b2 = n.chain->propose({}, b1->header.time_ms(), val);
+  EXPECT_EQ(b2->header.time_ms(), b1->header.time_ms() + 1);
+}
+
+}  // namespace
+}  // namespace btt::chain

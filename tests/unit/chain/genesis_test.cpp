@@ -1,0 +1,151 @@
+#include <gtest/gtest.h>
+
+#include "btt/chain/genesis.h"
+#include "testkit/test_env.h"
+
+namespace btt::chain {
+namespace {
+
+using json = nlohmann::json;
+
+class GenesisTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<ModuleRegistry> registry = make_default_registry();
+  crypto::KeyPair val = testkit::test_key("validator");
+  crypto::KeyPair alice = testkit::test_key("alice");
+
+  json valid() const {
+    return {{"chain_id", "btt-test-1"},
+            {"genesis_time", "2026-01-01T00:00:00Z"},
+            {"params", {{"min_fee", "1000"}}},
+            {"validators",
+             {{{"name", "v0"},
+               {"address", val.address.to_string()},
+               {"public_key", to_hex(val.public_key)},
+               {"power", "10"}}}},
+            {"accounts",
+             {{{"address", alice.address.to_string()},
+               {"balances", {{{"asset", "BTT"}, {"amount", "21000000000000000"}}}}}}}};
+  }
+  Status parse(const json& j) const { return Genesis::parse(j.dump(), *registry).status(); }
+};
+
+TEST_F(GenesisTest, ValidGenesisParses) {
+  auto g = Genesis::parse(valid().dump(), *registry);
+  ASSERT_TRUE(g.is_ok()) << g.status().to_string();
+  EXPECT_EQ(g->chain_id, "btt-test-1");
+  EXPECT_EQ(g->genesis_time_ms, 1'767'225'600'000u);
+  EXPECT_EQ(g->params.min_fee(), 1000u);
+  EXPECT_EQ(g->validators.size(), 1u);
+  EXPECT_EQ(g->total("BTT"), 21'000'000'000'000'000u);
+  // Round trip through to_json parses to the same content.
+  auto again = Genesis::parse(g->to_json().dump(), *registry);
+  ASSERT_TRUE(again.is_ok()) << again.status().to_string();
+  EXPECT_EQ(again->total("BTT"), g->total("BTT"));
+}
+
+TEST_F(GenesisTest, RefusesBadInputWithClearMessages) {
+  auto expect_refused = [&](json j, const std::string& needle) {
+    auto s = parse(j);
+    EXPECT_FALSE(s.is_ok()) << j.dump();
+    EXPECT_NE(s.message().find(needle), std::string::npos) << s.message();
+  };
+  expect_refused(json::parse("[]"), "must be an object");
+  {
+    auto j = valid();
+    j["accounts"][0]["address"] = "btt1qqqq";
+    expect_refused(j, "accounts[0].address");
+  }
+  {
+    auto j = valid();
+    j["accounts"].push_back(j["accounts"][0]);
+    expect_refused(j, "duplicate account");
+  }
+  {
+    auto j = valid();
+    j["accounts"][0]["balances"][0]["amount"] = "18446744073709551616";
+    expect_refused(j, "exceeds 2^64-1");
+  }
+  {
+    auto j = valid();
+    json second = {{"address", val.address.to_string()},
+                   {"balances", {{{"asset", "BTT"}, {"amount", "18446744073709551615"}}}}};
+    j["accounts"].push_back(second);
+    expect_refused(j, "overflows");
+  }
+  {
+    auto j = valid();
+    j["accounts"][0]["balances"][0]["amount"] = -5;
+    expect_refused(j, "negative");
+  }
+  {
+    auto j = valid();
+    j["accounts"][0]["balances"][0]["amount"] = "0";
+    expect_refused(j, "positive");
+  }
+  {
+    auto j = valid();
+    j["accounts"][0]["balances"][0]["asset"] = "DOGE";
+    expect_refused(j, "not registered");
+  }
+  {
+    auto j = valid();
+    j["validators"].push_back(j["validators"][0]);
+    expect_refused(j, "duplicate validator");
+  }
+  {
+    auto j = valid();
+    j["validators"][0]["address"] = alice.address.to_string();
+    expect_refused(j, "does not match public_key");
+  }
+  {
+    auto j = valid();
+    j["validators"] = json::array();
+    expect_refused(j, "at least one validator");
+  }
+  {
+    auto j = valid();
+    j["validators"][0]["power"] = "0";
+    expect_refused(j, "power");
+  }
+  {
+    auto j = valid();
+    j["chain_id"] = "Bad Chain!";
+    expect_refused(j, "chain_id");
+  }
+  {
+    auto j = valid();
+    j["genesis_time"] = "2026-02-30T00:00:00Z";
+    expect_refused(j, "genesis_time");
+  }
+  {
+    auto j = valid();
+    j["params"]["max_tx_bytes"] = 10;
+    expect_refused(j, "params.max_tx_bytes");
+  }
+  {
+    auto j = valid();
+    j["typo_field"] = 1;
+    expect_refused(j, "unknown field 'typo_field'");
+  }
+  {
+    auto j = valid();
+    j["modules"] = {{"nosuchmodule", json::object()}};
+    expect_refused(j, "no module named");
+  }
+  EXPECT_FALSE(Genesis::parse("{not json", *registry).is_ok());
+}
+
+TEST(Rfc3339, ParsesAndFormats) {
+  EXPECT_EQ(parse_rfc3339_ms("1970-01-01T00:00:00Z").value(), 0u);
+  EXPECT_EQ(parse_rfc3339_ms("2026-01-01T00:00:00Z").value(), 1'767'225'600'000u);
+  EXPECT_EQ(parse_rfc3339_ms("2024-02-29T12:00:00.5Z").value(), 1'709'208'000'500u);
+  EXPECT_FALSE(parse_rfc3339_ms("2023-02-29T00:00:00Z").has_value());
+  EXPECT_FALSE(parse_rfc3339_ms("2026-01-01 00:00:00").has_value());
+  EXPECT_FALSE(parse_rfc3339_ms("2026-01-01T00:00:00+01:00").has_value());
+  EXPECT_EQ(format_rfc3339_ms(1'709'208'000'500u), "2024-02-29T12:00:00.500Z");
+  EXPECT_EQ(format_rfc3339_ms(1'767'225'600'000u), "2026-01-01T00:00:00Z");
+}
+
+}  // namespace
+}  // namespace btt::chain

@@ -1,0 +1,119 @@
+#include <gtest/gtest.h>
+
+#include "btt/ledger/ledger.h"
+#include "btt/ledger/state.h"
+#include "testkit/test_env.h"
+
+namespace btt::ledger {
+namespace {
+
+std::vector<std::pair<std::string, std::string>> scan_all(const StateReader& s,
+                                                          std::string_view prefix) {
+  std::vector<std::pair<std::string, std::string>> out;
+  s.scan(prefix, [&](std::string_view k, std::string_view v) {
+    out.emplace_back(k, v);
+    return true;
+  });
+  return out;
+}
+
+TEST(Overlay, ReadsThroughAndShadowsBase) {
+  testkit::MemoryState base;
+  base.apply({{"a/1", "x"}, {"a/2", "y"}, {"b/1", "z"}});
+  Overlay o(base);
+  EXPECT_EQ(o.get("a/1").value(), "x");
+  o.put("a/1", "X");
+  o.erase("a/2");
+  o.put("a/3", "w");
+  EXPECT_EQ(o.get("a/1").value(), "X");
+  EXPECT_FALSE(o.get("a/2").has_value());
+  auto all = scan_all(o, "a/");
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0], (std::pair<std::string, std::string>{"a/1", "X"}));
+  EXPECT_EQ(all[1], (std::pair<std::string, std::string>{"a/3", "w"}));
+  EXPECT_EQ(base.get("a/1").value(), "x");  // base untouched until committed
+}
+
+TEST(Overlay, SandboxCommitAndDiscard) {
+  testkit::MemoryState base;
+  Overlay block(base);
+  Overlay sandbox(block);
+  sandbox.put("k", "v");
+  sandbox.discard();
+  EXPECT_FALSE(block.get("k").has_value());
+  sandbox.put("k", "v2");
+  sandbox.erase("gone");
+  sandbox.commit_to(block);
+  EXPECT_EQ(block.get("k").value(), "v2");
+  EXPECT_TRUE(sandbox.writes().empty());
+  EXPECT_EQ(block.writes().size(), 2u);
+}
+
+TEST(Overlay, ScanStopsEarlyAndMergesInOrder) {
+  testkit::MemoryState base;
+  base.apply({{"p/b", "1"}, {"p/d", "2"}});
+  Overlay o(base);
+  o.put("p/a", "0");
+  o.put("p/c", "1.5");
+  o.put("p/e", "3");
+  auto all = scan_all(o, "p/");
+  ASSERT_EQ(all.size(), 5u);
+  EXPECT_EQ(all[0].first, "p/a");
+  EXPECT_EQ(all[2].first, "p/c");
+  EXPECT_EQ(all[4].first, "p/e");
+  int seen = 0;
+  o.scan("p/", [&](std::string_view, std::string_view) { return ++seen < 2; });
+  EXPECT_EQ(seen, 2);
+}
+
+TEST(Ledger, CreditDebitMoveChecked) {
+  testkit::MemoryState base;
+  Overlay o(base);
+  Ledger l(o);
+  auto a = testkit::test_key("a").address;
+  auto b = testkit::test_key("b").address;
+  ASSERT_TRUE(l.credit(a, "BTT", 100).is_ok());
+  EXPECT_EQ(l.credit(a, "BTT", UINT64_MAX).code(), Code::kBalanceOverflow);
+  EXPECT_EQ(l.balance(a, "BTT"), 100u);
+  EXPECT_EQ(l.debit(a, "BTT", 101).code(), Code::kInsufficientFunds);
+  EXPECT_EQ(l.move(a, b, "BTT", 101, 0).code(), Code::kInsufficientFunds);
+  ASSERT_TRUE(l.move(a, b, "BTT", 100, 0).is_ok());
+  EXPECT_EQ(l.balance(a, "BTT"), 0u);
+  EXPECT_FALSE(o.get(balance_key(a, "BTT")).has_value());  // zero balances are deleted
+  EXPECT_EQ(l.balance(b, "BTT"), 100u);
+  EXPECT_EQ(l.sum_balances("BTT").value(), 100u);
+}
+
+class FixedLock final : public LockProvider {
+ public:
+  uint64_t locked(const StateReader&, const crypto::Address&, std::string_view,
+                  uint64_t) const override {
+    return 60;
+  }
+};
+
+TEST(Ledger, LockedFundsAreNotSpendable) {
+  testkit::MemoryState base;
+  Overlay o(base);
+  FixedLock lock;
+  LockProviders locks{&lock};
+  Ledger l(o, &locks);
+  auto a = testkit::test_key("a").address;
+  auto b = testkit::test_key("b").address;
+  ASSERT_TRUE(l.credit(a, "BTT", 100).is_ok());
+  EXPECT_EQ(l.spendable(a, "BTT", 0), 40u);
+  EXPECT_EQ(l.move(a, b, "BTT", 41, 0).code(), Code::kLockedFunds);
+  EXPECT_TRUE(l.move(a, b, "BTT", 40, 0).is_ok());
+}
+
+TEST(Ledger, AssetNames) {
+  EXPECT_TRUE(is_valid_asset_name("BTT"));
+  EXPECT_TRUE(is_valid_asset_name("rwa/clinic-42.eq_1"));
+  EXPECT_FALSE(is_valid_asset_name("B"));
+  EXPECT_FALSE(is_valid_asset_name("1BTT"));
+  EXPECT_FALSE(is_valid_asset_name("BT T"));
+  EXPECT_FALSE(is_valid_asset_name(std::string(33, 'A')));
+}
+
+}  // namespace
+}  // namespace btt::ledger
