@@ -20,7 +20,9 @@ struct Bech32Decoded {
   std::vector<uint8_t> data5;  // 5-bit groups, checksum removed
 };
 
-// Encodes 5-bit groups with a bech32m checksum; the result is lower case.
+// Encodes 5-bit groups with a bech32m checksum; the result is lower case. Returns an empty string
+// for input bech32m_decode would refuse (empty HRP, HRP character outside 33..126, a value > 31,
+// or a result longer than 90 characters).
 [[nodiscard]] std::string bech32m_encode(std::string_view hrp, const std::vector<uint8_t>& data5);
 // Full BIP350 validation: length <= 90, HRP characters 33..126, no mixed case, valid charset,
 // bech32m checksum. nullopt on any failure.

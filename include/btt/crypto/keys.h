@@ -34,7 +34,9 @@ using Signature = std::array<uint8_t, 64>;
 [[nodiscard]] bool schnorr_verify_bytes(const XOnlyPublicKey& pk, std::string_view msg,
                                         const Signature& sig);
 
+// nullopt unless exactly 32 bytes that are the x coordinate of a point on the curve.
 [[nodiscard]] std::optional<XOnlyPublicKey> public_key_from_bytes(std::string_view b);
+// nullopt unless exactly 64 bytes (the values are checked by schnorr_verify).
 [[nodiscard]] std::optional<Signature> signature_from_bytes(std::string_view b);
 
 }  // namespace btt::crypto

@@ -1,0 +1,89 @@
+#include "btt/crypto/hash.h"
+
+#include <openssl/evp.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
+namespace btt::crypto {
+namespace {
+
+// Fetched once: OpenSSL 3's implicit fetch behind EVP_sha256() takes a lock on every use.
+const EVP_MD* sha256_md() {
+  static const EVP_MD* const md = [] {
+    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return fetched != nullptr ? fetched : EVP_sha256();
+  }();
+  return md;
+}
+
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+
+// SHA-256 cannot fail on valid input; a failure here means OpenSSL itself is broken (or out of
+// memory), and returning a wrong digest would be worse than stopping.
+[[noreturn]] void die(const char* what) {
+  std::fprintf(stderr, "btt::crypto: OpenSSL SHA-256 failed in %s\n", what);
+  std::abort();
+}
+
+class Sha256 {
+ public:
+  Sha256() : ctx_(EVP_MD_CTX_new()) {
+    if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), sha256_md(), nullptr) != 1) die("init");
+  }
+  void update(std::string_view data) {
+    if (data.empty()) return;
+    if (EVP_DigestUpdate(ctx_.get(), data.data(), data.size()) != 1) die("update");
+  }
+  Hash32 finish() {
+    Hash32 out;
+    unsigned int len = 0;
+    if (EVP_DigestFinal_ex(ctx_.get(), out.data(), &len) != 1 || len != out.size()) die("final");
+    return out;
+  }
+
+ private:
+  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx_;
+};
+
+}  // namespace
+
+Hash32 sha256(std::string_view data) {
+  Sha256 h;
+  h.update(data);
+  return h.finish();
+}
+
+Hash32 tagged_hash(std::string_view tag, std::string_view data) {
+  const Hash32 tag_hash = sha256(tag);
+  Sha256 h;
+  h.update(as_view(tag_hash));
+  h.update(as_view(tag_hash));
+  h.update(data);
+  return h.finish();
+}
+
+Hash32 merkle_root(const std::vector<Hash32>& leaf_hashes) {
+  if (leaf_hashes.empty()) return Hash32{};
+  std::vector<Hash32> level = leaf_hashes;
+  std::string pair(64, '\0');
+  while (level.size() > 1) {
+    size_t out = 0;
+    for (size_t i = 0; i < level.size(); i += 2) {
+      if (i + 1 == level.size()) {
+        level[out++] = level[i];  // odd last node: promoted unchanged, never duplicated
+        continue;
+      }
+      pair.replace(0, 32, as_view(level[i]));
+      pair.replace(32, 32, as_view(level[i + 1]));
+      level[out++] = tagged_hash(kTagMerkleNode, pair);
+    }
+    level.resize(out);
+  }
+  return level.front();
+}
+
+}  // namespace btt::crypto
