@@ -1,1 +1,148 @@
-int main() { return 0; }
+// bttd: the BTT full node.
+//   bttd init  --home DIR [--chain-id ID] [--dev] [--grpc-addr HOST:PORT]
+//   bttd start --home DIR [--grpc-addr HOST:PORT] [--log-level L] [--block-time-ms N]
+//   bttd --version
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "btt/node/config.h"
+#include "btt/node/init.h"
+#include "btt/node/node.h"
+#include "btt/storage/db.h"
+
+namespace {
+
+std::filesystem::path default_home() {
+  if (const char* env = std::getenv("BTT_HOME")) return env;
+  if (const char* home = std::getenv("HOME")) return std::filesystem::path(home) / ".bttd";
+  return ".bttd";
+}
+
+int cmd_init(const std::filesystem::path& home, const std::string& chain_id, bool dev,
+             const std::string& grpc_addr) {
+  btt::node::InitOptions options;
+  options.home = home;
+  options.chain_id = chain_id;
+  options.dev = dev;
+  if (!grpc_addr.empty()) options.grpc_addr = grpc_addr;
+  auto r = btt::node::init_home(options);
+  if (!r) {
+    std::cerr << "error: " << r.status().message() << "\n";
+    return 1;
+  }
+  std::cout << "config: " << r->config.string() << "\n"
+            << "genesis: " << r->genesis.string() << "\n"
+            << "validator_key: " << r->validator_key.string() << "\n"
+            << "validator_address: " << r->validator_address << "\n";
+  if (r->dev_key) {
+    std::cout << "dev_key: " << r->dev_key->string() << "\n"
+              << "dev_address: " << r->dev_address << "\n";
+  }
+  return 0;
+}
+
+int cmd_start(const std::filesystem::path& home, const std::string& grpc_addr,
+              const std::string& log_level, uint32_t block_time_ms) {
+  auto config = btt::node::Config::load(home);
+  if (!config) {
+    std::cerr << "error: " << config.status().message() << "\n";
+    return 1;
+  }
+  if (!grpc_addr.empty()) config->grpc_addr = grpc_addr;
+  if (!log_level.empty()) config->log_level = log_level;
+  if (block_time_ms != 0) config->block_time_ms = block_time_ms;
+  if (auto s = config->validate(); !s) {
+    std::cerr << "error: " << s.message() << "\n";
+    return 1;
+  }
+  spdlog::set_level(spdlog::level::from_str(config->log_level));
+
+  // Signals are taken by one thread with sigwait, so no handler runs in the middle of a commit.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto node = btt::node::Node::open(*config);
+  if (!node) {
+    spdlog::error("{}", node.status().message());
+    return 1;
+  }
+  if (auto s = (*node)->start(); !s) {
+    spdlog::error("{}", s.message());
+    (*node)->shutdown();
+    return 1;
+  }
+  auto* n = node->get();
+  std::thread signal_thread([n, signals] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    n->request_stop(sig == SIGINT ? "SIGINT" : "SIGTERM");
+  });
+  signal_thread.detach();  // it ends with the process; a later signal is harmless
+  bool failed = n->wait_for_stop();
+  n->shutdown();
+  return failed ? 1 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto logger = spdlog::stderr_color_mt("bttd");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+
+  CLI::App app{"bttd: the BTT full node"};
+  app.require_subcommand(0, 1);
+  bool version = false;
+  app.add_flag("--version", version, "print the version and exit");
+
+  std::string home_str = default_home().string();
+  std::string chain_id = "btt-devnet-1";
+  bool dev = false;
+  std::string grpc_addr;
+  std::string log_level;
+  uint32_t block_time_ms = 0;
+
+  auto* init = app.add_subcommand("init", "create a node home: config, genesis, validator key");
+  init->add_option("--home", home_str, "node home directory (default $BTT_HOME or ~/.bttd)");
+  init->add_option("--chain-id", chain_id, "chain id of the new genesis");
+  init->add_flag("--dev", dev, "also create a funded dev account key (keys/dev.json)");
+  init->add_option("--grpc-addr", grpc_addr, "gRPC address to write into config.toml");
+
+  auto* start = app.add_subcommand("start", "run the node");
+  start->add_option("--home", home_str, "node home directory (default $BTT_HOME or ~/.bttd)");
+  start->add_option("--grpc-addr", grpc_addr, "gRPC listen address HOST:PORT (overrides config)");
+  start->add_option("--log-level", log_level, "trace|debug|info|warn|error|critical|off");
+  start->add_option("--block-time-ms", block_time_ms, "block time in ms (overrides config)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (version) {
+    std::cout << "bttd " << BTT_VERSION << "\n";
+    return 0;
+  }
+  try {
+    if (init->parsed()) return cmd_init(home_str, chain_id, dev, grpc_addr);
+    if (start->parsed()) return cmd_start(home_str, grpc_addr, log_level, block_time_ms);
+  } catch (const btt::storage::StorageError& e) {
+    spdlog::critical("storage failure: {}", e.what());
+    return 1;
+  }
+  std::cout << app.help();
+  return 0;
+}

@@ -124,10 +124,11 @@ TEST_F(ChainTest, ProposerDropsWhatCannotBeIncluded) {
   auto bad_sig = std::make_shared<DecodedTx>(*transfer(alice, bob, 1, 1));
   bad_sig->signature[10] ^= 0x40;
   auto failing = transfer(alice, bob, 5000 * kBtt, 1);  // included, fails with fee
-  auto b = n.chain->propose({good, replay, gap, broke, wrong_chain, bad_sig, failing},
+  // broke comes first: after `good`, bob could pay.
+  auto b = n.chain->propose({broke, good, replay, gap, wrong_chain, bad_sig, failing},
                             genesis.genesis_time_ms + 1000, val);
   ASSERT_TRUE(b.is_ok());
-  ASSERT_EQ(b->txs.size(), 2u);
+  ASSERT_EQ(b->txs.size(), 2u) << b->result.DebugString();
   EXPECT_EQ(b->result.txs(1).code(), static_cast<uint32_t>(Code::kInsufficientFunds));
   EXPECT_EQ(b->result.txs(1).fee_paid(), 1000u);
   expect_supply(*n.chain);

@@ -1,0 +1,50 @@
+#pragma once
+// The node's configuration: HOME/config.toml (doc/operator.md lists every key), overridden by
+// command-line flags.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "btt/common/status.h"
+
+namespace btt::node {
+
+inline constexpr std::string_view kDefaultGrpcAddr = "127.0.0.1:9740";
+
+struct Config {
+  std::filesystem::path home;
+  std::string moniker = "bttd";
+
+  std::string grpc_addr = std::string(kDefaultGrpcAddr);
+  uint32_t grpc_max_message_bytes = 4u << 20;
+  uint32_t grpc_max_streams = 64;  // concurrent block/event streams
+
+  uint32_t block_time_ms = 1000;
+  bool create_empty_blocks = true;
+  std::string validator_key_file = "keys/validator.json";  // relative to home
+
+  size_t mempool_max_txs = 20000;
+  size_t mempool_max_bytes = 64u << 20;
+  uint64_t mempool_max_nonce_gap = 64;
+
+  bool storage_sync_writes = true;
+  size_t storage_block_cache_mb = 256;
+
+  std::string log_level = "info";
+
+  [[nodiscard]] std::filesystem::path genesis_path() const { return home / "genesis.json"; }
+  [[nodiscard]] std::filesystem::path data_dir() const { return home / "data"; }
+  [[nodiscard]] std::filesystem::path config_path() const { return home / "config.toml"; }
+  [[nodiscard]] std::filesystem::path validator_key_path() const;
+
+  // Reads HOME/config.toml; a missing file gives the defaults. Unknown keys and bad values are
+  // refused with the key's name.
+  [[nodiscard]] static Result<Config> load(const std::filesystem::path& home);
+  [[nodiscard]] std::string to_toml() const;
+  [[nodiscard]] Status validate() const;
+};
+
+// "HOST:PORT" with a numeric port 1..65535.
+[[nodiscard]] bool is_valid_host_port(std::string_view addr);
+
+}  // namespace btt::node

@@ -1,0 +1,61 @@
+#pragma once
+// The composition root: the one place that wires storage, chain, mempool, block production and
+// the gRPC server together (DESIGN.md "Conventions": one context object, no globals).
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "btt/chain/block_hub.h"
+#include "btt/chain/chain.h"
+#include "btt/consensus/producer.h"
+#include "btt/mempool/mempool.h"
+#include "btt/node/config.h"
+#include "btt/node/home_lock.h"
+#include "btt/rpc/server.h"
+#include "btt/storage/db.h"
+
+namespace btt::node {
+
+class Node {
+ public:
+  // Takes the home lock, loads genesis and the validator key, opens the database and the chain.
+  [[nodiscard]] static Result<std::unique_ptr<Node>> open(const Config& config);
+  ~Node();
+
+  // Starts the gRPC server and block production.
+  [[nodiscard]] Status start();
+  // Thread-safe; wakes wait_for_stop().
+  void request_stop(std::string reason, bool failure = false);
+  // Blocks until request_stop(); returns true if the stop was caused by a failure.
+  bool wait_for_stop();
+  // Stops production (finishing the block in progress), the gRPC server and closes storage.
+  void shutdown();
+
+  [[nodiscard]] chain::Chain& chain() { return *chain_; }
+  [[nodiscard]] int grpc_port() const { return rpc_ ? rpc_->port() : 0; }
+
+ private:
+  Node() = default;
+
+  Config config_;
+  std::unique_ptr<HomeLock> lock_;
+  std::unique_ptr<chain::ModuleRegistry> registry_;
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<chain::Chain> chain_;
+  std::unique_ptr<mempool::Mempool> pool_;
+  std::unique_ptr<chain::BlockHub> hub_;
+  std::unique_ptr<consensus::SystemClock> clock_;
+  std::unique_ptr<consensus::BlockProducer> producer_;
+  std::unique_ptr<rpc::RpcContext> rpc_ctx_;
+  std::unique_ptr<rpc::RpcServer> rpc_;
+  std::optional<crypto::KeyPair> validator_key_;
+
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  bool stop_requested_ = false;
+  bool stop_failure_ = false;
+  bool shut_down_ = false;
+};
+
+}  // namespace btt::node

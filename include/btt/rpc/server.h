@@ -1,0 +1,50 @@
+#pragma once
+// The gRPC server: every service of the node, reflection and grpc.health.v1.
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "btt/chain/block_hub.h"
+#include "btt/chain/chain.h"
+#include "btt/common/status.h"
+#include "btt/mempool/mempool.h"
+
+namespace grpc {
+class Server;
+}
+
+namespace btt::rpc {
+
+struct RpcContext {
+  chain::Chain& chain;
+  mempool::Mempool& pool;
+  chain::BlockHub& hub;
+  std::string validator_address;
+  uint32_t max_streams = 64;
+  std::atomic<uint32_t> open_streams{0};
+};
+
+struct ServerOptions {
+  std::string addr;
+  uint32_t max_message_bytes = 4u << 20;
+};
+
+class RpcServer {
+ public:
+  // Binds and starts serving; kUnavailable if the address cannot be bound.
+  [[nodiscard]] static Result<std::unique_ptr<RpcServer>> start(const ServerOptions& options,
+                                                                RpcContext& context);
+  ~RpcServer();
+  // Ends open streams and waits (bounded) for calls in flight.
+  void shutdown();
+  [[nodiscard]] int port() const { return port_; }
+
+ private:
+  RpcServer() = default;
+  struct Services;
+  std::unique_ptr<Services> services_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+};
+
+}  // namespace btt::rpc

@@ -1,0 +1,118 @@
+#include "btt/node/config.h"
+
+#include <charconv>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <toml.hpp>
+
+namespace btt::node {
+
+bool is_valid_host_port(std::string_view addr) {
+  auto colon = addr.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  auto port = addr.substr(colon + 1);
+  unsigned value = 0;
+  auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  return ec == std::errc() && p == port.data() + port.size() && value >= 1 && value <= 65535;
+}
+
+std::filesystem::path Config::validator_key_path() const {
+  std::filesystem::path p(validator_key_file);
+  return p.is_absolute() ? p : home / p;
+}
+
+Status Config::validate() const {
+  auto bad = [](const std::string& key, const std::string& what) {
+    return Status(Code::kInvalidArgument, "config: " + key + ": " + what);
+  };
+  if (!is_valid_host_port(grpc_addr)) return bad("grpc.addr", "'" + grpc_addr + "' is not HOST:PORT");
+  if (block_time_ms < 10 || block_time_ms > 600000) return bad("consensus.block_time_ms", "must be in [10, 600000]");
+  if (mempool_max_txs < 1) return bad("mempool.max_txs", "must be positive");
+  if (mempool_max_bytes < 1024) return bad("mempool.max_bytes", "must be at least 1024");
+  if (grpc_max_message_bytes < 65536) return bad("grpc.max_message_bytes", "must be at least 65536");
+  static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+  if (!kLevels.count(log_level)) return bad("log.level", "'" + log_level + "' is not one of trace, debug, info, warn, error, critical, off");
+  return Status::ok();
+}
+
+namespace {
+// A present key must have the right type (toml::find throws, and load reports it); an absent
+// key keeps the default.
+template <typename T>
+T get_or(const toml::value& data, const char* table, const char* key, T fallback) {
+  if (!data.contains(table)) return fallback;
+  const auto& t = toml::find(data, table);
+  if (!t.contains(key)) return fallback;
+  return toml::find<T>(t, key);
+}
+}  // namespace
+
+Result<Config> Config::load(const std::filesystem::path& home) {
+  Config c;
+  c.home = home;
+  std::error_code ec;
+  if (!std::filesystem::exists(c.config_path(), ec)) return c;
+  try {
+    const auto data = toml::parse(c.config_path().string());
+    static const std::map<std::string, std::set<std::string>> kKnown = {
+        {"node", {"moniker"}},
+        {"grpc", {"addr", "max_message_bytes", "max_streams"}},
+        {"consensus", {"block_time_ms", "create_empty_blocks", "validator_key_file"}},
+        {"mempool", {"max_txs", "max_bytes", "max_nonce_gap"}},
+        {"storage", {"sync_writes", "block_cache_mb"}},
+        {"log", {"level"}},
+    };
+    for (const auto& [table, value] : data.as_table()) {
+      auto it = kKnown.find(table);
+      if (it == kKnown.end() || !value.is_table()) {
+        return Status(Code::kInvalidArgument, "config: unknown section [" + table + "]");
+      }
+      for (const auto& [key, _] : value.as_table()) {
+        if (!it->second.count(key)) {
+          return Status(Code::kInvalidArgument, "config: unknown key " + table + "." + key);
+        }
+      }
+    }
+    c.moniker = get_or<std::string>(data, "node", "moniker", c.moniker);
+    c.grpc_addr = get_or<std::string>(data, "grpc", "addr", c.grpc_addr);
+    c.grpc_max_message_bytes = get_or<uint32_t>(data, "grpc", "max_message_bytes", c.grpc_max_message_bytes);
+    c.grpc_max_streams = get_or<uint32_t>(data, "grpc", "max_streams", c.grpc_max_streams);
+    c.block_time_ms = get_or<uint32_t>(data, "consensus", "block_time_ms", c.block_time_ms);
+    c.create_empty_blocks = get_or<bool>(data, "consensus", "create_empty_blocks", c.create_empty_blocks);
+    c.validator_key_file = get_or<std::string>(data, "consensus", "validator_key_file", c.validator_key_file);
+    c.mempool_max_txs = get_or<size_t>(data, "mempool", "max_txs", c.mempool_max_txs);
+    c.mempool_max_bytes = get_or<size_t>(data, "mempool", "max_bytes", c.mempool_max_bytes);
+    c.mempool_max_nonce_gap = get_or<uint64_t>(data, "mempool", "max_nonce_gap", c.mempool_max_nonce_gap);
+    c.storage_sync_writes = get_or<bool>(data, "storage", "sync_writes", c.storage_sync_writes);
+    c.storage_block_cache_mb = get_or<size_t>(data, "storage", "block_cache_mb", c.storage_block_cache_mb);
+    c.log_level = get_or<std::string>(data, "log", "level", c.log_level);
+  } catch (const std::exception& e) {
+    return Status(Code::kInvalidArgument,
+                  "config: cannot read " + c.config_path().string() + ": " + e.what());
+  }
+  if (auto s = c.validate(); !s) return s;
+  return c;
+}
+
+std::string Config::to_toml() const {
+  std::ostringstream o;
+  o << "# bttd configuration (doc/operator.md). Command-line flags override these values.\n\n"
+    << "[node]\nmoniker = \"" << moniker << "\"\n\n"
+    << "[grpc]\n# Address of the gRPC API. Keep it on 127.0.0.1 unless a proxy guards it.\n"
+    << "addr = \"" << grpc_addr << "\"\nmax_message_bytes = " << grpc_max_message_bytes
+    << "\nmax_streams = " << grpc_max_streams << "\n\n"
+    << "[consensus]\nblock_time_ms = " << block_time_ms
+    << "\ncreate_empty_blocks = " << (create_empty_blocks ? "true" : "false")
+    << "\nvalidator_key_file = \"" << validator_key_file << "\"\n\n"
+    << "[mempool]\nmax_txs = " << mempool_max_txs << "\nmax_bytes = " << mempool_max_bytes
+    << "\nmax_nonce_gap = " << mempool_max_nonce_gap << "\n\n"
+    << "[storage]\n# fsync the write-ahead log at every block commit.\nsync_writes = "
+    << (storage_sync_writes ? "true" : "false") << "\nblock_cache_mb = " << storage_block_cache_mb
+    << "\n\n"
+    << "[log]\n# trace, debug, info, warn, error, critical, off\nlevel = \"" << log_level << "\"\n";
+  return o.str();
+}
+
+}  // namespace btt::node

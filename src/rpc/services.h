@@ -1,0 +1,94 @@
+#pragma once
+// The gRPC service adapters: thin translations between protobuf requests and the chain,
+// mempool and module queries. No business logic lives here.
+#include <grpcpp/grpcpp.h>
+
+#include "btt/rpc/server.h"
+#include "btt/v1/bank.grpc.pb.h"
+#include "btt/v1/node.grpc.pb.h"
+
+namespace btt::rpc {
+
+// Maps a bttd Status to a gRPC status (doc/api.md): malformed -> INVALID_ARGUMENT, not found ->
+// NOT_FOUND, duplicate -> ALREADY_EXISTS, mempool full -> RESOURCE_EXHAUSTED, other rejections
+// and failures -> FAILED_PRECONDITION, node errors -> INTERNAL / UNAVAILABLE. The message starts
+// with the code's name and number.
+[[nodiscard]] grpc::Status to_grpc(const Status& status);
+[[nodiscard]] grpc::Status invalid(const std::string& message);
+[[nodiscard]] grpc::Status not_found(const std::string& message);
+
+// Holds one of the node's limited stream slots for the lifetime of a streaming call.
+class StreamSlot {
+ public:
+  explicit StreamSlot(RpcContext& ctx);
+  ~StreamSlot();
+  [[nodiscard]] bool acquired() const { return acquired_; }
+
+ private:
+  RpcContext& ctx_;
+  bool acquired_ = false;
+};
+
+// Decoded view of a committed block for the API.
+[[nodiscard]] v1::BlockInfo block_info(const v1::Block& block);
+// A committed tx with its result, or nullopt.
+[[nodiscard]] std::optional<v1::TxInfo> committed_tx(const chain::Chain& chain, const Hash32& id);
+
+class NodeService final : public v1::Node::Service {
+ public:
+  explicit NodeService(RpcContext& ctx) : ctx_(ctx) {}
+  grpc::Status GetStatus(grpc::ServerContext*, const v1::GetStatusRequest*,
+                         v1::NodeStatus* out) override;
+
+ private:
+  RpcContext& ctx_;
+};
+
+class BlocksService final : public v1::Blocks::Service {
+ public:
+  explicit BlocksService(RpcContext& ctx) : ctx_(ctx) {}
+  grpc::Status GetBlock(grpc::ServerContext*, const v1::GetBlockRequest* req,
+                        v1::BlockInfo* out) override;
+  grpc::Status GetBlockResult(grpc::ServerContext*, const v1::GetBlockResultRequest* req,
+                              v1::BlockResult* out) override;
+  grpc::Status StreamBlocks(grpc::ServerContext* context, const v1::StreamBlocksRequest* req,
+                            grpc::ServerWriter<v1::BlockInfo>* writer) override;
+
+ private:
+  RpcContext& ctx_;
+};
+
+class TxsService final : public v1::Txs::Service {
+ public:
+  explicit TxsService(RpcContext& ctx) : ctx_(ctx) {}
+  grpc::Status GetTx(grpc::ServerContext*, const v1::GetTxRequest* req, v1::TxInfo* out) override;
+  grpc::Status BroadcastTx(grpc::ServerContext* context, const v1::BroadcastTxRequest* req,
+                           v1::BroadcastTxResponse* out) override;
+  grpc::Status SimulateTx(grpc::ServerContext*, const v1::SimulateTxRequest* req,
+                          v1::SimulateTxResponse* out) override;
+  grpc::Status SuggestFee(grpc::ServerContext*, const v1::SuggestFeeRequest* req,
+                          v1::FeeSuggestion* out) override;
+  grpc::Status StreamEvents(grpc::ServerContext* context, const v1::StreamEventsRequest* req,
+                            grpc::ServerWriter<v1::EventRecord>* writer) override;
+  grpc::Status ListAccountTxs(grpc::ServerContext*, const v1::ListAccountTxsRequest* req,
+                              v1::ListAccountTxsResponse* out) override;
+
+ private:
+  RpcContext& ctx_;
+};
+
+class BankService final : public v1::Bank::Service {
+ public:
+  explicit BankService(RpcContext& ctx) : ctx_(ctx) {}
+  grpc::Status GetAccount(grpc::ServerContext*, const v1::GetAccountRequest* req,
+                          v1::AccountInfo* out) override;
+  grpc::Status GetBalance(grpc::ServerContext*, const v1::GetBalanceRequest* req,
+                          v1::Balance* out) override;
+  grpc::Status GetSupply(grpc::ServerContext*, const v1::GetSupplyRequest* req,
+                         v1::Supply* out) override;
+
+ private:
+  RpcContext& ctx_;
+};
+
+}  // namespace btt::rpc

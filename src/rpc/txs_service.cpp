@@ -1,0 +1,218 @@
+#include <algorithm>
+#include <chrono>
+
+#include "btt/mempool/admission.h"
+#include "services.h"
+
+namespace btt::rpc {
+namespace {
+
+constexpr uint32_t kDefaultWaitMs = 30'000;
+constexpr uint32_t kMaxWaitMs = 300'000;
+
+void fill_tx(v1::TxInfo* out, const v1::Tx& tx, const Hash32& id) {
+  out->set_tx_id(to_bytes(id));
+  *out->mutable_tx() = tx;
+  if (out->mutable_body()->ParseFromString(tx.body())) out->set_sender(out->body().sender());
+}
+
+bool event_matches(const v1::Event& e, const v1::StreamEventsRequest& req) {
+  if (!req.types().empty() &&
+      std::find(req.types().begin(), req.types().end(), e.type()) == req.types().end()) {
+    return false;
+  }
+  if (req.address().empty()) return true;
+  for (const auto& a : e.attributes()) {
+    if (a.value() == req.address()) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<v1::TxInfo> committed_tx(const chain::Chain& chain, const Hash32& id) {
+  auto loc = chain.find_tx(id);
+  if (!loc) return std::nullopt;
+  auto block = chain.block_at(loc->height);
+  auto result = chain.result_at(loc->height);
+  if (!block || !result || static_cast<int>(loc->index) >= block->txs_size() ||
+      static_cast<int>(loc->index) >= result->txs_size()) {
+    return std::nullopt;
+  }
+  v1::TxInfo info;
+  fill_tx(&info, block->txs(static_cast<int>(loc->index)), id);
+  *info.mutable_result() = result->txs(static_cast<int>(loc->index));
+  return info;
+}
+
+grpc::Status TxsService::GetTx(grpc::ServerContext*, const v1::GetTxRequest* req,
+                               v1::TxInfo* out) {
+  auto id = to_hash32(req->tx_id());
+  if (!id) return invalid("tx_id must be 32 bytes");
+  if (auto info = committed_tx(ctx_.chain, *id)) {
+    *out = std::move(*info);
+    return grpc::Status::OK;
+  }
+  if (auto pending = ctx_.pool.get(*id)) {
+    fill_tx(out, pending->tx, *id);
+    out->set_pending(true);
+    return grpc::Status::OK;
+  }
+  return not_found("no tx " + to_hex(*id) + " in a block or in the mempool");
+}
+
+grpc::Status TxsService::BroadcastTx(grpc::ServerContext* context,
+                                     const v1::BroadcastTxRequest* req,
+                                     v1::BroadcastTxResponse* out) {
+  if (!req->has_tx()) return invalid("tx is missing");
+  if (ctx_.hub.closed()) return {grpc::StatusCode::UNAVAILABLE, "node is shutting down"};
+  auto admitted = mempool::admit(req->tx(), ctx_.chain, ctx_.pool);
+  if (!admitted) {
+    context->AddTrailingMetadata(
+        "btt-code", std::to_string(static_cast<uint32_t>(admitted.status().code())));
+    return to_grpc(admitted.status());
+  }
+  const Hash32 id = (*admitted)->id;
+  out->set_tx_id(to_bytes(id));
+  out->set_code(0);
+  if (!req->wait_for_commit()) return grpc::Status::OK;
+
+  uint32_t wait_ms = req->timeout_ms() == 0 ? kDefaultWaitMs : std::min(req->timeout_ms(), kMaxWaitMs);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+  uint64_t seen = ctx_.chain.tip().height();
+  while (!context->IsCancelled() && !ctx_.hub.closed()) {
+    if (auto info = committed_tx(ctx_.chain, id)) {
+      out->set_committed(true);
+      *out->mutable_result() = info->result();
+      return grpc::Status::OK;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    if (!ctx_.pool.contains(id) && !ctx_.chain.find_tx(id)) {
+      // Dropped from the pool after a block (e.g. its fee balance went away).
+      return {grpc::StatusCode::ABORTED, "tx was admitted but dropped from the mempool before a block"};
+    }
+    seen = ctx_.hub.wait_beyond(seen, std::chrono::milliseconds(200));
+  }
+  return {grpc::StatusCode::DEADLINE_EXCEEDED,
+          "tx " + to_hex(id) + " was admitted but not committed within " +
+              std::to_string(wait_ms) + " ms; query it with GetTx"};
+}
+
+grpc::Status TxsService::SimulateTx(grpc::ServerContext*, const v1::SimulateTxRequest* req,
+                                    v1::SimulateTxResponse* out) {
+  if (!req->has_tx()) return invalid("tx is missing");
+  const auto params = ctx_.chain.params();
+  out->set_min_fee(params.min_fee());
+  out->set_height(ctx_.chain.tip().height());
+  v1::Tx tx = req->tx();
+  if (req->skip_signature() && tx.signature().size() != 64) tx.set_signature(std::string(64, '\0'));
+  auto decoded = chain::decode_tx(tx, params.max_tx_bytes());
+  if (!decoded) {
+    out->set_code(static_cast<uint32_t>(decoded.status().code()));
+    out->set_log(decoded.status().message());
+    return grpc::Status::OK;
+  }
+  auto outcome = ctx_.chain.simulate(**decoded, !req->skip_signature());
+  out->set_code(static_cast<uint32_t>(outcome.status.code()));
+  out->set_log(outcome.status.message());
+  out->set_fee(outcome.included ? outcome.fee_paid : (*decoded)->fee());
+  for (auto& e : outcome.events) *out->add_events() = std::move(e);
+  return grpc::Status::OK;
+}
+
+grpc::Status TxsService::SuggestFee(grpc::ServerContext*, const v1::SuggestFeeRequest* req,
+                                    v1::FeeSuggestion* out) {
+  uint32_t blocks = req->blocks() == 0 ? 20 : req->blocks();
+  if (blocks > 1000) return invalid("blocks must be at most 1000");
+  const uint64_t min_fee = ctx_.chain.params().min_fee();
+  const uint64_t tip = ctx_.chain.tip().height();
+  const uint64_t from = tip >= blocks ? tip - blocks + 1 : 1;
+  std::vector<uint64_t> fees;
+  for (uint64_t h = from; h <= tip && h >= 1; ++h) {
+    auto r = ctx_.chain.result_at(h);
+    if (!r) continue;
+    for (const auto& t : r->txs()) fees.push_back(t.fee_paid());
+  }
+  std::sort(fees.begin(), fees.end());
+  out->set_min_fee(min_fee);
+  out->set_from_height(tip == 0 ? 0 : from);
+  out->set_to_height(tip);
+  out->set_recent_txs(fees.size());
+  uint64_t median = 0;
+  if (!fees.empty()) {
+    out->set_recent_min(fees.front());
+    out->set_recent_max(fees.back());
+    median = fees[fees.size() / 2];
+    out->set_recent_median(median);
+    out->set_recent_p90(fees[(fees.size() * 9) / 10 < fees.size() ? (fees.size() * 9) / 10 : fees.size() - 1]);
+  }
+  out->set_suggested(std::max(min_fee, median));
+  return grpc::Status::OK;
+}
+
+grpc::Status TxsService::StreamEvents(grpc::ServerContext* context,
+                                      const v1::StreamEventsRequest* req,
+                                      grpc::ServerWriter<v1::EventRecord>* writer) {
+  if (!req->address().empty() && !crypto::Address::parse(req->address())) {
+    return invalid("address '" + req->address() + "' is not a btt address");
+  }
+  if (req->types_size() > 64) return invalid("at most 64 event types");
+  StreamSlot slot(ctx_);
+  if (!slot.acquired()) {
+    return {grpc::StatusCode::RESOURCE_EXHAUSTED, "too many open streams on this node"};
+  }
+  uint64_t next = req->from_height() == 0 ? ctx_.chain.tip().height() + 1 : req->from_height();
+  while (!context->IsCancelled() && !ctx_.hub.closed()) {
+    uint64_t tip = ctx_.chain.tip().height();
+    if (next > tip) {
+      ctx_.hub.wait_beyond(next - 1, std::chrono::milliseconds(250));
+      continue;
+    }
+    auto result = ctx_.chain.result_at(next);
+    if (!result) return {grpc::StatusCode::INTERNAL, "results of block " + std::to_string(next) + " missing"};
+    for (const auto& tx : result->txs()) {
+      for (int i = 0; i < tx.events_size(); ++i) {
+        if (!event_matches(tx.events(i), *req)) continue;
+        v1::EventRecord rec;
+        rec.set_height(next);
+        rec.set_tx_id(tx.tx_id());
+        rec.set_tx_index(tx.index());
+        rec.set_event_index(static_cast<uint32_t>(i));
+        rec.set_tx_code(tx.code());
+        *rec.mutable_event() = tx.events(i);
+        if (!writer->Write(rec)) return grpc::Status::OK;
+      }
+    }
+    for (int i = 0; i < result->events_size(); ++i) {
+      if (!event_matches(result->events(i), *req)) continue;
+      v1::EventRecord rec;
+      rec.set_height(next);
+      rec.set_event_index(static_cast<uint32_t>(i));
+      *rec.mutable_event() = result->events(i);
+      if (!writer->Write(rec)) return grpc::Status::OK;
+    }
+    ++next;
+  }
+  if (ctx_.hub.closed()) return {grpc::StatusCode::UNAVAILABLE, "node is shutting down"};
+  return grpc::Status::OK;
+}
+
+grpc::Status TxsService::ListAccountTxs(grpc::ServerContext*, const v1::ListAccountTxsRequest* req,
+                                        v1::ListAccountTxsResponse* out) {
+  auto addr = crypto::Address::parse(req->address());
+  if (!addr) return invalid("address '" + req->address() + "' is not a btt address");
+  uint32_t limit = req->limit() == 0 ? 50 : req->limit();
+  if (limit > 1000) return invalid("limit must be at most 1000");
+  for (const auto& loc : ctx_.chain.account_txs(*addr, req->before_height(), limit)) {
+    auto block = ctx_.chain.block_at(loc.height);
+    auto result = ctx_.chain.result_at(loc.height);
+    if (!block || !result || static_cast<int>(loc.index) >= block->txs_size()) continue;
+    const auto& tx = block->txs(static_cast<int>(loc.index));
+    auto* info = out->add_txs();
+    fill_tx(info, tx, chain::tx_id_of_body(tx.body()));
+    *info->mutable_result() = result->txs(static_cast<int>(loc.index));
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace btt::rpc
