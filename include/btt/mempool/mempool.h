@@ -16,12 +16,15 @@
 //   (highest first, then arrival order), each sender's txs in nonce order.
 // - update after every committed block: drops txs the block included and txs whose nonce is now
 //   stale, then re-checks the rest against the new state (fee balance) and drops what fails.
-// Thread-safe: every method takes the pool's lock.
+// Thread-safe: every method takes the pool's lock. The AccountView is called under that lock, so
+// it must not call back into the pool.
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <vector>
 
 #include "btt/chain/tx.h"
@@ -64,9 +67,43 @@ class Mempool {
   [[nodiscard]] const Limits& limits() const { return limits_; }
 
  private:
-  // (implementation detail: per-sender queues ordered by nonce, an id index, a fee index)
+  struct Entry {
+    chain::TxPtr tx;
+    uint64_t seq = 0;  // arrival order: the tie-break wherever fees are equal
+  };
+  struct SenderQueue {
+    std::map<uint64_t, Entry> txs;  // by nonce
+    uint64_t fee_sum = 0;           // fees of every tx in txs
+  };
+  struct TxKey {
+    crypto::Address sender;
+    uint64_t nonce = 0;
+  };
+  // One per sender: its highest-nonce tx. Ordered cheapest first, and among equal fees the latest
+  // arrival first, so begin() is the next eviction victim.
+  struct TailKey {
+    uint64_t fee = 0;
+    uint64_t seq = 0;
+    crypto::Address sender;
+    uint64_t nonce = 0;
+    bool operator<(const TailKey& o) const {
+      if (fee != o.fee) return fee < o.fee;
+      return seq > o.seq;
+    }
+  };
+
+  static TailKey tail_key(const crypto::Address& sender, const SenderQueue& queue);
+  void insert_entry(const crypto::Address& sender, Entry entry);
+  Entry remove_entry(const crypto::Address& sender, uint64_t nonce);
+  std::optional<TailKey> pick_victim(const crypto::Address& sender, uint64_t nonce) const;
+
   Limits limits_;
   mutable std::mutex mu_;
+  std::map<crypto::Address, SenderQueue> senders_;  // only senders with at least one tx
+  std::map<Hash32, TxKey> by_id_;
+  std::set<TailKey> tails_;
+  size_t bytes_ = 0;
+  uint64_t next_seq_ = 0;
 };
 
 }  // namespace btt::mempool
