@@ -1,0 +1,118 @@
+// The test vectors of doc/protocol.md: if this test changes, the document (and every wallet
+// built from it) must change too.
+#include <gtest/gtest.h>
+
+#include "btt/chain/tx.h"
+#include "btt/crypto/hash.h"
+#include "btt/crypto/keyfile.h"
+
+namespace btt::chain {
+namespace {
+
+struct Vector {
+  const char* secret_key;
+  const char* recipient_secret_key;
+  uint64_t nonce;
+  uint64_t fee;
+  uint64_t amount;
+  const char* memo;
+  const char* public_key;
+  const char* address;
+  const char* recipient;
+  const char* body_hex;
+  const char* signature;  // with aux_rand = 32 zero bytes
+  const char* tx_id;
+  const char* tx_hex;
+};
+
+const Vector kVectors[] = {
+    {"0000000000000000000000000000000000000000000000000000000000000003",
+     "0000000000000000000000000000000000000000000000000000000000000004", 0, 1000, 150000000, "",
+     "f9308a019258c31049344f85f89d5229b531c845836f99b08601f113bce036f9",
+     "btt103ulxpc79q6yaq2nhak88s55a03h2jhvaw5p55", "btt1x6lpafxczjhj3z9cj5r95ze98q64hvan7suzmw",
+     "0a0c6274742d6465766e65742d31122a627474313033756c78706337397136796171326e68616b3838733535613033"
+     "68326a68766177357035351a20f9308a019258c31049344f85f89d5229b531c845836f99b08601f113bce036f928e8"
+     "073a380a360a2a6274743178366c70616678637a6a686a337a39636a357239357a6539387136346876616e3773757a"
+     "6d7712034254541880a3c347",
+     "559640b454394238ea5f3c9c3888553fda13cfada323cb8d6ddfb810ede8174696da5f54b5d638a87ed2909abba79e"
+     "52a5e0b3f72a30e127199e74182aef7aac",
+     "abeb6a5944b2465bfa1fe4c01d5984a78688b252ded409f7fe4454f3957674ba",
+     "0a99010a0c6274742d6465766e65742d31122a627474313033756c78706337397136796171326e68616b3838733535"
+     "61303368326a68766177357035351a20f9308a019258c31049344f85f89d5229b531c845836f99b08601f113bce036"
+     "f928e8073a380a360a2a6274743178366c70616678637a6a686a337a39636a357239357a6539387136346876616e37"
+     "73757a6d7712034254541880a3c3471240559640b454394238ea5f3c9c3888553fda13cfada323cb8d6ddfb810ede8"
+     "174696da5f54b5d638a87ed2909abba79e52a5e0b3f72a30e127199e74182aef7aac"},
+    {"b7e151628aed2a6abf7158809cf4f3c762e7160f38b4da56a784d9045190cfef",
+     "0000000000000000000000000000000000000000000000000000000000000003", 7, 2500, 1, "invoice 42",
+     "dff1d77f2a671c5f36183726db2341be58feae1da2deced843240f7b502ba659",
+     "btt1f77m7vrk3ty8xslup6l45hkn0sktntdlz5sz4f", "btt103ulxpc79q6yaq2nhak88s55a03h2jhvaw5p55",
+     "0a0c6274742d6465766e65742d31122a627474316637376d3776726b3374793878736c7570366c3435686b6e30736b"
+     "746e74646c7a35737a34661a20dff1d77f2a671c5f36183726db2341be58feae1da2deced843240f7b502ba6592007"
+     "28c413320a696e766f6963652034323a350a330a2a627474313033756c78706337397136796171326e68616b383873"
+     "353561303368326a687661773570353512034254541801",
+     "dcae626c70fa3c9a4681f4f29a7b36a062bcfa3dbbeac2cfbd4ec8eb2b96a16f5310a2682473c292c4c22378befe16"
+     "e890a5117361e1468e29dd254ad28b592e",
+     "6471c38d6e4d81c653cebc28e74f500b8f3f84266e7eb1a78442d226cd16e15e",
+     "0aa4010a0c6274742d6465766e65742d31122a627474316637376d3776726b3374793878736c7570366c3435686b6e"
+     "30736b746e74646c7a35737a34661a20dff1d77f2a671c5f36183726db2341be58feae1da2deced843240f7b502ba6"
+     "59200728c413320a696e766f6963652034323a350a330a2a627474313033756c78706337397136796171326e68616b"
+     "383873353561303368326a6876617735703535120342545418011240dcae626c70fa3c9a4681f4f29a7b36a062bcfa"
+     "3dbbeac2cfbd4ec8eb2b96a16f5310a2682473c292c4c22378befe16e890a5117361e1468e29dd254ad28b592e"},
+};
+
+crypto::KeyPair key(const char* hex) {
+  auto bytes = from_hex(hex).value();
+  crypto::SecretKey sk;
+  std::copy(bytes.begin(), bytes.end(), sk.begin());
+  return crypto::KeyPair::from_secret(sk).value();
+}
+
+TEST(ProtocolVectors, MatchDocProtocolMd) {
+  for (const auto& v : kVectors) {
+    auto sender = key(v.secret_key);
+    auto recipient = key(v.recipient_secret_key);
+    v1::TxBody body;
+    body.set_chain_id("btt-devnet-1");
+    body.set_sender(sender.address.to_string());
+    body.set_public_key(std::string(as_view(sender.public_key)));
+    body.set_nonce(v.nonce);
+    body.set_fee(v.fee);
+    body.set_memo(v.memo);
+    auto* t = body.add_messages()->mutable_transfer();
+    t->set_to(recipient.address.to_string());
+    t->set_asset("BTT");
+    t->set_amount(v.amount);
+    uint8_t aux[32] = {};
+    v1::Tx tx = sign_tx(body, sender.secret_key, aux);
+    auto decoded = decode_tx(tx, 1 << 20);
+    ASSERT_TRUE(decoded.is_ok());
+    EXPECT_TRUE(verify_tx_signature(**decoded));
+
+    std::string got_body = to_hex(tx.body());
+    std::string got_sig = to_hex(tx.signature());
+    std::string got_id = to_hex((*decoded)->id);
+    std::string got_tx = to_hex(tx.SerializeAsString());
+    if (std::string(v.body_hex).empty()) {
+      std::cout << "public_key " << to_hex(sender.public_key) << "\naddress " << sender.address.to_string()
+                << "\nrecipient " << recipient.address.to_string() << "\nbody " << got_body
+                << "\nsig " << got_sig << "\nid " << got_id << "\ntx " << got_tx << "\n";
+      ADD_FAILURE() << "fill in the vector";
+      continue;
+    }
+    EXPECT_EQ(to_hex(sender.public_key), v.public_key);
+    EXPECT_EQ(sender.address.to_string(), v.address);
+    EXPECT_EQ(recipient.address.to_string(), v.recipient);
+    EXPECT_EQ(got_body, v.body_hex);
+    EXPECT_EQ(got_sig, v.signature);
+    EXPECT_EQ(got_id, v.tx_id);
+    EXPECT_EQ(got_tx, v.tx_hex);
+    // The id and sighash are the documented tagged hashes of the body bytes.
+    EXPECT_EQ(to_hex(crypto::tagged_hash("btt/tx/id", *from_hex(v.body_hex))), v.tx_id);
+    auto sighash = crypto::tagged_hash("btt/tx/sig", *from_hex(v.body_hex));
+    EXPECT_TRUE(crypto::schnorr_verify(sender.public_key, sighash,
+                                       *crypto::signature_from_bytes(*from_hex(v.signature))));
+  }
+}
+
+}  // namespace
+}  // namespace btt::chain
