@@ -1,0 +1,163 @@
+#include "app/cli/client.h"
+
+#include <utility>
+
+namespace btt::cli {
+
+RpcError::RpcError(grpc::StatusCode code, std::string message)
+    : std::runtime_error(std::string(status_code_name(code)) + ": " + message),
+      code_(code),
+      message_(std::move(message)) {}
+
+const char* status_code_name(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK:
+      return "OK";
+    case grpc::StatusCode::CANCELLED:
+      return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN:
+      return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND:
+      return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS:
+      return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return "PERMISSION_DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED:
+      return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL:
+      return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE:
+      return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS:
+      return "DATA_LOSS";
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return "UNAUTHENTICATED";
+    default:
+      return "UNKNOWN";
+  }
+}
+
+Client::Client(std::string target, std::chrono::milliseconds timeout)
+    : target_(std::move(target)), timeout_(timeout) {
+  grpc::ChannelArguments args;
+  // Fail fast on a dead node instead of backing off for seconds between attempts.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+  args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
+  channel_ = grpc::CreateCustomChannel(target_, grpc::InsecureChannelCredentials(), args);
+  node_ = v1::Node::NewStub(channel_);
+  blocks_ = v1::Blocks::NewStub(channel_);
+  txs_ = v1::Txs::NewStub(channel_);
+  bank_ = v1::Bank::NewStub(channel_);
+}
+
+void Client::set_deadline(grpc::ClientContext& ctx, std::chrono::milliseconds extra) const {
+  ctx.set_deadline(std::chrono::system_clock::now() + timeout_ + extra);
+}
+
+void Client::check(const grpc::Status& status) const {
+  if (status.ok()) return;
+  std::string message = status.error_message();
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    message += " (is bttd running and serving gRPC at " + target_ + "?)";
+  } else if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    message += " (no answer from " + target_ + " within the timeout; see --timeout)";
+  }
+  throw RpcError(status.error_code(), message);
+}
+
+v1::NodeStatus Client::get_status() {
+  grpc::ClientContext ctx;
+  set_deadline(ctx);
+  v1::NodeStatus out;
+  check(node_->GetStatus(&ctx, v1::GetStatusRequest(), &out));
+  return out;
+}
+
+v1::AccountInfo Client::get_account(const std::string& address) {
+  grpc::ClientContext ctx;
+  set_deadline(ctx);
+  v1::GetAccountRequest req;
+  req.set_address(address);
+  v1::AccountInfo out;
+  check(bank_->GetAccount(&ctx, req, &out));
+  return out;
+}
+
+v1::BlockInfo Client::get_block(const v1::GetBlockRequest& req) {
+  grpc::ClientContext ctx;
+  set_deadline(ctx);
+  v1::BlockInfo out;
+  check(blocks_->GetBlock(&ctx, req, &out));
+  return out;
+}
+
+v1::TxInfo Client::get_tx(const std::string& tx_id) {
+  grpc::ClientContext ctx;
+  set_deadline(ctx);
+  v1::GetTxRequest req;
+  req.set_tx_id(tx_id);
+  v1::TxInfo out;
+  check(txs_->GetTx(&ctx, req, &out));
+  return out;
+}
+
+v1::BroadcastTxResponse Client::broadcast_tx(const v1::BroadcastTxRequest& req,
+                                             std::chrono::milliseconds extra) {
+  grpc::ClientContext ctx;
+  set_deadline(ctx, extra);
+  v1::BroadcastTxResponse out;
+  check(txs_->BroadcastTx(&ctx, req, &out));
+  return out;
+}
+
+v1::SimulateTxResponse Client::simulate_tx(const v1::SimulateTxRequest& req) {
+  grpc::ClientContext ctx;
+  set_deadline(ctx);
+  v1::SimulateTxResponse out;
+  check(txs_->SimulateTx(&ctx, req, &out));
+  return out;
+}
+
+v1::FeeSuggestion Client::suggest_fee(uint32_t blocks) {
+  grpc::ClientContext ctx;
+  set_deadline(ctx);
+  v1::SuggestFeeRequest req;
+  req.set_blocks(blocks);
+  v1::FeeSuggestion out;
+  check(txs_->SuggestFee(&ctx, req, &out));
+  return out;
+}
+
+v1::ListAccountTxsResponse Client::list_account_txs(const v1::ListAccountTxsRequest& req) {
+  grpc::ClientContext ctx;
+  set_deadline(ctx);
+  v1::ListAccountTxsResponse out;
+  check(txs_->ListAccountTxs(&ctx, req, &out));
+  return out;
+}
+
+std::unique_ptr<grpc::ClientReader<v1::BlockInfo>> Client::stream_blocks(
+    grpc::ClientContext& ctx, const v1::StreamBlocksRequest& req) {
+  return blocks_->StreamBlocks(&ctx, req);
+}
+
+std::unique_ptr<grpc::ClientReader<v1::EventRecord>> Client::stream_events(
+    grpc::ClientContext& ctx, const v1::StreamEventsRequest& req) {
+  return txs_->StreamEvents(&ctx, req);
+}
+
+}  // namespace btt::cli

@@ -1,0 +1,87 @@
+#pragma once
+// btt-cli's connection to a node: one gRPC channel, a stub per service, deadlines, and the
+// mapping of failed calls to exceptions that main() turns into exit codes.
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "btt/v1/bank.grpc.pb.h"
+#include "btt/v1/node.grpc.pb.h"
+
+namespace btt::cli {
+
+// Exit codes of btt-cli.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  // an RPC failed, a tx was rejected, a file was unusable
+inline constexpr int kExitUsage = 2;    // the command line is wrong (CLI11's and ours)
+
+// The command line is wrong: bad amount, bad hex, bad address. Exit 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The command could not do its work (missing key file, tx rejected). Exit 1.
+class CommandError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A gRPC call failed. Exit 1, printed as "error: <CODE NAME>: <message>".
+class RpcError : public std::runtime_error {
+ public:
+  RpcError(grpc::StatusCode code, std::string message);
+  [[nodiscard]] grpc::StatusCode code() const { return code_; }
+  [[nodiscard]] const std::string& rpc_message() const { return message_; }
+
+ private:
+  grpc::StatusCode code_;
+  std::string message_;
+};
+
+// "UNAVAILABLE", "NOT_FOUND", ... as in the gRPC specification.
+[[nodiscard]] const char* status_code_name(grpc::StatusCode code);
+
+class Client {
+ public:
+  // target: "HOST:PORT"; timeout: deadline of every unary call.
+  Client(std::string target, std::chrono::milliseconds timeout);
+
+  [[nodiscard]] const std::string& target() const { return target_; }
+
+  [[nodiscard]] v1::NodeStatus get_status();
+  [[nodiscard]] v1::AccountInfo get_account(const std::string& address);
+  [[nodiscard]] v1::BlockInfo get_block(const v1::GetBlockRequest& req);
+  [[nodiscard]] v1::TxInfo get_tx(const std::string& tx_id);
+  // `extra` is added to the deadline (used while waiting for a commit).
+  [[nodiscard]] v1::BroadcastTxResponse broadcast_tx(const v1::BroadcastTxRequest& req,
+                                                     std::chrono::milliseconds extra = {});
+  [[nodiscard]] v1::SimulateTxResponse simulate_tx(const v1::SimulateTxRequest& req);
+  [[nodiscard]] v1::FeeSuggestion suggest_fee(uint32_t blocks = 0);
+  [[nodiscard]] v1::ListAccountTxsResponse list_account_txs(const v1::ListAccountTxsRequest& req);
+
+  // Streams: the caller owns the context (no deadline; cancel it to stop early).
+  [[nodiscard]] std::unique_ptr<grpc::ClientReader<v1::BlockInfo>> stream_blocks(
+      grpc::ClientContext& ctx, const v1::StreamBlocksRequest& req);
+  [[nodiscard]] std::unique_ptr<grpc::ClientReader<v1::EventRecord>> stream_events(
+      grpc::ClientContext& ctx, const v1::StreamEventsRequest& req);
+
+  // Throws RpcError for a failed status (UNAVAILABLE gets a hint naming the node address).
+  void check(const grpc::Status& status) const;
+
+ private:
+  void set_deadline(grpc::ClientContext& ctx, std::chrono::milliseconds extra = {}) const;
+
+  std::string target_;
+  std::chrono::milliseconds timeout_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::Node::Stub> node_;
+  std::unique_ptr<v1::Blocks::Stub> blocks_;
+  std::unique_ptr<v1::Txs::Stub> txs_;
+  std::unique_ptr<v1::Bank::Stub> bank_;
+};
+
+}  // namespace btt::cli

@@ -1,0 +1,343 @@
+#include "app/cli/output.h"
+
+#include <ctime>
+#include <iostream>
+#include <utility>
+
+#include "btt/common/bytes.h"
+#include "btt/common/status.h"
+
+namespace btt::cli {
+
+// --- Fields ------------------------------------------------------------------------------------
+
+Fields& Fields::add(std::string key, std::string value) {
+  entries_.push_back({std::move(key), std::move(value), false});
+  return *this;
+}
+
+Fields& Fields::add(std::string key, uint64_t value) {
+  return add(std::move(key), std::to_string(value));
+}
+
+Fields& Fields::item(std::string text) {
+  entries_.push_back({{}, std::move(text), true});
+  return *this;
+}
+
+void Fields::print(std::ostream& os) const {
+  size_t width = 0;
+  for (const auto& e : entries_) {
+    if (!e.is_item) width = std::max(width, e.key.size());
+  }
+  for (const auto& e : entries_) {
+    if (e.is_item) {
+      os << "  " << e.value << '\n';
+      continue;
+    }
+    os << e.key << ':';
+    if (!e.value.empty()) os << std::string(width - e.key.size() + 1, ' ') << e.value;
+    os << '\n';
+  }
+}
+
+// --- Output ------------------------------------------------------------------------------------
+
+void Output::document(const Json& doc) const {
+  std::cout << doc.dump(2) << std::endl;
+}
+
+void Output::line(const Json& doc) const {
+  std::cout << doc.dump() << std::endl;
+}
+
+void Output::fields(const Fields& fields) const {
+  fields.print(std::cout);
+  std::cout.flush();
+}
+
+void Output::text_line(std::string_view text) const {
+  std::cout << text << std::endl;
+}
+
+// --- formatting --------------------------------------------------------------------------------
+
+std::string hex(std::string_view bytes) {
+  return to_hex(bytes);
+}
+
+std::string format_time_ms(uint64_t ms) {
+  if (ms == 0) return "-";
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  if (gmtime_r(&secs, &tm) == nullptr) return std::to_string(ms);
+  char buf[64];
+  size_t n = std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+  char frac[8];
+  std::snprintf(frac, sizeof(frac), ".%03uZ", static_cast<unsigned>(ms % 1000));
+  return std::string(buf, n) + frac;
+}
+
+std::string format_btt(uint64_t units) {
+  std::string frac = std::to_string(units % kUnitsPerBtt);
+  frac.insert(0, 8 - frac.size(), '0');
+  return std::to_string(units / kUnitsPerBtt) + "." + frac;
+}
+
+std::string format_amount(std::string_view asset, uint64_t amount) {
+  if (asset == kBttAsset) return std::to_string(amount) + " (" + format_btt(amount) + " BTT)";
+  return std::to_string(amount) + " " + std::string(asset);
+}
+
+std::string code_name_of(uint32_t code) {
+  return code_name(static_cast<Code>(code));
+}
+
+std::string format_code(uint32_t code) {
+  return std::to_string(code) + " (" + code_name_of(code) + ")";
+}
+
+v1::BlockHeader header_of(const v1::BlockInfo& b) {
+  if (b.has_header()) return b.header();
+  v1::BlockHeader h;
+  if (!h.ParseFromString(b.block().header())) h.Clear();
+  return h;
+}
+
+v1::TxBody body_of(const v1::TxInfo& t) {
+  if (t.has_body()) return t.body();
+  v1::TxBody body;
+  if (!body.ParseFromString(t.tx().body())) body.Clear();
+  return body;
+}
+
+// --- JSON ----------------------------------------------------------------------------------------
+
+Json to_json(const v1::NodeStatus& s) {
+  return Json{{"chain_id", s.chain_id()},
+              {"version", s.version()},
+              {"height", s.height()},
+              {"latest_block_hash", hex(s.latest_block_hash())},
+              {"latest_state_hash", hex(s.latest_state_hash())},
+              {"latest_block_time_ms", s.latest_block_time_ms()},
+              {"latest_block_time", format_time_ms(s.latest_block_time_ms())},
+              {"validator_address", s.validator_address()},
+              {"mempool_txs", s.mempool_txs()},
+              {"mempool_bytes", s.mempool_bytes()},
+              {"genesis_time_ms", s.genesis_time_ms()},
+              {"min_fee", s.min_fee()}};
+}
+
+Json to_json(const v1::Event& e) {
+  // Attributes as an object; a key that repeats within one event collects its values in an array.
+  Json attrs = Json::object();
+  for (const auto& a : e.attributes()) {
+    auto it = attrs.find(a.key());
+    if (it == attrs.end()) {
+      attrs[a.key()] = a.value();
+    } else if (it->is_array()) {
+      it->push_back(a.value());
+    } else {
+      *it = Json::array({*it, a.value()});
+    }
+  }
+  return Json{{"type", e.type()}, {"attributes", std::move(attrs)}};
+}
+
+Json events_json(const google::protobuf::RepeatedPtrField<v1::Event>& events) {
+  Json out = Json::array();
+  for (const auto& e : events) out.push_back(to_json(e));
+  return out;
+}
+
+Json to_json(const v1::Message& m) {
+  switch (m.msg_case()) {
+    case v1::Message::kTransfer:
+      return Json{{"type", "transfer"},
+                  {"to", m.transfer().to()},
+                  {"asset", m.transfer().asset()},
+                  {"amount", m.transfer().amount()}};
+    case v1::Message::kMultiTransfer: {
+      Json outputs = Json::array();
+      for (const auto& o : m.multi_transfer().outputs()) {
+        outputs.push_back(Json{{"to", o.to()}, {"asset", o.asset()}, {"amount", o.amount()}});
+      }
+      return Json{{"type", "multi_transfer"}, {"outputs", std::move(outputs)}};
+    }
+    default:
+      return Json{{"type", "unknown"}};
+  }
+}
+
+Json to_json(const v1::TxResult& r) {
+  return Json{{"tx_id", hex(r.tx_id())},
+              {"height", r.height()},
+              {"index", r.index()},
+              {"code", r.code()},
+              {"code_name", code_name_of(r.code())},
+              {"log", r.log()},
+              {"fee_paid", r.fee_paid()},
+              {"events", events_json(r.events())}};
+}
+
+Json to_json(const v1::TxInfo& t) {
+  const v1::TxBody body = body_of(t);
+  Json messages = Json::array();
+  for (const auto& m : body.messages()) messages.push_back(to_json(m));
+  const auto& r = t.result();
+  const std::string& id = t.tx_id().empty() ? r.tx_id() : t.tx_id();
+  return Json{{"tx_id", hex(id)},
+              {"height", r.height()},
+              {"index", r.index()},
+              {"code", r.code()},
+              {"code_name", code_name_of(r.code())},
+              {"log", r.log()},
+              {"sender", t.sender().empty() ? body.sender() : t.sender()},
+              {"chain_id", body.chain_id()},
+              {"public_key", hex(body.public_key())},
+              {"nonce", body.nonce()},
+              {"fee", body.fee()},
+              {"fee_paid", r.fee_paid()},
+              {"memo", body.memo()},
+              {"messages", std::move(messages)},
+              {"events", events_json(r.events())},
+              {"signature", hex(t.tx().signature())}};
+}
+
+Json to_json(const v1::BlockInfo& b) {
+  const v1::BlockHeader h = header_of(b);
+  Json ids = Json::array();
+  for (const auto& id : b.tx_ids()) ids.push_back(hex(id));
+  return Json{{"height", h.height()},
+              {"hash", hex(b.hash())},
+              {"chain_id", h.chain_id()},
+              {"time_ms", h.time_ms()},
+              {"time", format_time_ms(h.time_ms())},
+              {"prev_hash", hex(h.prev_hash())},
+              {"tx_root", hex(h.tx_root())},
+              {"state_hash", hex(h.state_hash())},
+              {"results_hash", hex(h.results_hash())},
+              {"proposer", h.proposer()},
+              {"tx_count", h.tx_count()},
+              {"signature", hex(b.block().signature())},
+              {"tx_ids", std::move(ids)}};
+}
+
+Json to_json(const v1::EventRecord& e) {
+  Json out{{"height", e.height()},
+           {"tx_id", hex(e.tx_id())},
+           {"tx_index", e.tx_index()},
+           {"event_index", e.event_index()},
+           {"tx_code", e.tx_code()}};
+  Json ev = to_json(e.event());
+  out["type"] = ev["type"];
+  out["attributes"] = ev["attributes"];
+  return out;
+}
+
+Json to_json(const v1::FeeSuggestion& f) {
+  return Json{{"suggested", f.suggested()},         {"min_fee", f.min_fee()},
+              {"recent_txs", f.recent_txs()},       {"recent_min", f.recent_min()},
+              {"recent_median", f.recent_median()}, {"recent_p90", f.recent_p90()},
+              {"recent_max", f.recent_max()},       {"from_height", f.from_height()},
+              {"to_height", f.to_height()}};
+}
+
+// --- human ---------------------------------------------------------------------------------------
+
+std::string describe(const v1::Event& e) {
+  std::string out = e.type();
+  for (const auto& a : e.attributes()) out += " " + a.key() + "=" + a.value();
+  return out;
+}
+
+std::string describe(const v1::Message& m) {
+  switch (m.msg_case()) {
+    case v1::Message::kTransfer:
+      return "transfer to=" + m.transfer().to() + " asset=" + m.transfer().asset() +
+             " amount=" + std::to_string(m.transfer().amount());
+    case v1::Message::kMultiTransfer: {
+      std::string out = "multi_transfer";
+      for (const auto& o : m.multi_transfer().outputs()) {
+        out += " " + o.to() + ":" + std::to_string(o.amount()) + ":" + o.asset();
+      }
+      return out;
+    }
+    default:
+      return "unknown message";
+  }
+}
+
+void add_events(Fields& f, const google::protobuf::RepeatedPtrField<v1::Event>& events) {
+  f.add("events", static_cast<uint64_t>(events.size()));
+  for (const auto& e : events) f.item(describe(e));
+}
+
+Fields fields_of(const v1::NodeStatus& s) {
+  Fields f;
+  f.add("chain id", s.chain_id())
+      .add("version", s.version())
+      .add("height", s.height())
+      .add("latest block hash", hex(s.latest_block_hash()))
+      .add("latest state hash", hex(s.latest_state_hash()))
+      .add("latest block time", format_time_ms(s.latest_block_time_ms()))
+      .add("validator", s.validator_address().empty() ? "-" : s.validator_address())
+      .add("mempool", std::to_string(s.mempool_txs()) + " txs, " +
+                          std::to_string(s.mempool_bytes()) + " bytes")
+      .add("min fee", format_amount(kBttAsset, s.min_fee()));
+  return f;
+}
+
+Fields fields_of(const v1::TxInfo& t) {
+  const v1::TxBody body = body_of(t);
+  const auto& r = t.result();
+  const std::string& id = t.tx_id().empty() ? r.tx_id() : t.tx_id();
+  Fields f;
+  f.add("tx id", hex(id))
+      .add("height", r.height())
+      .add("index", r.index())
+      .add("code", format_code(r.code()))
+      .add("log", r.log())
+      .add("sender", t.sender().empty() ? body.sender() : t.sender())
+      .add("nonce", body.nonce())
+      .add("fee", format_amount(kBttAsset, body.fee()))
+      .add("fee paid", format_amount(kBttAsset, r.fee_paid()))
+      .add("memo", body.memo())
+      .add("messages", static_cast<uint64_t>(body.messages_size()));
+  for (const auto& m : body.messages()) f.item(describe(m));
+  add_events(f, r.events());
+  return f;
+}
+
+Fields fields_of(const v1::BlockInfo& b) {
+  const v1::BlockHeader h = header_of(b);
+  Fields f;
+  f.add("height", h.height())
+      .add("hash", hex(b.hash()))
+      .add("chain id", h.chain_id())
+      .add("time", format_time_ms(h.time_ms()))
+      .add("prev hash", hex(h.prev_hash()))
+      .add("tx root", hex(h.tx_root()))
+      .add("state hash", hex(h.state_hash()))
+      .add("results hash", hex(h.results_hash()))
+      .add("proposer", h.proposer())
+      .add("tx count", h.tx_count())
+      .add("txs", static_cast<uint64_t>(b.tx_ids_size()));
+  for (const auto& id : b.tx_ids()) f.item(hex(id));
+  return f;
+}
+
+Fields fields_of(const v1::FeeSuggestion& s) {
+  Fields f;
+  f.add("suggested", format_amount(kBttAsset, s.suggested()))
+      .add("min fee", format_amount(kBttAsset, s.min_fee()))
+      .add("recent txs", s.recent_txs())
+      .add("recent min", s.recent_min())
+      .add("recent median", s.recent_median())
+      .add("recent p90", s.recent_p90())
+      .add("recent max", s.recent_max())
+      .add("blocks", std::to_string(s.from_height()) + ".." + std::to_string(s.to_height()));
+  return f;
+}
+
+}  // namespace btt::cli

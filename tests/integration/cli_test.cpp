@@ -1,0 +1,513 @@
+// btt-cli against real bttd processes on loopback: keys, status, transfers with exact amounts,
+// tx and block lookups, failures, restart persistence and the streams.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "testkit/process.h"
+#include "testkit/temp_dir.h"
+
+namespace btt::testkit {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr const char* kChainId = "btt-cli-test";
+
+std::string describe(const CommandResult& r) {
+  return "exit " + std::to_string(r.exit_code) + (r.timed_out ? " (timed out)" : "") +
+         "\n--- stdout ---\n" + r.out + "\n--- stderr ---\n" + r.err;
+}
+
+Json parse_json(const CommandResult& r) {
+  try {
+    return Json::parse(r.out);
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "stdout is not one JSON document: " << e.what() << "\n" << describe(r);
+    return Json::object();
+  }
+}
+
+// One JSON object per line.
+std::vector<Json> parse_json_lines(const std::string& out) {
+  std::vector<Json> lines;
+  std::istringstream in(out);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) lines.push_back(Json::parse(line));
+  }
+  return lines;
+}
+
+bool is_hex64(const std::string& s) {
+  return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+CommandResult cli_at(const std::string& node, std::vector<std::string> args, int timeout_s = 60) {
+  std::vector<std::string> argv = {btt_cli_path(), "--node", node};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command(std::move(argv), timeout_s);
+}
+
+// An address nothing listens on.
+std::string dead_node() {
+  return "127.0.0.1:" + std::to_string(free_port());
+}
+
+// --- without a node ------------------------------------------------------------------------------
+
+TEST(CliOffline, KeygenWritesAPrivateKeyFileAndAddressAgrees) {
+  TempDir dir("btt-cli");
+  const auto key = dir.path() / "a.json";
+  auto r = cli_at(dead_node(), {"keygen", "--out", key.string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const Json k = parse_json(r);
+  const std::string address = k.value("address", "");
+  const std::string pubkey = k.value("public_key", "");
+  EXPECT_EQ(address.rfind("btt1", 0), 0u) << address;
+  EXPECT_TRUE(is_hex64(pubkey)) << pubkey;
+  EXPECT_EQ(std::filesystem::path(k.value("path", "")), std::filesystem::absolute(key));
+
+  struct stat st {};
+  ASSERT_EQ(stat(key.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+
+  // Never overwrites.
+  r = cli_at(dead_node(), {"keygen", "--out", key.string()});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_NE(r.err.find("exists"), std::string::npos) << describe(r);
+
+  r = cli_at(dead_node(), {"address", "--key", key.string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(parse_json(r).value("address", ""), address);
+
+  r = cli_at(dead_node(), {"address", "--pubkey", pubkey, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(parse_json(r).value("address", ""), address);
+
+  // Human output: aligned key: value lines.
+  r = cli_at(dead_node(), {"address", "--key", key.string()});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("address:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(address), std::string::npos) << r.out;
+
+  // Default file name in the working directory is not tested (it would write into the cwd).
+  r = cli_at(dead_node(), {"address", "--pubkey", "zz"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  r = cli_at(dead_node(), {"address"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  r = cli_at(dead_node(), {"address", "--key", (dir.path() / "missing.json").string()});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_NE(r.err.find("missing.json"), std::string::npos) << describe(r);
+}
+
+TEST(CliOffline, UnreachableNodeGivesAClearError) {
+  const std::string node = dead_node();
+  auto r = cli_at(node, {"status", "--timeout", "5"}, 30);
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_NE(r.err.find("error: UNAVAILABLE"), std::string::npos) << describe(r);
+  EXPECT_NE(r.err.find(node), std::string::npos) << describe(r);
+
+  r = cli_at(node, {"status", "--json", "--timeout", "5"}, 30);
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  const Json j = parse_json(r);
+  ASSERT_TRUE(j.contains("error")) << describe(r);
+  EXPECT_EQ(j["error"].value("code", ""), "UNAVAILABLE");
+
+  // Streams fail the same way instead of hanging.
+  r = cli_at(node, {"watch"}, 30);
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_NE(r.err.find("UNAVAILABLE"), std::string::npos) << describe(r);
+}
+
+TEST(CliOffline, BadArgumentsAreUsageErrors) {
+  TempDir dir("btt-cli");
+  const auto key = dir.path() / "k.json";
+  auto r = cli_at(dead_node(), {"keygen", "--out", key.string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const std::string to = parse_json(r).value("address", "");
+  const std::string node = dead_node();
+
+  // Bad recipient address.
+  for (const std::string bad :
+       {"nonsense", "btt1qqqqqq", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"}) {
+    r = cli_at(node, {"send", "--key", key.string(), "--to", bad, "--amount", "1"});
+    EXPECT_EQ(r.exit_code, 2) << bad << "\n" << describe(r);
+    EXPECT_NE(r.err.find("address"), std::string::npos) << describe(r);
+  }
+  // Amounts are positive integers in base units.
+  for (const std::string bad : {"1.5", "abc", "0", "1e8", "", "99999999999999999999999"}) {
+    r = cli_at(node, {"send", "--key", key.string(), "--to", to, "--amount=" + bad});
+    EXPECT_EQ(r.exit_code, 2) << "amount '" << bad << "'\n" << describe(r);
+    EXPECT_NE(r.err.find("amount"), std::string::npos) << describe(r);
+  }
+  r = cli_at(node, {"send", "--key", key.string(), "--to", to, "--amount=-3"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  r = cli_at(node, {"send", "--key", key.string(), "--to", to, "--amount", "5", "--fee", "x"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  r = cli_at(node, {"send", "--key", key.string(), "--to", to});  // --amount missing
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  r = cli_at(node, {"multisend", "--key", key.string(), "--output", to});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  r = cli_at(node, {"multisend", "--key", key.string(), "--output", to + ":1.5"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  r = cli_at(node, {"tx", "zz"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  r = cli_at(node, {"tx", std::string(63, 'a')});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  r = cli_at(node, {"block", "abc"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  r = cli_at(node, {"balance", "not-an-address"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  r = cli_at(node, {"events", "--address", "nope"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  r = cli_at(node, {"no-such-command"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+
+  // A missing key file is a plain failure with its path named.
+  const auto missing = (dir.path() / "missing.json").string();
+  r = cli_at(node, {"send", "--key", missing, "--to", to, "--amount", "1"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_NE(r.err.find(missing), std::string::npos) << describe(r);
+}
+
+// --- against a node ------------------------------------------------------------------------------
+
+class CliNodeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    home_ = dir_.path() / "node";
+    init_home(home_, kChainId);
+    dev_key_ = (home_ / "keys" / "dev.json").string();
+    ASSERT_TRUE(std::filesystem::exists(dev_key_)) << dev_key_;
+    node_ = std::make_unique<NodeProcess>(home_, free_port());
+    node_->start();
+    dev_ = address_of(dev_key_);
+  }
+
+  void TearDown() override {
+    if (HasFailure() && node_) std::cerr << "bttd log tail:\n" << node_->log_tail() << "\n";
+  }
+
+  CommandResult cli(std::vector<std::string> args, int timeout_s = 60) {
+    return cli_at(node_->address(), std::move(args), timeout_s);
+  }
+
+  // Runs with --json, expects exit 0 and returns the document.
+  Json cli_json(std::vector<std::string> args, int timeout_s = 60) {
+    args.push_back("--json");
+    auto r = cli(std::move(args), timeout_s);
+    EXPECT_EQ(r.exit_code, 0) << describe(r);
+    return parse_json(r);
+  }
+
+  std::string address_of(const std::string& key_file) {
+    return cli_json({"address", "--key", key_file}).value("address", "");
+  }
+
+  // A fresh key file; returns {path, address}.
+  std::pair<std::string, std::string> new_key(const std::string& name) {
+    const std::string path = (dir_.path() / (name + ".json")).string();
+    const Json k = cli_json({"keygen", "--out", path});
+    return {path, k.value("address", "")};
+  }
+
+  uint64_t balance(const std::string& address) {
+    return cli_json({"balance", address, "--asset", "BTT"}).value("amount", uint64_t{0});
+  }
+  uint64_t nonce(const std::string& address) {
+    return cli_json({"balance", address}).value("nonce", uint64_t{0});
+  }
+  uint64_t height() { return cli_json({"status"}).value("height", uint64_t{0}); }
+
+  // Waits (up to 20 s) until the chain is past `h`.
+  void wait_past(uint64_t h) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (height() <= h) {
+      ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "chain stuck at height " << h;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  }
+
+  // send --wait --json from the dev key; expects success and returns the document.
+  Json send_wait(const std::string& to, uint64_t amount) {
+    const Json s = cli_json(
+        {"send", "--key", dev_key_, "--to", to, "--amount", std::to_string(amount), "--wait"});
+    EXPECT_EQ(s.value("code", 99u), 0u) << s.dump(2);
+    EXPECT_TRUE(s.value("committed", false)) << s.dump(2);
+    return s;
+  }
+
+  TempDir dir_{"btt-cli"};
+  std::filesystem::path home_;
+  std::string dev_key_;
+  std::string dev_;
+  std::unique_ptr<NodeProcess> node_;
+};
+
+TEST_F(CliNodeTest, StatusShowsTheChainGrowing) {
+  const Json s = cli_json({"status"});
+  EXPECT_EQ(s.value("chain_id", ""), kChainId);
+  EXPECT_TRUE(s.contains("latest_block_hash"));
+  EXPECT_TRUE(s.contains("min_fee"));
+  const uint64_t h = s.value("height", uint64_t{0});
+  wait_past(h);
+  wait_past(h + 1);
+
+  const auto r = cli({"status"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  for (const char* key : {"chain id:", "height:", "latest block hash:", "latest block time:",
+                          "validator:", "mempool:"}) {
+    EXPECT_NE(r.out.find(key), std::string::npos) << key << "\n" << r.out;
+  }
+  EXPECT_NE(r.out.find(kChainId), std::string::npos) << r.out;
+
+  // Global options may follow the subcommand too.
+  EXPECT_EQ(cli({"--timeout", "3", "fee"}).exit_code, 0);
+  EXPECT_EQ(cli({"fee", "--timeout", "3", "--json"}).exit_code, 0);
+}
+
+TEST_F(CliNodeTest, SendMovesExactAmountsAndIsFoundEverywhere) {
+  const auto [key, to] = new_key("recipient");
+  const uint64_t dev_before = balance(dev_);
+  const uint64_t nonce_before = nonce(dev_);
+  ASSERT_GT(dev_before, 1'000'000'000u) << "dev account is not funded";
+  constexpr uint64_t kAmount = 150'000'000;
+
+  const Json s = cli_json({"send", "--key", dev_key_, "--to", to, "--amount",
+                           std::to_string(kAmount), "--memo", "cli test", "--wait"});
+  ASSERT_EQ(s.value("code", 99u), 0u) << s.dump(2);
+  ASSERT_TRUE(s.value("committed", false)) << s.dump(2);
+  const std::string tx_id = s.value("tx_id", "");
+  ASSERT_TRUE(is_hex64(tx_id)) << tx_id;
+  const uint64_t fee = s.value("fee", uint64_t{0});
+  const uint64_t tx_height = s.value("height", uint64_t{0});
+  EXPECT_EQ(s.value("nonce", uint64_t{99}), nonce_before);
+  ASSERT_TRUE(s.contains("result")) << s.dump(2);
+  EXPECT_EQ(s["result"].value("code", 99u), 0u);
+  EXPECT_EQ(s["result"].value("fee_paid", uint64_t{0}), fee);
+  EXPECT_GT(tx_height, 0u);
+
+  // Exact amounts: the recipient got the amount, the sender paid amount + fee.
+  EXPECT_EQ(balance(to), kAmount);
+  EXPECT_EQ(balance(dev_), dev_before - kAmount - fee);
+  EXPECT_EQ(nonce(dev_), nonce_before + 1);
+
+  auto r = cli({"balance", to});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("150000000 (1.50000000 BTT)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("next nonce:"), std::string::npos) << r.out;
+  r = cli({"balance", "--key", key});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find(to), std::string::npos) << r.out;
+
+  // The tx.
+  const Json t = cli_json({"tx", tx_id});
+  EXPECT_EQ(t.value("tx_id", ""), tx_id);
+  EXPECT_EQ(t.value("code", 99u), 0u);
+  EXPECT_EQ(t.value("sender", ""), dev_);
+  EXPECT_EQ(t.value("height", uint64_t{0}), tx_height);
+  EXPECT_EQ(t.value("fee", uint64_t{0}), fee);
+  EXPECT_EQ(t.value("memo", ""), "cli test");
+  ASSERT_EQ(t["messages"].size(), 1u) << t.dump(2);
+  EXPECT_EQ(t["messages"][0].value("type", ""), "transfer");
+  EXPECT_EQ(t["messages"][0].value("to", ""), to);
+  EXPECT_EQ(t["messages"][0].value("amount", uint64_t{0}), kAmount);
+  bool found_transfer = false;
+  for (const auto& e : t["events"]) {
+    if (e.value("type", "") != "bank.transfer") continue;
+    found_transfer = true;
+    EXPECT_EQ(e["attributes"].value("from", ""), dev_);
+    EXPECT_EQ(e["attributes"].value("to", ""), to);
+    EXPECT_EQ(e["attributes"].value("amount", ""), std::to_string(kAmount));
+  }
+  EXPECT_TRUE(found_transfer) << t.dump(2);
+  r = cli({"tx", tx_id});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("bank.transfer"), std::string::npos) << r.out;
+
+  // The block, by height and by hash.
+  const Json b = cli_json({"block", std::to_string(tx_height)});
+  EXPECT_EQ(b.value("height", uint64_t{0}), tx_height);
+  EXPECT_EQ(b.value("chain_id", ""), kChainId);
+  const std::string hash = b.value("hash", "");
+  ASSERT_TRUE(is_hex64(hash)) << b.dump(2);
+  bool in_block = false;
+  for (const auto& id : b["tx_ids"]) in_block = in_block || id == tx_id;
+  EXPECT_TRUE(in_block) << b.dump(2);
+  EXPECT_GE(b.value("tx_count", 0u), 1u);
+  EXPECT_EQ(cli_json({"block", hash}).value("height", uint64_t{0}), tx_height);
+  r = cli({"block", std::to_string(tx_height)});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find(tx_id), std::string::npos) << r.out;
+
+  // The recipient's history.
+  const Json h = cli_json({"account-txs", to, "--limit", "10"});
+  ASSERT_EQ(h["txs"].size(), 1u) << h.dump(2);
+  EXPECT_EQ(h["txs"][0].value("tx_id", ""), tx_id);
+}
+
+TEST_F(CliNodeTest, FailedTxsExitNonZeroWithTheirCode) {
+  const auto [key, to] = new_key("poor");
+  const uint64_t dev_balance = balance(dev_);
+
+  // More than the sender has: failed with fee (300), whether caught at admission or in the block.
+  auto r = cli({"send", "--key", dev_key_, "--to", to, "--amount", std::to_string(dev_balance + 1),
+                "--wait", "--json"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  Json j = parse_json(r);
+  const uint64_t admission = j.value("code", uint64_t{0});
+  const uint64_t in_block = j.contains("result") ? j["result"].value("code", uint64_t{0}) : 0;
+  EXPECT_TRUE(admission == 300 || in_block == 300) << j.dump(2);
+  EXPECT_NE(r.err.find("300"), std::string::npos) << describe(r);
+  EXPECT_EQ(balance(to), 0u);
+
+  // Human output names the code as well.
+  r = cli({"send", "--key", dev_key_, "--to", to, "--amount", std::to_string(dev_balance + 1),
+           "--wait"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_NE((r.out + r.err).find("INSUFFICIENT_FUNDS"), std::string::npos) << describe(r);
+
+  // An account with no BTT cannot pay the fee: rejected at admission (202).
+  r = cli({"send", "--key", key, "--to", dev_, "--amount", "1", "--nonce", "0", "--json"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  j = parse_json(r);
+  EXPECT_EQ(j.value("code", uint64_t{0}), 202u) << j.dump(2);
+
+  // A fee below the minimum is refused (103) when the chain has a minimum fee.
+  const uint64_t min_fee = cli_json({"status"}).value("min_fee", uint64_t{0});
+  if (min_fee > 0) {
+    r = cli({"send", "--key", dev_key_, "--to", to, "--amount", "1", "--fee",
+             std::to_string(min_fee - 1), "--json"});
+    EXPECT_EQ(r.exit_code, 1) << describe(r);
+    EXPECT_EQ(parse_json(r).value("code", uint64_t{0}), 103u) << describe(r);
+  }
+
+  // Lookups of things that do not exist.
+  r = cli({"tx", std::string(64, '0')});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_NE(r.err.find("error: NOT_FOUND"), std::string::npos) << describe(r);
+  r = cli({"block", "999999999"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << describe(r);
+}
+
+TEST_F(CliNodeTest, DryRunBroadcastsNothing) {
+  const auto [key, to] = new_key("dry");
+  const uint64_t dev_before = balance(dev_);
+  const uint64_t nonce_before = nonce(dev_);
+  const Json d = cli_json({"send", "--key", dev_key_, "--to", to, "--amount", "1000", "--dry-run"});
+  EXPECT_TRUE(d.value("dry_run", false));
+  EXPECT_EQ(d.value("code", 99u), 0u) << d.dump(2);
+  EXPECT_TRUE(is_hex64(d.value("tx_id", ""))) << d.dump(2);
+
+  wait_past(height() + 1);
+  EXPECT_EQ(balance(to), 0u);
+  EXPECT_EQ(balance(dev_), dev_before);
+  EXPECT_EQ(nonce(dev_), nonce_before);
+  auto r = cli({"tx", d.value("tx_id", "")});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+}
+
+TEST_F(CliNodeTest, MultisendPaysEveryOutput) {
+  const auto [ka, a] = new_key("a");
+  const auto [kb, b] = new_key("b");
+  const uint64_t dev_before = balance(dev_);
+  const Json s = cli_json({"multisend", "--key", dev_key_, "--output", a + ":100", "--output",
+                           b + ":250:BTT", "--memo", "split", "--wait"});
+  ASSERT_EQ(s.value("code", 99u), 0u) << s.dump(2);
+  ASSERT_TRUE(s.value("committed", false)) << s.dump(2);
+  EXPECT_EQ(s["result"].value("code", 99u), 0u) << s.dump(2);
+  const uint64_t fee = s.value("fee", uint64_t{0});
+  EXPECT_EQ(balance(a), 100u);
+  EXPECT_EQ(balance(b), 250u);
+  EXPECT_EQ(balance(dev_), dev_before - 350 - fee);
+
+  const Json t = cli_json({"tx", s.value("tx_id", "")});
+  ASSERT_EQ(t["messages"].size(), 1u);
+  EXPECT_EQ(t["messages"][0].value("type", ""), "multi_transfer");
+  EXPECT_EQ(t["messages"][0]["outputs"].size(), 2u);
+}
+
+TEST_F(CliNodeTest, BalancesPersistAcrossRestart) {
+  const auto [key, to] = new_key("keeper");
+  const Json s = send_wait(to, 12'345);
+  const uint64_t dev_balance = balance(dev_);
+  const uint64_t dev_nonce = nonce(dev_);
+  const uint64_t h = height();
+
+  EXPECT_EQ(node_->stop(), 0) << node_->log_tail();
+  EXPECT_FALSE(node_->running());
+  auto r = cli({"status", "--timeout", "3"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+
+  node_->start();
+  EXPECT_GE(height(), h);
+  EXPECT_EQ(balance(to), 12'345u);
+  EXPECT_EQ(balance(dev_), dev_balance);
+  EXPECT_EQ(nonce(dev_), dev_nonce);
+  EXPECT_EQ(cli_json({"tx", s.value("tx_id", "")}).value("code", 99u), 0u);
+
+  // The chain goes on, and the next tx uses the persisted nonce.
+  const Json s2 = send_wait(to, 5);
+  EXPECT_EQ(s2.value("nonce", uint64_t{0}), dev_nonce);
+  EXPECT_EQ(balance(to), 12'350u);
+}
+
+TEST_F(CliNodeTest, EventsAndWatchStreamAndStopAfterCount) {
+  const auto [key, to] = new_key("watched");
+  const Json s = send_wait(to, 777);
+  const std::string tx_id = s.value("tx_id", "");
+
+  auto r = cli({"events", "--address", to, "--from", "1", "--count", "1", "--json"}, 30);
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  auto lines = parse_json_lines(r.out);
+  ASSERT_EQ(lines.size(), 1u) << r.out;
+  EXPECT_EQ(lines[0].value("type", ""), "bank.transfer") << lines[0].dump();
+  EXPECT_EQ(lines[0].value("tx_id", ""), tx_id);
+  EXPECT_EQ(lines[0].value("height", uint64_t{0}), s.value("height", uint64_t{1}));
+  EXPECT_EQ(lines[0]["attributes"].value("amount", ""), "777");
+
+  r = cli({"events", "--type", "bank.transfer", "--address", to, "--from", "1", "--count", "1"},
+          30);
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("bank.transfer"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(tx_id), std::string::npos) << r.out;
+
+  // Without --count the stream runs until killed; what came before the kill was printed.
+  r = cli({"events", "--address", to, "--from", "1", "--json"}, 5);
+  EXPECT_TRUE(r.timed_out) << describe(r);
+  lines = parse_json_lines(r.out);
+  ASSERT_GE(lines.size(), 1u) << r.out;
+  EXPECT_EQ(lines[0].value("tx_id", ""), tx_id);
+
+  r = cli({"watch", "--from", "1", "--count", "3", "--json"}, 30);
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  lines = parse_json_lines(r.out);
+  ASSERT_EQ(lines.size(), 3u) << r.out;
+  for (uint64_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(lines[i].value("height", uint64_t{0}), i + 1) << lines[i].dump();
+    EXPECT_TRUE(is_hex64(lines[i].value("hash", ""))) << lines[i].dump();
+    EXPECT_TRUE(lines[i].contains("tx_count"));
+  }
+
+  // New blocks only (from 0), human output.
+  r = cli({"watch", "--count", "1"}, 30);
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("height="), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("txs="), std::string::npos) << r.out;
+
+  const Json f = cli_json({"fee"});
+  EXPECT_GE(f.value("suggested", uint64_t{0}), f.value("min_fee", uint64_t{0}));
+}
+
+}  // namespace
+}  // namespace btt::testkit
