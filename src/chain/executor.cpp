@@ -92,7 +92,7 @@ TxOutcome execute_tx(const DecodedTx& tx, ledger::Overlay& state, const ledger::
   ledger::Events events;
   events.emit("tx.fee").attr("payer", sender.to_string()).attr("amount", tx.fee());
 
-  ledger::Overlay sandbox(state);
+  ledger::Overlay sandbox(state.reader());
   ledger::Events msg_events;
   ledger::MsgContext ctx{block,  params, tx.body,    sender, tx.id,
                          sandbox, msg_events, &registry.locks()};

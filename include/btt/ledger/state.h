@@ -23,6 +23,8 @@ class StateReader {
   [[nodiscard]] virtual std::optional<Bytes> get(std::string_view key) const = 0;
   // Every live key with this prefix in ascending byte order, until fn returns false.
   virtual void scan(std::string_view prefix, const ScanFn& fn) const = 0;
+  // This reader as a base for a new layer: `Overlay sandbox(block.reader())`.
+  [[nodiscard]] const StateReader& reader() const { return *this; }
 };
 
 // The committed state column of the database.
@@ -40,6 +42,10 @@ class DatabaseState final : public StateReader {
 class Overlay : public StateReader {
  public:
   explicit Overlay(const StateReader& base) : base_(base) {}
+  // Copying would duplicate every buffered write (and a layer built on another Overlay must name
+  // it as its base with reader()).
+  Overlay(const Overlay&) = delete;
+  Overlay& operator=(const Overlay&) = delete;
 
   [[nodiscard]] std::optional<Bytes> get(std::string_view key) const override;
   void scan(std::string_view prefix, const ScanFn& fn) const override;

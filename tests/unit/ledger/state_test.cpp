@@ -37,7 +37,7 @@ TEST(Overlay, ReadsThroughAndShadowsBase) {
 TEST(Overlay, SandboxCommitAndDiscard) {
   testkit::MemoryState base;
   Overlay block(base);
-  Overlay sandbox(block);
+  Overlay sandbox(block.reader());
   sandbox.put("k", "v");
   sandbox.discard();
   EXPECT_FALSE(block.get("k").has_value());
