@@ -111,7 +111,9 @@ int main(int argc, char** argv) {
   std::cerr << "btt-bench: signed in " << seconds_since(t_sign) << " s\n";
 
   testkit::TempDir dir("btt-bench");
-  auto db = storage::Database::open(dir.path() / "db", {});
+  storage::DatabaseOptions db_options;
+  db_options.sync_writes = arg(argc, argv, "--sync", 1) != 0;
+  auto db = storage::Database::open(dir.path() / "db", db_options);
   if (!db) {
     std::cerr << db.status().to_string() << "\n";
     return 1;
