@@ -24,15 +24,20 @@ std::optional<TxLocation> parse_location(std::string_view v) {
   return loc;
 }
 
-// Every address a tx touches: its sender and each event attribute that is an address.
+// Every address a tx touches: its sender and each event attribute that is an address (events
+// carry canonical lower-case addresses, so equal strings are equal addresses).
 std::set<crypto::Address> involved_addresses(const DecodedTx& tx, const v1::TxResult& result) {
   std::set<crypto::Address> out{tx.sender};
+  const std::string sender = crypto::Address::canonical(tx.body.sender());
+  std::set<std::string_view> candidates;
   for (const auto& e : result.events()) {
     for (const auto& a : e.attributes()) {
-      if (a.value().size() > 40 && a.value().size() < 70 && a.value().rfind("btt1", 0) == 0) {
-        if (auto addr = crypto::Address::parse(a.value())) out.insert(*addr);
-      }
+      const auto& v = a.value();
+      if (v.size() == 42 && v.compare(0, 4, "btt1") == 0 && v != sender) candidates.insert(v);
     }
+  }
+  for (auto v : candidates) {
+    if (auto addr = crypto::Address::parse(v)) out.insert(*addr);
   }
   return out;
 }

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "btt/common/checked.h"
+#include "signature_pipeline.h"
 
 namespace btt::chain {
 
@@ -90,7 +91,7 @@ TxOutcome execute_tx(const DecodedTx& tx, ledger::Overlay& state, const ledger::
   out.fee_paid = tx.fee();
 
   ledger::Events events;
-  events.emit("tx.fee").attr("payer", sender.to_string()).attr("amount", tx.fee());
+  events.emit("tx.fee").attr("payer", crypto::Address::canonical(tx.body.sender())).attr("amount", tx.fee());
 
   ledger::Overlay sandbox(state.reader());
   ledger::Events msg_events;
@@ -157,7 +158,7 @@ Result<ExecutedBlock> execute_block(const std::vector<TxPtr>& candidates, ledger
   for (const auto& m : registry.modules()) m->begin_block(bctx);
 
   const v1::LedgerParams params = ledger::Ledger(state).params();
-  auto signatures = verify_signatures(candidates);
+  SignaturePipeline signatures(candidates);
   uint64_t block_bytes = 0;
   for (size_t i = 0; i < candidates.size(); ++i) {
     const auto& tx = *candidates[i];
@@ -174,7 +175,7 @@ Result<ExecutedBlock> execute_block(const std::vector<TxPtr>& candidates, ledger
       }
       break;
     }
-    if (!signatures[i]) {
+    if (!signatures.verdict(i)) {
       if (auto s = reject({Code::kBadSignature, "signature does not verify"}); !s) return s;
       continue;
     }

@@ -187,4 +187,12 @@ std::string Address::to_string() const {
   return bech32m_encode(kAddressHrp, *data5);
 }
 
+std::string Address::canonical(std::string_view parsed_text) {
+  std::string out(parsed_text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 }  // namespace btt::crypto

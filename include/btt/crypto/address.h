@@ -49,6 +49,9 @@ class Address {
   [[nodiscard]] static std::optional<Address> from_bytes(std::string_view raw);
 
   [[nodiscard]] std::string to_string() const;  // bech32m, lower case
+  // The canonical (lower-case) spelling of an address string that parse() accepted; cheaper than
+  // parse(text)->to_string() on hot paths.
+  [[nodiscard]] static std::string canonical(std::string_view parsed_text);
   [[nodiscard]] std::string_view raw() const { return as_view(bytes_); }
   [[nodiscard]] const std::array<uint8_t, kSize>& bytes() const { return bytes_; }
   auto operator<=>(const Address&) const = default;

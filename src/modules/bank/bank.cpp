@@ -63,8 +63,8 @@ Status apply_output(const v1::Output& o, MsgContext& ctx) {
   auto ledger = ctx.ledger();
   if (auto s = ledger.move(ctx.sender, *to, o.asset(), o.amount(), ctx.block.time_ms); !s) return s;
   ctx.events.emit("bank.transfer")
-      .attr("from", ctx.sender.to_string())
-      .attr("to", to->to_string())
+      .attr("from", crypto::Address::canonical(ctx.body.sender()))
+      .attr("to", crypto::Address::canonical(o.to()))
       .attr("asset", o.asset())
       .attr("amount", o.amount());
   return Status::ok();
