@@ -380,7 +380,8 @@ TEST_F(CliNodeTest, FailedTxsExitNonZeroWithTheirCode) {
   r = cli({"send", "--key", key, "--to", dev_, "--amount", "1", "--nonce", "0", "--json"});
   EXPECT_EQ(r.exit_code, 1) << describe(r);
   j = parse_json(r);
-  EXPECT_EQ(j.value("code", uint64_t{0}), 202u) << j.dump(2);
+  EXPECT_EQ(j["error"].value("btt_code", uint64_t{0}), 202u) << j.dump(2);
+  EXPECT_EQ(j["error"].value("kind", std::string()), "rejected") << j.dump(2);
 
   // A fee below the minimum is refused (103) when the chain has a minimum fee.
   const uint64_t min_fee = cli_json({"status"}).value("min_fee", uint64_t{0});
@@ -388,7 +389,7 @@ TEST_F(CliNodeTest, FailedTxsExitNonZeroWithTheirCode) {
     r = cli({"send", "--key", dev_key_, "--to", to, "--amount", "1", "--fee",
              std::to_string(min_fee - 1), "--json"});
     EXPECT_EQ(r.exit_code, 1) << describe(r);
-    EXPECT_EQ(parse_json(r).value("code", uint64_t{0}), 103u) << describe(r);
+    EXPECT_EQ(parse_json(r)["error"].value("btt_code", uint64_t{0}), 103u) << describe(r);
   }
 
   // Lookups of things that do not exist.

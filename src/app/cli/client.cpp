@@ -4,10 +4,11 @@
 
 namespace btt::cli {
 
-RpcError::RpcError(grpc::StatusCode code, std::string message)
+RpcError::RpcError(grpc::StatusCode code, std::string message, std::optional<uint32_t> btt_code)
     : std::runtime_error(std::string(status_code_name(code)) + ": " + message),
       code_(code),
-      message_(std::move(message)) {}
+      message_(std::move(message)),
+      btt_code_(btt_code) {}
 
 const char* status_code_name(grpc::StatusCode code) {
   switch (code) {
@@ -68,15 +69,27 @@ void Client::set_deadline(grpc::ClientContext& ctx, std::chrono::milliseconds ex
   ctx.set_deadline(std::chrono::system_clock::now() + timeout_ + extra);
 }
 
-void Client::check(const grpc::Status& status) const {
+void Client::check(const grpc::Status& status, const grpc::ClientContext* ctx) const {
   if (status.ok()) return;
+  std::optional<uint32_t> btt_code;
+  if (ctx != nullptr) {
+    const auto& trailers = ctx->GetServerTrailingMetadata();
+    auto it = trailers.find("btt-code");
+    if (it != trailers.end()) {
+      try {
+        btt_code = static_cast<uint32_t>(std::stoul(std::string(it->second.data(), it->second.size())));
+      } catch (const std::exception&) {
+        // A malformed trailer is ignored; the message still names the code.
+      }
+    }
+  }
   std::string message = status.error_message();
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
     message += " (is bttd running and serving gRPC at " + target_ + "?)";
   } else if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
     message += " (no answer from " + target_ + " within the timeout; see --timeout)";
   }
-  throw RpcError(status.error_code(), message);
+  throw RpcError(status.error_code(), message, btt_code);
 }
 
 v1::NodeStatus Client::get_status() {
@@ -120,7 +133,7 @@ v1::BroadcastTxResponse Client::broadcast_tx(const v1::BroadcastTxRequest& req,
   grpc::ClientContext ctx;
   set_deadline(ctx, extra);
   v1::BroadcastTxResponse out;
-  check(txs_->BroadcastTx(&ctx, req, &out));
+  check(txs_->BroadcastTx(&ctx, req, &out), &ctx);
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -33,13 +34,17 @@ class CommandError : public std::runtime_error {
 // A gRPC call failed. Exit 1, printed as "error: <CODE NAME>: <message>".
 class RpcError : public std::runtime_error {
  public:
-  RpcError(grpc::StatusCode code, std::string message);
+  RpcError(grpc::StatusCode code, std::string message,
+           std::optional<uint32_t> btt_code = std::nullopt);
   [[nodiscard]] grpc::StatusCode code() const { return code_; }
   [[nodiscard]] const std::string& rpc_message() const { return message_; }
+  // bttd's stable code (doc/api.md) when the node sent one ("btt-code" trailing metadata).
+  [[nodiscard]] std::optional<uint32_t> btt_code() const { return btt_code_; }
 
  private:
   grpc::StatusCode code_;
   std::string message_;
+  std::optional<uint32_t> btt_code_;
 };
 
 // "UNAVAILABLE", "NOT_FOUND", ... as in the gRPC specification.
@@ -70,7 +75,8 @@ class Client {
       grpc::ClientContext& ctx, const v1::StreamEventsRequest& req);
 
   // Throws RpcError for a failed status (UNAVAILABLE gets a hint naming the node address).
-  void check(const grpc::Status& status) const;
+  // With `ctx`, a "btt-code" trailing metadata value is carried into the RpcError.
+  void check(const grpc::Status& status, const grpc::ClientContext* ctx = nullptr) const;
 
  private:
   void set_deadline(grpc::ClientContext& ctx, std::chrono::milliseconds extra = {}) const;

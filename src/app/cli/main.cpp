@@ -2,6 +2,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <optional>
 
 #include "app/cli/commands.h"
 
@@ -11,11 +12,13 @@ using btt::cli::Json;
 
 // --json: failures are also reported as one JSON document on stdout, so a script always reads
 // exactly one document.
-void report(bool json, std::string_view kind, std::string_view code, const std::string& message) {
+void report(bool json, std::string_view kind, std::string_view code, const std::string& message,
+            std::optional<uint32_t> btt_code = std::nullopt) {
   std::cerr << "error: " << (code.empty() ? "" : std::string(code) + ": ") << message << std::endl;
   if (json) {
     Json err{{"kind", kind}, {"message", message}};
     if (!code.empty()) err["code"] = code;
+    if (btt_code) err["btt_code"] = *btt_code;
     std::cout << Json{{"error", std::move(err)}}.dump() << std::endl;
   }
 }
@@ -74,7 +77,8 @@ int main(int argc, char** argv) {
     report(options.json, "usage", "", e.what());
     return kExitUsage;
   } catch (const RpcError& e) {
-    report(options.json, "rpc", status_code_name(e.code()), e.rpc_message());
+    report(options.json, e.btt_code() ? "rejected" : "rpc", status_code_name(e.code()),
+           e.rpc_message(), e.btt_code());
     return kExitFailure;
   } catch (const CommandError& e) {
     report(options.json, "failed", "", e.what());
