@@ -102,11 +102,13 @@ void Node::shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   if (producer_) producer_->stop();  // the block in progress commits whole, or not at all
-  if (hub_) hub_->close();           // ends streams and waits
+  spdlog::debug("block production stopped");
+  if (hub_) hub_->close();  // ends streams and broadcast waits
   if (rpc_) rpc_->shutdown();
+  spdlog::debug("gRPC server stopped");
   chain_.reset();
   db_.reset();  // closes RocksDB cleanly
-  spdlog::info("stopped cleanly at height {}", hub_ ? hub_->height() : 0);
+  if (rpc_ctx_) spdlog::info("stopped cleanly at height {}", hub_ ? hub_->height() : 0);
 }
 
 Node::~Node() { shutdown(); }

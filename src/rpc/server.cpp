@@ -45,7 +45,10 @@ RpcServer::~RpcServer() { shutdown(); }
 void RpcServer::shutdown() {
   if (!server_) return;
   if (auto* health = server_->GetHealthCheckService()) health->SetServingStatus(false);
-  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  // Streams and broadcast waits end on their own once the hub is closed; whatever is still in
+  // flight after a short grace is cancelled (a connection half-made during start-up would
+  // otherwise hold the shutdown for the whole deadline).
+  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(300));
   server_->Wait();
   server_.reset();
 }

@@ -245,8 +245,6 @@ void NodeProcess::start(std::vector<std::string> extra_args) {
   last_status_ = -1;
 
   // Wait until the gRPC API answers.
-  auto channel = grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
-  auto stub = v1::Node::NewStub(channel);
   const auto deadline = Clock::now() + std::chrono::seconds(30);
   std::string last_error;
   while (Clock::now() < deadline) {
@@ -254,6 +252,8 @@ void NodeProcess::start(std::vector<std::string> extra_args) {
       throw std::runtime_error("bttd exited during start-up (status " +
                                std::to_string(last_status_) + "); log tail:\n" + log_tail());
     }
+    // A fresh channel each try: a channel that failed to connect backs off for seconds.
+    auto stub = v1::Node::NewStub(grpc::CreateChannel(address(), grpc::InsecureChannelCredentials()));
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
     v1::NodeStatus status;
