@@ -1,6 +1,8 @@
 #include "btt/chain/chain.h"
 
-#include <set>
+#include <chrono>
+#include <future>
+#include <algorithm>
 
 #include "btt/crypto/hash.h"
 
@@ -24,20 +26,15 @@ std::optional<TxLocation> parse_location(std::string_view v) {
   return loc;
 }
 
-// Every address a tx touches: its sender and each event attribute that is an address (events
-// carry canonical lower-case addresses, so equal strings are equal addresses).
-std::set<crypto::Address> involved_addresses(const DecodedTx& tx, const v1::TxResult& result) {
-  std::set<crypto::Address> out{tx.sender};
-  const std::string sender = crypto::Address::canonical(tx.body.sender());
-  std::set<std::string_view> candidates;
+// Every address a tx touches: its sender and each event attribute that is an address. Events
+// carry canonical addresses this node wrote from parsed ones, so their payload is read directly.
+std::vector<crypto::Address> involved_addresses(const DecodedTx& tx, const v1::TxResult& result) {
+  std::vector<crypto::Address> out{tx.sender};
   for (const auto& e : result.events()) {
     for (const auto& a : e.attributes()) {
-      const auto& v = a.value();
-      if (v.size() == 42 && v.compare(0, 4, "btt1") == 0 && v != sender) candidates.insert(v);
+      auto addr = crypto::Address::from_own_canonical(a.value());
+      if (addr && std::find(out.begin(), out.end(), *addr) == out.end()) out.push_back(*addr);
     }
-  }
-  for (auto v : candidates) {
-    if (auto addr = crypto::Address::parse(v)) out.insert(*addr);
   }
   return out;
 }
@@ -56,6 +53,12 @@ Hash32 tx_root(const std::vector<TxPtr>& txs) {
 }
 
 namespace {
+uint64_t micros_since(std::chrono::steady_clock::time_point start) {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::steady_clock::now() - start)
+                                   .count());
+}
+
 Hash32 results_root(const v1::BlockResult& result) {
   std::vector<Hash32> leaves;
   leaves.reserve(static_cast<size_t>(result.txs_size()) + 1);
@@ -132,8 +135,10 @@ Result<CommittedBlock> Chain::propose(const std::vector<TxPtr>& candidates, uint
   if (time_ms <= prev.time_ms()) time_ms = prev.time_ms() + 1;
   ledger::BlockInfo info{genesis_.chain_id, prev.height() + 1, time_ms, genesis_.genesis_time_ms};
   ledger::BlockOverlay overlay(state_);
+  const auto start = std::chrono::steady_clock::now();
   auto executed = execute_block(candidates, overlay, info, registry_, ExecMode::kPropose);
   if (!executed) return executed.status();
+  executed->execute_us = micros_since(start);
 
   v1::BlockHeader header;
   header.set_chain_id(genesis_.chain_id);
@@ -185,8 +190,10 @@ Result<CommittedBlock> Chain::apply(const v1::Block& block) {
   ledger::BlockInfo info{genesis_.chain_id, header.height(), header.time_ms(),
                          genesis_.genesis_time_ms};
   ledger::BlockOverlay overlay(state_);
+  const auto start = std::chrono::steady_clock::now();
   auto executed = execute_block(txs, overlay, info, registry_, ExecMode::kVerify);
   if (!executed) return executed.status();
+  executed->execute_us = micros_since(start);
   return finish_and_commit(overlay, std::move(*executed), std::move(header), nullptr, &block);
 }
 
@@ -194,47 +201,19 @@ Result<CommittedBlock> Chain::finish_and_commit(ledger::BlockOverlay& overlay,
                                                 ExecutedBlock executed, v1::BlockHeader header,
                                                 const crypto::KeyPair* proposer,
                                                 const v1::Block* received) {
-  v1::ChainTip prev = tip();
-  Hash32 state_hash = commitment_->next(*to_hash32(prev.state_hash()), header.height(),
-                                        overlay.writes());
-  Hash32 root = tx_root(executed.txs);
-  Hash32 results = results_root(executed.result);
+  const auto start = std::chrono::steady_clock::now();
+  const v1::ChainTip prev = tip();
+  const uint64_t height = header.height();
 
-  CommittedBlock out;
-  if (received) {
-    if (header.state_hash() != to_bytes(state_hash)) {
-      return Status(Code::kMalformed, "block: state_hash differs from this node's result " +
-                                          to_hex(state_hash));
-    }
-    if (header.results_hash() != to_bytes(results)) {
-      return Status(Code::kMalformed, "block: results_hash differs from this node's results");
-    }
-    if (header.tx_count() != executed.txs.size()) {
-      return Status(Code::kMalformed, "block: tx_count does not match");
-    }
-    out.block = *received;
-  } else {
-    header.set_tx_root(to_bytes(root));
-    header.set_state_hash(to_bytes(state_hash));
-    header.set_results_hash(to_bytes(results));
-    header.set_tx_count(static_cast<uint32_t>(executed.txs.size()));
-    out.block.set_header(header.SerializeAsString());
-    auto sig = crypto::schnorr_sign(proposer->secret_key, block_hash(out.block.header()));
-    if (!sig) return Status(Code::kInternal, "cannot sign the block: invalid proposer key");
-    out.block.set_signature(std::string(as_view(*sig)));
-    for (const auto& tx : executed.txs) *out.block.add_txs() = tx->tx;
-  }
-  out.hash = block_hash(out.block.header());
-  out.header = std::move(header);
-  out.result = std::move(executed.result);
-  out.txs = std::move(executed.txs);
-
-  const uint64_t height = out.header.height();
-  v1::ChainTip next;
-  next.set_height(height);
-  next.set_block_hash(to_bytes(out.hash));
-  next.set_state_hash(to_bytes(state_hash));
-  next.set_time_ms(out.header.time_ms());
+  // The digests and the index entries only read what execution produced, so they are computed
+  // side by side (a block's commit is otherwise serial work on one core).
+  struct Digests {
+    Hash32 state, txs, results;
+  };
+  auto digests_future = std::async(std::launch::async, [&] {
+    return Digests{commitment_->next(*to_hash32(prev.state_hash()), height, overlay.writes()),
+                   tx_root(executed.txs), results_root(executed.result)};
+  });
 
   auto batch = db_.new_batch();
   for (const auto& [key, value] : overlay.writes()) {
@@ -245,25 +224,64 @@ Result<CommittedBlock> Chain::finish_and_commit(ledger::BlockOverlay& overlay,
     }
   }
   const Bytes height_key = u64_be(height);
-  batch->put(Column::kBlocks, height_key, out.block.SerializeAsString());
-  batch->put(Column::kBlockIndex, to_bytes(out.hash), height_key);
-  batch->put(Column::kResults, height_key, out.result.SerializeAsString());
-  for (size_t i = 0; i < out.txs.size(); ++i) {
-    const auto& tx = *out.txs[i];
+  batch->put(Column::kResults, height_key, executed.result.SerializeAsString());
+  for (size_t i = 0; i < executed.txs.size(); ++i) {
+    const auto& tx = *executed.txs[i];
     const auto index = static_cast<uint32_t>(i);
     batch->put(Column::kTxIndex, to_bytes(tx.id), location_value(height, index));
-    for (const auto& addr : involved_addresses(tx, out.result.txs(static_cast<int>(i)))) {
+    for (const auto& addr : involved_addresses(tx, executed.result.txs(static_cast<int>(i)))) {
       Bytes key(addr.raw());
       key.append(location_value(height, index));
       batch->put(Column::kAccountTxs, key, to_bytes(tx.id));
     }
   }
+  const Digests digests = digests_future.get();
+
+  CommittedBlock out;
+  if (received) {
+    if (header.state_hash() != to_bytes(digests.state)) {
+      return Status(Code::kMalformed, "block: state_hash differs from this node's result " +
+                                          to_hex(digests.state));
+    }
+    if (header.results_hash() != to_bytes(digests.results)) {
+      return Status(Code::kMalformed, "block: results_hash differs from this node's results");
+    }
+    if (header.tx_count() != executed.txs.size()) {
+      return Status(Code::kMalformed, "block: tx_count does not match");
+    }
+    out.block = *received;
+  } else {
+    header.set_tx_root(to_bytes(digests.txs));
+    header.set_state_hash(to_bytes(digests.state));
+    header.set_results_hash(to_bytes(digests.results));
+    header.set_tx_count(static_cast<uint32_t>(executed.txs.size()));
+    out.block.set_header(header.SerializeAsString());
+    auto sig = crypto::schnorr_sign(proposer->secret_key, block_hash(out.block.header()));
+    if (!sig) return Status(Code::kInternal, "cannot sign the block: invalid proposer key");
+    out.block.set_signature(std::string(as_view(*sig)));
+    out.block.mutable_txs()->Reserve(static_cast<int>(executed.txs.size()));
+    for (const auto& tx : executed.txs) *out.block.add_txs() = tx->tx;
+  }
+  out.hash = block_hash(out.block.header());
+  out.header = std::move(header);
+  out.result = std::move(executed.result);
+  out.txs = std::move(executed.txs);
+  out.execute_us = executed.execute_us;
+
+  v1::ChainTip next;
+  next.set_height(height);
+  next.set_block_hash(to_bytes(out.hash));
+  next.set_state_hash(to_bytes(digests.state));
+  next.set_time_ms(out.header.time_ms());
+  batch->put(Column::kBlocks, height_key, out.block.SerializeAsString());
+  batch->put(Column::kBlockIndex, to_bytes(out.hash), height_key);
   batch->put(Column::kConsensus, kTipKey, next.SerializeAsString());
   db_.write(*batch);
   {
     std::lock_guard lock(tip_mu_);
     tip_ = next;
   }
+  out.commit_us = micros_since(start);
   return out;
 }
 

@@ -67,8 +67,9 @@ void BlockProducer::run() {
         spdlog::error("block production failed: {}", r.status().to_string());
       } else if (*r) {
         const auto& b = **r;
-        spdlog::info("committed block height={} txs={} hash={}", b.header.height(), b.txs.size(),
-                     to_hex(b.hash).substr(0, 16));
+        spdlog::info("committed block height={} txs={} hash={} execute_ms={:.1f} commit_ms={:.1f}",
+                     b.header.height(), b.txs.size(), to_hex(b.hash).substr(0, 16),
+                     static_cast<double>(b.execute_us) / 1000, static_cast<double>(b.commit_us) / 1000);
       }
     } catch (const std::exception& e) {
       // A storage failure: stopping is the only safe thing (nothing half-written was committed).

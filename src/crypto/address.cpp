@@ -195,4 +195,24 @@ std::string Address::canonical(std::string_view parsed_text) {
   return out;
 }
 
+std::optional<Address> Address::from_own_canonical(std::string_view text) {
+  // "btt1" + 32 data characters (160 bits) + 6 checksum characters.
+  if (text.size() != 42 || text.substr(0, 4) != "btt1") return std::nullopt;
+  std::array<uint8_t, kSize> out{};
+  uint32_t acc = 0;
+  int bits = 0;
+  size_t n = 0;
+  for (size_t i = 4; i < 36; ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 128 || kCharsetRev[c] < 0) return std::nullopt;
+    acc = (acc << 5) | static_cast<uint32_t>(kCharsetRev[c]);
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out[n++] = static_cast<uint8_t>((acc >> bits) & 0xff);
+    }
+  }
+  return Address(out);
+}
+
 }  // namespace btt::crypto

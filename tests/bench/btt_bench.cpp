@@ -126,6 +126,7 @@ int main(int argc, char** argv) {
 
   // Apply: blocks in order, each through the full propose path.
   size_t applied = 0;
+  uint64_t execute_us = 0, commit_us = 0;
   uint64_t time_ms = genesis->genesis_time_ms;
   auto t_apply = Clock::now();
   for (size_t start = 0; start < txs.size(); start += block_txs) {
@@ -144,6 +145,8 @@ int main(int argc, char** argv) {
       }
     }
     applied += b->txs.size();
+    execute_us += b->execute_us;
+    commit_us += b->commit_us;
   }
   double apply_s = seconds_since(t_apply);
   if (applied != txs.size()) {
@@ -176,6 +179,8 @@ int main(int argc, char** argv) {
   std::printf("transfer_apply_tx_per_s: %.0f\n", apply_rate);
   std::printf("schnorr_verify_per_s_all_cores: %.0f\n", verify_rate);
   std::printf("apply_to_verify_ratio: %.3f\n", apply_rate / verify_rate);
+  std::printf("execute_us_per_tx: %.2f\n", static_cast<double>(execute_us) / applied);
+  std::printf("commit_us_per_tx: %.2f\n", static_cast<double>(commit_us) / applied);
   std::printf("cores: %u\n", std::thread::hardware_concurrency());
   std::printf("blocks: %zu\n", (txs.size() + block_txs - 1) / block_txs);
   return 0;

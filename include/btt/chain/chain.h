@@ -24,6 +24,9 @@ struct CommittedBlock {
   v1::Block block;
   v1::BlockResult result;
   std::vector<TxPtr> txs;
+  // Where the time went (for logs and benchmarks; never part of state).
+  uint64_t execute_us = 0;  // signatures, begin/end block hooks and every tx
+  uint64_t commit_us = 0;   // hashes, indexes and the RocksDB write
 };
 
 struct TxLocation {

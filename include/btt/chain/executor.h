@@ -39,6 +39,7 @@ struct TxOutcome {
 struct ExecutedBlock {
   std::vector<TxPtr> txs;  // included txs, in block order
   v1::BlockResult result;  // their results and the block-level events
+  uint64_t execute_us = 0;  // filled in by the caller that timed it
 };
 
 enum class ExecMode {

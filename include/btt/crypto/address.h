@@ -52,6 +52,10 @@ class Address {
   // The canonical (lower-case) spelling of an address string that parse() accepted; cheaper than
   // parse(text)->to_string() on hot paths.
   [[nodiscard]] static std::string canonical(std::string_view parsed_text);
+  // Decodes the payload of a canonical address string this node produced itself (an event
+  // attribute written from a parsed Address) without re-checking its checksum. nullopt for any
+  // string that does not have the shape of one. Never use it on outside input: use parse().
+  [[nodiscard]] static std::optional<Address> from_own_canonical(std::string_view text);
   [[nodiscard]] std::string_view raw() const { return as_view(bytes_); }
   [[nodiscard]] const std::array<uint8_t, kSize>& bytes() const { return bytes_; }
   auto operator<=>(const Address&) const = default;

@@ -146,3 +146,25 @@ TEST(Address, ForModuleIsDeterministicAndDistinct) {
 
 }  // namespace
 }  // namespace btt::crypto
+
+namespace btt::crypto {
+namespace {
+
+TEST(AddressOwnCanonical, AgreesWithParseOnCanonicalStrings) {
+  for (int i = 0; i < 200; ++i) {
+    auto kp = KeyPair::generate();
+    auto text = kp.address.to_string();
+    auto fast = Address::from_own_canonical(text);
+    ASSERT_TRUE(fast.has_value());
+    EXPECT_EQ(*fast, kp.address);
+  }
+  EXPECT_FALSE(Address::from_own_canonical("btt1").has_value());
+  EXPECT_FALSE(Address::from_own_canonical("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq").has_value());
+  EXPECT_FALSE(Address::from_own_canonical(std::string(42, 'b')).has_value());
+  std::string upper = Address().to_string();
+  upper[10] = 'B';  // 'b' is not in the bech32 charset at all
+  EXPECT_FALSE(Address::from_own_canonical(upper).has_value());
+}
+
+}  // namespace
+}  // namespace btt::crypto
