@@ -6,6 +6,7 @@
 #include <string>
 
 #include "btt/crypto/address.h"
+#include "btt/crypto/keyfile.h"
 #include "btt/crypto/hash.h"
 
 namespace btt::crypto {
