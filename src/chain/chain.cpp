@@ -285,6 +285,15 @@ Result<CommittedBlock> Chain::finish_and_commit(ledger::BlockOverlay& overlay,
   return out;
 }
 
+ReadView Chain::read_view() const {
+  ReadView view;
+  view.snapshot = db_.snapshot();
+  view.state = std::make_unique<ledger::SnapshotState>(*view.snapshot);
+  auto tip_bytes = view.snapshot->get(Column::kConsensus, kTipKey);
+  if (!tip_bytes || !view.tip.ParseFromString(*tip_bytes)) view.tip = tip();
+  return view;
+}
+
 TxOutcome Chain::simulate(const DecodedTx& tx, bool verify_signature) const {
   TxOutcome out;
   v1::LedgerParams params = this->params();

@@ -170,14 +170,30 @@ std::string format_rfc3339_ms(uint64_t ms) {
   return out + "Z";
 }
 
+namespace {
+Result<Genesis> parse_genesis(std::string_view json_text, const ModuleRegistry& registry);
+}  // namespace
+
 Result<Genesis> Genesis::parse(std::string_view json_text, const ModuleRegistry& registry) {
+  // A field of the wrong JSON type surfaces as an exception from nlohmann; it is refused like
+  // any other invalid genesis, never allowed to take the node down.
+  try {
+    return parse_genesis(json_text, registry);
+  } catch (const std::exception& e) {
+    return Status(Code::kInvalidArgument,
+                  std::string("genesis: a field has the wrong type: ") + e.what());
+  }
+}
+
+namespace {
+Result<Genesis> parse_genesis(std::string_view json_text, const ModuleRegistry& registry) {
   json j;
   try {
     j = json::parse(json_text);
   } catch (const json::exception& e) {
     return Status(Code::kInvalidArgument, std::string("genesis: not valid JSON: ") + e.what());
   }
-  if (auto s = check_keys(j, "genesis", {"chain_id", "genesis_time", "params", "assets",
+  if (auto s = check_keys(j, "top level", {"chain_id", "genesis_time", "params", "assets",
                                          "validators", "accounts", "modules"});
       !s)
     return s;
@@ -281,7 +297,7 @@ Result<Genesis> Genesis::parse(std::string_view json_text, const ModuleRegistry&
     for (size_t i = 0; i < j["accounts"].size(); ++i) {
       const auto& a = j["accounts"][i];
       std::string where = "accounts[" + std::to_string(i) + "]";
-      if (auto s = check_keys(a, where, {"address", "balances", "name"}); !s) return s;
+      if (auto s = check_keys(a, where, {"address", "balances"}); !s) return s;
       auto addr = a.contains("address") && a["address"].is_string()
                       ? crypto::Address::parse(a["address"].get<std::string>())
                       : std::nullopt;
@@ -335,6 +351,7 @@ Result<Genesis> Genesis::parse(std::string_view json_text, const ModuleRegistry&
   }
   return g;
 }
+}  // namespace
 
 Result<Genesis> Genesis::load(const std::filesystem::path& path, const ModuleRegistry& registry) {
   std::ifstream in(path, std::ios::binary);

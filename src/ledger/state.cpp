@@ -12,6 +12,14 @@ void DatabaseState::scan(std::string_view prefix, const ScanFn& fn) const {
   db_.scan(storage::Column::kState, prefix, fn);
 }
 
+std::optional<Bytes> SnapshotState::get(std::string_view key) const {
+  return snapshot_.get(storage::Column::kState, key);
+}
+
+void SnapshotState::scan(std::string_view prefix, const ScanFn& fn) const {
+  snapshot_.scan(storage::Column::kState, prefix, fn);
+}
+
 std::optional<Bytes> Overlay::get(std::string_view key) const {
   auto it = writes_.find(key);
   if (it != writes_.end()) return it->second;

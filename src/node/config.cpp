@@ -31,7 +31,17 @@ Status Config::validate() const {
   if (block_time_ms < 10 || block_time_ms > 600000) return bad("consensus.block_time_ms", "must be in [10, 600000]");
   if (mempool_max_txs < 1) return bad("mempool.max_txs", "must be positive");
   if (mempool_max_bytes < 1024) return bad("mempool.max_bytes", "must be at least 1024");
-  if (grpc_max_message_bytes < 65536) return bad("grpc.max_message_bytes", "must be at least 65536");
+  if (grpc_max_message_bytes < 65536 || grpc_max_message_bytes > (256u << 20)) {
+    return bad("grpc.max_message_bytes", "must be in [65536, 268435456]");
+  }
+  if (grpc_max_streams < 1 || grpc_max_streams > 10000) return bad("grpc.max_streams", "must be in [1, 10000]");
+  if (mempool_max_nonce_gap < 1 || mempool_max_nonce_gap > 100000) {
+    return bad("mempool.max_nonce_gap", "must be in [1, 100000]");
+  }
+  if (storage_block_cache_mb < 8 || storage_block_cache_mb > (1u << 20)) {
+    return bad("storage.block_cache_mb", "must be in [8, 1048576]");
+  }
+  if (moniker.empty() || moniker.size() > 64) return bad("node.moniker", "must be 1-64 characters");
   static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
   if (!kLevels.count(log_level)) return bad("log.level", "'" + log_level + "' is not one of trace, debug, info, warn, error, critical, off");
   return Status::ok();

@@ -65,7 +65,7 @@ Status Node::start() {
                to_hex(tip.state_hash()).substr(0, 16));
   rpc_ctx_ = std::unique_ptr<rpc::RpcContext>(new rpc::RpcContext{
       *chain_, *pool_, *hub_, validator_key_ ? validator_key_->address.to_string() : "",
-      config_.grpc_max_streams});
+      config_.moniker, config_.grpc_max_streams});
   auto server = rpc::RpcServer::start({config_.grpc_addr, config_.grpc_max_message_bytes}, *rpc_ctx_);
   if (!server) return server.status();
   rpc_ = std::move(*server);

@@ -8,12 +8,12 @@ grpc::Status BankService::GetAccount(grpc::ServerContext*, const v1::GetAccountR
                                      v1::AccountInfo* out) {
   auto addr = crypto::Address::parse(req->address());
   if (!addr) return invalid("address '" + req->address() + "' is not a btt address");
-  uint64_t height = ctx_.chain.tip().height();
-  ledger::Ledger l(ctx_.chain.state());
+  auto view = ctx_.chain.read_view();
+  ledger::Ledger l(*view.state);
   out->set_address(addr->to_string());
   out->set_nonce(l.next_nonce(*addr));
   for (auto& c : l.balances(*addr)) *out->add_balances() = std::move(c);
-  out->set_height(height);
+  out->set_height(view.tip.height());
   return grpc::Status::OK;
 }
 
@@ -23,19 +23,21 @@ grpc::Status BankService::GetBalance(grpc::ServerContext*, const v1::GetBalanceR
   if (!addr) return invalid("address '" + req->address() + "' is not a btt address");
   std::string asset = req->asset().empty() ? std::string(ledger::kNativeAsset) : req->asset();
   if (!ledger::is_valid_asset_name(asset)) return invalid("'" + asset + "' is not an asset name");
-  ledger::Ledger l(ctx_.chain.state());
+  auto view = ctx_.chain.read_view();
+  ledger::Ledger l(*view.state);
   if (!l.asset(asset)) return not_found("asset '" + asset + "' is not registered");
   out->set_address(addr->to_string());
   out->set_asset(asset);
-  out->set_height(ctx_.chain.tip().height());
+  out->set_height(view.tip.height());
   out->set_amount(l.balance(*addr, asset));
   return grpc::Status::OK;
 }
 
 grpc::Status BankService::GetSupply(grpc::ServerContext*, const v1::GetSupplyRequest*,
                                     v1::Supply* out) {
-  out->set_height(ctx_.chain.tip().height());
-  ledger::Ledger l(ctx_.chain.state());
+  auto view = ctx_.chain.read_view();
+  out->set_height(view.tip.height());
+  ledger::Ledger l(*view.state);
   for (const auto& info : l.assets()) {
     auto* c = out->add_total();
     c->set_asset(info.asset());

@@ -17,6 +17,7 @@ grpc::Status NodeService::GetStatus(grpc::ServerContext*, const v1::GetStatusReq
   out->set_mempool_bytes(stats.bytes);
   out->set_genesis_time_ms(ctx_.chain.genesis().genesis_time_ms);
   out->set_min_fee(ctx_.chain.params().min_fee());
+  out->set_moniker(ctx_.moniker);
   return grpc::Status::OK;
 }
 

@@ -16,14 +16,16 @@ void fill_tx(v1::TxInfo* out, const v1::Tx& tx, const Hash32& id) {
   if (out->mutable_body()->ParseFromString(tx.body())) out->set_sender(out->body().sender());
 }
 
-bool event_matches(const v1::Event& e, const v1::StreamEventsRequest& req) {
+// `address` is canonical (lower case), as every address in an event is.
+bool event_matches(const v1::Event& e, const v1::StreamEventsRequest& req,
+                   const std::string& address) {
   if (!req.types().empty() &&
       std::find(req.types().begin(), req.types().end(), e.type()) == req.types().end()) {
     return false;
   }
-  if (req.address().empty()) return true;
+  if (address.empty()) return true;
   for (const auto& a : e.attributes()) {
-    if (a.value() == req.address()) return true;
+    if (a.value() == address) return true;
   }
   return false;
 }
@@ -115,7 +117,7 @@ grpc::Status TxsService::SimulateTx(grpc::ServerContext*, const v1::SimulateTxRe
   auto outcome = ctx_.chain.simulate(**decoded, !req->skip_signature());
   out->set_code(static_cast<uint32_t>(outcome.status.code()));
   out->set_log(outcome.status.message());
-  out->set_fee(outcome.included ? outcome.fee_paid : (*decoded)->fee());
+  out->set_fee(outcome.fee_paid);  // 0 when the tx would not be included
   for (auto& e : outcome.events) *out->add_events() = std::move(e);
   return grpc::Status::OK;
 }
@@ -153,8 +155,11 @@ grpc::Status TxsService::SuggestFee(grpc::ServerContext*, const v1::SuggestFeeRe
 grpc::Status TxsService::StreamEvents(grpc::ServerContext* context,
                                       const v1::StreamEventsRequest* req,
                                       grpc::ServerWriter<v1::EventRecord>* writer) {
-  if (!req->address().empty() && !crypto::Address::parse(req->address())) {
-    return invalid("address '" + req->address() + "' is not a btt address");
+  std::string address;
+  if (!req->address().empty()) {
+    auto parsed = crypto::Address::parse(req->address());
+    if (!parsed) return invalid("address '" + req->address() + "' is not a btt address");
+    address = parsed->to_string();
   }
   if (req->types_size() > 64) return invalid("at most 64 event types");
   StreamSlot slot(ctx_);
@@ -172,7 +177,7 @@ grpc::Status TxsService::StreamEvents(grpc::ServerContext* context,
     if (!result) return {grpc::StatusCode::INTERNAL, "results of block " + std::to_string(next) + " missing"};
     for (const auto& tx : result->txs()) {
       for (int i = 0; i < tx.events_size(); ++i) {
-        if (!event_matches(tx.events(i), *req)) continue;
+        if (!event_matches(tx.events(i), *req, address)) continue;
         v1::EventRecord rec;
         rec.set_height(next);
         rec.set_tx_id(tx.tx_id());
@@ -184,7 +189,7 @@ grpc::Status TxsService::StreamEvents(grpc::ServerContext* context,
       }
     }
     for (int i = 0; i < result->events_size(); ++i) {
-      if (!event_matches(result->events(i), *req)) continue;
+      if (!event_matches(result->events(i), *req, address)) continue;
       v1::EventRecord rec;
       rec.set_height(next);
       rec.set_event_index(static_cast<uint32_t>(i));

@@ -94,9 +94,15 @@ rocksdb::ColumnFamilyHandle* Database::handle(Column c) const {
 }
 
 std::optional<Bytes> Database::get(Column c, std::string_view key) const {
+  return get_at(nullptr, c, key);
+}
+
+std::optional<Bytes> Database::get_at(const rocksdb::Snapshot* snapshot, Column c,
+                                      std::string_view key) const {
   std::string value;
-  auto s = db_->Get(rocksdb::ReadOptions(), handle(c), rocksdb::Slice(key.data(), key.size()),
-                    &value);
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  auto s = db_->Get(ro, handle(c), rocksdb::Slice(key.data(), key.size()), &value);
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) throw StorageError(std::string("read ") + column_name(c) + ": " + s.ToString());
   return value;
@@ -121,7 +127,14 @@ std::string prefix_end(std::string_view prefix) {
 void Database::scan(Column c, std::string_view prefix,
                     const std::function<bool(std::string_view, std::string_view)>& fn,
                     bool reverse) const {
+  scan_at(nullptr, c, prefix, fn, reverse);
+}
+
+void Database::scan_at(const rocksdb::Snapshot* snapshot, Column c, std::string_view prefix,
+                       const std::function<bool(std::string_view, std::string_view)>& fn,
+                       bool reverse) const {
   rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, handle(c)));
   rocksdb::Slice p(prefix.data(), prefix.size());
   if (!reverse) {
@@ -155,6 +168,21 @@ void Database::scan_from(Column c, std::string_view prefix, std::string_view sta
       break;
   }
   if (!it->status().ok()) throw StorageError("scan: " + it->status().ToString());
+}
+
+std::unique_ptr<Snapshot> Database::snapshot() const {
+  return std::unique_ptr<Snapshot>(new Snapshot(*this, db_->GetSnapshot()));
+}
+
+Snapshot::~Snapshot() { db_.db_->ReleaseSnapshot(snapshot_); }
+
+std::optional<Bytes> Snapshot::get(Column c, std::string_view key) const {
+  return db_.get_at(snapshot_, c, key);
+}
+
+void Snapshot::scan(Column c, std::string_view prefix,
+                    const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  db_.scan_at(snapshot_, c, prefix, fn, false);
 }
 
 std::unique_ptr<WriteBatch> Database::new_batch() {

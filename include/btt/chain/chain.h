@@ -29,6 +29,13 @@ struct CommittedBlock {
   uint64_t commit_us = 0;   // hashes, indexes and the RocksDB write
 };
 
+// The committed state and the tip it belongs to, read at one instant.
+struct ReadView {
+  std::unique_ptr<storage::Snapshot> snapshot;
+  std::unique_ptr<ledger::SnapshotState> state;
+  v1::ChainTip tip;
+};
+
 struct TxLocation {
   uint64_t height = 0;
   uint32_t index = 0;
@@ -60,6 +67,9 @@ class Chain {
   // Follower / block sync: verifies a block produced elsewhere (header, proposer signature, every
   // tx, state and results hashes) and commits it; nothing is written if anything is off.
   [[nodiscard]] Result<CommittedBlock> apply(const v1::Block& block);
+
+  // A consistent view for queries: state and tip from the same snapshot.
+  [[nodiscard]] ReadView read_view() const;
 
   // Runs a tx over the committed state at the next height and throws the writes away.
   [[nodiscard]] TxOutcome simulate(const DecodedTx& tx, bool verify_signature) const;

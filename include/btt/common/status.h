@@ -36,7 +36,7 @@ enum class Code : uint32_t {
   kUnknownMessage = 111,   // message kind this node has no handler for
   kSenderMismatch = 112,   // sender address is not derived from the public key
   kTooManyOutputs = 113,   // MultiTransfer with more outputs than allowed
-  kInvalidArgument = 114,  // a request (query) argument is out of range or badly formatted
+  kInvalidArgument = 114,  // a field (of a message, a request or a genesis) out of range or form
 
   // rejected (not includable now, no fee)
   kNonceTooLow = 200,             // nonce already used: a replay or a stale tx

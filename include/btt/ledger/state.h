@@ -11,6 +11,7 @@
 
 namespace btt::storage {
 class Database;
+class Snapshot;
 }
 
 namespace btt::ledger {
@@ -36,6 +37,17 @@ class DatabaseState final : public StateReader {
 
  private:
   const storage::Database& db_;
+};
+
+// The state column as of a database snapshot.
+class SnapshotState final : public StateReader {
+ public:
+  explicit SnapshotState(const storage::Snapshot& snapshot) : snapshot_(snapshot) {}
+  [[nodiscard]] std::optional<Bytes> get(std::string_view key) const override;
+  void scan(std::string_view prefix, const ScanFn& fn) const override;
+
+ private:
+  const storage::Snapshot& snapshot_;
 };
 
 // Buffered writes over a base reader. A write of nullopt is a deletion.

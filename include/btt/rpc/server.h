@@ -20,6 +20,7 @@ struct RpcContext {
   mempool::Mempool& pool;
   chain::BlockHub& hub;
   std::string validator_address;
+  std::string moniker;
   uint32_t max_streams = 64;
   std::atomic<uint32_t> open_streams{0};
 };

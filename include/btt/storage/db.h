@@ -61,6 +61,25 @@ struct DatabaseOptions {
   size_t block_cache_mb = 256;
 };
 
+// A consistent read view of the whole database at one instant (a RocksDB snapshot): what a
+// query reads through it never mixes two blocks.
+class Snapshot {
+ public:
+  ~Snapshot();
+  Snapshot(const Snapshot&) = delete;
+  Snapshot& operator=(const Snapshot&) = delete;
+  [[nodiscard]] std::optional<Bytes> get(Column c, std::string_view key) const;
+  void scan(Column c, std::string_view prefix,
+            const std::function<bool(std::string_view, std::string_view)>& fn) const;
+
+ private:
+  friend class Database;
+  Snapshot(const class Database& db, const rocksdb::Snapshot* snapshot)
+      : db_(db), snapshot_(snapshot) {}
+  const class Database& db_;
+  const rocksdb::Snapshot* snapshot_;
+};
+
 class Database {
  public:
   // Opens or creates the database under `dir` with every column family.
@@ -81,6 +100,7 @@ class Database {
   void scan_from(Column c, std::string_view prefix, std::string_view start,
                  const std::function<bool(std::string_view, std::string_view)>& fn) const;
 
+  [[nodiscard]] std::unique_ptr<Snapshot> snapshot() const;
   [[nodiscard]] std::unique_ptr<WriteBatch> new_batch();
   // Atomic: every put and erase of the batch lands, or none does. Throws StorageError.
   void write(WriteBatch& batch);
@@ -88,6 +108,12 @@ class Database {
   rocksdb::ColumnFamilyHandle* handle(Column c) const;
 
  private:
+  friend class Snapshot;
+  [[nodiscard]] std::optional<Bytes> get_at(const rocksdb::Snapshot* snapshot, Column c,
+                                            std::string_view key) const;
+  void scan_at(const rocksdb::Snapshot* snapshot, Column c, std::string_view prefix,
+               const std::function<bool(std::string_view, std::string_view)>& fn,
+               bool reverse) const;
   Database() = default;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;

@@ -134,6 +134,16 @@ TEST_F(GenesisTest, RefusesBadInputWithClearMessages) {
     expect_refused(j, "no module named");
   }
   EXPECT_FALSE(Genesis::parse("{not json", *registry).is_ok());
+  {
+    auto j = valid();
+    j["validators"][0]["name"] = 7;
+    expect_refused(j, "wrong type");
+  }
+  {
+    auto j = valid();
+    j["accounts"][0]["balances"][0]["asset"] = json::array();
+    expect_refused(j, "wrong type");
+  }
 }
 
 TEST(Rfc3339, ParsesAndFormats) {
