@@ -154,7 +154,7 @@ grpc::Status TxsService::StreamEvents(grpc::ServerContext* context,
                                       const v1::StreamEventsRequest* req,
                                       grpc::ServerWriter<v1::EventRecord>* writer) {
   if (!req->address().empty() && !crypto::Address::parse(req->address())) {
-    return invalid("address '" + req->address() + "' is not a btt address");
+    return invalid("address '" + excerpt(req->address()) + "' is not a btt address");
   }
   if (req->types_size() > 64) return invalid("at most 64 event types");
   StreamSlot slot(ctx_);
@@ -200,7 +200,7 @@ grpc::Status TxsService::StreamEvents(grpc::ServerContext* context,
 grpc::Status TxsService::ListAccountTxs(grpc::ServerContext*, const v1::ListAccountTxsRequest* req,
                                         v1::ListAccountTxsResponse* out) {
   auto addr = crypto::Address::parse(req->address());
-  if (!addr) return invalid("address '" + req->address() + "' is not a btt address");
+  if (!addr) return invalid("address '" + excerpt(req->address()) + "' is not a btt address");
   uint32_t limit = req->limit() == 0 ? 50 : req->limit();
   if (limit > 1000) return invalid("limit must be at most 1000");
   for (const auto& loc : ctx_.chain.account_txs(*addr, req->before_height(), limit)) {
