@@ -13,7 +13,8 @@ Status check_tx(const DecodedTx& tx, std::string_view chain_id, const v1::Ledger
   const auto& body = tx.body;
   if (body.chain_id() != chain_id) {
     return {Code::kWrongChainId,
-            "tx is for chain '" + body.chain_id() + "', this is '" + std::string(chain_id) + "'"};
+            "tx is for chain '" + excerpt(body.chain_id()) + "', this is '" +
+                std::string(chain_id) + "'"};
   }
   if (tx.size() > params.max_tx_bytes()) {
     return {Code::kTxTooLarge, "tx is " + std::to_string(tx.size()) + " bytes, at most " +

@@ -54,6 +54,46 @@ Status check_keys(const json& obj, const std::string& where, std::set<std::strin
   return Status::ok();
 }
 
+// The deepest nesting of arrays and objects a genesis file may have. The file itself needs 5
+// levels; module sections get room to grow. Far deeper JSON would overflow the stack in the
+// (recursive) copies and dumps of nlohmann::json, so it is refused before parsing.
+constexpr size_t kMaxJsonDepth = 64;
+
+// Whether arrays/objects in `text` nest deeper than `max` (brackets inside strings do not count).
+bool nests_deeper_than(std::string_view text, size_t max) {
+  size_t depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max) return true;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
+// An optional string field: absent means `fallback`; any other type is an error.
+Result<std::string> optional_string(const json& obj, const char* key, std::string fallback,
+                                    const std::string& field) {
+  if (!obj.contains(key)) return fallback;
+  if (!obj[key].is_string()) return err(field, "must be a string");
+  return obj[key].get<std::string>();
+}
+
 bool valid_chain_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id) {
@@ -171,22 +211,26 @@ std::string format_rfc3339_ms(uint64_t ms) {
 }
 
 namespace {
-Result<Genesis> parse_genesis(std::string_view json_text, const ModuleRegistry& registry);
+Result<Genesis> parse_checked(std::string_view json_text, const ModuleRegistry& registry);
 }  // namespace
 
 Result<Genesis> Genesis::parse(std::string_view json_text, const ModuleRegistry& registry) {
-  // A field of the wrong JSON type surfaces as an exception from nlohmann; it is refused like
-  // any other invalid genesis, never allowed to take the node down.
+  if (nests_deeper_than(json_text, kMaxJsonDepth)) {
+    return err("file",
+               "arrays and objects nest deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  }
+  // Every field is type-checked below; this only turns a check that was missed into an error
+  // instead of an exception that would end the node.
   try {
-    return parse_genesis(json_text, registry);
+    return parse_checked(json_text, registry);
   } catch (const std::exception& e) {
     return Status(Code::kInvalidArgument,
-                  std::string("genesis: a field has the wrong type: ") + e.what());
+                  std::string("genesis: unexpected JSON type: ") + e.what());
   }
 }
 
 namespace {
-Result<Genesis> parse_genesis(std::string_view json_text, const ModuleRegistry& registry) {
+Result<Genesis> parse_checked(std::string_view json_text, const ModuleRegistry& registry) {
   json j;
   try {
     j = json::parse(json_text);
@@ -257,7 +301,9 @@ Result<Genesis> parse_genesis(std::string_view json_text, const ModuleRegistry& 
     std::string where = "validators[" + std::to_string(i) + "]";
     if (auto s = check_keys(v, where, {"name", "address", "public_key", "power"}); !s) return s;
     GenesisValidator gv;
-    gv.name = v.value("name", std::string());
+    auto name = optional_string(v, "name", "", where + ".name");
+    if (!name) return name.status();
+    gv.name = *name;
     if (gv.name.size() > 64) return err(where + ".name", "at most 64 characters");
     if (!v.contains("public_key") || !v["public_key"].is_string()) {
       return err(where + ".public_key", "missing (64 hex characters)");
@@ -313,7 +359,10 @@ Result<Genesis> parse_genesis(std::string_view json_text, const ModuleRegistry& 
         const auto& b = a["balances"][k];
         std::string bw = where + ".balances[" + std::to_string(k) + "]";
         if (auto s = check_keys(b, bw, {"asset", "amount"}); !s) return s;
-        std::string asset = b.value("asset", std::string(ledger::kNativeAsset));
+        auto asset_name =
+            optional_string(b, "asset", std::string(ledger::kNativeAsset), bw + ".asset");
+        if (!asset_name) return asset_name.status();
+        const std::string asset = *asset_name;
         if (!assets.count(asset)) return err(bw, "asset '" + asset + "' is not registered");
         if (balances.count(asset)) return err(bw, "duplicate asset '" + asset + "'");
         auto amount = parse_amount(b.value("amount", json()), bw + ".amount");
@@ -383,7 +432,8 @@ json Genesis::to_json() const {
                  {"max_block_txs", params.max_block_txs()},
                  {"max_block_bytes", std::to_string(params.max_block_bytes())}};
   j["assets"] = json::array();
-  for (const auto& a : assets) j["assets"].push_back({{"asset", a.asset()}, {"decimals", a.decimals()}});
+  for (const auto& a : assets)
+    j["assets"].push_back({{"asset", a.asset()}, {"decimals", a.decimals()}});
   j["validators"] = json::array();
   for (const auto& v : validators) {
     j["validators"].push_back({{"name", v.name},

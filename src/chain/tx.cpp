@@ -18,13 +18,23 @@ Result<TxPtr> decode_parsed(const v1::Tx& tx, Bytes raw, uint32_t max_tx_bytes) 
     return Status(Code::kMalformed, "tx body does not decode as btt.v1.TxBody");
   }
   auto pk = crypto::public_key_from_bytes(out->body.public_key());
-  if (!pk) return Status(Code::kMalformed, "public_key must be 32 bytes");
+  if (!pk) {
+    if (out->body.public_key().size() != 32) {
+      return Status(Code::kMalformed, "public_key must be 32 bytes, not " +
+                                          std::to_string(out->body.public_key().size()));
+    }
+    return Status(Code::kMalformed,
+                  "public_key is not an x-only secp256k1 public key (no curve point has this x)");
+  }
   auto sig = crypto::signature_from_bytes(tx.signature());
-  if (!sig) return Status(Code::kMalformed, "signature must be 64 bytes");
+  if (!sig) {
+    return Status(Code::kMalformed,
+                  "signature must be 64 bytes, not " + std::to_string(tx.signature().size()));
+  }
   auto sender = crypto::Address::parse(out->body.sender());
   if (!sender) {
     return Status(Code::kInvalidAddress,
-                  "sender '" + out->body.sender() + "' is not a btt address");
+                  "sender '" + excerpt(out->body.sender()) + "' is not a btt address");
   }
   if (*sender != crypto::Address::from_public_key(*pk)) {
     return Status(Code::kSenderMismatch, "sender " + out->body.sender() +

@@ -38,6 +38,13 @@ const char* code_name(Code code) {
   return "UNKNOWN";
 }
 
+std::string excerpt(std::string_view text, size_t max) {
+  if (text.size() <= max) return std::string(text);
+  size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(text.substr(0, cut)) + "... (" + std::to_string(text.size()) + " bytes)";
+}
+
 std::string Status::to_string() const {
   if (is_ok()) return "OK";
   return std::string(code_name(code_)) + " (" + std::to_string(static_cast<uint32_t>(code_)) +

@@ -7,7 +7,7 @@ namespace btt::rpc {
 grpc::Status BankService::GetAccount(grpc::ServerContext*, const v1::GetAccountRequest* req,
                                      v1::AccountInfo* out) {
   auto addr = crypto::Address::parse(req->address());
-  if (!addr) return invalid("address '" + req->address() + "' is not a btt address");
+  if (!addr) return invalid("address '" + excerpt(req->address()) + "' is not a btt address");
   auto view = ctx_.chain.read_view();
   ledger::Ledger l(*view.state);
   out->set_address(addr->to_string());
@@ -20,9 +20,9 @@ grpc::Status BankService::GetAccount(grpc::ServerContext*, const v1::GetAccountR
 grpc::Status BankService::GetBalance(grpc::ServerContext*, const v1::GetBalanceRequest* req,
                                      v1::Balance* out) {
   auto addr = crypto::Address::parse(req->address());
-  if (!addr) return invalid("address '" + req->address() + "' is not a btt address");
+  if (!addr) return invalid("address '" + excerpt(req->address()) + "' is not a btt address");
   std::string asset = req->asset().empty() ? std::string(ledger::kNativeAsset) : req->asset();
-  if (!ledger::is_valid_asset_name(asset)) return invalid("'" + asset + "' is not an asset name");
+  if (!ledger::is_valid_asset_name(asset)) return invalid("'" + excerpt(asset) + "' is not an asset name");
   auto view = ctx_.chain.read_view();
   ledger::Ledger l(*view.state);
   if (!l.asset(asset)) return not_found("asset '" + asset + "' is not registered");

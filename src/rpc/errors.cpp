@@ -1,6 +1,15 @@
 #include "services.h"
 
 namespace btt::rpc {
+namespace {
+// Status messages travel as HTTP/2 trailers; clients refuse large metadata (8-16 KB by default)
+// and report RESOURCE_EXHAUSTED instead of the real status, so no message may get near that.
+constexpr size_t kMaxStatusMessage = 1024;
+}  // namespace
+
+grpc::Status status(grpc::StatusCode code, const std::string& message) {
+  return {code, excerpt(message, kMaxStatusMessage)};
+}
 
 grpc::Status to_grpc(const Status& status) {
   if (status.is_ok()) return grpc::Status::OK;
@@ -19,14 +28,16 @@ grpc::Status to_grpc(const Status& status) {
   } else if (code == Code::kInternal || code == Code::kStorage) {
     g = grpc::StatusCode::INTERNAL;
   }
-  return {g, status.to_string()};
+  return rpc::status(g, status.to_string());
 }
 
 grpc::Status invalid(const std::string& message) {
-  return {grpc::StatusCode::INVALID_ARGUMENT, message};
+  return status(grpc::StatusCode::INVALID_ARGUMENT, message);
 }
 
-grpc::Status not_found(const std::string& message) { return {grpc::StatusCode::NOT_FOUND, message}; }
+grpc::Status not_found(const std::string& message) {
+  return status(grpc::StatusCode::NOT_FOUND, message);
+}
 
 StreamSlot::StreamSlot(RpcContext& ctx) : ctx_(ctx) {
   uint32_t open = ctx_.open_streams.load();

@@ -2,10 +2,47 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/support/server_interceptor.h>
 
 #include "services.h"
 
 namespace btt::rpc {
+namespace {
+
+namespace gx = grpc::experimental;
+
+// Request bytes that do not decode as the method's request message never reach a handler: gRPC
+// answers them itself with INTERNAL and an empty message, which reads like a node bug. They are
+// the client's error, so they get INVALID_ARGUMENT and a message that says what went wrong.
+// (bttd's handlers never answer INTERNAL without a message, so nothing else is rewritten.)
+class UndecodableRequestInterceptor final : public gx::Interceptor {
+ public:
+  explicit UndecodableRequestInterceptor(gx::ServerRpcInfo* info) : info_(info) {}
+  void Intercept(gx::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(gx::InterceptionHookPoints::PRE_SEND_STATUS)) {
+      const grpc::Status sent = methods->GetSendStatus();
+      if (sent.error_code() == grpc::StatusCode::INTERNAL && sent.error_message().empty()) {
+        methods->ModifySendStatus(
+            {grpc::StatusCode::INVALID_ARGUMENT,
+             std::string("request bytes do not decode as the request message of ") +
+                 (info_->method() ? info_->method() : "this method")});
+      }
+    }
+    methods->Proceed();
+  }
+
+ private:
+  gx::ServerRpcInfo* info_;
+};
+
+class UndecodableRequestInterceptorFactory final : public gx::ServerInterceptorFactoryInterface {
+ public:
+  gx::Interceptor* CreateServerInterceptor(gx::ServerRpcInfo* info) override {
+    return new UndecodableRequestInterceptor(info);
+  }
+};
+
+}  // namespace
 
 struct RpcServer::Services {
   explicit Services(RpcContext& ctx) : node(ctx), blocks(ctx), txs(ctx), bank(ctx) {}
@@ -29,6 +66,9 @@ Result<std::unique_ptr<RpcServer>> RpcServer::start(const ServerOptions& options
   builder.RegisterService(&server->services_->blocks);
   builder.RegisterService(&server->services_->txs);
   builder.RegisterService(&server->services_->bank);
+  std::vector<std::unique_ptr<gx::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<UndecodableRequestInterceptorFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || server->port_ == 0) {
     return Status(Code::kUnavailable, "cannot listen for gRPC on " + options.addr +

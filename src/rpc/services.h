@@ -14,6 +14,8 @@ namespace btt::rpc {
 // and failures -> FAILED_PRECONDITION, node errors -> INTERNAL / UNAVAILABLE. The message starts
 // with the code's name and number.
 [[nodiscard]] grpc::Status to_grpc(const Status& status);
+// A gRPC status whose message is cut to a size every client accepts (1 KB).
+[[nodiscard]] grpc::Status status(grpc::StatusCode code, const std::string& message);
 [[nodiscard]] grpc::Status invalid(const std::string& message);
 [[nodiscard]] grpc::Status not_found(const std::string& message);
 

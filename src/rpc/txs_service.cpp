@@ -158,7 +158,7 @@ grpc::Status TxsService::StreamEvents(grpc::ServerContext* context,
   std::string address;
   if (!req->address().empty()) {
     auto parsed = crypto::Address::parse(req->address());
-    if (!parsed) return invalid("address '" + req->address() + "' is not a btt address");
+    if (!parsed) return invalid("address '" + excerpt(req->address()) + "' is not a btt address");
     address = parsed->to_string();
   }
   if (req->types_size() > 64) return invalid("at most 64 event types");
@@ -205,7 +205,7 @@ grpc::Status TxsService::StreamEvents(grpc::ServerContext* context,
 grpc::Status TxsService::ListAccountTxs(grpc::ServerContext*, const v1::ListAccountTxsRequest* req,
                                         v1::ListAccountTxsResponse* out) {
   auto addr = crypto::Address::parse(req->address());
-  if (!addr) return invalid("address '" + req->address() + "' is not a btt address");
+  if (!addr) return invalid("address '" + excerpt(req->address()) + "' is not a btt address");
   uint32_t limit = req->limit() == 0 ? 50 : req->limit();
   if (limit > 1000) return invalid("limit must be at most 1000");
   for (const auto& loc : ctx_.chain.account_txs(*addr, req->before_height(), limit)) {

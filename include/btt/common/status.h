@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -60,6 +61,12 @@ enum class Code : uint32_t {
 };
 
 [[nodiscard]] const char* code_name(Code code);
+
+// Client-supplied text quoted in an error message: `text` itself when it has at most `max` bytes,
+// else its first `max` bytes (cut at a UTF-8 character boundary) and "... (N bytes)". Keeps a
+// 100 KB "address" from turning into a 100 KB status message, which gRPC clients refuse as
+// oversized metadata (RESOURCE_EXHAUSTED instead of the real error).
+[[nodiscard]] std::string excerpt(std::string_view text, size_t max = 64);
 [[nodiscard]] inline bool is_malformed(Code c) {
   return static_cast<uint32_t>(c) >= 100 && static_cast<uint32_t>(c) < 200;
 }

@@ -17,12 +17,12 @@ using ledger::MsgContext;
 Status check_output(std::string_view to, std::string_view asset, uint64_t amount,
                     std::string_view where) {
   if (!crypto::Address::parse(to)) {
-    return {Code::kInvalidAddress, std::string(where) + ": recipient '" + std::string(to) +
-                                       "' is not a btt address"};
+    return {Code::kInvalidAddress,
+            std::string(where) + ": recipient '" + excerpt(to) + "' is not a btt address"};
   }
   if (!ledger::is_valid_asset_name(asset)) {
-    return {Code::kInvalidAsset, std::string(where) + ": asset '" + std::string(asset) +
-                                     "' is not a valid asset name"};
+    return {Code::kInvalidAsset,
+            std::string(where) + ": asset '" + excerpt(asset) + "' is not a valid asset name"};
   }
   if (amount == 0) return {Code::kInvalidAmount, std::string(where) + ": amount must be positive"};
   return Status::ok();

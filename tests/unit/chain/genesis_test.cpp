@@ -137,13 +137,68 @@ TEST_F(GenesisTest, RefusesBadInputWithClearMessages) {
   {
     auto j = valid();
     j["validators"][0]["name"] = 7;
-    expect_refused(j, "wrong type");
+    expect_refused(j, "must be a string");
   }
   {
     auto j = valid();
     j["accounts"][0]["balances"][0]["asset"] = json::array();
-    expect_refused(j, "wrong type");
+    expect_refused(j, "must be a string");
   }
+}
+
+// Fields of the wrong JSON type are refused with the field's name (they used to throw
+// nlohmann::json::type_error out of parse and end bttd with std::terminate).
+TEST_F(GenesisTest, RefusesWrongTypesInsteadOfThrowing) {
+  auto expect_refused = [&](json j, const std::string& needle) {
+    Status s;
+    EXPECT_NO_THROW(s = parse(j)) << j.dump();
+    EXPECT_FALSE(s.is_ok()) << j.dump();
+    EXPECT_EQ(s.code(), Code::kInvalidArgument);
+    EXPECT_NE(s.message().find(needle), std::string::npos) << s.message();
+  };
+  {
+    auto j = valid();
+    j["validators"][0]["name"] = 7;
+    expect_refused(j, "validators[0].name: must be a string");
+  }
+  {
+    auto j = valid();
+    j["accounts"][0]["balances"][0]["asset"] = json::array();
+    expect_refused(j, "accounts[0].balances[0].asset: must be a string");
+  }
+  for (const json& bad : {json(5), json(true), json::object(), json::array(), json()}) {
+    for (const char* field : {"chain_id", "genesis_time", "params", "assets", "validators",
+                              "accounts", "modules"}) {
+      auto j = valid();
+      j[field] = bad;
+      Status s;
+      EXPECT_NO_THROW(s = parse(j)) << j.dump();
+      if (std::string(field) != "params" && std::string(field) != "modules" &&
+          std::string(field) != "accounts" && std::string(field) != "assets") {
+        EXPECT_FALSE(s.is_ok()) << j.dump();
+      }
+    }
+  }
+}
+
+// Deeply nested JSON is refused before parsing: copying or dumping it (recursive in
+// nlohmann::json) would overflow the stack and crash bttd at start.
+TEST_F(GenesisTest, RefusesDeepNesting) {
+  std::string deep(100'000, '[');
+  deep.append(100'000, ']');
+  std::string text = valid().dump();
+  text.pop_back();
+  text += R"(,"modules":{"bank":)" + deep + "}}";
+  auto g = Genesis::parse(text, *registry);
+  ASSERT_FALSE(g.is_ok());
+  EXPECT_NE(g.status().message().find("nest deeper than 64"), std::string::npos)
+      << g.status().message();
+  // Brackets inside strings do not count, and ordinary nesting is fine.
+  auto j = valid();
+  j["validators"][0]["name"] = std::string(60, '[');
+  j["modules"] = {{"bank", {{"a", {{"b", {{"c", json::array({json::array({1})})}}}}}}}};
+  auto ok = Genesis::parse(j.dump(), *registry);
+  EXPECT_TRUE(ok.is_ok()) << ok.status().to_string();
 }
 
 TEST(Rfc3339, ParsesAndFormats) {

@@ -42,6 +42,16 @@ TEST(Checked, OverflowIsRefused) {
   EXPECT_FALSE(mul_div_floor(UINT64_MAX, 2, 1).has_value());
 }
 
+TEST(Status, ExcerptQuotesLongInputShortly) {
+  EXPECT_EQ(excerpt("btt1abc"), "btt1abc");
+  EXPECT_EQ(excerpt(std::string(64, 'q')), std::string(64, 'q'));
+  EXPECT_EQ(excerpt(std::string(100'000, 'q')), std::string(64, 'q') + "... (100000 bytes)");
+  EXPECT_EQ(excerpt("abcdef", 3), "abc... (6 bytes)");
+  // Never cuts a UTF-8 character in two ("é" is 2 bytes: c3 a9).
+  EXPECT_EQ(excerpt("ab\xc3\xa9xyz", 3), "ab... (7 bytes)");
+  EXPECT_EQ(excerpt("", 0), "");
+}
+
 TEST(Status, CodesAreGroupedByKind) {
   EXPECT_TRUE(is_malformed(Code::kBadSignature));
   EXPECT_TRUE(is_rejected(Code::kNonceTooLow));
