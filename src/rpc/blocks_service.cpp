@@ -53,24 +53,14 @@ grpc::Status BlocksService::GetBlockResult(grpc::ServerContext*,
 grpc::Status BlocksService::StreamBlocks(grpc::ServerContext* context,
                                          const v1::StreamBlocksRequest* req,
                                          grpc::ServerWriter<v1::BlockInfo>* writer) {
-  StreamSlot slot(ctx_);
-  if (!slot.acquired()) {
-    return {grpc::StatusCode::RESOURCE_EXHAUSTED, "too many open streams on this node"};
-  }
-  uint64_t next = req->from_height() == 0 ? ctx_.chain.tip().height() + 1 : req->from_height();
-  while (!context->IsCancelled() && !ctx_.hub.closed()) {
-    uint64_t tip = ctx_.chain.tip().height();
-    if (next > tip) {
-      ctx_.hub.wait_beyond(next - 1, std::chrono::milliseconds(250));
-      continue;
+  return follow_chain(ctx_, context, req->from_height(), [&](uint64_t height, bool& keep_going) {
+    auto block = ctx_.chain.block_at(height);
+    if (!block) {
+      return grpc::Status(grpc::StatusCode::INTERNAL, "block " + std::to_string(height) + " missing");
     }
-    auto block = ctx_.chain.block_at(next);
-    if (!block) return {grpc::StatusCode::INTERNAL, "block " + std::to_string(next) + " missing"};
-    if (!writer->Write(block_info(*block))) break;
-    ++next;
-  }
-  if (ctx_.hub.closed()) return {grpc::StatusCode::UNAVAILABLE, "node is shutting down"};
-  return grpc::Status::OK;
+    keep_going = writer->Write(block_info(*block));
+    return grpc::Status::OK;
+  });
 }
 
 }  // namespace btt::rpc

@@ -53,4 +53,25 @@ StreamSlot::~StreamSlot() {
   if (acquired_) ctx_.open_streams.fetch_sub(1);
 }
 
+grpc::Status follow_chain(RpcContext& ctx, grpc::ServerContext* context, uint64_t from_height,
+                          const DeliverFn& deliver) {
+  StreamSlot slot(ctx);
+  if (!slot.acquired()) {
+    return {grpc::StatusCode::RESOURCE_EXHAUSTED, "too many open streams on this node"};
+  }
+  uint64_t next = from_height == 0 ? ctx.chain.tip().height() + 1 : from_height;
+  while (!context->IsCancelled() && !ctx.hub.closed()) {
+    if (next > ctx.chain.tip().height()) {
+      ctx.hub.wait_beyond(next - 1, std::chrono::milliseconds(250));
+      continue;
+    }
+    bool keep_going = true;
+    if (auto s = deliver(next, keep_going); !s.ok()) return s;
+    if (!keep_going) return grpc::Status::OK;
+    ++next;
+  }
+  if (ctx.hub.closed()) return {grpc::StatusCode::UNAVAILABLE, "node is shutting down"};
+  return grpc::Status::OK;
+}
+
 }  // namespace btt::rpc

@@ -3,6 +3,8 @@
 // mempool and module queries. No business logic lives here.
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
+
 #include "btt/rpc/server.h"
 #include "btt/v1/bank.grpc.pb.h"
 #include "btt/v1/node.grpc.pb.h"
@@ -30,6 +32,14 @@ class StreamSlot {
   RpcContext& ctx_;
   bool acquired_ = false;
 };
+
+// The loop behind every stream of committed data: takes a stream slot, then calls
+// deliver(height) for each committed height from `from_height` (0: the next block to commit) on,
+// waiting for new blocks, until the client cancels, deliver returns false, or the node stops.
+// deliver may return an error status to end the stream with it.
+using DeliverFn = std::function<grpc::Status(uint64_t height, bool& keep_going)>;
+[[nodiscard]] grpc::Status follow_chain(RpcContext& ctx, grpc::ServerContext* context,
+                                        uint64_t from_height, const DeliverFn& deliver);
 
 // Decoded view of a committed block for the API.
 [[nodiscard]] v1::BlockInfo block_info(const v1::Block& block);

@@ -162,44 +162,31 @@ grpc::Status TxsService::StreamEvents(grpc::ServerContext* context,
     address = parsed->to_string();
   }
   if (req->types_size() > 64) return invalid("at most 64 event types");
-  StreamSlot slot(ctx_);
-  if (!slot.acquired()) {
-    return {grpc::StatusCode::RESOURCE_EXHAUSTED, "too many open streams on this node"};
-  }
-  uint64_t next = req->from_height() == 0 ? ctx_.chain.tip().height() + 1 : req->from_height();
-  while (!context->IsCancelled() && !ctx_.hub.closed()) {
-    uint64_t tip = ctx_.chain.tip().height();
-    if (next > tip) {
-      ctx_.hub.wait_beyond(next - 1, std::chrono::milliseconds(250));
-      continue;
+  return follow_chain(ctx_, context, req->from_height(), [&](uint64_t height, bool& keep_going) {
+    auto result = ctx_.chain.result_at(height);
+    if (!result) {
+      return grpc::Status(grpc::StatusCode::INTERNAL,
+                          "results of block " + std::to_string(height) + " missing");
     }
-    auto result = ctx_.chain.result_at(next);
-    if (!result) return {grpc::StatusCode::INTERNAL, "results of block " + std::to_string(next) + " missing"};
-    for (const auto& tx : result->txs()) {
-      for (int i = 0; i < tx.events_size(); ++i) {
-        if (!event_matches(tx.events(i), *req, address)) continue;
-        v1::EventRecord rec;
-        rec.set_height(next);
-        rec.set_tx_id(tx.tx_id());
-        rec.set_tx_index(tx.index());
-        rec.set_event_index(static_cast<uint32_t>(i));
-        rec.set_tx_code(tx.code());
-        *rec.mutable_event() = tx.events(i);
-        if (!writer->Write(rec)) return grpc::Status::OK;
-      }
-    }
-    for (int i = 0; i < result->events_size(); ++i) {
-      if (!event_matches(result->events(i), *req, address)) continue;
+    auto send = [&](const v1::Event& event, const v1::TxResult* tx, int index) {
+      if (!keep_going || !event_matches(event, *req, address)) return;
       v1::EventRecord rec;
-      rec.set_height(next);
-      rec.set_event_index(static_cast<uint32_t>(i));
-      *rec.mutable_event() = result->events(i);
-      if (!writer->Write(rec)) return grpc::Status::OK;
+      rec.set_height(height);
+      if (tx) {
+        rec.set_tx_id(tx->tx_id());
+        rec.set_tx_index(tx->index());
+        rec.set_tx_code(tx->code());
+      }
+      rec.set_event_index(static_cast<uint32_t>(index));
+      *rec.mutable_event() = event;
+      keep_going = writer->Write(rec);
+    };
+    for (const auto& tx : result->txs()) {
+      for (int i = 0; i < tx.events_size(); ++i) send(tx.events(i), &tx, i);
     }
-    ++next;
-  }
-  if (ctx_.hub.closed()) return {grpc::StatusCode::UNAVAILABLE, "node is shutting down"};
-  return grpc::Status::OK;
+    for (int i = 0; i < result->events_size(); ++i) send(result->events(i), nullptr, i);
+    return grpc::Status::OK;
+  });
 }
 
 grpc::Status TxsService::ListAccountTxs(grpc::ServerContext*, const v1::ListAccountTxsRequest* req,
