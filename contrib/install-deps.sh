@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake pkg-config ccache git
+  build-essential cmake pkg-config ccache git clang-format
   libboost-dev libboost-system-dev libboost-program-options-dev
   librocksdb-dev
   libsecp256k1-dev

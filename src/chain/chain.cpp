@@ -1,8 +1,8 @@
 #include "btt/chain/chain.h"
 
+#include <algorithm>
 #include <chrono>
 #include <future>
-#include <algorithm>
 
 #include "btt/crypto/hash.h"
 
@@ -48,7 +48,8 @@ Hash32 block_hash(std::string_view header_bytes) {
 Hash32 tx_root(const std::vector<TxPtr>& txs) {
   std::vector<Hash32> leaves;
   leaves.reserve(txs.size());
-  for (const auto& tx : txs) leaves.push_back(crypto::tagged_hash(crypto::kTagMerkleLeaf, as_view(tx->id)));
+  for (const auto& tx : txs)
+    leaves.push_back(crypto::tagged_hash(crypto::kTagMerkleLeaf, as_view(tx->id)));
   return crypto::merkle_root(leaves);
 }
 
@@ -126,7 +127,9 @@ v1::ChainTip Chain::tip() const {
   return tip_;
 }
 
-v1::LedgerParams Chain::params() const { return ledger::Ledger(state_).params(); }
+v1::LedgerParams Chain::params() const {
+  return ledger::Ledger(state_).params();
+}
 
 Result<CommittedBlock> Chain::propose(const std::vector<TxPtr>& candidates, uint64_t time_ms,
                                       const crypto::KeyPair& proposer) {
@@ -168,7 +171,8 @@ Result<CommittedBlock> Chain::apply(const v1::Block& block) {
   if (!proposer) return bad("proposer is not an address");
   std::optional<crypto::XOnlyPublicKey> proposer_key;
   for (const auto& v : load_validators(state_)) {
-    if (v.address() == header.proposer()) proposer_key = crypto::public_key_from_bytes(v.public_key());
+    if (v.address() == header.proposer())
+      proposer_key = crypto::public_key_from_bytes(v.public_key());
   }
   if (!proposer_key) return bad("proposer " + header.proposer() + " is not a validator");
   auto sig = crypto::signature_from_bytes(block.signature());
@@ -240,8 +244,8 @@ Result<CommittedBlock> Chain::finish_and_commit(ledger::BlockOverlay& overlay,
   CommittedBlock out;
   if (received) {
     if (header.state_hash() != to_bytes(digests.state)) {
-      return Status(Code::kMalformed, "block: state_hash differs from this node's result " +
-                                          to_hex(digests.state));
+      return Status(Code::kMalformed,
+                    "block: state_hash differs from this node's result " + to_hex(digests.state));
     }
     if (header.results_hash() != to_bytes(digests.results)) {
       return Status(Code::kMalformed, "block: results_hash differs from this node's results");

@@ -12,9 +12,8 @@ Status check_tx(const DecodedTx& tx, std::string_view chain_id, const v1::Ledger
                 const ModuleRegistry& registry) {
   const auto& body = tx.body;
   if (body.chain_id() != chain_id) {
-    return {Code::kWrongChainId,
-            "tx is for chain '" + excerpt(body.chain_id()) + "', this is '" +
-                std::string(chain_id) + "'"};
+    return {Code::kWrongChainId, "tx is for chain '" + excerpt(body.chain_id()) + "', this is '" +
+                                     std::string(chain_id) + "'"};
   }
   if (tx.size() > params.max_tx_bytes()) {
     return {Code::kTxTooLarge, "tx is " + std::to_string(tx.size()) + " bytes, at most " +
@@ -74,10 +73,9 @@ TxOutcome execute_tx(const DecodedTx& tx, ledger::Overlay& state, const ledger::
   }
   uint64_t fee_funds = ledger.spendable(sender, ledger::kNativeAsset, block.time_ms);
   if (fee_funds < tx.fee()) {
-    out.status = {Code::kInsufficientFeeBalance, sender.to_string() + " can spend " +
-                                                     std::to_string(fee_funds) +
-                                                     " BTT units, the fee is " +
-                                                     std::to_string(tx.fee())};
+    out.status = {Code::kInsufficientFeeBalance,
+                  sender.to_string() + " can spend " + std::to_string(fee_funds) +
+                      " BTT units, the fee is " + std::to_string(tx.fee())};
     return out;
   }
 
@@ -92,12 +90,14 @@ TxOutcome execute_tx(const DecodedTx& tx, ledger::Overlay& state, const ledger::
   out.fee_paid = tx.fee();
 
   ledger::Events events;
-  events.emit("tx.fee").attr("payer", crypto::Address::canonical(tx.body.sender())).attr("amount", tx.fee());
+  events.emit("tx.fee")
+      .attr("payer", crypto::Address::canonical(tx.body.sender()))
+      .attr("amount", tx.fee());
 
   ledger::Overlay sandbox(state.reader());
   ledger::Events msg_events;
-  ledger::MsgContext ctx{block,  params, tx.body,    sender, tx.id,
-                         sandbox, msg_events, &registry.locks()};
+  ledger::MsgContext ctx{block, params,  tx.body,    sender,
+                         tx.id, sandbox, msg_events, &registry.locks()};
   Status status;
   for (int i = 0; i < tx.body.messages_size() && status.is_ok(); ++i) {
     const auto& msg = tx.body.messages(i);

@@ -106,8 +106,9 @@ bool valid_chain_id(std::string_view id) {
 Result<v1::LedgerParams> parse_params(const json& j) {
   v1::LedgerParams p = ledger::default_ledger_params();
   if (j.is_null()) return p;
-  if (auto s = check_keys(j, "params", {"min_fee", "max_tx_bytes", "max_messages", "max_memo_bytes",
-                                        "max_outputs", "max_block_txs", "max_block_bytes"});
+  if (auto s = check_keys(j, "params",
+                          {"min_fee", "max_tx_bytes", "max_messages", "max_memo_bytes",
+                           "max_outputs", "max_block_txs", "max_block_bytes"});
       !s)
     return s;
   struct U32Field {
@@ -237,8 +238,9 @@ Result<Genesis> parse_checked(std::string_view json_text, const ModuleRegistry& 
   } catch (const json::exception& e) {
     return Status(Code::kInvalidArgument, std::string("genesis: not valid JSON: ") + e.what());
   }
-  if (auto s = check_keys(j, "top level", {"chain_id", "genesis_time", "params", "assets",
-                                         "validators", "accounts", "modules"});
+  if (auto s = check_keys(
+          j, "top level",
+          {"chain_id", "genesis_time", "params", "assets", "validators", "accounts", "modules"});
       !s)
     return s;
 
@@ -274,7 +276,8 @@ Result<Genesis> parse_checked(std::string_view json_text, const ModuleRegistry& 
       if (auto s = check_keys(a, where, {"asset", "decimals"}); !s) return s;
       if (!a.contains("asset") || !a["asset"].is_string()) return err(where, "asset missing");
       std::string name = a["asset"].get<std::string>();
-      if (!ledger::is_valid_asset_name(name)) return err(where, "invalid asset name '" + name + "'");
+      if (!ledger::is_valid_asset_name(name))
+        return err(where, "invalid asset name '" + name + "'");
       auto dec = parse_u32(a.value("decimals", json(0)), where + ".decimals");
       if (!dec) return dec.status();
       if (*dec > 18) return err(where + ".decimals", "at most 18");
@@ -392,8 +395,8 @@ Result<Genesis> parse_checked(std::string_view json_text, const ModuleRegistry& 
     g.modules = j["modules"];
   }
   for (const auto& m : registry.modules()) {
-    json section = g.modules.contains(std::string(m->name())) ? g.modules[std::string(m->name())]
-                                                                : json();
+    json section =
+        g.modules.contains(std::string(m->name())) ? g.modules[std::string(m->name())] : json();
     if (auto s = m->validate_genesis(section); !s) {
       return Status(s.code(), "genesis: modules." + std::string(m->name()) + ": " + s.message());
     }

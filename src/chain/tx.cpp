@@ -37,8 +37,8 @@ Result<TxPtr> decode_parsed(const v1::Tx& tx, Bytes raw, uint32_t max_tx_bytes) 
                   "sender '" + excerpt(out->body.sender()) + "' is not a btt address");
   }
   if (*sender != crypto::Address::from_public_key(*pk)) {
-    return Status(Code::kSenderMismatch, "sender " + out->body.sender() +
-                                             " is not the address of the public key");
+    return Status(Code::kSenderMismatch,
+                  "sender " + out->body.sender() + " is not the address of the public key");
   }
   out->public_key = *pk;
   out->signature = *sig;
@@ -72,7 +72,8 @@ bool verify_tx_signature(const DecodedTx& tx) {
 v1::Tx sign_tx(const v1::TxBody& body, const crypto::SecretKey& sk, const uint8_t* aux_rand32) {
   v1::Tx tx;
   tx.set_body(body.SerializeAsString());
-  auto sig = crypto::schnorr_sign(sk, crypto::tagged_hash(crypto::kTagTxSig, tx.body()), aux_rand32);
+  auto sig =
+      crypto::schnorr_sign(sk, crypto::tagged_hash(crypto::kTagTxSig, tx.body()), aux_rand32);
   if (sig) tx.set_signature(std::string(as_view(*sig)));
   return tx;
 }

@@ -24,7 +24,9 @@ std::string to_hex(std::string_view bytes) {
   return out;
 }
 
-std::string to_hex(std::span<const uint8_t> bytes) { return to_hex(as_view(bytes)); }
+std::string to_hex(std::span<const uint8_t> bytes) {
+  return to_hex(as_view(bytes));
+}
 
 std::optional<Bytes> from_hex(std::string_view hex) {
   if (hex.size() % 2 != 0) return std::nullopt;
@@ -47,11 +49,13 @@ std::optional<Hash32> to_hash32(std::string_view b) {
 }
 
 void put_u32_be(Bytes& out, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((v >> shift) & 0xff));
 }
 
 void put_u64_be(Bytes& out, uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
+  for (int shift = 56; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((v >> shift) & 0xff));
 }
 
 bool get_u32_be(std::string_view& in, uint32_t& v) {

@@ -4,36 +4,66 @@ namespace btt {
 
 const char* code_name(Code code) {
   switch (code) {
-    case Code::kOk: return "OK";
-    case Code::kMalformed: return "MALFORMED";
-    case Code::kBadSignature: return "BAD_SIGNATURE";
-    case Code::kWrongChainId: return "WRONG_CHAIN_ID";
-    case Code::kFeeTooLow: return "FEE_TOO_LOW";
-    case Code::kNoMessages: return "NO_MESSAGES";
-    case Code::kTooManyMessages: return "TOO_MANY_MESSAGES";
-    case Code::kTxTooLarge: return "TX_TOO_LARGE";
-    case Code::kInvalidAddress: return "INVALID_ADDRESS";
-    case Code::kInvalidAmount: return "INVALID_AMOUNT";
-    case Code::kInvalidAsset: return "INVALID_ASSET";
-    case Code::kMemoTooLong: return "MEMO_TOO_LONG";
-    case Code::kUnknownMessage: return "UNKNOWN_MESSAGE";
-    case Code::kSenderMismatch: return "SENDER_MISMATCH";
-    case Code::kTooManyOutputs: return "TOO_MANY_OUTPUTS";
-    case Code::kInvalidArgument: return "INVALID_ARGUMENT";
-    case Code::kNonceTooLow: return "NONCE_TOO_LOW";
-    case Code::kNonceTooHigh: return "NONCE_TOO_HIGH";
-    case Code::kInsufficientFeeBalance: return "INSUFFICIENT_FEE_BALANCE";
-    case Code::kMempoolFull: return "MEMPOOL_FULL";
-    case Code::kDuplicateTx: return "DUPLICATE_TX";
-    case Code::kNonceConflict: return "NONCE_CONFLICT";
-    case Code::kInsufficientFunds: return "INSUFFICIENT_FUNDS";
-    case Code::kUnknownAsset: return "UNKNOWN_ASSET";
-    case Code::kBalanceOverflow: return "BALANCE_OVERFLOW";
-    case Code::kLockedFunds: return "LOCKED_FUNDS";
-    case Code::kNotFound: return "NOT_FOUND";
-    case Code::kInternal: return "INTERNAL";
-    case Code::kUnavailable: return "UNAVAILABLE";
-    case Code::kStorage: return "STORAGE";
+    case Code::kOk:
+      return "OK";
+    case Code::kMalformed:
+      return "MALFORMED";
+    case Code::kBadSignature:
+      return "BAD_SIGNATURE";
+    case Code::kWrongChainId:
+      return "WRONG_CHAIN_ID";
+    case Code::kFeeTooLow:
+      return "FEE_TOO_LOW";
+    case Code::kNoMessages:
+      return "NO_MESSAGES";
+    case Code::kTooManyMessages:
+      return "TOO_MANY_MESSAGES";
+    case Code::kTxTooLarge:
+      return "TX_TOO_LARGE";
+    case Code::kInvalidAddress:
+      return "INVALID_ADDRESS";
+    case Code::kInvalidAmount:
+      return "INVALID_AMOUNT";
+    case Code::kInvalidAsset:
+      return "INVALID_ASSET";
+    case Code::kMemoTooLong:
+      return "MEMO_TOO_LONG";
+    case Code::kUnknownMessage:
+      return "UNKNOWN_MESSAGE";
+    case Code::kSenderMismatch:
+      return "SENDER_MISMATCH";
+    case Code::kTooManyOutputs:
+      return "TOO_MANY_OUTPUTS";
+    case Code::kInvalidArgument:
+      return "INVALID_ARGUMENT";
+    case Code::kNonceTooLow:
+      return "NONCE_TOO_LOW";
+    case Code::kNonceTooHigh:
+      return "NONCE_TOO_HIGH";
+    case Code::kInsufficientFeeBalance:
+      return "INSUFFICIENT_FEE_BALANCE";
+    case Code::kMempoolFull:
+      return "MEMPOOL_FULL";
+    case Code::kDuplicateTx:
+      return "DUPLICATE_TX";
+    case Code::kNonceConflict:
+      return "NONCE_CONFLICT";
+    case Code::kInsufficientFunds:
+      return "INSUFFICIENT_FUNDS";
+    case Code::kUnknownAsset:
+      return "UNKNOWN_ASSET";
+    case Code::kBalanceOverflow:
+      return "BALANCE_OVERFLOW";
+    case Code::kLockedFunds:
+      return "LOCKED_FUNDS";
+    case Code::kNotFound:
+      return "NOT_FOUND";
+    case Code::kInternal:
+      return "INTERNAL";
+    case Code::kUnavailable:
+      return "UNAVAILABLE";
+    case Code::kStorage:
+      return "STORAGE";
   }
   return "UNKNOWN";
 }

@@ -21,9 +21,13 @@ BlockProducer::BlockProducer(chain::Chain& chain, mempool::Mempool& pool, crypto
       clock_(clock),
       on_commit_(std::move(on_commit)) {}
 
-BlockProducer::~BlockProducer() { stop(); }
+BlockProducer::~BlockProducer() {
+  stop();
+}
 
-void BlockProducer::start() { thread_ = std::thread([this] { run(); }); }
+void BlockProducer::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void BlockProducer::stop() {
   {
@@ -60,7 +64,8 @@ void BlockProducer::run() {
       if (cv_.wait_until(lock, next, [&] { return stopping_; })) return;
     }
     next += milliseconds(options_.block_time_ms);
-    if (next < steady_clock::now()) next = steady_clock::now() + milliseconds(options_.block_time_ms);
+    if (next < steady_clock::now())
+      next = steady_clock::now() + milliseconds(options_.block_time_ms);
     try {
       auto r = produce_once();
       if (!r) {
@@ -69,7 +74,8 @@ void BlockProducer::run() {
         const auto& b = **r;
         spdlog::info("committed block height={} txs={} hash={} execute_ms={:.1f} commit_ms={:.1f}",
                      b.header.height(), b.txs.size(), to_hex(b.hash).substr(0, 16),
-                     static_cast<double>(b.execute_us) / 1000, static_cast<double>(b.commit_us) / 1000);
+                     static_cast<double>(b.execute_us) / 1000,
+                     static_cast<double>(b.commit_us) / 1000);
       }
     } catch (const std::exception& e) {
       // A storage failure: stopping is the only safe thing (nothing half-written was committed).

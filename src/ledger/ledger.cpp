@@ -112,8 +112,8 @@ Status Ledger::credit(const crypto::Address& addr, std::string_view asset, uint6
   auto key = balance_key(addr, asset);
   auto next = checked_add(decode_u64(reader_.get(key)), amount);
   if (!next) {
-    return {Code::kBalanceOverflow, "balance of " + addr.to_string() + " in " +
-                                        std::string(asset) + " would exceed 2^64-1"};
+    return {Code::kBalanceOverflow, "balance of " + addr.to_string() + " in " + std::string(asset) +
+                                        " would exceed 2^64-1"};
   }
   writer().put(key, u64_be(*next));
   return Status::ok();
@@ -126,8 +126,7 @@ Status Ledger::debit(const crypto::Address& addr, std::string_view asset, uint64
   auto next = checked_sub(have, amount);
   if (!next) {
     return {Code::kInsufficientFunds, addr.to_string() + " has " + std::to_string(have) + " " +
-                                          std::string(asset) + ", needs " +
-                                          std::to_string(amount)};
+                                          std::string(asset) + ", needs " + std::to_string(amount)};
   }
   if (*next == 0) {
     writer().erase(key);
@@ -137,26 +136,25 @@ Status Ledger::debit(const crypto::Address& addr, std::string_view asset, uint64
   return Status::ok();
 }
 
-Status Ledger::move(const crypto::Address& from, const crypto::Address& to,
-                    std::string_view asset, uint64_t amount, uint64_t time_ms) {
+Status Ledger::move(const crypto::Address& from, const crypto::Address& to, std::string_view asset,
+                    uint64_t amount, uint64_t time_ms) {
   uint64_t have = balance(from, asset);
   if (have < amount) {
     return {Code::kInsufficientFunds, from.to_string() + " has " + std::to_string(have) + " " +
-                                          std::string(asset) + ", needs " +
-                                          std::to_string(amount)};
+                                          std::string(asset) + ", needs " + std::to_string(amount)};
   }
   uint64_t free = spendable(from, asset, time_ms);
   if (free < amount) {
     return {Code::kLockedFunds, from.to_string() + " has " + std::to_string(have) + " " +
-                                    std::string(asset) + " of which only " +
-                                    std::to_string(free) + " is spendable (the rest is locked), needs " +
+                                    std::string(asset) + " of which only " + std::to_string(free) +
+                                    " is spendable (the rest is locked), needs " +
                                     std::to_string(amount)};
   }
   if (from == to) return Status::ok();
   // Check the credit before writing anything so a failure leaves no partial write.
   if (!checked_add(balance(to, asset), amount)) {
-    return {Code::kBalanceOverflow, "balance of " + to.to_string() + " in " +
-                                        std::string(asset) + " would exceed 2^64-1"};
+    return {Code::kBalanceOverflow,
+            "balance of " + to.to_string() + " in " + std::string(asset) + " would exceed 2^64-1"};
   }
   if (auto s = debit(from, asset, amount); !s) return s;
   return credit(to, asset, amount);

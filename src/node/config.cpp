@@ -27,14 +27,17 @@ Status Config::validate() const {
   auto bad = [](const std::string& key, const std::string& what) {
     return Status(Code::kInvalidArgument, "config: " + key + ": " + what);
   };
-  if (!is_valid_host_port(grpc_addr)) return bad("grpc.addr", "'" + grpc_addr + "' is not HOST:PORT");
-  if (block_time_ms < 10 || block_time_ms > 600000) return bad("consensus.block_time_ms", "must be in [10, 600000]");
+  if (!is_valid_host_port(grpc_addr))
+    return bad("grpc.addr", "'" + grpc_addr + "' is not HOST:PORT");
+  if (block_time_ms < 10 || block_time_ms > 600000)
+    return bad("consensus.block_time_ms", "must be in [10, 600000]");
   if (mempool_max_txs < 1) return bad("mempool.max_txs", "must be positive");
   if (mempool_max_bytes < 1024) return bad("mempool.max_bytes", "must be at least 1024");
   if (grpc_max_message_bytes < 65536 || grpc_max_message_bytes > (256u << 20)) {
     return bad("grpc.max_message_bytes", "must be in [65536, 268435456]");
   }
-  if (grpc_max_streams < 1 || grpc_max_streams > 10000) return bad("grpc.max_streams", "must be in [1, 10000]");
+  if (grpc_max_streams < 1 || grpc_max_streams > 10000)
+    return bad("grpc.max_streams", "must be in [1, 10000]");
   if (mempool_max_nonce_gap < 1 || mempool_max_nonce_gap > 100000) {
     return bad("mempool.max_nonce_gap", "must be in [1, 100000]");
   }
@@ -42,8 +45,11 @@ Status Config::validate() const {
     return bad("storage.block_cache_mb", "must be in [8, 1048576]");
   }
   if (moniker.empty() || moniker.size() > 64) return bad("node.moniker", "must be 1-64 characters");
-  static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
-  if (!kLevels.count(log_level)) return bad("log.level", "'" + log_level + "' is not one of trace, debug, info, warn, error, critical, off");
+  static const std::set<std::string> kLevels = {"trace", "debug",    "info", "warn",
+                                                "error", "critical", "off"};
+  if (!kLevels.count(log_level))
+    return bad("log.level",
+               "'" + log_level + "' is not one of trace, debug, info, warn, error, critical, off");
   return Status::ok();
 }
 
@@ -87,16 +93,21 @@ Result<Config> Config::load(const std::filesystem::path& home) {
     }
     c.moniker = get_or<std::string>(data, "node", "moniker", c.moniker);
     c.grpc_addr = get_or<std::string>(data, "grpc", "addr", c.grpc_addr);
-    c.grpc_max_message_bytes = get_or<uint32_t>(data, "grpc", "max_message_bytes", c.grpc_max_message_bytes);
+    c.grpc_max_message_bytes =
+        get_or<uint32_t>(data, "grpc", "max_message_bytes", c.grpc_max_message_bytes);
     c.grpc_max_streams = get_or<uint32_t>(data, "grpc", "max_streams", c.grpc_max_streams);
     c.block_time_ms = get_or<uint32_t>(data, "consensus", "block_time_ms", c.block_time_ms);
-    c.create_empty_blocks = get_or<bool>(data, "consensus", "create_empty_blocks", c.create_empty_blocks);
-    c.validator_key_file = get_or<std::string>(data, "consensus", "validator_key_file", c.validator_key_file);
+    c.create_empty_blocks =
+        get_or<bool>(data, "consensus", "create_empty_blocks", c.create_empty_blocks);
+    c.validator_key_file =
+        get_or<std::string>(data, "consensus", "validator_key_file", c.validator_key_file);
     c.mempool_max_txs = get_or<size_t>(data, "mempool", "max_txs", c.mempool_max_txs);
     c.mempool_max_bytes = get_or<size_t>(data, "mempool", "max_bytes", c.mempool_max_bytes);
-    c.mempool_max_nonce_gap = get_or<uint64_t>(data, "mempool", "max_nonce_gap", c.mempool_max_nonce_gap);
+    c.mempool_max_nonce_gap =
+        get_or<uint64_t>(data, "mempool", "max_nonce_gap", c.mempool_max_nonce_gap);
     c.storage_sync_writes = get_or<bool>(data, "storage", "sync_writes", c.storage_sync_writes);
-    c.storage_block_cache_mb = get_or<size_t>(data, "storage", "block_cache_mb", c.storage_block_cache_mb);
+    c.storage_block_cache_mb =
+        get_or<size_t>(data, "storage", "block_cache_mb", c.storage_block_cache_mb);
     c.log_level = get_or<std::string>(data, "log", "level", c.log_level);
   } catch (const std::exception& e) {
     return Status(Code::kInvalidArgument,

@@ -21,8 +21,8 @@ Result<std::unique_ptr<HomeLock>> HomeLock::acquire(const std::filesystem::path&
     std::string pid = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "unknown";
     while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
     ::close(fd);
-    return Status(Code::kUnavailable, "another bttd (pid " + pid + ") is already running with home " +
-                                          home.string());
+    return Status(Code::kUnavailable,
+                  "another bttd (pid " + pid + ") is already running with home " + home.string());
   }
   std::string pid = std::to_string(::getpid()) + "\n";
   if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {

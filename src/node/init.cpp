@@ -18,7 +18,9 @@ namespace {
 
 Status write_new_file(const std::filesystem::path& path, const std::string& content, int mode) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) return Status(Code::kInvalidArgument, "cannot create " + path.string() + ": " + std::strerror(errno));
+  if (fd < 0)
+    return Status(Code::kInvalidArgument,
+                  "cannot create " + path.string() + ": " + std::strerror(errno));
   size_t done = 0;
   while (done < content.size()) {
     ssize_t n = ::write(fd, content.data() + done, content.size() - done);
@@ -48,7 +50,8 @@ Result<InitResult> init_home(const InitOptions& options) {
     }
   }
   std::filesystem::create_directories(options.home / "keys", ec);
-  if (ec) return Status(Code::kStorage, "cannot create " + options.home.string() + ": " + ec.message());
+  if (ec)
+    return Status(Code::kStorage, "cannot create " + options.home.string() + ": " + ec.message());
   std::filesystem::permissions(options.home / "keys", std::filesystem::perms::owner_all, ec);
 
   InitResult out;

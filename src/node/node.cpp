@@ -66,7 +66,8 @@ Status Node::start() {
   rpc_ctx_ = std::unique_ptr<rpc::RpcContext>(new rpc::RpcContext{
       *chain_, *pool_, *hub_, validator_key_ ? validator_key_->address.to_string() : "",
       config_.moniker, config_.grpc_max_streams});
-  auto server = rpc::RpcServer::start({config_.grpc_addr, config_.grpc_max_message_bytes}, *rpc_ctx_);
+  auto server =
+      rpc::RpcServer::start({config_.grpc_addr, config_.grpc_max_message_bytes}, *rpc_ctx_);
   if (!server) return server.status();
   rpc_ = std::move(*server);
   spdlog::info("gRPC listening on {}", config_.grpc_addr);
@@ -111,6 +112,8 @@ void Node::shutdown() {
   if (rpc_ctx_) spdlog::info("stopped cleanly at height {}", hub_ ? hub_->height() : 0);
 }
 
-Node::~Node() { shutdown(); }
+Node::~Node() {
+  shutdown();
+}
 
 }  // namespace btt::node

@@ -22,7 +22,8 @@ grpc::Status BankService::GetBalance(grpc::ServerContext*, const v1::GetBalanceR
   auto addr = crypto::Address::parse(req->address());
   if (!addr) return invalid("address '" + excerpt(req->address()) + "' is not a btt address");
   std::string asset = req->asset().empty() ? std::string(ledger::kNativeAsset) : req->asset();
-  if (!ledger::is_valid_asset_name(asset)) return invalid("'" + excerpt(asset) + "' is not an asset name");
+  if (!ledger::is_valid_asset_name(asset))
+    return invalid("'" + excerpt(asset) + "' is not an asset name");
   auto view = ctx_.chain.read_view();
   ledger::Ledger l(*view.state);
   if (!l.asset(asset)) return not_found("asset '" + asset + "' is not registered");

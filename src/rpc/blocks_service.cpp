@@ -56,7 +56,8 @@ grpc::Status BlocksService::StreamBlocks(grpc::ServerContext* context,
   return follow_chain(ctx_, context, req->from_height(), [&](uint64_t height, bool& keep_going) {
     auto block = ctx_.chain.block_at(height);
     if (!block) {
-      return grpc::Status(grpc::StatusCode::INTERNAL, "block " + std::to_string(height) + " missing");
+      return grpc::Status(grpc::StatusCode::INTERNAL,
+                          "block " + std::to_string(height) + " missing");
     }
     keep_going = writer->Write(block_info(*block));
     return grpc::Status::OK;

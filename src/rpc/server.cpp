@@ -71,8 +71,8 @@ Result<std::unique_ptr<RpcServer>> RpcServer::start(const ServerOptions& options
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || server->port_ == 0) {
-    return Status(Code::kUnavailable, "cannot listen for gRPC on " + options.addr +
-                                          " (address in use or not local?)");
+    return Status(Code::kUnavailable,
+                  "cannot listen for gRPC on " + options.addr + " (address in use or not local?)");
   }
   if (auto* health = server->server_->GetHealthCheckService()) {
     health->SetServingStatus(true);
@@ -80,7 +80,9 @@ Result<std::unique_ptr<RpcServer>> RpcServer::start(const ServerOptions& options
   return server;
 }
 
-RpcServer::~RpcServer() { shutdown(); }
+RpcServer::~RpcServer() {
+  shutdown();
+}
 
 void RpcServer::shutdown() {
   if (!server_) return;

@@ -47,8 +47,7 @@ std::optional<v1::TxInfo> committed_tx(const chain::Chain& chain, const Hash32& 
   return info;
 }
 
-grpc::Status TxsService::GetTx(grpc::ServerContext*, const v1::GetTxRequest* req,
-                               v1::TxInfo* out) {
+grpc::Status TxsService::GetTx(grpc::ServerContext*, const v1::GetTxRequest* req, v1::TxInfo* out) {
   auto id = to_hash32(req->tx_id());
   if (!id) return invalid("tx_id must be 32 bytes");
   if (auto info = committed_tx(ctx_.chain, *id)) {
@@ -70,8 +69,8 @@ grpc::Status TxsService::BroadcastTx(grpc::ServerContext* context,
   if (ctx_.hub.closed()) return {grpc::StatusCode::UNAVAILABLE, "node is shutting down"};
   auto admitted = mempool::admit(req->tx(), ctx_.chain, ctx_.pool);
   if (!admitted) {
-    context->AddTrailingMetadata(
-        "btt-code", std::to_string(static_cast<uint32_t>(admitted.status().code())));
+    context->AddTrailingMetadata("btt-code",
+                                 std::to_string(static_cast<uint32_t>(admitted.status().code())));
     return to_grpc(admitted.status());
   }
   const Hash32 id = (*admitted)->id;
@@ -79,7 +78,8 @@ grpc::Status TxsService::BroadcastTx(grpc::ServerContext* context,
   out->set_code(0);
   if (!req->wait_for_commit()) return grpc::Status::OK;
 
-  uint32_t wait_ms = req->timeout_ms() == 0 ? kDefaultWaitMs : std::min(req->timeout_ms(), kMaxWaitMs);
+  uint32_t wait_ms =
+      req->timeout_ms() == 0 ? kDefaultWaitMs : std::min(req->timeout_ms(), kMaxWaitMs);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
   uint64_t seen = ctx_.chain.tip().height();
   while (!context->IsCancelled() && !ctx_.hub.closed()) {
@@ -91,13 +91,14 @@ grpc::Status TxsService::BroadcastTx(grpc::ServerContext* context,
     if (std::chrono::steady_clock::now() >= deadline) break;
     if (!ctx_.pool.contains(id) && !ctx_.chain.find_tx(id)) {
       // Dropped from the pool after a block (e.g. its fee balance went away).
-      return {grpc::StatusCode::ABORTED, "tx was admitted but dropped from the mempool before a block"};
+      return {grpc::StatusCode::ABORTED,
+              "tx was admitted but dropped from the mempool before a block"};
     }
     seen = ctx_.hub.wait_beyond(seen, std::chrono::milliseconds(200));
   }
   return {grpc::StatusCode::DEADLINE_EXCEEDED,
-          "tx " + to_hex(id) + " was admitted but not committed within " +
-              std::to_string(wait_ms) + " ms; query it with GetTx"};
+          "tx " + to_hex(id) + " was admitted but not committed within " + std::to_string(wait_ms) +
+              " ms; query it with GetTx"};
 }
 
 grpc::Status TxsService::SimulateTx(grpc::ServerContext*, const v1::SimulateTxRequest* req,
@@ -146,7 +147,8 @@ grpc::Status TxsService::SuggestFee(grpc::ServerContext*, const v1::SuggestFeeRe
     out->set_recent_max(fees.back());
     median = fees[fees.size() / 2];
     out->set_recent_median(median);
-    out->set_recent_p90(fees[(fees.size() * 9) / 10 < fees.size() ? (fees.size() * 9) / 10 : fees.size() - 1]);
+    out->set_recent_p90(
+        fees[(fees.size() * 9) / 10 < fees.size() ? (fees.size() * 9) / 10 : fees.size() - 1]);
   }
   out->set_suggested(std::max(min_fee, median));
   return grpc::Status::OK;

@@ -1,24 +1,32 @@
 #include "btt/storage/db.h"
 
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
-#include <rocksdb/cache.h>
-#include <rocksdb/filter_policy.h>
 #include <rocksdb/write_batch.h>
 
 namespace btt::storage {
 
 const char* column_name(Column c) {
   switch (c) {
-    case Column::kBlocks: return "blocks";
-    case Column::kBlockIndex: return "block_index";
-    case Column::kState: return "state";
-    case Column::kTxIndex: return "tx_index";
-    case Column::kResults: return "results";
-    case Column::kAccountTxs: return "account_txs";
-    case Column::kConsensus: return "consensus";
-    case Column::kCount: break;
+    case Column::kBlocks:
+      return "blocks";
+    case Column::kBlockIndex:
+      return "block_index";
+    case Column::kState:
+      return "state";
+    case Column::kTxIndex:
+      return "tx_index";
+    case Column::kResults:
+      return "results";
+    case Column::kAccountTxs:
+      return "account_txs";
+    case Column::kConsensus:
+      return "consensus";
+    case Column::kCount:
+      break;
   }
   return "?";
 }
@@ -37,7 +45,9 @@ void WriteBatch::erase(Column c, std::string_view key) {
   if (!s.ok()) throw StorageError("write batch delete: " + s.ToString());
 }
 
-size_t WriteBatch::count() const { return static_cast<size_t>(batch_->Count()); }
+size_t WriteBatch::count() const {
+  return static_cast<size_t>(batch_->Count());
+}
 
 Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& dir,
                                                  const DatabaseOptions& options) {
@@ -164,8 +174,7 @@ void Database::scan_from(Column c, std::string_view prefix, std::string_view sta
   rocksdb::Slice p(prefix.data(), prefix.size());
   for (it->Seek(rocksdb::Slice(start.data(), start.size()));
        it->Valid() && it->key().starts_with(p); it->Next()) {
-    if (!fn({it->key().data(), it->key().size()}, {it->value().data(), it->value().size()}))
-      break;
+    if (!fn({it->key().data(), it->key().size()}, {it->value().data(), it->value().size()})) break;
   }
   if (!it->status().ok()) throw StorageError("scan: " + it->status().ToString());
 }
@@ -174,7 +183,9 @@ std::unique_ptr<Snapshot> Database::snapshot() const {
   return std::unique_ptr<Snapshot>(new Snapshot(*this, db_->GetSnapshot()));
 }
 
-Snapshot::~Snapshot() { db_.db_->ReleaseSnapshot(snapshot_); }
+Snapshot::~Snapshot() {
+  db_.db_->ReleaseSnapshot(snapshot_);
+}
 
 std::optional<Bytes> Snapshot::get(Column c, std::string_view key) const {
   return db_.get_at(snapshot_, c, key);

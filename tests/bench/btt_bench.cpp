@@ -66,8 +66,8 @@ int main(int argc, char** argv) {
   const size_t verify_ms = arg(argc, argv, "--verify-ms", 3000);
   const size_t per_sender = (total_txs + senders - 1) / senders;
 
-  std::cerr << "btt-bench: " << total_txs << " transfers from " << senders << " senders in blocks of "
-            << block_txs << "\n";
+  std::cerr << "btt-bench: " << total_txs << " transfers from " << senders
+            << " senders in blocks of " << block_txs << "\n";
   std::vector<crypto::KeyPair> keys(senders);
   parallel_for(senders, [&](size_t i) { keys[i] = bench_key(i); });
   auto validator = bench_key(senders + 1);
@@ -130,8 +130,9 @@ int main(int argc, char** argv) {
   uint64_t time_ms = genesis->genesis_time_ms;
   auto t_apply = Clock::now();
   for (size_t start = 0; start < txs.size(); start += block_txs) {
-    std::vector<chain::TxPtr> block(txs.begin() + static_cast<long>(start),
-                                    txs.begin() + static_cast<long>(std::min(txs.size(), start + block_txs)));
+    std::vector<chain::TxPtr> block(
+        txs.begin() + static_cast<long>(start),
+        txs.begin() + static_cast<long>(std::min(txs.size(), start + block_txs)));
     time_ms += 1000;
     auto b = (*chain)->propose(block, time_ms, validator);
     if (!b) {

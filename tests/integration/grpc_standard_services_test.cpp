@@ -67,8 +67,8 @@ TEST_F(StandardServicesTest, ReflectionListsEveryService) {
   grpc::CompletionQueue cq;
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  auto call = stub.PrepareCall(
-      &ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  auto call =
+      stub.PrepareCall(&ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
   call->StartCall(reinterpret_cast<void*>(1));
   ASSERT_TRUE(next(cq));
   // ServerReflectionRequest { list_services (7): "" }.
@@ -84,8 +84,8 @@ TEST_F(StandardServicesTest, ReflectionListsEveryService) {
   ASSERT_TRUE(next(cq));
   EXPECT_TRUE(status.ok()) << status.error_message();
   const std::string listed = from_buffer(response);
-  for (const char* service : {"btt.v1.Node", "btt.v1.Blocks", "btt.v1.Txs", "btt.v1.Bank",
-                              "grpc.health.v1.Health"}) {
+  for (const char* service :
+       {"btt.v1.Node", "btt.v1.Blocks", "btt.v1.Txs", "btt.v1.Bank", "grpc.health.v1.Health"}) {
     EXPECT_NE(listed.find(service), std::string::npos) << service << " is not listed";
   }
 }

@@ -201,8 +201,9 @@ TEST_F(NodeTest, KillDashNineUnderLoadLosesNothingCommitted) {
     for (int i = 0; i < kSenders; ++i) {
       senders.push_back(crypto::KeyPair::generate());
       v1::BroadcastTxResponse out;
-      auto s = api.broadcast(transfer(dev_, senders.back().address.to_string(), 1'000'000'000, nonce++),
-                             i == kSenders - 1, &out);
+      auto s =
+          api.broadcast(transfer(dev_, senders.back().address.to_string(), 1'000'000'000, nonce++),
+                        i == kSenders - 1, &out);
       ASSERT_TRUE(s.ok()) << s.error_message();
     }
   }

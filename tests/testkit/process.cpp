@@ -253,7 +253,8 @@ void NodeProcess::start(std::vector<std::string> extra_args) {
                                std::to_string(last_status_) + "); log tail:\n" + log_tail());
     }
     // A fresh channel each try: a channel that failed to connect backs off for seconds.
-    auto stub = v1::Node::NewStub(grpc::CreateChannel(address(), grpc::InsecureChannelCredentials()));
+    auto stub =
+        v1::Node::NewStub(grpc::CreateChannel(address(), grpc::InsecureChannelCredentials()));
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
     v1::NodeStatus status;

@@ -104,7 +104,8 @@ chain::TxPtr TxBuilder::sign() const {
   uint8_t aux[32] = {};
   auto tx = chain::sign_tx(body(), from_.key.secret_key, aux);
   auto decoded = chain::decode_tx(tx, 1u << 20);
-  if (!decoded) throw std::runtime_error("test tx does not decode: " + decoded.status().to_string());
+  if (!decoded)
+    throw std::runtime_error("test tx does not decode: " + decoded.status().to_string());
   return *decoded;
 }
 
@@ -141,7 +142,8 @@ const Account& TestEnv::account(const std::string& name, uint64_t btt_units) {
   return accounts_.emplace(name, std::move(a)).first->second;
 }
 
-void TestEnv::mint(const std::string& asset, const Account& to, uint64_t amount, uint32_t decimals) {
+void TestEnv::mint(const std::string& asset, const Account& to, uint64_t amount,
+                   uint32_t decimals) {
   auto l = ledger();
   if (!l.asset(asset)) {
     v1::AssetInfo info;

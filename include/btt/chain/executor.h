@@ -37,8 +37,8 @@ struct TxOutcome {
 
 // What executing a block's txs produced over a block overlay.
 struct ExecutedBlock {
-  std::vector<TxPtr> txs;  // included txs, in block order
-  v1::BlockResult result;  // their results and the block-level events
+  std::vector<TxPtr> txs;   // included txs, in block order
+  v1::BlockResult result;   // their results and the block-level events
   uint64_t execute_us = 0;  // filled in by the caller that timed it
 };
 

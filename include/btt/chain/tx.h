@@ -13,11 +13,11 @@
 namespace btt::chain {
 
 struct DecodedTx {
-  Bytes raw;          // the serialized Tx as received (what blocks store)
+  Bytes raw;  // the serialized Tx as received (what blocks store)
   v1::Tx tx;
   v1::TxBody body;
-  Hash32 id{};        // tagged_hash("btt/tx/id", tx.body)
-  Hash32 sighash{};   // tagged_hash("btt/tx/sig", tx.body)
+  Hash32 id{};       // tagged_hash("btt/tx/id", tx.body)
+  Hash32 sighash{};  // tagged_hash("btt/tx/sig", tx.body)
   crypto::Address sender;
   crypto::XOnlyPublicKey public_key{};
   crypto::Signature signature{};

@@ -21,7 +21,9 @@ using Hash32 = std::array<uint8_t, 32>;
 [[nodiscard]] inline std::string_view as_view(std::span<const uint8_t> b) {
   return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
-[[nodiscard]] inline Bytes to_bytes(const Hash32& h) { return Bytes(as_view(h)); }
+[[nodiscard]] inline Bytes to_bytes(const Hash32& h) {
+  return Bytes(as_view(h));
+}
 // Copies exactly 32 bytes; nullopt for any other size.
 [[nodiscard]] std::optional<Hash32> to_hash32(std::string_view b);
 

@@ -25,8 +25,7 @@ using Signature = std::array<uint8_t, 64>;
                                                     const uint8_t* aux_rand32 = nullptr);
 // BIP340 sign of an arbitrary-length message (used by the official vectors, some of which are
 // not 32 bytes long).
-[[nodiscard]] std::optional<Signature> schnorr_sign_bytes(const SecretKey& sk,
-                                                          std::string_view msg,
+[[nodiscard]] std::optional<Signature> schnorr_sign_bytes(const SecretKey& sk, std::string_view msg,
                                                           const uint8_t* aux_rand32 = nullptr);
 // Thread-safe; false for any malformed key or signature, never throws.
 [[nodiscard]] bool schnorr_verify(const XOnlyPublicKey& pk, const Hash32& msg32,

@@ -63,11 +63,9 @@ class Ledger {
   [[nodiscard]] std::vector<v1::Coin> balances(const crypto::Address& addr) const;
 
   // kBalanceOverflow if the balance would exceed uint64.
-  [[nodiscard]] Status credit(const crypto::Address& addr, std::string_view asset,
-                              uint64_t amount);
+  [[nodiscard]] Status credit(const crypto::Address& addr, std::string_view asset, uint64_t amount);
   // kInsufficientFunds if the balance is short (locks are not consulted: use move()).
-  [[nodiscard]] Status debit(const crypto::Address& addr, std::string_view asset,
-                             uint64_t amount);
+  [[nodiscard]] Status debit(const crypto::Address& addr, std::string_view asset, uint64_t amount);
   // Moves spendable funds: kInsufficientFunds / kLockedFunds / kBalanceOverflow, and then nothing
   // is written.
   [[nodiscard]] Status move(const crypto::Address& from, const crypto::Address& to,

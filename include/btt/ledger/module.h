@@ -30,7 +30,10 @@ class Events {
   class Builder {
    public:
     Builder& attr(std::string key, std::string value);
-    Builder& attr(std::string key, uint64_t value) { return attr(std::move(key), std::to_string(value)); }
+    Builder& attr(std::string key, uint64_t value) {
+      return attr(std::move(key), std::to_string(value));
+    }
+
    private:
     friend class Events;
     explicit Builder(v1::Event* e) : event_(e) {}
@@ -63,7 +66,8 @@ class MsgHandler {
  public:
   virtual ~MsgHandler() = default;
   // Stateless: field ranges, sizes, formats. A failure means the tx is malformed (1xx).
-  [[nodiscard]] virtual Status check(const v1::Message& msg, const v1::LedgerParams& params) const = 0;
+  [[nodiscard]] virtual Status check(const v1::Message& msg,
+                                     const v1::LedgerParams& params) const = 0;
   // Reads state only: would apply succeed? A failure is a failed-with-fee code (3xx).
   [[nodiscard]] virtual Status preclaim(const v1::Message& msg, MsgContext& ctx) const = 0;
   // Writes through keepers into ctx.state and emits events.

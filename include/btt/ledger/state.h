@@ -12,7 +12,7 @@
 namespace btt::storage {
 class Database;
 class Snapshot;
-}
+}  // namespace btt::storage
 
 namespace btt::ledger {
 

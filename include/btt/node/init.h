@@ -11,8 +11,8 @@ namespace btt::node {
 struct InitOptions {
   std::filesystem::path home;
   std::string chain_id = "btt-devnet-1";
-  bool dev = false;                 // also a funded dev account key (keys/dev.json)
-  uint64_t genesis_time_ms = 0;     // 0: now, rounded down to the second
+  bool dev = false;              // also a funded dev account key (keys/dev.json)
+  uint64_t genesis_time_ms = 0;  // 0: now, rounded down to the second
   std::optional<std::string> grpc_addr;
 };
 

@@ -22,13 +22,13 @@ class Snapshot;
 namespace btt::storage {
 
 enum class Column : int {
-  kBlocks = 0,      // height (u64 BE) -> Block bytes
-  kBlockIndex,      // block hash -> height (u64 BE)
-  kState,           // module-prefixed state keys -> values (the ledger's state)
-  kTxIndex,         // tx id -> height (u64 BE) | index (u32 BE)
-  kResults,         // height (u64 BE) -> BlockResult bytes (tx results and events)
-  kAccountTxs,      // address (20) | height (u64 BE) | index (u32 BE) -> tx id
-  kConsensus,       // chain tip, signer state, genesis record
+  kBlocks = 0,  // height (u64 BE) -> Block bytes
+  kBlockIndex,  // block hash -> height (u64 BE)
+  kState,       // module-prefixed state keys -> values (the ledger's state)
+  kTxIndex,     // tx id -> height (u64 BE) | index (u32 BE)
+  kResults,     // height (u64 BE) -> BlockResult bytes (tx results and events)
+  kAccountTxs,  // address (20) | height (u64 BE) | index (u32 BE) -> tx id
+  kConsensus,   // chain tip, signer state, genesis record
   kCount,
 };
 [[nodiscard]] const char* column_name(Column c);
@@ -57,7 +57,7 @@ class WriteBatch {
 };
 
 struct DatabaseOptions {
-  bool sync_writes = true;     // fsync the WAL at every block commit
+  bool sync_writes = true;  // fsync the WAL at every block commit
   size_t block_cache_mb = 256;
 };
 
@@ -84,7 +84,7 @@ class Database {
  public:
   // Opens or creates the database under `dir` with every column family.
   [[nodiscard]] static Result<std::unique_ptr<Database>> open(const std::filesystem::path& dir,
-                                                             const DatabaseOptions& options);
+                                                              const DatabaseOptions& options);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;

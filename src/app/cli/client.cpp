@@ -77,7 +77,8 @@ void Client::check(const grpc::Status& status, const grpc::ClientContext* ctx) c
     auto it = trailers.find("btt-code");
     if (it != trailers.end()) {
       try {
-        btt_code = static_cast<uint32_t>(std::stoul(std::string(it->second.data(), it->second.size())));
+        btt_code =
+            static_cast<uint32_t>(std::stoul(std::string(it->second.data(), it->second.size())));
       } catch (const std::exception&) {
         // A malformed trailer is ignored; the message still names the code.
       }

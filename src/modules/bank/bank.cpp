@@ -153,6 +153,8 @@ class BankModule final : public ledger::Module {
 
 }  // namespace
 
-std::unique_ptr<ledger::Module> make_bank_module() { return std::make_unique<BankModule>(); }
+std::unique_ptr<ledger::Module> make_bank_module() {
+  return std::make_unique<BankModule>();
+}
 
 }  // namespace btt::modules

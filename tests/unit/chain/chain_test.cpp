@@ -27,13 +27,13 @@ class ChainTest : public ::testing::Test {
   Genesis genesis;
 
   void SetUp() override {
-    json j = {{"chain_id", "btt-test-1"},
-              {"genesis_time", "2026-01-01T00:00:00Z"},
-              {"validators",
-               {{{"public_key", to_hex(val.public_key)}, {"power", "1"}, {"name", "v0"}}}},
-              {"accounts",
-               {{{"address", alice.address.to_string()},
-                 {"balances", {{{"asset", "BTT"}, {"amount", std::to_string(1000 * kBtt)}}}}}}}};
+    json j = {
+        {"chain_id", "btt-test-1"},
+        {"genesis_time", "2026-01-01T00:00:00Z"},
+        {"validators", {{{"public_key", to_hex(val.public_key)}, {"power", "1"}, {"name", "v0"}}}},
+        {"accounts",
+         {{{"address", alice.address.to_string()},
+           {"balances", {{{"asset", "BTT"}, {"amount", std::to_string(1000 * kBtt)}}}}}}}};
     auto g = Genesis::parse(j.dump(), *registry);
     ASSERT_TRUE(g.is_ok()) << g.status().to_string();
     genesis = *g;
@@ -117,9 +117,9 @@ TEST_F(ChainTest, ProposerDropsWhatCannotBeIncluded) {
   Node n;
   open(n);
   auto good = transfer(alice, bob, kBtt, 0);
-  auto replay = good;                               // same nonce again
-  auto gap = transfer(alice, bob, kBtt, 5);         // nonce gap
-  auto broke = transfer(bob, alice, 1, 0);          // bob cannot pay the fee
+  auto replay = good;                        // same nonce again
+  auto gap = transfer(alice, bob, kBtt, 5);  // nonce gap
+  auto broke = transfer(bob, alice, 1, 0);   // bob cannot pay the fee
   auto wrong_chain = transfer(alice, bob, 1, 1, 1000, "other");
   auto bad_sig = std::make_shared<DecodedTx>(*transfer(alice, bob, 1, 1));
   bad_sig->signature[10] ^= 0x40;
@@ -156,8 +156,8 @@ TEST_F(ChainTest, FollowerRefusesTamperedBlocksAndWritesNothing) {
   Node leader, follower;
   open(leader);
   open(follower);
-  auto b = leader.chain->propose({transfer(alice, bob, kBtt, 0)}, genesis.genesis_time_ms + 1000,
-                                 val);
+  auto b =
+      leader.chain->propose({transfer(alice, bob, kBtt, 0)}, genesis.genesis_time_ms + 1000, val);
   ASSERT_TRUE(b.is_ok());
   auto before = follower.chain->tip().SerializeAsString();
 
@@ -221,7 +221,8 @@ TEST_F(ChainTest, ReopenResumesAtTipAndRefusesOtherGenesis) {
     ASSERT_TRUE(db.is_ok());
     auto c = Chain::open(**db, *registry, genesis);
     ASSERT_TRUE(c.is_ok());
-    ASSERT_TRUE((*c)->propose({transfer(alice, bob, kBtt, 0)}, genesis.genesis_time_ms + 1, val).is_ok());
+    ASSERT_TRUE(
+        (*c)->propose({transfer(alice, bob, kBtt, 0)}, genesis.genesis_time_ms + 1, val).is_ok());
     tip_before = (*c)->tip().SerializeAsString();
   }
   {

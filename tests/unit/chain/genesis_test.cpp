@@ -167,8 +167,8 @@ TEST_F(GenesisTest, RefusesWrongTypesInsteadOfThrowing) {
     expect_refused(j, "accounts[0].balances[0].asset: must be a string");
   }
   for (const json& bad : {json(5), json(true), json::object(), json::array(), json()}) {
-    for (const char* field : {"chain_id", "genesis_time", "params", "assets", "validators",
-                              "accounts", "modules"}) {
+    for (const char* field :
+         {"chain_id", "genesis_time", "params", "assets", "validators", "accounts", "modules"}) {
       auto j = valid();
       j[field] = bad;
       Status s;

@@ -67,10 +67,9 @@ class ProducerTest : public ::testing::Test {
 
 TEST_F(ProducerTest, AdmittedTxsCommitInOrderAndLeaveThePool) {
   std::vector<uint64_t> committed_heights;
-  BlockProducer producer(*chain, pool, val, {1000, true}, clock,
-                         [&](const chain::CommittedBlock& b) {
-                           committed_heights.push_back(b.header.height());
-                         });
+  BlockProducer producer(
+      *chain, pool, val, {1000, true}, clock,
+      [&](const chain::CommittedBlock& b) { committed_heights.push_back(b.header.height()); });
   // Nonce 1 arrives before nonce 0: both wait, then commit in nonce order.
   ASSERT_TRUE(mempool::admit(transfer(2 * kBtt, 1), *chain, pool).is_ok());
   ASSERT_TRUE(mempool::admit(transfer(kBtt, 0), *chain, pool).is_ok());

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "btt/crypto/address.h"
-#include "btt/crypto/keyfile.h"
 #include "btt/crypto/hash.h"
+#include "btt/crypto/keyfile.h"
 
 namespace btt::crypto {
 namespace {
@@ -160,7 +160,8 @@ TEST(AddressOwnCanonical, AgreesWithParseOnCanonicalStrings) {
     EXPECT_EQ(*fast, kp.address);
   }
   EXPECT_FALSE(Address::from_own_canonical("btt1").has_value());
-  EXPECT_FALSE(Address::from_own_canonical("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq").has_value());
+  EXPECT_FALSE(
+      Address::from_own_canonical("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq").has_value());
   EXPECT_FALSE(Address::from_own_canonical(std::string(42, 'b')).has_value());
   std::string upper = Address().to_string();
   upper[10] = 'B';  // 'b' is not in the bech32 charset at all

@@ -61,7 +61,7 @@ TEST_F(BankTest, FeeBalanceShortIsRejectedWithoutAnyWrite) {
 TEST_F(BankTest, ReplayAndReorderAreRejected) {
   auto first = env.tx(alice).transfer(bob, 1).sign();
   env.apply(first);
-  env.apply(first, Code::kNonceTooLow);                                    // replay
+  env.apply(first, Code::kNonceTooLow);                                            // replay
   env.apply(env.tx(alice).transfer(bob, 1).nonce(5).sign(), Code::kNonceTooHigh);  // reorder
   EXPECT_EQ(env.balance(bob), 1u);
   EXPECT_EQ(env.next_nonce(alice), 1u);
@@ -125,9 +125,10 @@ TEST_F(BankTest, BalancesUpToTheWholeUint64RangeAreExact) {
 }
 
 TEST_F(BankTest, MultiTransferIsAtomic) {
-  auto out = env.apply(env.tx(alice)
-                           .multi({{bob.addr(), "BTT", 10 * kBtt}, {carol.addr(), "BTT", 20 * kBtt}})
-                           .sign());
+  auto out =
+      env.apply(env.tx(alice)
+                    .multi({{bob.addr(), "BTT", 10 * kBtt}, {carol.addr(), "BTT", 20 * kBtt}})
+                    .sign());
   EXPECT_EQ(env.balance(bob), 10 * kBtt);
   EXPECT_EQ(env.balance(carol), 25 * kBtt);
   EXPECT_EQ(env.balance(alice), 70 * kBtt - fee);

@@ -13,7 +13,9 @@
 namespace btt::node {
 namespace {
 
-void write(const std::filesystem::path& p, const std::string& text) { std::ofstream(p) << text; }
+void write(const std::filesystem::path& p, const std::string& text) {
+  std::ofstream(p) << text;
+}
 
 TEST(Config, MissingFileGivesDefaults) {
   testkit::TempDir dir;
@@ -82,7 +84,7 @@ TEST(Init, WritesAValidHomeOnceWithPrivateKeys) {
   o.genesis_time_ms = 1'767'225'600'000;
   auto r = init_home(o);
   ASSERT_TRUE(r.is_ok()) << r.status().to_string();
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(stat(r->validator_key.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   ASSERT_TRUE(r->dev_key.has_value());
