@@ -1,7 +1,6 @@
 #include "btt/chain/executor.h"
 
 #include <algorithm>
-#include <thread>
 
 #include "btt/common/checked.h"
 #include "signature_pipeline.h"
@@ -122,31 +121,6 @@ TxOutcome execute_tx(const DecodedTx& tx, ledger::Overlay& state, const ledger::
     for (auto& e : msg_events.take()) out.events.push_back(std::move(e));
   }
   return out;
-}
-
-std::vector<bool> verify_signatures(const std::vector<TxPtr>& txs) {
-  std::vector<bool> verdict(txs.size(), false);
-  std::vector<char> ok(txs.size(), 0);  // vector<bool> is not safe to write from many threads
-  size_t threads = std::max(1u, std::thread::hardware_concurrency());
-  if (txs.size() < 64) threads = 1;
-  auto work = [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) ok[i] = verify_tx_signature(*txs[i]) ? 1 : 0;
-  };
-  if (threads == 1) {
-    work(0, txs.size());
-  } else {
-    std::vector<std::thread> pool;
-    size_t chunk = (txs.size() + threads - 1) / threads;
-    for (size_t t = 1; t < threads; ++t) {
-      size_t begin = std::min(txs.size(), t * chunk);
-      size_t end = std::min(txs.size(), begin + chunk);
-      pool.emplace_back(work, begin, end);
-    }
-    work(0, std::min(txs.size(), chunk));
-    for (auto& th : pool) th.join();
-  }
-  for (size_t i = 0; i < txs.size(); ++i) verdict[i] = ok[i] != 0;
-  return verdict;
 }
 
 Result<ExecutedBlock> execute_block(const std::vector<TxPtr>& candidates, ledger::Overlay& state,

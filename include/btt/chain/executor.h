@@ -32,9 +32,6 @@ struct TxOutcome {
                                    const ledger::BlockInfo& block, const v1::LedgerParams& params,
                                    const ModuleRegistry& registry);
 
-// Verifies every tx's signature, spread over all cores. result[i] is tx i's verdict.
-[[nodiscard]] std::vector<bool> verify_signatures(const std::vector<TxPtr>& txs);
-
 // What executing a block's txs produced over a block overlay.
 struct ExecutedBlock {
   std::vector<TxPtr> txs;   // included txs, in block order
