@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "btt/common/checked.h"
-#include "signature_pipeline.h"
+#include "precheck_pipeline.h"
 
 namespace btt::chain {
 
@@ -133,7 +133,9 @@ Result<ExecutedBlock> execute_block(const std::vector<TxPtr>& candidates, ledger
   for (const auto& m : registry.modules()) m->begin_block(bctx);
 
   const v1::LedgerParams params = ledger::Ledger(state).params();
-  SignaturePipeline signatures(candidates);
+  PrecheckPipeline prechecks(candidates, [&](const DecodedTx& tx) {
+    return check_tx(tx, block.chain_id, params, registry);
+  });
   uint64_t block_bytes = 0;
   for (size_t i = 0; i < candidates.size(); ++i) {
     const auto& tx = *candidates[i];
@@ -150,11 +152,7 @@ Result<ExecutedBlock> execute_block(const std::vector<TxPtr>& candidates, ledger
       }
       break;
     }
-    if (!signatures.verdict(i)) {
-      if (auto s = reject({Code::kBadSignature, "signature does not verify"}); !s) return s;
-      continue;
-    }
-    if (auto s = check_tx(tx, block.chain_id, params, registry); !s) {
+    if (const Status& s = prechecks.verdict(i); !s) {
       if (auto r = reject(s); !r) return r;
       continue;
     }

@@ -65,7 +65,8 @@ struct MsgContext {
 class MsgHandler {
  public:
   virtual ~MsgHandler() = default;
-  // Stateless: field ranges, sizes, formats. A failure means the tx is malformed (1xx).
+  // Stateless: field ranges, sizes, formats. A failure means the tx is malformed (1xx). Runs on
+  // several threads at once (a block's txs are checked in parallel), so it must not mutate.
   [[nodiscard]] virtual Status check(const v1::Message& msg,
                                      const v1::LedgerParams& params) const = 0;
   // Reads state only: would apply succeed? A failure is a failed-with-fee code (3xx).

@@ -1,4 +1,4 @@
-#include "chain/signature_pipeline.h"
+#include "chain/precheck_pipeline.h"
 
 #include <gtest/gtest.h>
 
@@ -26,24 +26,29 @@ std::vector<TxPtr> make_txs(size_t n, const std::vector<size_t>& tampered) {
   return txs;
 }
 
-TEST(SignaturePipeline, VerdictsMatchSerialVerificationAtEverySize) {
+TEST(PrecheckPipeline, VerdictsMatchSerialVerificationAtEverySize) {
   for (size_t n : {0u, 1u, 5u, 31u, 32u, 33u, 200u}) {
     std::vector<size_t> tampered;
     for (size_t i = 0; i < n; i += 7) tampered.push_back(i);
     auto txs = make_txs(n, tampered);
-    SignaturePipeline pipeline(txs);
+    // The check refuses every tx with an odd nonce.
+    PrecheckPipeline pipeline(txs, [](const DecodedTx& tx) {
+      return tx.nonce() % 2 == 1 ? Status(Code::kInvalidArgument, "odd") : Status::ok();
+    });
     for (size_t i = 0; i < n; ++i) {
-      EXPECT_EQ(pipeline.verdict(i), verify_tx_signature(*txs[i])) << "n=" << n << " i=" << i;
       bool is_tampered = std::find(tampered.begin(), tampered.end(), i) != tampered.end();
-      EXPECT_EQ(pipeline.verdict(i), !is_tampered);
+      Code expected =
+          is_tampered ? Code::kBadSignature : (i % 2 == 1 ? Code::kInvalidArgument : Code::kOk);
+      EXPECT_EQ(pipeline.verdict(i).code(), expected) << "n=" << n << " i=" << i;
+      EXPECT_EQ(verify_tx_signature(*txs[i]), !is_tampered);
     }
   }
 }
 
-TEST(SignaturePipeline, StoppingEarlyJoinsCleanly) {
+TEST(PrecheckPipeline, StoppingEarlyJoinsCleanly) {
   auto txs = make_txs(300, {});
-  SignaturePipeline pipeline(txs);
-  EXPECT_TRUE(pipeline.verdict(0));
+  PrecheckPipeline pipeline(txs, [](const DecodedTx&) { return Status::ok(); });
+  EXPECT_TRUE(pipeline.verdict(0).is_ok());
   // Destroyed with most txs unverified: workers stop after their batch.
 }
 
