@@ -18,6 +18,11 @@ struct Bech32Line {
   int line_no = 0;
 };
 
+// Keeps test names short (gtest would otherwise print the struct's raw bytes into them).
+void PrintTo(const Bech32Line& line, std::ostream* os) {
+  *os << "line " << line.line_no;
+}
+
 std::string vectors_path() {
   return std::string(BTT_TEST_DATA_DIR) + "/vectors/bech32m-test-vectors.txt";
 }

@@ -38,6 +38,11 @@ struct Bip340Row {
   std::string comment;
 };
 
+// Keeps test names short (gtest would otherwise print the struct's raw bytes into them).
+void PrintTo(const Bip340Row& row, std::ostream* os) {
+  *os << "row " << row.index;
+}
+
 std::string vectors_path() {
   return std::string(BTT_TEST_DATA_DIR) + "/vectors/bip340-test-vectors.csv";
 }
