@@ -20,6 +20,7 @@
 #include "btt/chain/chain.h"
 #include "btt/crypto/hash.h"
 #include "testkit/temp_dir.h"
+#include "testkit/txs.h"
 
 namespace {
 
@@ -95,17 +96,11 @@ int main(int argc, char** argv) {
   auto t_sign = Clock::now();
   parallel_for(txs.size(), [&](size_t i) {
     size_t round = i / senders, s = i % senders;
-    v1::TxBody body;
-    body.set_chain_id("btt-bench-1");
-    body.set_sender(keys[s].address.to_string());
-    body.set_public_key(std::string(as_view(keys[s].public_key)));
-    body.set_nonce(round);
-    body.set_fee(1000);
-    auto* t = body.add_messages()->mutable_transfer();
-    t->set_to(keys[(s + 1) % senders].address.to_string());
-    t->set_asset("BTT");
-    t->set_amount(1 + round);
-    txs[i] = *chain::decode_tx(chain::sign_tx(body, keys[s].secret_key), 1 << 20);
+    auto tx = testkit::signed_transfer(keys[s], {.chain_id = "btt-bench-1",
+                                                 .to = keys[(s + 1) % senders].address.to_string(),
+                                                 .amount = 1 + round,
+                                                 .nonce = round});
+    txs[i] = *chain::decode_tx(tx, 1 << 20);
   });
   txs.resize(total_txs);
   std::cerr << "btt-bench: signed in " << seconds_since(t_sign) << " s\n";

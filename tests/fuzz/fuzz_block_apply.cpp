@@ -23,6 +23,7 @@
 #include "btt/storage/db.h"
 #include "fuzz_check.h"
 #include "testkit/temp_dir.h"
+#include "testkit/txs.h"
 
 using namespace btt;
 
@@ -117,17 +118,13 @@ void repair(Fixture& f, v1::Block& block, bool fix_root) {
 
 v1::Tx transfer(const crypto::KeyPair& from, const crypto::KeyPair& to, uint64_t nonce,
                 const std::string& asset, uint64_t amount) {
-  v1::TxBody body;
-  body.set_chain_id(kChainId);
-  body.set_sender(from.address.to_string());
-  body.set_public_key(std::string(as_view(from.public_key)));
-  body.set_nonce(nonce);
-  body.set_fee(1000);
-  auto* t = body.add_messages()->mutable_transfer();
-  t->set_to(to.address.to_string());
-  t->set_asset(asset);
-  t->set_amount(amount);
-  return chain::sign_tx(body, from.secret_key, kZeroAux);
+  return testkit::signed_transfer(from,
+                                  {.chain_id = kChainId,
+                                   .to = to.address.to_string(),
+                                   .amount = amount,
+                                   .nonce = nonce,
+                                   .asset = asset},
+                                  kZeroAux);
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "btt/v1/node.grpc.pb.h"
 #include "testkit/process.h"
 #include "testkit/temp_dir.h"
+#include "testkit/txs.h"
 
 namespace btt::testkit {
 namespace {
@@ -108,17 +109,7 @@ class Api {
 
 v1::Tx transfer(const crypto::KeyPair& from, const std::string& to, uint64_t amount,
                 uint64_t nonce) {
-  v1::TxBody body;
-  body.set_chain_id(kChainId);
-  body.set_sender(from.address.to_string());
-  body.set_public_key(std::string(as_view(from.public_key)));
-  body.set_nonce(nonce);
-  body.set_fee(1000);
-  auto* t = body.add_messages()->mutable_transfer();
-  t->set_to(to);
-  t->set_asset("BTT");
-  t->set_amount(amount);
-  return chain::sign_tx(body, from.secret_key);
+  return signed_transfer(from, {.chain_id = kChainId, .to = to, .amount = amount, .nonce = nonce});
 }
 
 class NodeTest : public ::testing::Test {

@@ -19,6 +19,7 @@
 #include "btt/v1/node.grpc.pb.h"
 #include "testkit/process.h"
 #include "testkit/temp_dir.h"
+#include "testkit/txs.h"
 
 namespace btt::testkit {
 namespace {
@@ -203,17 +204,9 @@ class RpcRobustnessTest : public ::testing::Test {
 
   // A transfer of 1 unit from dev to `other_`, with nonce `nonce_`; callers break one field.
   v1::TxBody body() const {
-    v1::TxBody b;
-    b.set_chain_id(kChainId);
-    b.set_sender(dev_.address.to_string());
-    b.set_public_key(std::string(as_view(dev_.public_key)));
-    b.set_nonce(nonce_);
-    b.set_fee(kFee);
-    auto* t = b.add_messages()->mutable_transfer();
-    t->set_to(other_.address.to_string());
-    t->set_asset("BTT");
-    t->set_amount(1);
-    return b;
+    return transfer_body(
+        dev_,
+        {.chain_id = kChainId, .to = other_.address.to_string(), .nonce = nonce_, .fee = kFee});
   }
   v1::Tx sign(const v1::TxBody& b) const { return chain::sign_tx(b, dev_.secret_key); }
 

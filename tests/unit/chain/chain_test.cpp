@@ -5,6 +5,7 @@
 #include "btt/crypto/hash.h"
 #include "testkit/temp_dir.h"
 #include "testkit/test_env.h"
+#include "testkit/txs.h"
 
 namespace btt::chain {
 namespace {
@@ -50,17 +51,12 @@ class ChainTest : public ::testing::Test {
 
   TxPtr transfer(const crypto::KeyPair& from, const crypto::KeyPair& to, uint64_t amount,
                  uint64_t nonce, uint64_t fee = 1000, std::string chain_id = "btt-test-1") {
-    v1::TxBody body;
-    body.set_chain_id(chain_id);
-    body.set_sender(from.address.to_string());
-    body.set_public_key(std::string(as_view(from.public_key)));
-    body.set_nonce(nonce);
-    body.set_fee(fee);
-    auto* t = body.add_messages()->mutable_transfer();
-    t->set_to(to.address.to_string());
-    t->set_asset("BTT");
-    t->set_amount(amount);
-    auto tx = decode_tx(sign_tx(body, from.secret_key), 1 << 20);
+    auto tx = decode_tx(testkit::signed_transfer(from, {.chain_id = chain_id,
+                                                        .to = to.address.to_string(),
+                                                        .amount = amount,
+                                                        .nonce = nonce,
+                                                        .fee = fee}),
+                        1 << 20);
     EXPECT_TRUE(tx.is_ok());
     return *tx;
   }

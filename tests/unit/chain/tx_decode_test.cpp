@@ -4,6 +4,7 @@
 
 #include "btt/chain/tx.h"
 #include "testkit/test_env.h"
+#include "testkit/txs.h"
 
 namespace btt::chain {
 namespace {
@@ -13,16 +14,8 @@ class TxDecodeTest : public ::testing::Test {
   crypto::KeyPair alice = testkit::test_key("alice");
 
   v1::TxBody body() const {
-    v1::TxBody b;
-    b.set_chain_id("btt-test-1");
-    b.set_sender(alice.address.to_string());
-    b.set_public_key(std::string(as_view(alice.public_key)));
-    b.set_fee(1000);
-    auto* t = b.add_messages()->mutable_transfer();
-    t->set_to(alice.address.to_string());
-    t->set_asset("BTT");
-    t->set_amount(1);
-    return b;
+    return testkit::transfer_body(alice,
+                                  {.chain_id = "btt-test-1", .to = alice.address.to_string()});
   }
   Status decode(const v1::Tx& tx) const { return decode_tx(tx, 1u << 20).status(); }
 };

@@ -5,6 +5,7 @@
 #include "btt/mempool/admission.h"
 #include "testkit/temp_dir.h"
 #include "testkit/test_env.h"
+#include "testkit/txs.h"
 
 namespace btt::consensus {
 namespace {
@@ -40,17 +41,11 @@ class ProducerTest : public ::testing::Test {
   }
 
   v1::Tx transfer(uint64_t amount, uint64_t nonce, uint64_t fee = 1000) {
-    v1::TxBody body;
-    body.set_chain_id("btt-producer-1");
-    body.set_sender(alice.address.to_string());
-    body.set_public_key(std::string(as_view(alice.public_key)));
-    body.set_nonce(nonce);
-    body.set_fee(fee);
-    auto* t = body.add_messages()->mutable_transfer();
-    t->set_to(bob.address.to_string());
-    t->set_asset("BTT");
-    t->set_amount(amount);
-    return chain::sign_tx(body, alice.secret_key);
+    return testkit::signed_transfer(alice, {.chain_id = "btt-producer-1",
+                                            .to = bob.address.to_string(),
+                                            .amount = amount,
+                                            .nonce = nonce,
+                                            .fee = fee});
   }
 
   testkit::TempDir dir{"btt-producer"};
