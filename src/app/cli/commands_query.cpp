@@ -31,12 +31,7 @@ struct AccountTxsOptions {
 
 int run_status(Context& ctx) {
   const auto s = ctx.client().get_status();
-  const auto out = ctx.out();
-  if (out.json()) {
-    out.document(to_json(s));
-  } else {
-    out.fields(fields_of(s));
-  }
+  show(ctx.out(), s);
   return kExitOk;
 }
 
@@ -91,12 +86,7 @@ int run_balance(Context& ctx, const BalanceOptions& o) {
 int run_tx(Context& ctx, const TxOptions& o) {
   const std::string id = parse_hash_hex(o.id, "tx ID");
   const auto info = ctx.client().get_tx(id);
-  const auto out = ctx.out();
-  if (out.json()) {
-    out.document(to_json(info));
-  } else {
-    out.fields(fields_of(info));
-  }
+  show(ctx.out(), info);
   return kExitOk;
 }
 
@@ -112,23 +102,13 @@ int run_block(Context& ctx, const BlockOptions& o) {
                      o.which + "'");
   }
   const auto info = ctx.client().get_block(req);
-  const auto out = ctx.out();
-  if (out.json()) {
-    out.document(to_json(info));
-  } else {
-    out.fields(fields_of(info));
-  }
+  show(ctx.out(), info);
   return kExitOk;
 }
 
 int run_fee(Context& ctx, const FeeOptions& o) {
   const auto s = ctx.client().suggest_fee(o.blocks);
-  const auto out = ctx.out();
-  if (out.json()) {
-    out.document(to_json(s));
-  } else {
-    out.fields(fields_of(s));
-  }
+  show(ctx.out(), s);
   return kExitOk;
 }
 

@@ -88,6 +88,16 @@ class Output {
 [[nodiscard]] Fields fields_of(const v1::FeeSuggestion& f);
 void add_events(Fields& f, const google::protobuf::RepeatedPtrField<v1::Event>& events);
 
+// A unary command's answer: its JSON view with --json, else its "key: value" lines.
+template <typename Message>
+void show(const Output& out, const Message& m) {
+  if (out.json()) {
+    out.document(to_json(m));
+  } else {
+    out.fields(fields_of(m));
+  }
+}
+
 // The header of a BlockInfo: its decoded copy, else parsed from the block's header bytes.
 [[nodiscard]] v1::BlockHeader header_of(const v1::BlockInfo& b);
 // The body of a TxInfo: its decoded copy, else parsed from the tx's body bytes.
