@@ -54,17 +54,32 @@ devnet: try         $CLI --node $GRPC_ADDR status
 
 INFO
 
+running_pid() {
+  if [ -f "$HOME_DIR/bttd.pid" ] && kill -0 "$(cat "$HOME_DIR/bttd.pid")" 2>/dev/null; then
+    cat "$HOME_DIR/bttd.pid"
+  fi
+}
+
+if [ -n "$(running_pid)" ]; then
+  echo "devnet: already running (pid $(running_pid)); stop it with contrib/devnet.sh --stop"
+  exit 0
+fi
+
 if [ "$MODE" = "--background" ]; then
+  VALIDATOR=$("$CLI" address --key "$HOME_DIR/keys/validator.json" | awk '/^address:/ {print $2}')
   nohup "$BTTD" start --home "$HOME_DIR" --grpc-addr "$GRPC_ADDR" >>"$HOME_DIR/bttd.log" 2>&1 &
   echo $! >"$HOME_DIR/bttd.pid"
   for _ in $(seq 1 100); do
-    if "$CLI" --node "$GRPC_ADDR" status >/dev/null 2>&1; then
+    # Ready only when the node answering at GRPC_ADDR is ours: its validator is this home's key
+    # (another node may hold the address; ours then exits with a message in the log).
+    kill -0 "$(cat "$HOME_DIR/bttd.pid")" 2>/dev/null || break
+    if "$CLI" --node "$GRPC_ADDR" status 2>/dev/null | grep -q "$VALIDATOR"; then
       echo "devnet: running in the background (pid $(cat "$HOME_DIR/bttd.pid")); stop with contrib/devnet.sh --stop"
       exit 0
     fi
-    kill -0 "$(cat "$HOME_DIR/bttd.pid")" 2>/dev/null || break
     sleep 0.2
   done
+  rm -f "$HOME_DIR/bttd.pid"
   echo "devnet: bttd did not come up; see $HOME_DIR/bttd.log" >&2
   tail -n 20 "$HOME_DIR/bttd.log" >&2 || true
   exit 1

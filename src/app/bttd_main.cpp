@@ -2,6 +2,7 @@
 //   bttd init  --home DIR [--chain-id ID] [--dev] [--grpc-addr HOST:PORT]
 //   bttd start --home DIR [--grpc-addr HOST:PORT] [--log-level L] [--block-time-ms N]
 //   bttd --version
+// Exit status: 0 after a clean stop, 1 when start-up or the node fails, 2 for a bad command line.
 #include <pthread.h>
 #include <signal.h>
 
@@ -130,7 +131,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help is a ParseError too; it exits 0. Everything else is a usage error: exit 2.
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
   }
   if (version) {
     std::cout << "bttd " << BTT_VERSION << "\n";
@@ -143,6 +146,6 @@ int main(int argc, char** argv) {
     spdlog::critical("storage failure: {}", e.what());
     return 1;
   }
-  std::cout << app.help();
-  return 0;
+  std::cerr << app.help();
+  return 2;  // no subcommand: a usage error
 }

@@ -125,8 +125,9 @@ Status Ledger::debit(const crypto::Address& addr, std::string_view asset, uint64
   uint64_t have = decode_u64(reader_.get(key));
   auto next = checked_sub(have, amount);
   if (!next) {
-    return {Code::kInsufficientFunds, addr.to_string() + " has " + std::to_string(have) + " " +
-                                          std::string(asset) + ", needs " + std::to_string(amount)};
+    return {Code::kInsufficientFunds, addr.to_string() + " has " + std::to_string(have) +
+                                          " units of " + std::string(asset) + ", needs " +
+                                          std::to_string(amount)};
   }
   if (*next == 0) {
     writer().erase(key);
@@ -140,12 +141,13 @@ Status Ledger::move(const crypto::Address& from, const crypto::Address& to, std:
                     uint64_t amount, uint64_t time_ms) {
   uint64_t have = balance(from, asset);
   if (have < amount) {
-    return {Code::kInsufficientFunds, from.to_string() + " has " + std::to_string(have) + " " +
-                                          std::string(asset) + ", needs " + std::to_string(amount)};
+    return {Code::kInsufficientFunds, from.to_string() + " has " + std::to_string(have) +
+                                          " units of " + std::string(asset) + ", needs " +
+                                          std::to_string(amount)};
   }
   uint64_t free = spendable(from, asset, time_ms);
   if (free < amount) {
-    return {Code::kLockedFunds, from.to_string() + " has " + std::to_string(have) + " " +
+    return {Code::kLockedFunds, from.to_string() + " has " + std::to_string(have) + " units of " +
                                     std::string(asset) + " of which only " + std::to_string(free) +
                                     " is spendable (the rest is locked), needs " +
                                     std::to_string(amount)};

@@ -228,6 +228,17 @@ chain::TxPtr Mempool::get(const Hash32& id) const {
   return senders_.at(it->second.sender).txs.at(it->second.nonce).tx;
 }
 
+uint64_t Mempool::pending_next_nonce(const crypto::Address& sender, uint64_t committed_next) const {
+  std::lock_guard lock(mu_);
+  uint64_t next = committed_next;
+  auto it = senders_.find(sender);
+  if (it == senders_.end()) return next;
+  for (auto tx = it->second.txs.find(next); tx != it->second.txs.end() && tx->first == next; ++tx) {
+    ++next;
+  }
+  return next;
+}
+
 Stats Mempool::stats() const {
   std::lock_guard lock(mu_);
   return Stats{by_id_.size(), bytes_, senders_.size()};

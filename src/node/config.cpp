@@ -1,9 +1,12 @@
 #include "btt/node/config.h"
 
 #include <charconv>
+#include <cstdint>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
+#include <type_traits>
 
 #include <toml.hpp>
 
@@ -31,8 +34,12 @@ Status Config::validate() const {
     return bad("grpc.addr", "'" + grpc_addr + "' is not HOST:PORT");
   if (block_time_ms < 10 || block_time_ms > 600000)
     return bad("consensus.block_time_ms", "must be in [10, 600000]");
-  if (mempool_max_txs < 1) return bad("mempool.max_txs", "must be positive");
-  if (mempool_max_bytes < 1024) return bad("mempool.max_bytes", "must be at least 1024");
+  if (mempool_max_txs < 1 || mempool_max_txs > 10'000'000) {
+    return bad("mempool.max_txs", "must be in [1, 10000000]");
+  }
+  if (mempool_max_bytes < 1024 || mempool_max_bytes > (uint64_t{16} << 30)) {
+    return bad("mempool.max_bytes", "must be in [1024, 17179869184]");
+  }
   if (grpc_max_message_bytes < 65536 || grpc_max_message_bytes > (256u << 20)) {
     return bad("grpc.max_message_bytes", "must be in [65536, 268435456]");
   }
@@ -61,7 +68,17 @@ T get_or(const toml::value& data, const char* table, const char* key, T fallback
   if (!data.contains(table)) return fallback;
   const auto& t = toml::find(data, table);
   if (!t.contains(key)) return fallback;
-  return toml::find<T>(t, key);
+  if constexpr (std::is_integral_v<T> && std::is_unsigned_v<T> && !std::is_same_v<T, bool>) {
+    // toml11 would wrap a negative integer into a huge unsigned one.
+    const auto v = toml::find<std::int64_t>(t, key);
+    if (v < 0 || static_cast<uint64_t>(v) > std::numeric_limits<T>::max()) {
+      throw std::out_of_range(std::string(table) + "." + key + " = " + std::to_string(v) +
+                              " is out of range");
+    }
+    return static_cast<T>(v);
+  } else {
+    return toml::find<T>(t, key);
+  }
 }
 }  // namespace
 

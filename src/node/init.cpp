@@ -49,19 +49,26 @@ Result<InitResult> init_home(const InitOptions& options) {
                                                 p.string() + " exists); use another --home");
     }
   }
-  std::filesystem::create_directories(options.home / "keys", ec);
-  if (ec)
-    return Status(Code::kStorage, "cannot create " + options.home.string() + ": " + ec.message());
-  std::filesystem::permissions(options.home / "keys", std::filesystem::perms::owner_all, ec);
-
   InitResult out;
   out.config = config.config_path();
   out.genesis = config.genesis_path();
   out.validator_key = config.validator_key_path();
+  if (options.dev) out.dev_key = options.home / "keys" / "dev.json";
+  for (const auto& p : {std::optional(out.validator_key), out.dev_key}) {
+    if (p && std::filesystem::exists(*p, ec)) {
+      return Status(Code::kInvalidArgument, options.home.string() + " already holds " +
+                                                p->string() + "; use another --home");
+    }
+  }
 
+  // Everything is generated and validated first, so a refused init writes nothing.
   auto validator = crypto::KeyPair::generate();
-  if (auto s = crypto::write_key_file(out.validator_key, validator); !s) return s;
   out.validator_address = validator.address.to_string();
+  std::optional<crypto::KeyPair> dev;
+  if (options.dev) {
+    dev = crypto::KeyPair::generate();
+    out.dev_address = dev->address.to_string();
+  }
 
   uint64_t time_ms = options.genesis_time_ms;
   if (time_ms == 0) {
@@ -80,19 +87,24 @@ Result<InitResult> init_home(const InitOptions& options) {
                       {"public_key", to_hex(validator.public_key)},
                       {"power", "10"}}};
   g["accounts"] = nlohmann::json::array();
-  if (options.dev) {
-    auto dev = crypto::KeyPair::generate();
-    out.dev_key = options.home / "keys" / "dev.json";
-    if (auto s = crypto::write_key_file(*out.dev_key, dev); !s) return s;
-    out.dev_address = dev.address.to_string();
+  if (dev) {
     g["accounts"].push_back(
-        {{"address", dev.address.to_string()},
+        {{"address", dev->address.to_string()},
          {"balances", {{{"asset", "BTT"}, {"amount", std::to_string(kDevAccountBalance)}}}}});
   }
   std::string genesis_text = g.dump(2) + "\n";
-  // Validate what we wrote exactly as `bttd start` will read it.
+  // Validate what we write exactly as `bttd start` will read it.
   auto registry = chain::make_default_registry();
   if (auto parsed = chain::Genesis::parse(genesis_text, *registry); !parsed) return parsed.status();
+
+  std::filesystem::create_directories(options.home / "keys", ec);
+  if (ec)
+    return Status(Code::kStorage, "cannot create " + options.home.string() + ": " + ec.message());
+  std::filesystem::permissions(options.home / "keys", std::filesystem::perms::owner_all, ec);
+  if (auto s = crypto::write_key_file(out.validator_key, validator); !s) return s;
+  if (dev) {
+    if (auto s = crypto::write_key_file(*out.dev_key, *dev); !s) return s;
+  }
   if (auto s = write_new_file(out.genesis, genesis_text, 0644); !s) return s;
   if (auto s = write_new_file(out.config, config.to_toml(), 0644); !s) return s;
   return out;

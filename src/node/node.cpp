@@ -102,6 +102,7 @@ bool Node::wait_for_stop() {
 void Node::shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
+  const bool started = producer_ != nullptr;
   if (producer_) producer_->stop();  // the block in progress commits whole, or not at all
   spdlog::debug("block production stopped");
   if (hub_) hub_->close();  // ends streams and broadcast waits
@@ -109,7 +110,7 @@ void Node::shutdown() {
   spdlog::debug("gRPC server stopped");
   chain_.reset();
   db_.reset();  // closes RocksDB cleanly
-  if (rpc_ctx_) spdlog::info("stopped cleanly at height {}", hub_ ? hub_->height() : 0);
+  if (started) spdlog::info("stopped cleanly at height {}", hub_ ? hub_->height() : 0);
 }
 
 Node::~Node() {

@@ -12,6 +12,7 @@ grpc::Status BankService::GetAccount(grpc::ServerContext*, const v1::GetAccountR
   ledger::Ledger l(*view.state);
   out->set_address(addr->to_string());
   out->set_nonce(l.next_nonce(*addr));
+  out->set_pending_nonce(ctx_.pool.pending_next_nonce(*addr, out->nonce()));
   for (auto& c : l.balances(*addr)) *out->add_balances() = std::move(c);
   out->set_height(view.tip.height());
   return grpc::Status::OK;

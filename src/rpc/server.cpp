@@ -59,6 +59,9 @@ Result<std::unique_ptr<RpcServer>> RpcServer::start(const ServerOptions& options
   std::unique_ptr<RpcServer> server(new RpcServer());
   server->services_ = std::make_unique<Services>(context);
   grpc::ServerBuilder builder;
+  // gRPC enables SO_REUSEPORT by default, which would let a second node bind the same port and
+  // take half of the first one's clients; a port in use must be an error.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(options.addr, grpc::InsecureServerCredentials(), &server->port_);
   builder.SetMaxReceiveMessageSize(static_cast<int>(options.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(options.max_message_bytes));

@@ -6,6 +6,7 @@
 // verify rate of this machine on all cores. Prints one figure a line as `name: value`.
 //
 //   btt-bench [--txs N] [--senders N] [--block-txs N] [--verify-ms N]
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -60,7 +61,18 @@ size_t arg(int argc, char** argv, const char* name, size_t fallback) {
 
 }  // namespace
 
+constexpr const char* kUsage =
+    "usage: btt-bench [--txs N] [--senders N] [--block-txs N] [--verify-ms N] [--sync 0|1]\n";
+
 int main(int argc, char** argv) {
+  for (int i = 1; i < argc; i += 2) {
+    static const std::vector<std::string> kKnown = {"--txs", "--senders", "--block-txs",
+                                                    "--verify-ms", "--sync"};
+    if (std::find(kKnown.begin(), kKnown.end(), argv[i]) == kKnown.end() || i + 1 >= argc) {
+      std::cerr << kUsage;
+      return std::strcmp(argv[i], "--help") == 0 ? 0 : 2;
+    }
+  }
   const size_t total_txs = arg(argc, argv, "--txs", 60000);
   const size_t senders = arg(argc, argv, "--senders", 6000);
   const size_t block_txs = arg(argc, argv, "--block-txs", 5000);

@@ -418,6 +418,23 @@ TEST_F(CliNodeTest, DryRunBroadcastsNothing) {
   EXPECT_EQ(r.exit_code, 1) << describe(r);
 }
 
+TEST_F(CliNodeTest, SendsInARowTakeTheNextPendingNonce) {
+  const auto [k, to] = new_key("row");
+  // Three sends without --nonce and without waiting: each takes the nonce after the pending ones.
+  for (uint64_t amount : {10u, 20u, 30u}) {
+    auto r = cli({"send", "--key", dev_key_, "--to", to, "--amount", std::to_string(amount)});
+    ASSERT_EQ(r.exit_code, 0) << describe(r);
+  }
+  send_wait(to, 40);
+  EXPECT_EQ(balance(to), 100u);
+}
+
+TEST_F(CliNodeTest, BalanceOfAnUnregisteredAssetIsAnError) {
+  auto r = cli({"balance", dev_, "--asset", "NOPE"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_NE(r.err.find("not registered"), std::string::npos) << describe(r);
+}
+
 TEST_F(CliNodeTest, MultisendPaysEveryOutput) {
   const auto [ka, a] = new_key("a");
   const auto [kb, b] = new_key("b");

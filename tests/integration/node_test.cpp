@@ -161,6 +161,19 @@ TEST_F(NodeTest, SecondNodeOnTheSameHomeRefuses) {
   EXPECT_EQ(first.stop(), 0);
 }
 
+TEST_F(NodeTest, SecondNodeOnTheSamePortRefuses) {
+  NodeProcess first(home_, free_port());
+  first.start();
+  init_home(dir_.path() / "other", kChainId);
+  auto r = run_command({bttd_path(), "start", "--home", (dir_.path() / "other").string(),
+                        "--grpc-addr", first.address()},
+                       30);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("cannot listen for gRPC on " + first.address()), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("stopped cleanly"), std::string::npos) << r.err;
+  EXPECT_EQ(first.stop(), 0);
+}
+
 TEST_F(NodeTest, RefusesToStartOnBadConfigOrGenesis) {
   {
     std::ofstream(home_ / "config.toml", std::ios::app) << "\n[bogus]\nkey = 1\n";

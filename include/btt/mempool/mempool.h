@@ -64,6 +64,10 @@ class Mempool {
   [[nodiscard]] bool contains(const Hash32& id) const;
   [[nodiscard]] chain::TxPtr get(const Hash32& id) const;
   [[nodiscard]] Stats stats() const;
+  // The nonce a new tx from `sender` should carry to follow its pending txs: one past the end of
+  // the run of pending nonces that starts at `committed_next` (committed_next if none is pending).
+  [[nodiscard]] uint64_t pending_next_nonce(const crypto::Address& sender,
+                                            uint64_t committed_next) const;
   [[nodiscard]] const Limits& limits() const { return limits_; }
 
  private:

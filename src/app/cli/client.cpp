@@ -111,6 +111,17 @@ v1::AccountInfo Client::get_account(const std::string& address) {
   return out;
 }
 
+v1::Balance Client::get_balance(const std::string& address, const std::string& asset) {
+  grpc::ClientContext ctx;
+  set_deadline(ctx);
+  v1::GetBalanceRequest req;
+  req.set_address(address);
+  req.set_asset(asset);
+  v1::Balance out;
+  check(bank_->GetBalance(&ctx, req, &out));
+  return out;
+}
+
 v1::BlockInfo Client::get_block(const v1::GetBlockRequest& req) {
   grpc::ClientContext ctx;
   set_deadline(ctx);

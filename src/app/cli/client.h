@@ -59,6 +59,8 @@ class Client {
 
   [[nodiscard]] v1::NodeStatus get_status();
   [[nodiscard]] v1::AccountInfo get_account(const std::string& address);
+  // NOT_FOUND (RpcError) for an asset that is not registered.
+  [[nodiscard]] v1::Balance get_balance(const std::string& address, const std::string& asset);
   [[nodiscard]] v1::BlockInfo get_block(const v1::GetBlockRequest& req);
   [[nodiscard]] v1::TxInfo get_tx(const std::string& tx_id);
   // `extra` is added to the deadline (used while waiting for a commit).

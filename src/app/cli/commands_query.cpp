@@ -49,10 +49,12 @@ int run_balance(Context& ctx, const BalanceOptions& o) {
   const auto account = ctx.client().get_account(address);
 
   std::vector<std::pair<std::string, uint64_t>> balances;
-  for (const auto& c : account.balances()) {
-    if (o.asset.empty() || c.asset() == o.asset) balances.emplace_back(c.asset(), c.amount());
+  if (!o.asset.empty()) {
+    // Asks the node about this one asset, so an unregistered one is an error, not a 0.
+    balances.emplace_back(o.asset, ctx.client().get_balance(address, o.asset).amount());
+  } else {
+    for (const auto& c : account.balances()) balances.emplace_back(c.asset(), c.amount());
   }
-  if (!o.asset.empty() && balances.empty()) balances.emplace_back(o.asset, 0);
 
   const auto out = ctx.out();
   if (out.json()) {

@@ -64,7 +64,9 @@ int submit(Context& ctx, const CommonTxOptions& o, const std::vector<v1::Message
   body.set_chain_id(status.chain_id());
   body.set_sender(sender);
   body.set_public_key(std::string(as_view(key.public_key)));
-  body.set_nonce(nonce_given ? nonce_arg : client.get_account(sender).nonce());
+  // The node's pending nonce follows this sender's txs still in its mempool, so several sends in
+  // a row each get the next nonce.
+  body.set_nonce(nonce_given ? nonce_arg : client.get_account(sender).pending_nonce());
   body.set_fee(fee_given ? fee_arg : client.suggest_fee().suggested());
   body.set_memo(o.memo);
   for (const auto& m : messages) *body.add_messages() = m;

@@ -125,7 +125,8 @@ Json to_json(const v1::NodeStatus& s) {
               {"mempool_txs", s.mempool_txs()},
               {"mempool_bytes", s.mempool_bytes()},
               {"genesis_time_ms", s.genesis_time_ms()},
-              {"min_fee", s.min_fee()}};
+              {"min_fee", s.min_fee()},
+              {"moniker", s.moniker()}};
 }
 
 Json to_json(const v1::Event& e) {
@@ -284,7 +285,8 @@ Fields fields_of(const v1::NodeStatus& s) {
       .add("validator", s.validator_address().empty() ? "-" : s.validator_address())
       .add("mempool", std::to_string(s.mempool_txs()) + " txs, " +
                           std::to_string(s.mempool_bytes()) + " bytes")
-      .add("min fee", format_amount(kBttAsset, s.min_fee()));
+      .add("min fee", format_amount(kBttAsset, s.min_fee()))
+      .add("moniker", s.moniker().empty() ? "-" : s.moniker());
   return f;
 }
 

@@ -45,13 +45,14 @@ Status preclaim_outputs(const std::vector<v1::Output>& outputs, MsgContext& ctx)
     uint64_t have = ledger.balance(ctx.sender, asset);
     if (have < total) {
       return {Code::kInsufficientFunds, ctx.sender.to_string() + " has " + std::to_string(have) +
-                                            " " + asset + ", needs " + std::to_string(total)};
+                                            " units of " + asset + ", needs " +
+                                            std::to_string(total)};
     }
     uint64_t free = ledger.spendable(ctx.sender, asset, ctx.block.time_ms);
     if (free < total) {
-      return {Code::kLockedFunds, ctx.sender.to_string() + " has " + std::to_string(free) + " " +
-                                      asset + " spendable (the rest is locked), needs " +
-                                      std::to_string(total)};
+      return {Code::kLockedFunds,
+              ctx.sender.to_string() + " has " + std::to_string(free) + " units of " + asset +
+                  " spendable (the rest is locked), needs " + std::to_string(total)};
     }
   }
   return Status::ok();

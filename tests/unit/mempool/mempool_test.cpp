@@ -93,6 +93,18 @@ TEST_F(MempoolTest, AdmitsAndIndexes) {
   expect_stats(pool, 3, 250, 2);
 }
 
+TEST_F(MempoolTest, PendingNextNonceFollowsTheContiguousRun) {
+  Mempool pool(Limits{});
+  EXPECT_EQ(pool.pending_next_nonce(addr(1), 0), 0u);
+  ASSERT_EQ(add(pool, tx(1, 0, 10)), Code::kOk);
+  ASSERT_EQ(add(pool, tx(1, 1, 10)), Code::kOk);
+  ASSERT_EQ(add(pool, tx(1, 3, 10)), Code::kOk);  // behind a gap: not counted
+  EXPECT_EQ(pool.pending_next_nonce(addr(1), 0), 2u);
+  EXPECT_EQ(pool.pending_next_nonce(addr(1), 1), 2u);  // nonce 0 committed meanwhile
+  EXPECT_EQ(pool.pending_next_nonce(addr(1), 3), 4u);
+  EXPECT_EQ(pool.pending_next_nonce(addr(2), 7), 7u);
+}
+
 TEST_F(MempoolTest, RefusesDuplicateId) {
   Mempool pool(Limits{});
   auto a0 = tx(1, 0, 10);

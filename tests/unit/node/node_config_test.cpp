@@ -63,6 +63,8 @@ TEST(Config, RefusesUnknownKeysBadTypesAndRanges) {
   refused("[grpc]\naddr = \"localhost\"\n", "grpc.addr");
   refused("[grpc]\nmax_streams = 0\n", "grpc.max_streams");
   refused("[log]\nlevel = \"loud\"\n", "log.level");
+  refused("[mempool]\nmax_txs = -5\n", "mempool.max_txs = -5 is out of range");
+  refused("[mempool]\nmax_bytes = -1\n", "out of range");
   refused("this is not toml = = =\n", "cannot read");
 }
 
@@ -107,6 +109,20 @@ TEST(Init, WritesAValidHomeOnceWithPrivateKeys) {
   auto again = init_home(o);
   ASSERT_FALSE(again.is_ok());
   EXPECT_NE(again.status().message().find("already initialized"), std::string::npos);
+}
+
+TEST(Init, RefusedInitWritesNothing) {
+  testkit::TempDir dir;
+  InitOptions o;
+  o.home = dir.path() / "home";
+  o.chain_id = "Bad Chain";
+  o.dev = true;
+  auto r = init_home(o);
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_NE(r.status().message().find("chain_id"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(o.home / "keys" / "validator.json"));
+  o.chain_id = "btt-good-1";
+  EXPECT_TRUE(init_home(o).is_ok());
 }
 
 TEST(HomeLock, SecondHolderIsRefusedUntilReleased) {
