@@ -72,10 +72,11 @@ void BlockProducer::run() {
         spdlog::error("block production failed: {}", r.status().to_string());
       } else if (*r) {
         const auto& b = **r;
-        spdlog::info("committed block height={} txs={} hash={} execute_ms={:.1f} commit_ms={:.1f}",
+        // Milliseconds with one decimal, in integers (no floating point in consensus code).
+        spdlog::info("committed block height={} txs={} hash={} execute_ms={}.{} commit_ms={}.{}",
                      b.header.height(), b.txs.size(), to_hex(b.hash).substr(0, 16),
-                     static_cast<double>(b.execute_us) / 1000,
-                     static_cast<double>(b.commit_us) / 1000);
+                     b.execute_us / 1000, b.execute_us % 1000 / 100, b.commit_us / 1000,
+                     b.commit_us % 1000 / 100);
       }
     } catch (const std::exception& e) {
       // A storage failure: stopping is the only safe thing (nothing half-written was committed).

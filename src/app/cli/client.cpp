@@ -94,85 +94,49 @@ void Client::check(const grpc::Status& status, const grpc::ClientContext* ctx) c
 }
 
 v1::NodeStatus Client::get_status() {
-  grpc::ClientContext ctx;
-  set_deadline(ctx);
-  v1::NodeStatus out;
-  check(node_->GetStatus(&ctx, v1::GetStatusRequest(), &out));
-  return out;
+  return unary(*node_, &v1::Node::Stub::GetStatus, v1::GetStatusRequest());
 }
 
 v1::AccountInfo Client::get_account(const std::string& address) {
-  grpc::ClientContext ctx;
-  set_deadline(ctx);
   v1::GetAccountRequest req;
   req.set_address(address);
-  v1::AccountInfo out;
-  check(bank_->GetAccount(&ctx, req, &out));
-  return out;
+  return unary(*bank_, &v1::Bank::Stub::GetAccount, req);
 }
 
 v1::Balance Client::get_balance(const std::string& address, const std::string& asset) {
-  grpc::ClientContext ctx;
-  set_deadline(ctx);
   v1::GetBalanceRequest req;
   req.set_address(address);
   req.set_asset(asset);
-  v1::Balance out;
-  check(bank_->GetBalance(&ctx, req, &out));
-  return out;
+  return unary(*bank_, &v1::Bank::Stub::GetBalance, req);
 }
 
 v1::BlockInfo Client::get_block(const v1::GetBlockRequest& req) {
-  grpc::ClientContext ctx;
-  set_deadline(ctx);
-  v1::BlockInfo out;
-  check(blocks_->GetBlock(&ctx, req, &out));
-  return out;
+  return unary(*blocks_, &v1::Blocks::Stub::GetBlock, req);
 }
 
 v1::TxInfo Client::get_tx(const std::string& tx_id) {
-  grpc::ClientContext ctx;
-  set_deadline(ctx);
   v1::GetTxRequest req;
   req.set_tx_id(tx_id);
-  v1::TxInfo out;
-  check(txs_->GetTx(&ctx, req, &out));
-  return out;
+  return unary(*txs_, &v1::Txs::Stub::GetTx, req);
 }
 
 v1::BroadcastTxResponse Client::broadcast_tx(const v1::BroadcastTxRequest& req,
                                              std::chrono::milliseconds extra) {
-  grpc::ClientContext ctx;
-  set_deadline(ctx, extra);
-  v1::BroadcastTxResponse out;
-  check(txs_->BroadcastTx(&ctx, req, &out), &ctx);
-  return out;
+  return unary(*txs_, &v1::Txs::Stub::BroadcastTx, req, extra);
 }
 
 v1::SimulateTxResponse Client::simulate_tx(const v1::SimulateTxRequest& req) {
-  grpc::ClientContext ctx;
-  set_deadline(ctx);
-  v1::SimulateTxResponse out;
-  check(txs_->SimulateTx(&ctx, req, &out));
-  return out;
+  return unary(*txs_, &v1::Txs::Stub::SimulateTx, req);
 }
 
 v1::FeeSuggestion Client::suggest_fee(uint32_t blocks) {
-  grpc::ClientContext ctx;
-  set_deadline(ctx);
   v1::SuggestFeeRequest req;
   req.set_blocks(blocks);
-  v1::FeeSuggestion out;
-  check(txs_->SuggestFee(&ctx, req, &out));
-  return out;
+  return unary(*txs_, &v1::Txs::Stub::SuggestFee, req);
 }
 
 v1::ListAccountTxsResponse Client::list_account_txs(const v1::ListAccountTxsRequest& req) {
-  grpc::ClientContext ctx;
-  set_deadline(ctx);
-  v1::ListAccountTxsResponse out;
-  check(txs_->ListAccountTxs(&ctx, req, &out));
-  return out;
+  return unary(*txs_, &v1::Txs::Stub::ListAccountTxs, req);
 }
 
 std::unique_ptr<grpc::ClientReader<v1::BlockInfo>> Client::stream_blocks(

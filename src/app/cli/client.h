@@ -83,6 +83,18 @@ class Client {
  private:
   void set_deadline(grpc::ClientContext& ctx, std::chrono::milliseconds extra = {}) const;
 
+  // One unary call: a context with the deadline (plus `extra`), the call, and check().
+  template <typename Stub, typename Request, typename Response>
+  Response unary(Stub& stub,
+                 grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                 const Request& req, std::chrono::milliseconds extra = {}) {
+    grpc::ClientContext ctx;
+    set_deadline(ctx, extra);
+    Response out;
+    check((stub.*method)(&ctx, req, &out), &ctx);
+    return out;
+  }
+
   std::string target_;
   std::chrono::milliseconds timeout_;
   std::shared_ptr<grpc::Channel> channel_;
