@@ -316,12 +316,19 @@ TxOutcome Chain::simulate(const DecodedTx& tx, bool verify_signature) const {
   return execute_tx(tx, overlay, info, params, registry_);
 }
 
+namespace {
+// A protobuf record stored at `key`; nullopt when absent or undecodable.
+template <typename Message>
+std::optional<Message> read_record(const storage::Database& db, Column c, std::string_view key) {
+  auto bytes = db.get(c, key);
+  Message m;
+  if (!bytes || !m.ParseFromString(*bytes)) return std::nullopt;
+  return m;
+}
+}  // namespace
+
 std::optional<v1::Block> Chain::block_at(uint64_t height) const {
-  auto bytes = db_.get(Column::kBlocks, u64_be(height));
-  if (!bytes) return std::nullopt;
-  v1::Block b;
-  if (!b.ParseFromString(*bytes)) return std::nullopt;
-  return b;
+  return read_record<v1::Block>(db_, Column::kBlocks, u64_be(height));
 }
 
 std::optional<uint64_t> Chain::height_of(const Hash32& hash) const {
@@ -334,11 +341,7 @@ std::optional<uint64_t> Chain::height_of(const Hash32& hash) const {
 }
 
 std::optional<v1::BlockResult> Chain::result_at(uint64_t height) const {
-  auto bytes = db_.get(Column::kResults, u64_be(height));
-  if (!bytes) return std::nullopt;
-  v1::BlockResult r;
-  if (!r.ParseFromString(*bytes)) return std::nullopt;
-  return r;
+  return read_record<v1::BlockResult>(db_, Column::kResults, u64_be(height));
 }
 
 std::optional<TxLocation> Chain::find_tx(const Hash32& id) const {

@@ -15,6 +15,7 @@
 #include "btt/crypto/keyfile.h"
 #include "btt/v1/bank.grpc.pb.h"
 #include "btt/v1/node.grpc.pb.h"
+#include "testkit/node_api.h"
 #include "testkit/process.h"
 #include "testkit/temp_dir.h"
 #include "testkit/txs.h"
@@ -24,88 +25,7 @@ namespace {
 
 constexpr const char* kChainId = "btt-node-test";
 
-class Api {
- public:
-  explicit Api(const std::string& addr)
-      : channel_(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials())),
-        node_(v1::Node::NewStub(channel_)),
-        blocks_(v1::Blocks::NewStub(channel_)),
-        txs_(v1::Txs::NewStub(channel_)),
-        bank_(v1::Bank::NewStub(channel_)) {}
-
-  static void deadline(grpc::ClientContext& ctx, int ms = 5000) {
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(ms));
-  }
-  v1::NodeStatus status() {
-    grpc::ClientContext ctx;
-    deadline(ctx);
-    v1::NodeStatus out;
-    auto s = node_->GetStatus(&ctx, {}, &out);
-    if (!s.ok()) throw std::runtime_error("GetStatus: " + s.error_message());
-    return out;
-  }
-  v1::AccountInfo account(const std::string& addr) {
-    grpc::ClientContext ctx;
-    deadline(ctx);
-    v1::GetAccountRequest req;
-    req.set_address(addr);
-    v1::AccountInfo out;
-    auto s = bank_->GetAccount(&ctx, req, &out);
-    if (!s.ok()) throw std::runtime_error("GetAccount: " + s.error_message());
-    return out;
-  }
-  uint64_t balance(const std::string& addr) {
-    const auto info = account(addr);
-    for (const auto& c : info.balances()) {
-      if (c.asset() == "BTT") return c.amount();
-    }
-    return 0;
-  }
-  uint64_t supply() {
-    grpc::ClientContext ctx;
-    deadline(ctx);
-    v1::Supply out;
-    auto s = bank_->GetSupply(&ctx, {}, &out);
-    if (!s.ok()) throw std::runtime_error("GetSupply: " + s.error_message());
-    for (const auto& c : out.total()) {
-      if (c.asset() == "BTT") return c.amount();
-    }
-    return 0;
-  }
-  grpc::Status broadcast(const v1::Tx& tx, bool wait, v1::BroadcastTxResponse* out) {
-    grpc::ClientContext ctx;
-    deadline(ctx, wait ? 20000 : 5000);
-    v1::BroadcastTxRequest req;
-    *req.mutable_tx() = tx;
-    req.set_wait_for_commit(wait);
-    return txs_->BroadcastTx(&ctx, req, out);
-  }
-  std::optional<v1::TxInfo> tx(const Hash32& id) {
-    grpc::ClientContext ctx;
-    deadline(ctx);
-    v1::GetTxRequest req;
-    req.set_tx_id(to_bytes(id));
-    v1::TxInfo out;
-    if (!txs_->GetTx(&ctx, req, &out).ok() || out.pending()) return std::nullopt;
-    return out;
-  }
-  std::optional<v1::BlockInfo> block(uint64_t height) {
-    grpc::ClientContext ctx;
-    deadline(ctx);
-    v1::GetBlockRequest req;
-    req.set_height(height);
-    v1::BlockInfo out;
-    if (!blocks_->GetBlock(&ctx, req, &out).ok()) return std::nullopt;
-    return out;
-  }
-
- private:
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<v1::Node::Stub> node_;
-  std::unique_ptr<v1::Blocks::Stub> blocks_;
-  std::unique_ptr<v1::Txs::Stub> txs_;
-  std::unique_ptr<v1::Bank::Stub> bank_;
-};
+using Api = NodeApi;
 
 v1::Tx transfer(const crypto::KeyPair& from, const std::string& to, uint64_t amount,
                 uint64_t nonce) {
@@ -284,8 +204,8 @@ TEST_F(NodeTest, KillDashNineUnderLoadLosesNothingCommitted) {
     // Supply is conserved across every crash.
     uint64_t sum = 0;
     for (const auto& a : accounts) sum += after.balance(a);
-    EXPECT_EQ(sum, after.supply());
-    EXPECT_EQ(after.supply(), 210'000'000ULL * 100'000'000ULL);
+    EXPECT_EQ(sum, after.supply_of());
+    EXPECT_EQ(after.supply_of(), 210'000'000ULL * 100'000'000ULL);
   }
   EXPECT_GT(committed.size(), 20u) << "the load did not reach the chain";
   EXPECT_EQ(node.stop(), 0);

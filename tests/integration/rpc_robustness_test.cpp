@@ -17,6 +17,7 @@
 #include "btt/crypto/keyfile.h"
 #include "btt/v1/bank.grpc.pb.h"
 #include "btt/v1/node.grpc.pb.h"
+#include "testkit/node_api.h"
 #include "testkit/process.h"
 #include "testkit/temp_dir.h"
 #include "testkit/txs.h"
@@ -78,10 +79,6 @@ void expect_status(const grpc::Status& got, StatusCode want, const std::string& 
   }
 }
 
-void set_deadline(grpc::ClientContext& ctx, int ms = 5000) {
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(ms));
-}
-
 // The value of the "btt-code" trailer, or -1 without one.
 int btt_code(const grpc::ClientContext& ctx) {
   const auto& md = ctx.GetServerTrailingMetadata();
@@ -90,42 +87,10 @@ int btt_code(const grpc::ClientContext& ctx) {
   return std::stoi(std::string(it->second.data(), it->second.size()));
 }
 
-class Client {
+// The shared test client plus what this test needs on top: refusal checks and raw calls.
+class Client : public NodeApi {
  public:
-  explicit Client(const std::string& addr)
-      : channel_(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials())),
-        node(v1::Node::NewStub(channel_)),
-        blocks(v1::Blocks::NewStub(channel_)),
-        txs(v1::Txs::NewStub(channel_)),
-        bank(v1::Bank::NewStub(channel_)),
-        generic(channel_) {}
-
-  v1::NodeStatus status() {
-    grpc::ClientContext ctx;
-    set_deadline(ctx);
-    v1::NodeStatus out;
-    auto s = node->GetStatus(&ctx, {}, &out);
-    if (!s.ok()) throw std::runtime_error("GetStatus: " + s.error_message());
-    return out;
-  }
-  v1::AccountInfo account(const std::string& addr) {
-    grpc::ClientContext ctx;
-    set_deadline(ctx);
-    v1::GetAccountRequest req;
-    req.set_address(addr);
-    v1::AccountInfo out;
-    auto s = bank->GetAccount(&ctx, req, &out);
-    if (!s.ok()) throw std::runtime_error("GetAccount: " + s.error_message());
-    return out;
-  }
-  v1::Supply supply() {
-    grpc::ClientContext ctx;
-    set_deadline(ctx);
-    v1::Supply out;
-    auto s = bank->GetSupply(&ctx, {}, &out);
-    if (!s.ok()) throw std::runtime_error("GetSupply: " + s.error_message());
-    return out;
-  }
+  explicit Client(const std::string& addr) : NodeApi(addr), generic(channel()) {}
 
   // BroadcastTx that must be refused with `want` and, when want_code >= 0, btt-code want_code.
   void broadcast_refused(const v1::BroadcastTxRequest& req, StatusCode want, int want_code,
@@ -175,14 +140,6 @@ class Client {
     return done.get_future().get();
   }
 
- private:
-  std::shared_ptr<grpc::Channel> channel_;
-
- public:
-  std::unique_ptr<v1::Node::Stub> node;
-  std::unique_ptr<v1::Blocks::Stub> blocks;
-  std::unique_ptr<v1::Txs::Stub> txs;
-  std::unique_ptr<v1::Bank::Stub> bank;
   grpc::GenericStub generic;
 };
 

@@ -1,0 +1,97 @@
+#include "testkit/node_api.h"
+
+#include <chrono>
+#include <stdexcept>
+
+namespace btt::testkit {
+namespace {
+
+void ensure(const grpc::Status& s, const char* what) {
+  if (!s.ok()) throw std::runtime_error(std::string(what) + ": " + s.error_message());
+}
+
+}  // namespace
+
+void set_deadline(grpc::ClientContext& ctx, int ms) {
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(ms));
+}
+
+NodeApi::NodeApi(const std::string& addr)
+    : channel_(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials())),
+      node(v1::Node::NewStub(channel_)),
+      blocks(v1::Blocks::NewStub(channel_)),
+      txs(v1::Txs::NewStub(channel_)),
+      bank(v1::Bank::NewStub(channel_)) {}
+
+v1::NodeStatus NodeApi::status() {
+  grpc::ClientContext ctx;
+  set_deadline(ctx);
+  v1::NodeStatus out;
+  ensure(node->GetStatus(&ctx, {}, &out), "GetStatus");
+  return out;
+}
+
+v1::AccountInfo NodeApi::account(const std::string& addr) {
+  grpc::ClientContext ctx;
+  set_deadline(ctx);
+  v1::GetAccountRequest req;
+  req.set_address(addr);
+  v1::AccountInfo out;
+  ensure(bank->GetAccount(&ctx, req, &out), "GetAccount");
+  return out;
+}
+
+uint64_t NodeApi::balance(const std::string& addr, const std::string& asset) {
+  const auto info = account(addr);
+  for (const auto& c : info.balances()) {
+    if (c.asset() == asset) return c.amount();
+  }
+  return 0;
+}
+
+v1::Supply NodeApi::supply() {
+  grpc::ClientContext ctx;
+  set_deadline(ctx);
+  v1::Supply out;
+  ensure(bank->GetSupply(&ctx, {}, &out), "GetSupply");
+  return out;
+}
+
+uint64_t NodeApi::supply_of(const std::string& asset) {
+  const auto all = supply();
+  for (const auto& c : all.total()) {
+    if (c.asset() == asset) return c.amount();
+  }
+  return 0;
+}
+
+grpc::Status NodeApi::broadcast(const v1::Tx& tx, bool wait, v1::BroadcastTxResponse* out) {
+  grpc::ClientContext ctx;
+  set_deadline(ctx, wait ? 20000 : 5000);
+  v1::BroadcastTxRequest req;
+  *req.mutable_tx() = tx;
+  req.set_wait_for_commit(wait);
+  return txs->BroadcastTx(&ctx, req, out);
+}
+
+std::optional<v1::TxInfo> NodeApi::tx(const Hash32& id) {
+  grpc::ClientContext ctx;
+  set_deadline(ctx);
+  v1::GetTxRequest req;
+  req.set_tx_id(to_bytes(id));
+  v1::TxInfo out;
+  if (!txs->GetTx(&ctx, req, &out).ok() || out.pending()) return std::nullopt;
+  return out;
+}
+
+std::optional<v1::BlockInfo> NodeApi::block(uint64_t height) {
+  grpc::ClientContext ctx;
+  set_deadline(ctx);
+  v1::GetBlockRequest req;
+  req.set_height(height);
+  v1::BlockInfo out;
+  if (!blocks->GetBlock(&ctx, req, &out).ok()) return std::nullopt;
+  return out;
+}
+
+}  // namespace btt::testkit
