@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "btt/common/checked.h"
+#include "btt/common/json_fields.h"
 #include "btt/crypto/hash.h"
 #include "btt/ledger/ledger.h"
 
@@ -21,36 +22,24 @@ Status err(const std::string& field, const std::string& what) {
   return {Code::kInvalidArgument, "genesis: " + field + ": " + what};
 }
 
-// Amounts are decimal strings (JSON numbers lose precision above 2^53) or non-negative integers.
+Status prefixed(const Status& s) {
+  return {s.code(), "genesis: " + s.message()};
+}
+
 Result<uint64_t> parse_amount(const json& v, const std::string& field) {
-  if (v.is_number_unsigned()) return v.get<uint64_t>();
-  if (v.is_number_integer()) return err(field, "must not be negative");
-  if (!v.is_string()) return err(field, "must be a decimal string of base units");
-  const auto& s = v.get_ref<const std::string&>();
-  if (s.empty() || s.size() > 20) return err(field, "'" + s + "' is not a uint64");
-  uint64_t out = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return err(field, "'" + s + "' is not a decimal integer");
-    auto m = checked_mul(out, 10);
-    auto a = m ? checked_add(*m, static_cast<uint64_t>(c - '0')) : std::nullopt;
-    if (!a) return err(field, "'" + s + "' exceeds 2^64-1");
-    out = *a;
-  }
-  return out;
+  auto r = json_fields::u64(v, field);
+  if (!r) return prefixed(r.status());
+  return *r;
 }
 
 Result<uint32_t> parse_u32(const json& v, const std::string& field) {
-  auto r = parse_amount(v, field);
-  if (!r) return r.status();
-  if (*r > UINT32_MAX) return err(field, "exceeds 2^32-1");
-  return static_cast<uint32_t>(*r);
+  auto r = json_fields::u32(v, field);
+  if (!r) return prefixed(r.status());
+  return *r;
 }
 
-Status check_keys(const json& obj, const std::string& where, std::set<std::string> allowed) {
-  if (!obj.is_object()) return err(where, "must be an object");
-  for (const auto& [key, _] : obj.items()) {
-    if (!allowed.count(key)) return err(where, "unknown field '" + key + "'");
-  }
+Status check_keys(const json& obj, const std::string& where, const std::set<std::string>& allowed) {
+  if (auto s = json_fields::only_keys(obj, where, allowed); !s) return prefixed(s);
   return Status::ok();
 }
 
@@ -394,10 +383,11 @@ Result<Genesis> parse_checked(std::string_view json_text, const ModuleRegistry& 
     }
     g.modules = j["modules"];
   }
+  const ledger::GenesisInfo info = g.info();
   for (const auto& m : registry.modules()) {
     json section =
         g.modules.contains(std::string(m->name())) ? g.modules[std::string(m->name())] : json();
-    if (auto s = m->validate_genesis(section); !s) {
+    if (auto s = m->validate_genesis(section, info); !s) {
       return Status(s.code(), "genesis: modules." + std::string(m->name()) + ": " + s.message());
     }
   }
@@ -421,6 +411,13 @@ uint64_t Genesis::total(std::string_view asset) const {
     }
   }
   return sum;
+}
+
+ledger::GenesisInfo Genesis::info() const {
+  ledger::GenesisInfo out;
+  out.genesis_time_ms = genesis_time_ms;
+  for (const auto& a : assets) out.account_totals[a.asset()] = total(a.asset());
+  return out;
 }
 
 json Genesis::to_json() const {
@@ -482,10 +479,11 @@ Status init_genesis_state(const Genesis& genesis, ledger::Overlay& state,
   ledger::BlockInfo info{genesis.chain_id, 0, genesis.genesis_time_ms, genesis.genesis_time_ms};
   ledger::Events events;
   ledger::BlockContext ctx{info, state, events, &registry.locks()};
+  const ledger::GenesisInfo genesis_info = genesis.info();
   for (const auto& m : registry.modules()) {
     std::string name(m->name());
     json section = genesis.modules.contains(name) ? genesis.modules[name] : json();
-    if (auto s = m->init_genesis(section, ctx); !s) {
+    if (auto s = m->init_genesis(section, genesis_info, ctx); !s) {
       return Status(s.code(), "genesis: modules." + name + ": " + s.message());
     }
   }

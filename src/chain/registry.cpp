@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "btt/modules/bank.h"
+#include "btt/modules/tokenomics/tokenomics.h"
 
 namespace btt::chain {
 
@@ -31,6 +32,7 @@ ledger::Module* ModuleRegistry::find(std::string_view name) const {
 std::unique_ptr<ModuleRegistry> make_default_registry() {
   auto registry = std::make_unique<ModuleRegistry>();
   registry->add(modules::make_bank_module());
+  registry->add(modules::tokenomics::make_tokenomics_module());
   return registry;
 }
 

@@ -56,6 +56,14 @@ const char* code_name(Code code) {
       return "BALANCE_OVERFLOW";
     case Code::kLockedFunds:
       return "LOCKED_FUNDS";
+    case Code::kUnauthorized:
+      return "UNAUTHORIZED";
+    case Code::kAlreadyExists:
+      return "ALREADY_EXISTS";
+    case Code::kLimitExceeded:
+      return "LIMIT_EXCEEDED";
+    case Code::kUnknownRecord:
+      return "UNKNOWN_RECORD";
     case Code::kNotFound:
       return "NOT_FOUND";
     case Code::kInternal:

@@ -11,6 +11,7 @@
 #include "btt/chain/genesis.h"
 #include "btt/crypto/keyfile.h"
 #include "btt/ledger/ledger.h"
+#include "btt/modules/tokenomics/genesis.h"
 #include "btt/node/config.h"
 
 namespace btt::node {
@@ -92,6 +93,11 @@ Result<InitResult> init_home(const InitOptions& options) {
         {{"address", dev->address.to_string()},
          {"balances", {{{"asset", "BTT"}, {"amount", std::to_string(kDevAccountBalance)}}}}});
   }
+  // Vesting and Foundation tokens go to the validator's address (a real network replaces the
+  // beneficiaries before it starts); on a dev net the dev key approves milestones.
+  g["modules"]["tokenomics"] = modules::tokenomics::to_json(modules::tokenomics::default_genesis(
+      time_ms / 1000, validator.address, dev ? dev->address : validator.address,
+      dev ? kDevAccountBalance : 0));
   std::string genesis_text = g.dump(2) + "\n";
   // Validate what we write exactly as `bttd start` will read it.
   auto registry = chain::make_default_registry();

@@ -20,6 +20,7 @@
 
 #include "btt/chain/chain.h"
 #include "btt/crypto/hash.h"
+#include "testkit/genesis_json.h"
 #include "testkit/temp_dir.h"
 #include "testkit/txs.h"
 
@@ -97,7 +98,7 @@ int main(int argc, char** argv) {
                              {"balances", {{{"asset", "BTT"}, {"amount", "100000000000"}}}}});
   }
   auto registry = chain::make_default_registry();
-  auto genesis = chain::Genesis::parse(g.dump(), *registry);
+  auto genesis = chain::Genesis::parse(testkit::add_tokenomics(g).dump(), *registry);
   if (!genesis) {
     std::cerr << genesis.status().to_string() << "\n";
     return 1;

@@ -22,6 +22,7 @@
 #include "btt/crypto/keyfile.h"
 #include "btt/storage/db.h"
 #include "fuzz_check.h"
+#include "testkit/genesis_json.h"
 #include "testkit/temp_dir.h"
 #include "testkit/txs.h"
 
@@ -53,7 +54,7 @@ std::string genesis_json() {
                               {{{"asset", "BTT"}, {"amount", "100000000000"}},
                                {{"asset", "USD"}, {"amount", "5000"}}}}});
   }
-  return g.dump();
+  return testkit::add_tokenomics(g).dump();
 }
 
 struct Fixture {

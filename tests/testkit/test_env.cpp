@@ -1,5 +1,9 @@
 #include "testkit/test_env.h"
 
+#include <nlohmann/json.hpp>
+
+#include "btt/modules/tokenomics/genesis.h"
+
 #include "btt/crypto/hash.h"
 
 namespace btt::testkit {
@@ -118,7 +122,25 @@ TestEnv::TestEnv() : registry_(chain::make_default_registry()) {
   btt.set_asset("BTT");
   btt.set_decimals(8);
   l.set_asset(btt);
-  l.set_supply("BTT", 0);
+  // Genesis as a real chain has it: the whole fixed supply allocated by the tokenomics module,
+  // with the faucet account's BTT carved out of Community Incentives as the genesis accounts.
+  const crypto::Address faucet = test_key(kFaucet).address;
+  EXPECT_TRUE(l.credit(faucet, "BTT", kFaucetUnits).is_ok());
+  l.set_supply("BTT", kFaucetUnits);
+  ledger::GenesisInfo info;
+  info.genesis_time_ms = kGenesisTimeMs;
+  info.account_totals["BTT"] = kFaucetUnits;
+  const auto section = modules::tokenomics::to_json(
+      modules::tokenomics::default_genesis(kGenesisTimeMs / 1000, test_key(kBeneficiary).address,
+                                           test_key(kAuthority).address, kFaucetUnits));
+  ledger::BlockInfo genesis_block{chain_id_, 0, kGenesisTimeMs, kGenesisTimeMs};
+  ledger::Events events;
+  ledger::BlockContext ctx{genesis_block, *overlay_, events, &registry_->locks()};
+  for (const auto& m : registry_->modules()) {
+    const std::string name(m->name());
+    const auto s = m->init_genesis(name == "tokenomics" ? section : nlohmann::json(), info, ctx);
+    if (!s) throw std::logic_error("test genesis: " + s.to_string());
+  }
   begin_block();
 }
 
@@ -136,8 +158,13 @@ const Account& TestEnv::account(const std::string& name, uint64_t btt_units) {
   Account a{name, test_key(name)};
   auto l = ledger();
   if (btt_units > 0) {
+    const crypto::Address faucet = test_key(kFaucet).address;
+    if (l.balance(faucet, "BTT") < btt_units) {
+      throw std::logic_error("test faucet cannot fund " + name + " with " +
+                             std::to_string(btt_units) + " units");
+    }
+    EXPECT_TRUE(l.debit(faucet, "BTT", btt_units).is_ok());
     EXPECT_TRUE(l.credit(a.address(), "BTT", btt_units).is_ok());
-    l.set_supply("BTT", l.supply("BTT") + btt_units);
   }
   return accounts_.emplace(name, std::move(a)).first->second;
 }

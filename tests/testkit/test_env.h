@@ -65,10 +65,17 @@ class TestEnv {
  public:
   static constexpr uint64_t kGenesisTimeMs = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
   static constexpr uint64_t kBlockTimeMs = 1000;
+  // Genesis accounts: the faucet every account() is funded from (20,000,000 BTT, carved out of
+  // Community Incentives); the default allocation's vesting and Foundation beneficiary; the
+  // milestone authority. test_key(name) gives each one's key, account(name, 0) its Account.
+  static constexpr const char* kFaucet = "faucet";
+  static constexpr uint64_t kFaucetUnits = 20'000'000ULL * 100'000'000ULL;
+  static constexpr const char* kBeneficiary = "beneficiary";
+  static constexpr const char* kAuthority = "authority";
 
   TestEnv();
 
-  // A new account holding `btt_units` BTT (minted into supply, as genesis would).
+  // A new account holding `btt_units` BTT, paid from the genesis faucet.
   const Account& account(const std::string& name, uint64_t btt_units = 1'000 * 100'000'000ULL);
   // Registers another asset and mints `amount` of it to `to`.
   void mint(const std::string& asset, const Account& to, uint64_t amount, uint32_t decimals = 2);
@@ -86,6 +93,8 @@ class TestEnv {
   [[nodiscard]] uint64_t next_nonce(const Account& a) const;
   [[nodiscard]] uint64_t fee_pool() const;
   [[nodiscard]] ledger::Ledger ledger() { return ledger::Ledger(*overlay_, &registry_->locks()); }
+  // The open block's state (for module views and keeper calls).
+  [[nodiscard]] ledger::Overlay& ledger_state() { return *overlay_; }
   [[nodiscard]] const v1::LedgerParams& params() const { return params_; }
   void set_params(const v1::LedgerParams& p);
   [[nodiscard]] const std::string& chain_id() const { return chain_id_; }

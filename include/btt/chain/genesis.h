@@ -10,6 +10,7 @@
 #include "btt/chain/registry.h"
 #include "btt/common/status.h"
 #include "btt/crypto/address.h"
+#include "btt/ledger/module.h"
 #include "btt/ledger/state.h"
 #include "btt/v1/bank.pb.h"
 #include "btt/v1/consensus.pb.h"
@@ -47,6 +48,8 @@ struct Genesis {
   [[nodiscard]] nlohmann::json to_json() const;
   // Sum of every genesis balance of `asset`.
   [[nodiscard]] uint64_t total(std::string_view asset) const;
+  // What module genesis hooks check their sections against.
+  [[nodiscard]] ledger::GenesisInfo info() const;
 };
 
 // Writes the genesis state (params, assets, supply, balances, validators, module sections)

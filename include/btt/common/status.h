@@ -52,6 +52,10 @@ enum class Code : uint32_t {
   kUnknownAsset = 301,       // the asset is not registered on chain
   kBalanceOverflow = 302,    // a credit would exceed uint64
   kLockedFunds = 303,        // the amount is locked (vesting, bonds) and not spendable
+  kUnauthorized = 304,       // the sender does not hold the role the message needs
+  kAlreadyExists = 305,      // the record the message would create exists already
+  kLimitExceeded = 306,      // the message would go beyond a cap (an allocation's total, a count)
+  kUnknownRecord = 307,      // the message names an on-chain record that does not exist
 
   // node-local
   kNotFound = 500,

@@ -2,6 +2,7 @@
 // The interface every module implements (DESIGN.md "The shape of a module"). The ledger defines
 // it; modules implement it; chain/ routes messages to it by the Message oneof field number, so
 // the ledger never needs to know a module.
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,6 +76,18 @@ class MsgHandler {
   [[nodiscard]] virtual Status apply(const v1::Message& msg, MsgContext& ctx) const = 0;
 };
 
+// What a module's genesis section is checked against besides itself.
+struct GenesisInfo {
+  uint64_t genesis_time_ms = 0;
+  // Per asset, the sum of what the genesis file's `accounts` list holds.
+  std::map<std::string, uint64_t, std::less<>> account_totals;
+
+  [[nodiscard]] uint64_t account_total(std::string_view asset) const {
+    auto it = account_totals.find(asset);
+    return it == account_totals.end() ? 0 : it->second;
+  }
+};
+
 // What a block hook sees.
 struct BlockContext {
   const BlockInfo& block;
@@ -94,10 +107,13 @@ class Module {
 
   // Genesis: the module's section of the genesis file ("modules": {"<name>": {...}}), which may
   // be null when absent.
-  [[nodiscard]] virtual Status validate_genesis(const nlohmann::json& section) const {
+  [[nodiscard]] virtual Status validate_genesis(const nlohmann::json& section,
+                                                const GenesisInfo& info) const {
     return Status::ok();
   }
-  [[nodiscard]] virtual Status init_genesis(const nlohmann::json& section, BlockContext& ctx) {
+  // Runs after the ledger's own genesis state (params, assets, accounts) is written.
+  [[nodiscard]] virtual Status init_genesis(const nlohmann::json& section, const GenesisInfo& info,
+                                            BlockContext& ctx) {
     return Status::ok();
   }
 

@@ -25,9 +25,11 @@ struct InitResult {
   std::string dev_address;
 };
 
-// The dev account's genesis balance: the whole fixed supply of 210,000,000 BTT, so a dev net's
-// totals look like the real chain's.
-inline constexpr uint64_t kDevAccountBalance = 210'000'000ULL * 100'000'000ULL;
+// The dev account's genesis balance: 2,100,000 BTT (1% of the supply), spendable at once. The dev
+// genesis carves it out of Community Incentives as a "genesis_accounts" category; the rest of
+// the allocation is the default one (doc/tokenomics.md), so a dev net's totals are the real
+// chain's.
+inline constexpr uint64_t kDevAccountBalance = 2'100'000ULL * 100'000'000ULL;
 
 // Refuses to touch a home that already has a genesis or config file.
 [[nodiscard]] Result<InitResult> init_home(const InitOptions& options);

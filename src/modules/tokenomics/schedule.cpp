@@ -58,13 +58,13 @@ uint64_t linear(uint64_t total, uint64_t elapsed, uint64_t duration_s) {
   return mul_div_floor(total, elapsed, duration_s).value_or(0);
 }
 
-bool valid_id(std::string_view id) {
+}  // namespace
+
+bool is_valid_id(std::string_view id) {
   if (id.size() < 2 || id.size() > 32) return false;
   return std::all_of(id.begin(), id.end(),
                      [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
 }
-
-}  // namespace
 
 // ---------------------------------------------------------------- VestingSchedule
 
@@ -234,6 +234,8 @@ const char* kind_name(Category::Kind kind) {
       return "emission";
     case Category::kPool:
       return "pool";
+    case Category::kAccounts:
+      return "accounts";
   }
   return "unknown";
 }
@@ -301,7 +303,7 @@ Status validate_allocation(const std::vector<Category>& categories, uint64_t fix
   for (size_t i = 0; i < categories.size(); ++i) {
     const Category& c = categories[i];
     const std::string where = "allocation[" + num(i) + "]";
-    if (!valid_id(c.id)) {
+    if (!is_valid_id(c.id)) {
       return invalid(where + ": id '" + excerpt(c.id) + "' must be 2..32 characters of [a-z_]");
     }
     const std::string at = "allocation '" + c.id + "'";
@@ -311,22 +313,27 @@ Status validate_allocation(const std::vector<Category>& categories, uint64_t fix
     if (c.share_bps > kBpsDenominator) {
       return invalid(at + ": share " + num(c.share_bps) + " bps above 10000");
     }
-    // The share and the amount must agree to within one basis point of the supply.
-    const uint64_t low = mul_div_floor(fixed_supply, c.share_bps, kBpsDenominator).value_or(0);
-    const uint64_t high =
+    // The share and the amount must agree to less than one basis point of the supply.
+    const uint64_t expected = mul_div_floor(fixed_supply, c.share_bps, kBpsDenominator).value_or(0);
+    const uint64_t above =
+        c.share_bps == 0
+            ? 0
+            : mul_div_floor(fixed_supply, c.share_bps - 1ULL, kBpsDenominator).value_or(0);
+    const uint64_t below =
         mul_div_floor(fixed_supply, c.share_bps + 1ULL, kBpsDenominator).value_or(UINT64_MAX);
-    if (c.amount < low || c.amount >= high) {
+    if ((c.share_bps > 0 && c.amount <= above) || c.amount >= below) {
       return invalid(at + ": amount " + num(c.amount) + " does not match its share of " +
                      num(c.share_bps) + " bps of the supply " + num(fixed_supply) + " (expected " +
-                     num(low) + ")");
+                     num(expected) + ", within one basis point)");
     }
 
     const int present =
         int(c.vesting.has_value()) + int(c.milestones.has_value()) + int(c.emission.has_value());
-    const bool matches = (c.kind == Category::kVesting && c.vesting) ||
-                         (c.kind == Category::kMilestones && c.milestones) ||
-                         (c.kind == Category::kEmission && c.emission) ||
-                         (c.kind == Category::kPool && present == 0);
+    const bool matches =
+        (c.kind == Category::kVesting && c.vesting) ||
+        (c.kind == Category::kMilestones && c.milestones) ||
+        (c.kind == Category::kEmission && c.emission) ||
+        ((c.kind == Category::kPool || c.kind == Category::kAccounts) && present == 0);
     if (!matches || present > 1) {
       return invalid(at + ": a " + std::string(kind_name(c.kind)) +
                      " category must carry exactly its own schedule");

@@ -3,6 +3,8 @@
 
 #include "btt/chain/chain.h"
 #include "btt/crypto/hash.h"
+#include "btt/modules/tokenomics/schedule.h"
+#include "testkit/genesis_json.h"
 #include "testkit/temp_dir.h"
 #include "testkit/test_env.h"
 #include "testkit/txs.h"
@@ -35,7 +37,7 @@ class ChainTest : public ::testing::Test {
         {"accounts",
          {{{"address", alice.address.to_string()},
            {"balances", {{{"asset", "BTT"}, {"amount", std::to_string(1000 * kBtt)}}}}}}}};
-    auto g = Genesis::parse(j.dump(), *registry);
+    auto g = Genesis::parse(testkit::add_tokenomics(j).dump(), *registry);
     ASSERT_TRUE(g.is_ok()) << g.status().to_string();
     genesis = *g;
   }
@@ -64,7 +66,12 @@ class ChainTest : public ::testing::Test {
   static void expect_supply(const Chain& c) {
     ledger::Ledger l(c.state());
     EXPECT_EQ(l.sum_balances("BTT").value(), l.supply("BTT"));
-    EXPECT_EQ(l.supply("BTT"), 1000 * kBtt);
+    EXPECT_EQ(l.supply("BTT"), modules::tokenomics::kFixedSupply);
+    // Every module's invariants hold on committed state (tokenomics: balances + burned = fixed).
+    const auto registry = make_default_registry();
+    for (const auto& m : registry->modules()) {
+      EXPECT_TRUE(m->check_invariants(c.state()).empty()) << m->name();
+    }
   }
 };
 

@@ -3,6 +3,7 @@
 
 #include "btt/consensus/producer.h"
 #include "btt/mempool/admission.h"
+#include "testkit/genesis_json.h"
 #include "testkit/temp_dir.h"
 #include "testkit/test_env.h"
 #include "testkit/txs.h"
@@ -28,7 +29,7 @@ class ProducerTest : public ::testing::Test {
         {"accounts",
          {{{"address", alice.address.to_string()},
            {"balances", {{{"asset", "BTT"}, {"amount", std::to_string(10 * kBtt)}}}}}}}};
-    auto g = chain::Genesis::parse(j.dump(), *registry);
+    auto g = chain::Genesis::parse(testkit::add_tokenomics(j).dump(), *registry);
     ASSERT_TRUE(g.is_ok());
     genesis = *g;
     auto d = storage::Database::open(dir.path(), {});

@@ -445,8 +445,19 @@ TEST_F(TokenomicsAllocationTamper, SumOffByOneUnit) {
   table = default_allocation(kGenesis);
   row("treasury").amount -= 1;
   EXPECT_EQ(refusal(),
-            "allocation 'treasury': amount 3149999999999999 does not match its share of 1500 bps "
-            "of the supply 21000000000000000 (expected 3150000000000000)");
+            "allocation: amounts sum to 20999999999999999 units, 1 below the fixed supply "
+            "21000000000000000");
+  // One basis point of the supply is 2,100,000,000,000 units: a whole one away is refused.
+  table = default_allocation(kGenesis);
+  row("treasury").amount -= 2'100'000'000'000;
+  EXPECT_EQ(refusal(),
+            "allocation 'treasury': amount 3147900000000000 does not match its share of 1500 bps "
+            "of the supply 21000000000000000 (expected 3150000000000000, within one basis point)");
+  table = default_allocation(kGenesis);
+  row("treasury").amount += 2'100'000'000'000;
+  EXPECT_EQ(refusal(),
+            "allocation 'treasury': amount 3152100000000000 does not match its share of 1500 bps "
+            "of the supply 21000000000000000 (expected 3150000000000000, within one basis point)");
   table = default_allocation(kGenesis);
   EXPECT_FALSE(validate_allocation(table, kFixedSupply + 1, kGenesis));
 }

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "btt/common/status.h"
@@ -127,6 +128,7 @@ struct Category {
     kMilestones,  // milestone approvals under a linear ceiling (milestones)
     kEmission,    // mining emission curve (emission)
     kPool,        // a module pool with no time schedule, spent by its module or by governance
+    kAccounts,    // spendable at genesis, held by the genesis file's accounts list (accounts)
   };
 
   std::string id;    // [a-z_]{2,32}, unique in the table
@@ -136,7 +138,7 @@ struct Category {
   Kind kind = kPool;
   // kPool only: spent by governance proposals (true) or by its module's rules (false).
   bool governance_controlled = false;
-  // Exactly the one matching `kind` is set (none for kPool); its total equals amount.
+  // Exactly the one matching `kind` is set (none for kPool, kAccounts); its total equals amount.
   std::optional<VestingSchedule> vesting;
   std::optional<MilestoneCeiling> milestones;
   std::optional<EmissionCurve> emission;
@@ -146,13 +148,17 @@ struct Category {
 [[nodiscard]] std::vector<Category> default_allocation(uint64_t genesis_s,
                                                        uint64_t month_s = kDefaultMonthS);
 
-// 1..64 categories; ids [a-z_]{2,32} and unique; names 1..64 bytes; amount > 0 and within one
-// basis point of share: floor(S * bps / 10^4) <= amount < floor(S * (bps + 1) / 10^4); the
+// 1..64 categories; ids [a-z_]{2,32} and unique; names 1..64 bytes; amount > 0 and less than one
+// basis point of the supply away from its share:
+//   floor(S * (bps - 1) / 10^4) < amount < floor(S * (bps + 1) / 10^4)   (no lower bound at 0 bps)
+// (so a category carved out of another, at any amount, keeps both within a basis point); the
 // schedule matching kind is present (and no other), its total equals amount and it validates
 // against genesis_s; share_bps sum to 10,000; amounts sum to exactly fixed_supply.
 [[nodiscard]] Status validate_allocation(const std::vector<Category>& categories,
                                          uint64_t fixed_supply, uint64_t genesis_s);
 
 [[nodiscard]] const char* kind_name(Category::Kind kind);
+// A category id or burn source: 2..32 characters of [a-z_].
+[[nodiscard]] bool is_valid_id(std::string_view id);
 
 }  // namespace btt::modules::tokenomics
