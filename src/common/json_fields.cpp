@@ -13,7 +13,12 @@ Status err(const std::string& field, const std::string& what) {
 
 Result<uint64_t> u64(const nlohmann::json& v, const std::string& field) {
   if (v.is_number_unsigned()) return v.get<uint64_t>();
-  if (v.is_number_integer()) return err(field, "must not be negative");
+  if (v.is_number_integer()) {
+    // Parsed text gives non-negative numbers the unsigned type; built JSON may not.
+    const int64_t i = v.get<int64_t>();
+    if (i < 0) return err(field, "must not be negative");
+    return static_cast<uint64_t>(i);
+  }
   if (!v.is_string()) return err(field, "must be a decimal string of base units");
   const auto& s = v.get_ref<const std::string&>();
   if (s.empty() || s.size() > 20) return err(field, "'" + excerpt(s) + "' is not a uint64");

@@ -45,11 +45,13 @@ class UndecodableRequestInterceptorFactory final : public gx::ServerInterceptorF
 }  // namespace
 
 struct RpcServer::Services {
-  explicit Services(RpcContext& ctx) : node(ctx), blocks(ctx), txs(ctx), bank(ctx) {}
+  explicit Services(RpcContext& ctx)
+      : node(ctx), blocks(ctx), txs(ctx), bank(ctx), tokenomics(ctx) {}
   NodeService node;
   BlocksService blocks;
   TxsService txs;
   BankService bank;
+  TokenomicsService tokenomics;
 };
 
 Result<std::unique_ptr<RpcServer>> RpcServer::start(const ServerOptions& options,
@@ -69,6 +71,7 @@ Result<std::unique_ptr<RpcServer>> RpcServer::start(const ServerOptions& options
   builder.RegisterService(&server->services_->blocks);
   builder.RegisterService(&server->services_->txs);
   builder.RegisterService(&server->services_->bank);
+  builder.RegisterService(&server->services_->tokenomics);
   std::vector<std::unique_ptr<gx::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<UndecodableRequestInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));

@@ -8,6 +8,7 @@
 #include "btt/rpc/server.h"
 #include "btt/v1/bank.grpc.pb.h"
 #include "btt/v1/node.grpc.pb.h"
+#include "btt/v1/tokenomics.grpc.pb.h"
 
 namespace btt::rpc {
 
@@ -98,6 +99,22 @@ class BankService final : public v1::Bank::Service {
                           v1::Balance* out) override;
   grpc::Status GetSupply(grpc::ServerContext*, const v1::GetSupplyRequest* req,
                          v1::Supply* out) override;
+
+ private:
+  RpcContext& ctx_;
+};
+
+class TokenomicsService final : public v1::Tokenomics::Service {
+ public:
+  explicit TokenomicsService(RpcContext& ctx) : ctx_(ctx) {}
+  grpc::Status GetSupplyBreakdown(grpc::ServerContext*, const v1::GetSupplyBreakdownRequest* req,
+                                  v1::SupplyBreakdown* out) override;
+  grpc::Status GetAllocations(grpc::ServerContext*, const v1::GetAllocationsRequest* req,
+                              v1::Allocations* out) override;
+  grpc::Status GetVesting(grpc::ServerContext*, const v1::GetVestingRequest* req,
+                          v1::Vesting* out) override;
+  grpc::Status GetEmission(grpc::ServerContext*, const v1::GetEmissionRequest* req,
+                           v1::EmissionSchedule* out) override;
 
  private:
   RpcContext& ctx_;

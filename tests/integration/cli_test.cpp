@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "btt/node/init.h"
 #include "testkit/process.h"
 #include "testkit/temp_dir.h"
 
@@ -427,6 +428,85 @@ TEST_F(CliNodeTest, SendsInARowTakeTheNextPendingNonce) {
   }
   send_wait(to, 40);
   EXPECT_EQ(balance(to), 100u);
+}
+
+// Tokenomics through the CLI against a dev net: the allocation at genesis, vesting locks on the
+// validator (every vesting and Foundation beneficiary of `bttd init`), projections, the
+// emission, burns and a milestone approved by the dev key (the dev net's milestone authority).
+TEST_F(CliNodeTest, TokenomicsSupplyVestingEmissionBurnAndMilestones) {
+  constexpr uint64_t kBtt = 100'000'000;
+  constexpr uint64_t kMonthS = 2'592'000;
+  const std::string validator_key = (home_ / "keys" / "validator.json").string();
+  const std::string validator = address_of(validator_key);
+  wait_past(1);  // block 1 pays emission epoch 0
+
+  Json s = cli_json({"supply"});
+  EXPECT_EQ(s.value("fixed_supply", uint64_t{0}), 210'000'000 * kBtt);
+  EXPECT_EQ(s.value("total_supply", uint64_t{0}), 210'000'000 * kBtt);
+  EXPECT_EQ(s.value("locked", uint64_t{0}), 75'600'000 * kBtt);
+  EXPECT_EQ(s.value("burned", uint64_t{1}), 0u);
+  // Circulating is the dev account's 2,100,000 BTT (pools, escrow and fee pool excluded).
+  EXPECT_EQ(s.value("circulating", uint64_t{0}), node::kDevAccountBalance);
+  ASSERT_EQ(s["locked_by_category"].size(), 6u) << s.dump(2);
+  EXPECT_EQ(s["locked_by_category"][0].value("amount", uint64_t{0}), 21'000'000 * kBtt);
+
+  Json v = cli_json({"vesting", validator});
+  EXPECT_EQ(v.value("balance", uint64_t{0}), 75'600'000 * kBtt);
+  EXPECT_EQ(v.value("locked", uint64_t{0}), 75'600'000 * kBtt);
+  EXPECT_EQ(v.value("spendable", uint64_t{1}), 0u);
+  ASSERT_EQ(v["schedules"].size(), 6u) << v.dump(2);
+  const uint64_t start_s = v["schedules"][0].value("start_ms", uint64_t{0}) / 1000;
+  // Projected to China Oral's cliff (6 months): 3,500,000 BTT of it released; the four 30-month
+  // rows 6/30 of 18,900,000.
+  v = cli_json({"vesting", validator, "--at", std::to_string(start_s + 6 * kMonthS)});
+  EXPECT_TRUE(v.value("projected", false));
+  EXPECT_EQ(v["schedules"][0].value("released", uint64_t{0}), 3'500'000 * kBtt);
+  EXPECT_EQ(v.value("locked", uint64_t{0}), (75'600'000 - 3'500'000 - 3'780'000) * kBtt);
+  auto r = cli({"vesting", validator, "--at", "next tuesday"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  const Json a = cli_json({"allocations", "--at", std::to_string(start_s + 36 * kMonthS)});
+  ASSERT_EQ(a["categories"].size(), 11u) << a.dump(2);
+  EXPECT_EQ(a["categories"][0].value("locked", uint64_t{1}), 0u);
+
+  const Json e = cli_json({"emission", "--limit", "2"});
+  EXPECT_EQ(e.value("total", uint64_t{0}), 63'000'000 * kBtt);
+  EXPECT_EQ(e.value("total_epochs", uint64_t{0}), 2'920u);
+  EXPECT_EQ(e["by_year"][0].value("budget", uint64_t{0}), 1'514'008'471'526'258u);
+  EXPECT_EQ(e.value("epochs_paid", uint64_t{0}), 1u);
+  EXPECT_EQ(e.value("escrow_balance", uint64_t{0}), 4'147'968'415'140u);
+  ASSERT_EQ(e["epochs"].size(), 2u);
+
+  // Locked tokens do not move: with 1 BTT spendable for fees, sending 2 BTT fails with 303.
+  send_wait(validator, kBtt);
+  r = cli({"send", "--key", validator_key, "--to", dev_, "--amount", std::to_string(2 * kBtt),
+           "--wait"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_NE(r.err.find("303 (LOCKED_FUNDS)"), std::string::npos) << describe(r);
+  EXPECT_NE(r.err.find("the rest is locked"), std::string::npos) << describe(r);
+
+  // A burn shrinks the supply for good and is tracked under "holder".
+  const Json b =
+      cli_json({"burn", "--key", dev_key_, "--amount", std::to_string(5 * kBtt), "--wait"});
+  EXPECT_EQ(b["result"].value("code", 99u), 0u) << b.dump(2);
+  s = cli_json({"supply"});
+  EXPECT_EQ(s.value("total_supply", uint64_t{0}), (210'000'000 - 5) * kBtt);
+  EXPECT_EQ(s.value("burned", uint64_t{0}), 5 * kBtt);
+  ASSERT_EQ(s["burned_by_source"].size(), 1u);
+  EXPECT_EQ(s["burned_by_source"][0].value("source", ""), "holder");
+
+  // The dev key approves a Foundation milestone; the validator cannot.
+  const Json m = cli_json({"approve-milestone", "--key", dev_key_, "--milestone", "devnet up",
+                           "--amount", std::to_string(1'000 * kBtt), "--wait"});
+  EXPECT_EQ(m["result"].value("code", 99u), 0u) << m.dump(2);
+  r = cli({"approve-milestone", "--key", validator_key, "--milestone", "mine", "--amount", "1",
+           "--wait"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_NE(r.err.find("304 (UNAUTHORIZED)"), std::string::npos) << describe(r);
+  const Json f = cli_json({"allocations"});
+  EXPECT_EQ(f["categories"][5].value("id", ""), "foundation");
+  EXPECT_EQ(f["categories"][5].value("approved", uint64_t{0}), 1'000 * kBtt);
+  ASSERT_EQ(f["categories"][5]["milestones"].size(), 1u);
+  EXPECT_EQ(f["categories"][5]["milestones"][0].value("milestone", ""), "devnet up");
 }
 
 TEST_F(CliNodeTest, BalanceOfAnUnregisteredAssetIsAnError) {

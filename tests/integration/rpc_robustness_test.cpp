@@ -11,6 +11,7 @@
 #include <future>
 #include <random>
 #include <thread>
+#include <tuple>
 
 #include "btt/chain/tx.h"
 #include "btt/crypto/hash.h"
@@ -626,6 +627,51 @@ TEST_F(RpcRobustnessTest, MalformedRequestsAreRefusedAndChangeNothing) {
     expect_status(api_->bank->GetSupply(&ctx, {}, &out), StatusCode::OK, "GetSupply {}");
   }
 
+  // Tokenomics queries: bad addresses and limits are refused, extreme times and epochs answer.
+  for (const auto& [name, addr] : bad_addresses) {
+    grpc::ClientContext ctx;
+    set_deadline(ctx);
+    v1::GetVestingRequest req;
+    req.set_address(addr);
+    v1::Vesting out;
+    expect_status(api_->tokenomics->GetVesting(&ctx, req, &out), StatusCode::INVALID_ARGUMENT,
+                  "GetVesting address " + name);
+  }
+  for (const uint64_t at : {uint64_t{1}, UINT64_MAX}) {
+    grpc::ClientContext ctx;
+    set_deadline(ctx);
+    v1::GetAllocationsRequest req;
+    req.set_at_time_ms(at);
+    v1::Allocations out;
+    expect_status(api_->tokenomics->GetAllocations(&ctx, req, &out), StatusCode::OK,
+                  "GetAllocations at " + std::to_string(at));
+    EXPECT_EQ(out.categories_size(), 11);
+  }
+  for (const auto& [from, limit, want] : std::vector<std::tuple<uint64_t, uint32_t, StatusCode>>{
+           {0, 1001, StatusCode::INVALID_ARGUMENT},
+           {0, UINT32_MAX, StatusCode::INVALID_ARGUMENT},
+           {UINT64_MAX, 1000, StatusCode::OK},
+           {2'919, 1000, StatusCode::OK}}) {
+    grpc::ClientContext ctx;
+    set_deadline(ctx);
+    v1::GetEmissionRequest req;
+    req.set_from_epoch(from);
+    req.set_limit(limit);
+    v1::EmissionSchedule out;
+    expect_status(api_->tokenomics->GetEmission(&ctx, req, &out), want,
+                  "GetEmission from " + std::to_string(from) + " limit " + std::to_string(limit));
+    if (want == StatusCode::OK) {
+      EXPECT_LE(out.epochs_size(), 1);
+    }
+  }
+  {
+    grpc::ClientContext ctx;
+    set_deadline(ctx);
+    v1::SupplyBreakdown out;
+    expect_status(api_->tokenomics->GetSupplyBreakdown(&ctx, {}, &out), StatusCode::OK,
+                  "GetSupplyBreakdown {}");
+  }
+
   // ---------------------------------------------------------------- raw request bytes
   const std::vector<std::pair<std::string, std::string>> undecodable = {
       {"truncated field", std::string("\x0a\x10"
@@ -637,11 +683,23 @@ TEST_F(RpcRobustnessTest, MalformedRequestsAreRefusedAndChangeNothing) {
       {"end group without start", std::string("\x0c", 1)},
   };
   const std::vector<std::string> methods = {
-      "/btt.v1.Node/GetStatus",   "/btt.v1.Blocks/GetBlock",    "/btt.v1.Blocks/GetBlockResult",
-      "/btt.v1.Txs/GetTx",        "/btt.v1.Txs/BroadcastTx",    "/btt.v1.Txs/SimulateTx",
-      "/btt.v1.Txs/SuggestFee",   "/btt.v1.Txs/ListAccountTxs", "/btt.v1.Bank/GetAccount",
-      "/btt.v1.Bank/GetBalance",  "/btt.v1.Bank/GetSupply",     "/btt.v1.Blocks/StreamBlocks",
+      "/btt.v1.Node/GetStatus",
+      "/btt.v1.Blocks/GetBlock",
+      "/btt.v1.Blocks/GetBlockResult",
+      "/btt.v1.Txs/GetTx",
+      "/btt.v1.Txs/BroadcastTx",
+      "/btt.v1.Txs/SimulateTx",
+      "/btt.v1.Txs/SuggestFee",
+      "/btt.v1.Txs/ListAccountTxs",
+      "/btt.v1.Bank/GetAccount",
+      "/btt.v1.Bank/GetBalance",
+      "/btt.v1.Bank/GetSupply",
+      "/btt.v1.Blocks/StreamBlocks",
       "/btt.v1.Txs/StreamEvents",
+      "/btt.v1.Tokenomics/GetSupplyBreakdown",
+      "/btt.v1.Tokenomics/GetAllocations",
+      "/btt.v1.Tokenomics/GetVesting",
+      "/btt.v1.Tokenomics/GetEmission",
   };
   for (const auto& method : methods) {
     for (const auto& [name, bytes] : undecodable) {

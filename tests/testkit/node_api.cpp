@@ -21,7 +21,8 @@ NodeApi::NodeApi(const std::string& addr)
       node(v1::Node::NewStub(channel_)),
       blocks(v1::Blocks::NewStub(channel_)),
       txs(v1::Txs::NewStub(channel_)),
-      bank(v1::Bank::NewStub(channel_)) {}
+      bank(v1::Bank::NewStub(channel_)),
+      tokenomics(v1::Tokenomics::NewStub(channel_)) {}
 
 v1::NodeStatus NodeApi::status() {
   grpc::ClientContext ctx;

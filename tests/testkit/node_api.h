@@ -10,6 +10,7 @@
 #include "btt/common/bytes.h"
 #include "btt/v1/bank.grpc.pb.h"
 #include "btt/v1/node.grpc.pb.h"
+#include "btt/v1/tokenomics.grpc.pb.h"
 
 namespace btt::testkit {
 
@@ -41,6 +42,7 @@ class NodeApi {
   std::unique_ptr<v1::Blocks::Stub> blocks;
   std::unique_ptr<v1::Txs::Stub> txs;
   std::unique_ptr<v1::Bank::Stub> bank;
+  std::unique_ptr<v1::Tokenomics::Stub> tokenomics;
 };
 
 }  // namespace btt::testkit

@@ -63,6 +63,7 @@ Client::Client(std::string target, std::chrono::milliseconds timeout)
   blocks_ = v1::Blocks::NewStub(channel_);
   txs_ = v1::Txs::NewStub(channel_);
   bank_ = v1::Bank::NewStub(channel_);
+  tokenomics_ = v1::Tokenomics::NewStub(channel_);
 }
 
 void Client::set_deadline(grpc::ClientContext& ctx, std::chrono::milliseconds extra) const {
@@ -108,6 +109,31 @@ v1::Balance Client::get_balance(const std::string& address, const std::string& a
   req.set_address(address);
   req.set_asset(asset);
   return unary(*bank_, &v1::Bank::Stub::GetBalance, req);
+}
+
+v1::SupplyBreakdown Client::get_supply_breakdown() {
+  return unary(*tokenomics_, &v1::Tokenomics::Stub::GetSupplyBreakdown,
+               v1::GetSupplyBreakdownRequest());
+}
+
+v1::Allocations Client::get_allocations(uint64_t at_time_ms) {
+  v1::GetAllocationsRequest req;
+  req.set_at_time_ms(at_time_ms);
+  return unary(*tokenomics_, &v1::Tokenomics::Stub::GetAllocations, req);
+}
+
+v1::Vesting Client::get_vesting(const std::string& address, uint64_t at_time_ms) {
+  v1::GetVestingRequest req;
+  req.set_address(address);
+  req.set_at_time_ms(at_time_ms);
+  return unary(*tokenomics_, &v1::Tokenomics::Stub::GetVesting, req);
+}
+
+v1::EmissionSchedule Client::get_emission(uint64_t from_epoch, uint32_t limit) {
+  v1::GetEmissionRequest req;
+  req.set_from_epoch(from_epoch);
+  req.set_limit(limit);
+  return unary(*tokenomics_, &v1::Tokenomics::Stub::GetEmission, req);
 }
 
 v1::BlockInfo Client::get_block(const v1::GetBlockRequest& req) {

@@ -11,6 +11,7 @@
 
 #include "btt/v1/bank.grpc.pb.h"
 #include "btt/v1/node.grpc.pb.h"
+#include "btt/v1/tokenomics.grpc.pb.h"
 
 namespace btt::cli {
 
@@ -69,6 +70,10 @@ class Client {
   [[nodiscard]] v1::SimulateTxResponse simulate_tx(const v1::SimulateTxRequest& req);
   [[nodiscard]] v1::FeeSuggestion suggest_fee(uint32_t blocks = 0);
   [[nodiscard]] v1::ListAccountTxsResponse list_account_txs(const v1::ListAccountTxsRequest& req);
+  [[nodiscard]] v1::SupplyBreakdown get_supply_breakdown();
+  [[nodiscard]] v1::Allocations get_allocations(uint64_t at_time_ms);
+  [[nodiscard]] v1::Vesting get_vesting(const std::string& address, uint64_t at_time_ms);
+  [[nodiscard]] v1::EmissionSchedule get_emission(uint64_t from_epoch, uint32_t limit);
 
   // Streams: the caller owns the context (no deadline; cancel it to stop early).
   [[nodiscard]] std::unique_ptr<grpc::ClientReader<v1::BlockInfo>> stream_blocks(
@@ -102,6 +107,7 @@ class Client {
   std::unique_ptr<v1::Blocks::Stub> blocks_;
   std::unique_ptr<v1::Txs::Stub> txs_;
   std::unique_ptr<v1::Bank::Stub> bank_;
+  std::unique_ptr<v1::Tokenomics::Stub> tokenomics_;
 };
 
 }  // namespace btt::cli

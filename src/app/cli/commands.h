@@ -60,6 +60,7 @@ void register_key_commands(CLI::App& app, Context& ctx, Commands& cmds);
 void register_query_commands(CLI::App& app, Context& ctx, Commands& cmds);
 void register_tx_commands(CLI::App& app, Context& ctx, Commands& cmds);
 void register_stream_commands(CLI::App& app, Context& ctx, Commands& cmds);
+void register_tokenomics_commands(CLI::App& app, Context& ctx, Commands& cmds);
 
 // --- argument parsing (UsageError on bad input) ------------------------------------------------
 // A non-negative decimal integer; `what` names the argument in the message.

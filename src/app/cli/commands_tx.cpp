@@ -28,6 +28,18 @@ struct SendOptions {
   std::string asset = std::string(kBttAsset);
 };
 
+struct BurnOptions {
+  CommonTxOptions common;
+  std::string amount;
+};
+
+struct ApproveMilestoneOptions {
+  CommonTxOptions common;
+  std::string category = "foundation";
+  std::string milestone;
+  std::string amount;
+};
+
 struct MultisendOptions {
   CommonTxOptions common;
   std::vector<std::string> outputs;
@@ -211,6 +223,22 @@ int run_multisend(Context& ctx, const MultisendOptions& o) {
   return submit(ctx, o.common, {m});
 }
 
+int run_burn(Context& ctx, const BurnOptions& o) {
+  v1::Message m;
+  m.mutable_burn()->set_amount(parse_amount(o.amount, "--amount"));
+  return submit(ctx, o.common, {m});
+}
+
+int run_approve_milestone(Context& ctx, const ApproveMilestoneOptions& o) {
+  if (o.milestone.empty()) throw UsageError("--milestone must not be empty");
+  v1::Message m;
+  auto* a = m.mutable_approve_milestone();
+  a->set_category(o.category);
+  a->set_milestone(o.milestone);
+  a->set_amount(parse_amount(o.amount, "--amount"));
+  return submit(ctx, o.common, {m});
+}
+
 }  // namespace
 
 void register_tx_commands(CLI::App& app, Context& ctx, Commands& cmds) {
@@ -233,6 +261,26 @@ void register_tx_commands(CLI::App& app, Context& ctx, Commands& cmds) {
         ->allow_extra_args(false);
     sub->add_flag("--dry-run", o->common.dry_run, "Simulate the tx; broadcast nothing");
     cmds.add(sub, [&ctx, o] { return run_multisend(ctx, *o); });
+  }
+  {
+    auto o = std::make_shared<BurnOptions>();
+    auto* sub = app.add_subcommand("burn", "Destroy spendable BTT for good (the supply shrinks)");
+    add_common_options(sub, o->common);
+    sub->add_option("--amount", o->amount, "Amount in base units (1 BTT = 100000000)")->required();
+    sub->add_flag("--dry-run", o->common.dry_run, "Simulate the tx; broadcast nothing");
+    cmds.add(sub, [&ctx, o] { return run_burn(ctx, *o); });
+  }
+  {
+    auto o = std::make_shared<ApproveMilestoneOptions>();
+    auto* sub = app.add_subcommand(
+        "approve-milestone", "Approve a Foundation milestone (the milestone authority's key only)");
+    add_common_options(sub, o->common);
+    sub->add_option("--category", o->category, "Milestones category id")->capture_default_str();
+    sub->add_option("--milestone", o->milestone, "Milestone name, unique in the category")
+        ->required();
+    sub->add_option("--amount", o->amount, "Amount in base units it releases")->required();
+    sub->add_flag("--dry-run", o->common.dry_run, "Simulate the tx; broadcast nothing");
+    cmds.add(sub, [&ctx, o] { return run_approve_milestone(ctx, *o); });
   }
 }
 

@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
   register_query_commands(app, ctx, cmds);
   register_tx_commands(app, ctx, cmds);
   register_stream_commands(app, ctx, cmds);
+  register_tokenomics_commands(app, ctx, cmds);
 
   bool json_hint = false;
   for (int i = 1; i < argc; ++i) json_hint = json_hint || std::strcmp(argv[i], "--json") == 0;

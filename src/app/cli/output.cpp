@@ -165,6 +165,13 @@ Json to_json(const v1::Message& m) {
       }
       return Json{{"type", "multi_transfer"}, {"outputs", std::move(outputs)}};
     }
+    case v1::Message::kBurn:
+      return Json{{"type", "burn"}, {"asset", kBttAsset}, {"amount", m.burn().amount()}};
+    case v1::Message::kApproveMilestone:
+      return Json{{"type", "approve_milestone"},
+                  {"category", m.approve_milestone().category()},
+                  {"milestone", m.approve_milestone().milestone()},
+                  {"amount", m.approve_milestone().amount()}};
     default:
       return Json{{"type", "unknown"}};
   }
@@ -264,6 +271,12 @@ std::string describe(const v1::Message& m) {
       }
       return out;
     }
+    case v1::Message::kBurn:
+      return "burn amount=" + std::to_string(m.burn().amount());
+    case v1::Message::kApproveMilestone:
+      return "approve_milestone category=" + m.approve_milestone().category() + " milestone=\"" +
+             m.approve_milestone().milestone() +
+             "\" amount=" + std::to_string(m.approve_milestone().amount());
     default:
       return "unknown message";
   }
