@@ -121,6 +121,9 @@ Status TransportConfig::validate() const {
   }
   if (ban_duration.count() < 0) return bad("p2p: ban_duration is negative");
   if (pex_interval.count() <= 0) return bad("p2p: pex_interval must be positive");
+  if (ping_interval.count() <= 0 || idle_timeout <= ping_interval) {
+    return bad("p2p: needs 0 < ping_interval < idle_timeout");
+  }
   if (max_frame_payload < 1024 || max_frame_payload > kMaxFramePayload) {
     return bad("p2p: max_frame_payload must be in 1024.." + std::to_string(kMaxFramePayload));
   }
@@ -180,12 +183,16 @@ class TokenBucket {
 };
 
 // A dialable address and its dial state. Keyed by endpoint in the address book.
+// Failed dials after which a learned (not configured, never reached) address is dropped.
+constexpr uint32_t kMaxLearnedFailures = 8;
+
 struct BookEntry {
   PeerAddress addr;
   bool persistent = false;
-  bool verified = false;  // this node completed a handshake with it
-  bool self = false;      // leads back to this node: never dialed
-  bool dialing = false;   // a connection from this entry is open (handshaking or established)
+  bool pinned_id = false;  // addr.id came with the address: the dialer refuses any other node
+  bool verified = false;   // this node completed a handshake with it
+  bool self = false;       // leads back to this node: never dialed
+  bool dialing = false;    // a connection from this entry is open (handshaking or established)
   uint32_t failures = 0;
   Clock::time_point next_dial{};
 };
@@ -282,7 +289,11 @@ struct Peer : std::enable_shared_from_this<Peer> {
   enum class State { kHandshake, kEstablished, kClosed };
 
   Peer(TransportImpl& impl, tcp::socket socket, bool is_outbound)
-      : t(impl), sock(std::move(socket)), outbound(is_outbound), hs_timer(impl.io) {}
+      : t(impl),
+        sock(std::move(socket)),
+        outbound(is_outbound),
+        hs_timer(impl.io),
+        ping_timer(impl.io) {}
   ~Peer() {
     if (codec) codec->wipe();
   }
@@ -315,6 +326,8 @@ struct Peer : std::enable_shared_from_this<Peer> {
 
   TokenBucket bytes_bucket;
   TokenBucket msgs_bucket;
+  asio::steady_timer ping_timer;
+  Clock::time_point last_recv{};
   bool pex_requested = false;
   Clock::time_point last_pex_answer{};
 
@@ -376,6 +389,7 @@ struct Peer : std::enable_shared_from_this<Peer> {
     if (!len) return fail(len.status(), true);  // oversize or undersize: refused before reading
     if (state == State::kEstablished) {
       const auto now = Clock::now();
+      last_recv = now;
       if (!bytes_bucket.take(static_cast<double>(kFrameHeaderSize + *len), now) ||
           !msgs_bucket.take(1, now)) {
         return fail(Status(Code::kMalformed, "flooding: over the rate limit"), true);
@@ -416,6 +430,8 @@ struct Peer : std::enable_shared_from_this<Peer> {
       bytes_bucket.reset(static_cast<double>(t.cfg.rate.bytes_per_s),
                          static_cast<double>(t.cfg.rate.burst_bytes), now);
       msgs_bucket.reset(t.cfg.rate.msgs_per_s, t.cfg.rate.burst_msgs, now);
+      last_recv = now;
+      schedule_ping();
       t.emit({PeerEvent::Kind::kConnected, identity.id, remote, outbound, ""});
       spdlog::info("p2p: connected to {} at {} ({})", identity.id.to_string(), remote,
                    outbound ? "outbound" : "inbound");
@@ -437,6 +453,24 @@ struct Peer : std::enable_shared_from_this<Peer> {
   }
 
   void send(const v1::P2pMessage& msg) { send_payload(msg.SerializeAsString()); }
+
+  // Every ping_interval: a Ping, so a quiet but live peer always has something to answer; a
+  // peer from which nothing arrived for idle_timeout (a dead host, a half-open connection) is
+  // dropped.
+  void schedule_ping() {
+    ping_timer.expires_after(t.cfg.ping_interval);
+    ping_timer.async_wait([self = shared_from_this()](const error_code& e) {
+      if (e || self->state != State::kEstablished) return;
+      if (Clock::now() - self->last_recv > self->t.cfg.idle_timeout) {
+        return self->fail(Status(Code::kUnavailable, "idle: nothing received within idle_timeout"),
+                          false);
+      }
+      v1::P2pMessage ping;
+      ping.mutable_ping()->set_nonce(self->t.rng());
+      self->send(ping);
+      self->schedule_ping();
+    });
+  }
 
   // `payload` is a serialized P2pMessage.
   void send_payload(std::string_view payload) {
@@ -490,6 +524,7 @@ struct Peer : std::enable_shared_from_this<Peer> {
     state = State::kClosed;
     error_code ec;
     hs_timer.cancel();
+    ping_timer.cancel();
     sock.shutdown(tcp::socket::shutdown_both, ec);
     sock.close(ec);
     if (codec) codec->wipe();
@@ -583,13 +618,17 @@ void detail::TransportImpl::add_address(const PeerAddress& addr, bool persistent
     e.addr = addr;
     e.persistent = persistent;
     e.verified = verified;
+    e.pinned_id = addr.id.has_value();
     book.emplace(key, std::move(e));
     return;
   }
   BookEntry& e = it->second;
   e.persistent = e.persistent || persistent;
   // A learned id never overrides one the operator configured or a handshake verified.
-  if (!e.addr.id && addr.id) e.addr.id = addr.id;
+  if (!e.pinned_id && addr.id && !e.addr.id) {
+    e.addr.id = addr.id;
+    e.pinned_id = true;
+  }
 }
 
 void detail::TransportImpl::dial(BookEntry& entry) {
@@ -600,7 +639,7 @@ void detail::TransportImpl::dial(BookEntry& entry) {
   peer->counted = true;
   peer->persistent = entry.persistent;
   peer->book_key = entry.addr.endpoint();
-  peer->expected = entry.addr.id;
+  peer->expected = entry.pinned_id ? entry.addr.id : std::nullopt;
   peer->remote = entry.addr.endpoint();
   conns[peer->serial] = peer;
   peer->arm_deadline("connecting");
@@ -697,7 +736,9 @@ Status detail::TransportImpl::on_authenticated(const std::shared_ptr<Peer>& peer
     if (auto b = book.find(peer->book_key); b != book.end()) {
       b->second.verified = true;
       b->second.failures = 0;
-      if (!b->second.addr.id) b->second.addr.id = id;
+      // HOST:PORT without an id: remember who answered (for PEX) without pinning it, so a node
+      // that changes its key there is still accepted.
+      if (!b->second.pinned_id) b->second.addr.id = id;
     }
   } else if (cfg.pex && peer->identity.listen_port != 0 && !peer->remote_ip.empty()) {
     PeerAddress learned;
@@ -739,6 +780,10 @@ void detail::TransportImpl::on_closed(Peer& peer, const Status& reason, bool ban
         ++e.failures;
         e.next_dial = Clock::now() + backoff(e.failures);
       }
+      // A learned address that keeps failing is forgotten; configured ones are kept forever.
+      if (!e.persistent && !e.verified && !e.self && e.failures >= kMaxLearnedFailures) {
+        book.erase(b);
+      }
     }
   }
   conns.erase(peer.serial);
@@ -754,7 +799,12 @@ void detail::TransportImpl::on_closed(Peer& peer, const Status& reason, bool ban
     spdlog::info("p2p: disconnected from {}: {}", who, reason.message());
     emit({PeerEvent::Kind::kDisconnected, id, peer.remote, peer.outbound, reason.message()});
   } else {
-    spdlog::debug("p2p: connection with {} refused: {}", who, reason.message());
+    // A peer on another chain, version or key is an operator's problem: say it at info level.
+    if (reason.code() == Code::kWrongChainId || reason.code() == Code::kInvalidArgument) {
+      spdlog::info("p2p: connection with {} refused: {}", who, reason.message());
+    } else {
+      spdlog::debug("p2p: connection with {} refused: {}", who, reason.message());
+    }
     emit({PeerEvent::Kind::kRefused, id, peer.remote, peer.outbound, reason.message()});
   }
 }

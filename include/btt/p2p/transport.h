@@ -76,6 +76,8 @@ struct TransportConfig {
   bool ban_ips = true;  // ban the IP too (one host with several nodes may want false)
   bool pex = true;
   std::chrono::milliseconds pex_interval{30'000};
+  std::chrono::milliseconds ping_interval{30'000};  // a Ping to every peer this often
+  std::chrono::milliseconds idle_timeout{120'000};  // nothing received for this long: dropped
   size_t max_address_book = 1000;
   RateLimit rate;
   size_t max_send_queue_bytes = 32u << 20;  // a peer that reads slower is disconnected

@@ -399,6 +399,37 @@ TEST(Transport, ProtocolViolationBansPeer) {
       << a->events_text();
 }
 
+TEST(Transport, SilentPeerDroppedAfterIdleTimeout) {
+  auto ca = test_config();
+  ca.ping_interval = 50ms;
+  ca.idle_timeout = 300ms;
+  auto a = start_node(ca);
+  LocalNode me;
+  me.key = crypto::KeyPair::generate();
+  me.chain_id = kChain;
+  RawClient raw(a->t().listen_port());
+  auto codec = raw_handshake(raw, me);
+  ASSERT_TRUE(codec.has_value());
+  // It never answers a's pings.
+  EXPECT_TRUE(raw.wait_closed());
+  ASSERT_TRUE(wait_until([&] { return a->saw(PeerEvent::Kind::kDisconnected, "idle"); }))
+      << a->events_text();
+  EXPECT_FALSE(a->t().is_banned(me.key.address));
+}
+
+TEST(Transport, PingsKeepQuietPeersConnected) {
+  auto ca = test_config();
+  ca.ping_interval = 20ms;
+  ca.idle_timeout = 3s;
+  auto a = start_node(ca);
+  ca.persistent_peers = {a->addr()};
+  auto b = start_node(ca);
+  ASSERT_TRUE(wait_until([&] { return a->connected_to(*b) && b->connected_to(*a); }));
+  std::this_thread::sleep_for(500ms);
+  EXPECT_FALSE(a->saw(PeerEvent::Kind::kDisconnected, ""));
+  EXPECT_FALSE(b->saw(PeerEvent::Kind::kDisconnected, ""));
+}
+
 TEST(Transport, RateLimitDisconnectsFlooder) {
   auto ca = test_config();
   ca.rate.msgs_per_s = 20;
