@@ -326,6 +326,87 @@ std::optional<FrameCodec> raw_handshake(RawClient& raw, const LocalNode& me) {
   return hs.take_codec();
 }
 
+// The next message the node sends over a raw connection.
+std::optional<v1::P2pMessage> read_message(RawClient& raw, FrameCodec& codec) {
+  auto header = raw.recv_exact(kFrameHeaderSize);
+  if (!header) return std::nullopt;
+  auto len = codec.read_length(*header);
+  if (!len) return std::nullopt;
+  auto body = raw.recv_exact(*len);
+  if (!body) return std::nullopt;
+  auto payload = codec.decrypt(*header, *body);
+  v1::P2pMessage m;
+  if (!payload || !m.ParseFromString(*payload)) return std::nullopt;
+  return m;
+}
+
+TEST(Transport, HandshakeTimeoutClosesWithoutBan) {
+  auto ca = test_config();
+  ca.handshake_timeout = 200ms;
+  auto a = start_node(ca);
+  RawClient raw(a->t().listen_port());
+  ASSERT_TRUE(raw.connected());
+  EXPECT_TRUE(raw.wait_closed());  // says nothing, is dropped
+  ASSERT_TRUE(wait_until([&] { return a->saw(PeerEvent::Kind::kRefused, "timed out"); }))
+      << a->events_text();
+  EXPECT_FALSE(a->t().is_banned_ip("127.0.0.1"));
+}
+
+TEST(Transport, OwnAddressIsNotRedialed) {
+  auto a0 = start_node(test_config());
+  const std::string self = a0->addr();
+  const uint16_t port = a0->t().listen_port();
+  const auto key = crypto::KeyPair::generate();
+  a0.reset();
+  // A persistent peer list that includes the node itself (one list for a whole testnet), given
+  // without the id so the dialer only finds out from the handshake.
+  auto ca = test_config();
+  ca.listen_addr = "127.0.0.1:" + std::to_string(port);
+  ca.persistent_peers = {"127.0.0.1:" + std::to_string(port)};
+  auto a = start_node(ca, key);
+  ASSERT_TRUE(wait_until([&] { return a->saw(PeerEvent::Kind::kRefused, "itself"); }))
+      << a->events_text();
+  auto count_itself = [&] {
+    size_t n = 0;
+    std::string text = a->events_text();
+    for (size_t at = text.find("itself"); at != std::string::npos; at = text.find("itself", at + 1))
+      ++n;
+    return n;
+  };
+  // One refusal on the dialing side and (usually) one on the accepting side; a redial every
+  // backoff period would add two more each time.
+  std::this_thread::sleep_for(300ms);
+  EXPECT_LE(count_itself(), 2u) << a->events_text();
+  EXPECT_FALSE(a->t().is_banned_ip("127.0.0.1"));
+}
+
+TEST(Transport, OversizePexAnswerBansPeer) {
+  auto a = start_node(test_config());
+  LocalNode me;
+  me.key = crypto::KeyPair::generate();
+  me.chain_id = kChain;
+  RawClient raw(a->t().listen_port());
+  auto codec = raw_handshake(raw, me);
+  ASSERT_TRUE(codec.has_value());
+  // a asks its only peer for addresses (every pex_interval while outbound slots are free).
+  bool asked = false;
+  for (int i = 0; i < 1000 && !asked; ++i) {
+    auto m = read_message(raw, *codec);
+    ASSERT_TRUE(m.has_value());
+    asked = m->has_pex_request();
+  }
+  ASSERT_TRUE(asked);
+  v1::P2pMessage answer;
+  for (size_t i = 0; i <= kMaxPexAddrs; ++i) {
+    answer.mutable_pex_addrs()->add_addrs(crypto::KeyPair::generate().address.to_string() +
+                                          "@127.0.0.1:" + std::to_string(1000 + i));
+  }
+  ASSERT_TRUE(raw.send_all(*codec->encode(answer.SerializeAsString())));
+  EXPECT_TRUE(raw.wait_closed());
+  ASSERT_TRUE(wait_until([&] { return a->saw(PeerEvent::Kind::kBanned, "PexAddrs"); }))
+      << a->events_text();
+}
+
 TEST(Transport, OversizeLengthPrefixBansAuthenticatedPeer) {
   auto a = start_node(test_config());
   LocalNode me;
