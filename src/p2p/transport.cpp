@@ -124,15 +124,12 @@ Status TransportConfig::validate() const {
   if (ping_interval.count() <= 0 || idle_timeout <= ping_interval) {
     return bad("p2p: needs 0 < ping_interval < idle_timeout");
   }
-  if (max_frame_payload < 1024 || max_frame_payload > kMaxFramePayload) {
-    return bad("p2p: max_frame_payload must be in 1024.." + std::to_string(kMaxFramePayload));
-  }
   if (rate.bytes_per_s == 0 || rate.msgs_per_s == 0) return bad("p2p: rate limits must be > 0");
-  if (rate.burst_bytes < max_frame_payload + kFrameHeaderSize + kFrameTagSize) {
-    return bad("p2p: rate.burst_bytes must hold one largest frame (max_frame_payload + 20)");
+  if (rate.burst_bytes < kMaxFramePayload + kFrameHeaderSize + kFrameTagSize) {
+    return bad("p2p: rate.burst_bytes must hold one largest frame (4 MiB + 20 bytes)");
   }
   if (rate.burst_msgs == 0) return bad("p2p: rate.burst_msgs must be > 0");
-  if (max_send_queue_bytes < max_frame_payload + kFrameHeaderSize + kFrameTagSize) {
+  if (max_send_queue_bytes < kMaxFramePayload + kFrameHeaderSize + kFrameTagSize) {
     return bad("p2p: max_send_queue_bytes must hold one largest frame");
   }
   return Status::ok();
@@ -422,7 +419,6 @@ struct Peer : std::enable_shared_from_this<Peer> {
       identity = *id;
       if (Status st = t.on_authenticated(shared_from_this()); !st) return fail(st, false);
       codec.emplace(hs->take_codec());
-      codec->set_max_payload(t.cfg.max_frame_payload);
       hs.reset();
       hs_timer.cancel();
       state = State::kEstablished;
@@ -981,7 +977,7 @@ std::string Transport::address() const {
 bool Transport::send(const NodeId& to, const v1::P2pMessage& msg) {
   TransportImpl& t = *impl_;
   if (!t.started || t.stopping) return false;
-  if (msg.ByteSizeLong() > t.cfg.max_frame_payload) return false;
+  if (msg.ByteSizeLong() > kMaxFramePayload) return false;
   if (!is_connected(to)) return false;
   asio::post(t.io, [&t, to, payload = msg.SerializeAsString()] {
     auto it = t.by_id.find(to);
@@ -993,7 +989,7 @@ bool Transport::send(const NodeId& to, const v1::P2pMessage& msg) {
 size_t Transport::broadcast(const v1::P2pMessage& msg) {
   TransportImpl& t = *impl_;
   if (!t.started || t.stopping) return 0;
-  if (msg.ByteSizeLong() > t.cfg.max_frame_payload) return 0;
+  if (msg.ByteSizeLong() > kMaxFramePayload) return 0;
   size_t n = 0;
   {
     std::lock_guard lock(t.mu);

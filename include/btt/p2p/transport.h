@@ -81,7 +81,6 @@ struct TransportConfig {
   size_t max_address_book = 1000;
   RateLimit rate;
   size_t max_send_queue_bytes = 32u << 20;  // a peer that reads slower is disconnected
-  uint32_t max_frame_payload = kMaxFramePayload;
 
   // kInvalidArgument naming the field for values out of range and unparsable addresses.
   [[nodiscard]] Status validate() const;
