@@ -10,31 +10,13 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "secp256k1_context.h"
+
 namespace btt::crypto {
 namespace {
 
-// One context for the whole process, created and randomized exactly once (C++ guarantees
-// thread-safe initialization of function-local statics). After that it is only ever passed as
-// const, which libsecp256k1 documents as safe for concurrent use from any number of threads.
 const secp256k1_context* ctx() {
-  static const secp256k1_context* const context = [] {
-    secp256k1_context* c = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-    if (c == nullptr) {
-      std::fprintf(stderr, "btt::crypto: secp256k1_context_create failed\n");
-      std::abort();
-    }
-    unsigned char seed[32];
-    // Randomization only blinds secret-key operations against side channels; without a seed
-    // the context is still correct, so a failure here is not fatal.
-    if (RAND_bytes(seed, sizeof(seed)) == 1) {
-      if (secp256k1_context_randomize(c, seed) != 1) {
-        std::fprintf(stderr, "btt::crypto: secp256k1_context_randomize failed\n");
-      }
-    }
-    OPENSSL_cleanse(seed, sizeof(seed));
-    return c;
-  }();
-  return context;
+  return secp256k1_ctx();
 }
 
 // Wipes the keypair (it holds the secret key) when it leaves scope.

@@ -19,6 +19,10 @@ inline constexpr std::string_view kTagMerkleLeaf = "btt/merkle/leaf";
 inline constexpr std::string_view kTagMerkleNode = "btt/merkle/node";
 inline constexpr std::string_view kTagState = "btt/state";
 inline constexpr std::string_view kTagModuleAccount = "btt/module-account";
+// P2P handshake (doc/p2p.md): the transcript of both hellos, and what each side signs with its
+// node key.
+inline constexpr std::string_view kTagP2pTranscript = "btt/p2p/transcript";
+inline constexpr std::string_view kTagP2pHandshake = "btt/p2p/handshake";
 
 // Binary Merkle root over leaf hashes: leaves are tagged_hash(kTagMerkleLeaf, item); a node is
 // tagged_hash(kTagMerkleNode, left || right); an odd last node is promoted unchanged; the root of
