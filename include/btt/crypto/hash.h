@@ -19,6 +19,8 @@ inline constexpr std::string_view kTagMerkleLeaf = "btt/merkle/leaf";
 inline constexpr std::string_view kTagMerkleNode = "btt/merkle/node";
 inline constexpr std::string_view kTagState = "btt/state";
 inline constexpr std::string_view kTagModuleAccount = "btt/module-account";
+inline constexpr std::string_view kTagConsensusVote = "btt/consensus/vote";
+inline constexpr std::string_view kTagConsensusProposal = "btt/consensus/proposal";
 
 // Binary Merkle root over leaf hashes: leaves are tagged_hash(kTagMerkleLeaf, item); a node is
 // tagged_hash(kTagMerkleNode, left || right); an odd last node is promoted unchanged; the root of
