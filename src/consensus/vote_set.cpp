@@ -102,7 +102,7 @@ Status verify_commit(const ValidatorSet& validators, std::string_view chain_id, 
 VoteSet::VoteSet(const ValidatorSet& validators, uint64_t height, Round round, v1::VoteType type)
     : validators_(&validators), height_(height), round_(round), type_(type) {}
 
-Result<VoteSet::AddResult> VoteSet::add(const v1::Vote& vote) {
+Result<VoteSet::AddResult> VoteSet::add(const v1::Vote& vote, bool count_conflict) {
   if (vote.height() != height_ || static_cast<Round>(vote.round()) != round_ ||
       vote.type() != type_) {
     return Status(Code::kInvalidArgument,
@@ -114,18 +114,35 @@ Result<VoteSet::AddResult> VoteSet::add(const v1::Vote& vote) {
     return Status(Code::kInvalidArgument, describe(vote) + ": not a validator at this height");
   }
   auto it = votes_.find(vote.validator());
-  if (it != votes_.end()) {
-    if (it->second.block_id() == vote.block_id()) return AddResult{Added::kDuplicate, {}};
-    v1::Evidence ev;
-    *ev.mutable_duplicate_vote()->mutable_vote_a() = it->second;
-    *ev.mutable_duplicate_vote()->mutable_vote_b() = vote;
-    return AddResult{Added::kConflict, std::move(ev)};
+  if (it == votes_.end()) {
+    votes_.emplace(vote.validator(), vote);
+    // Sums of distinct members' powers never exceed the checked total.
+    power_by_block_[vote.block_id()] += v->power;
+    voted_power_ += v->power;
+    return AddResult{Added::kAdded, true, {}};
   }
-  votes_.emplace(vote.validator(), vote);
-  // Sums of distinct members' powers never exceed the checked total.
-  power_by_block_[vote.block_id()] += v->power;
-  voted_power_ += v->power;
-  return AddResult{Added::kAdded, {}};
+  if (it->second.block_id() == vote.block_id()) return AddResult{Added::kDuplicate, true, {}};
+  const auto key = std::make_pair(vote.validator(), vote.block_id());
+  if (conflicting_.count(key) != 0) return AddResult{Added::kDuplicate, true, {}};
+  v1::Evidence ev;
+  *ev.mutable_duplicate_vote()->mutable_vote_a() = it->second;
+  *ev.mutable_duplicate_vote()->mutable_vote_b() = vote;
+  if (count_conflict) {
+    conflicting_.emplace(key, vote);
+    // Once per (validator, block id): each block's tally stays within the total.
+    power_by_block_[vote.block_id()] += v->power;
+  }
+  return AddResult{Added::kConflict, count_conflict, std::move(ev)};
+}
+
+bool VoteSet::holds(const v1::Vote& vote) const {
+  auto it = votes_.find(vote.validator());
+  if (it == votes_.end()) return false;
+  if (it->second.block_id() == vote.block_id()) {
+    return it->second.signature() == vote.signature();
+  }
+  auto c = conflicting_.find(std::make_pair(vote.validator(), vote.block_id()));
+  return c != conflicting_.end() && c->second.signature() == vote.signature();
 }
 
 const v1::Vote* VoteSet::get(std::string_view address) const {
@@ -147,8 +164,10 @@ bool VoteSet::has_two_thirds_for(const Bytes& block_id) const {
 }
 
 std::optional<Bytes> VoteSet::two_thirds_majority() const {
+  // With counted conflicting votes two block ids could both pass only if more than 1/3 of the
+  // power equivocated; the smallest id is taken so every node picks the same one.
   for (const auto& [id, power] : power_by_block_) {
-    if (validators_->is_quorum(power)) return id;  // at most one value can hold +2/3
+    if (validators_->is_quorum(power)) return id;
   }
   return std::nullopt;
 }
@@ -162,12 +181,17 @@ Result<v1::Commit> VoteSet::make_commit() const {
   c.set_height(height_);
   c.set_round(static_cast<uint32_t>(round_));
   c.set_block_id(*maj);
-  for (const auto& [addr, vote] : votes_) {  // address order: deterministic bytes
-    if (vote.block_id() != *maj) continue;
+  for (const auto& [addr, first] : votes_) {  // address order: deterministic bytes
+    const v1::Vote* vote = &first;
+    if (first.block_id() != *maj) {
+      auto it = conflicting_.find(std::make_pair(addr, *maj));
+      if (it == conflicting_.end()) continue;
+      vote = &it->second;
+    }
     v1::CommitSig* cs = c.add_signatures();
     cs->set_validator(addr);
-    cs->set_timestamp_ms(vote.timestamp_ms());
-    cs->set_signature(vote.signature());
+    cs->set_timestamp_ms(vote->timestamp_ms());
+    cs->set_signature(vote->signature());
   }
   return c;
 }

@@ -36,27 +36,42 @@ class VoteSet {
  public:
   enum class Added {
     kAdded,      // a new vote, counted
-    kDuplicate,  // the same vote again (same block id and signature); nothing changed
-    kConflict,   // a second, different vote by one validator: not counted, evidence returned
+    kDuplicate,  // the same vote again (same validator and block id); nothing changed
+    kConflict,   // a second, different vote by one validator: evidence returned
   };
   struct AddResult {
     Added added = Added::kAdded;
+    bool counted = true;                   // false for a conflict that was not counted
     std::optional<v1::Evidence> evidence;  // set with kConflict
   };
 
   VoteSet(const ValidatorSet& validators, uint64_t height, Round round, v1::VoteType type);
 
   // Adds a vote whose signature the caller has verified (verify_vote). Refuses a vote for another
-  // height, round or type, or from a validator not in the set. The first vote of a validator is
-  // the one counted; a conflicting later one only yields evidence.
-  [[nodiscard]] Result<AddResult> add(const v1::Vote& vote);
+  // height, round or type, or from a validator not in the set.
+  //
+  // A validator's conflicting vote yields evidence and, when `count_conflict`, is also counted
+  // toward its own block id (the validator's power is counted once per block id, and once in
+  // the "any" tally). This is the paper's tally, which counts messages for a value: without it a
+  // Byzantine validator that sends A to some nodes and nil to others could keep honest nodes from
+  // ever seeing the proof of lock another honest node saw, and stall them. The caller passes
+  // count_conflict only for nil and for block ids of known proposals, so that memory stays
+  // bounded.
+  [[nodiscard]] Result<AddResult> add(const v1::Vote& vote, bool count_conflict = false);
 
   [[nodiscard]] uint64_t height() const { return height_; }
   [[nodiscard]] Round round() const { return round_; }
   [[nodiscard]] v1::VoteType type() const { return type_; }
-  // The vote counted for `address`, if any.
+  // The first vote of `address`, if any.
   [[nodiscard]] const v1::Vote* get(std::string_view address) const;
+  // Whether this exact vote (validator, block id, signature) is held.
+  [[nodiscard]] bool holds(const v1::Vote& vote) const;
+  // First votes by validator address.
   [[nodiscard]] const std::map<std::string, v1::Vote>& votes() const { return votes_; }
+  // Counted conflicting votes, by (validator address, block id).
+  [[nodiscard]] const std::map<std::pair<std::string, Bytes>, v1::Vote>& conflicting() const {
+    return conflicting_;
+  }
 
   [[nodiscard]] uint64_t power_for(const Bytes& block_id) const;  // empty = nil
   [[nodiscard]] uint64_t total_voted_power() const { return voted_power_; }
@@ -75,7 +90,8 @@ class VoteSet {
   uint64_t height_;
   Round round_;
   v1::VoteType type_;
-  std::map<std::string, v1::Vote> votes_;  // by validator address
+  std::map<std::string, v1::Vote> votes_;  // first vote, by validator address
+  std::map<std::pair<std::string, Bytes>, v1::Vote> conflicting_;
   std::map<Bytes, uint64_t> power_by_block_;
   uint64_t voted_power_ = 0;
 };
