@@ -182,7 +182,8 @@ Verdict StateMachine::on_vote(const v1::Vote& v) {
   heard(rs, v.validator());
   if (added->added == VoteSet::Added::kConflict) {
     auto key = std::make_tuple(height_, v.validator(), r, static_cast<int>(v.type()), v.block_id());
-    if (evidence_seen_.insert(key).second) actions_.report_evidence(*added->evidence);
+    if (!evidence_seen_.insert(key).second) return duplicate();  // reported already
+    actions_.report_evidence(*added->evidence);
     if (added->counted) run_rules();
     return {Verdict::Kind::kAccepted, "conflicting vote: evidence reported"};
   }
@@ -205,7 +206,8 @@ Verdict StateMachine::on_previous_vote(const v1::Vote& v) {
   if (added->added == VoteSet::Added::kConflict) {
     auto key = std::make_tuple(v.height(), v.validator(), static_cast<Round>(v.round()),
                                static_cast<int>(v.type()), v.block_id());
-    if (evidence_seen_.insert(key).second) actions_.report_evidence(*added->evidence);
+    if (!evidence_seen_.insert(key).second) return duplicate();
+    actions_.report_evidence(*added->evidence);
     return {Verdict::Kind::kAccepted, "conflicting vote: evidence reported"};
   }
   return added->added == VoteSet::Added::kDuplicate ? duplicate() : accepted();

@@ -110,6 +110,31 @@ TEST_F(VoteSetTest, DuplicateAndConflictingVotes) {
   EXPECT_EQ(nil->added, VoteSet::Added::kConflict);
 }
 
+TEST_F(VoteSetTest, CountedConflictsTallyPerBlock) {
+  // Validator 0 equivocates: A first, then B. Counted, its B vote completes +2/3 for B (the
+  // paper's tally counts messages per value), while "any" still counts it once.
+  VoteSet set(tv.set, 5, 1, v1::PRECOMMIT);
+  add(set, vote(0, v1::PRECOMMIT, a));
+  add(set, vote(1, v1::PRECOMMIT, b));
+  add(set, vote(2, v1::PRECOMMIT, b));
+  EXPECT_FALSE(set.has_two_thirds_for(b));
+  const v1::Vote second = vote(0, v1::PRECOMMIT, b);
+  auto r = set.add(second, /*count_conflict=*/true);
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_EQ(r->added, VoteSet::Added::kConflict);
+  EXPECT_TRUE(r->counted);
+  EXPECT_TRUE(r->evidence.has_value());
+  EXPECT_TRUE(set.holds(second));
+  EXPECT_TRUE(set.has_two_thirds_for(b));
+  EXPECT_EQ(set.total_voted_power(), 3u);
+  EXPECT_EQ(set.add(second, true)->added, VoteSet::Added::kDuplicate);
+  auto c = set.make_commit();
+  ASSERT_TRUE(c.is_ok());
+  EXPECT_EQ(c->block_id(), b);
+  EXPECT_EQ(c->signatures_size(), 3);
+  EXPECT_TRUE(verify_commit(tv.set, kChainId, 5, b, *c).is_ok());
+}
+
 TEST_F(VoteSetTest, RefusesVotesOfAnotherSet) {
   VoteSet set(tv.set, 5, 1, v1::PREVOTE);
   EXPECT_FALSE(set.add(vote(0, v1::PREVOTE, a, 6)).is_ok());     // height
