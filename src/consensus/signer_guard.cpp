@@ -184,9 +184,8 @@ Status SignerGuard::sign_vote(std::string_view chain_id, v1::Vote& vote) {
     copy.set_timestamp_ms(last_->timestamp_ms());
     at_last_ts = vote_sign_bytes(chain_id, copy);
   }
-  auto checked = check({vote.height(), static_cast<Round>(vote.round()), *step, vote.block_id(),
-                        vote.timestamp_ms()},
-                       at_last_ts);
+  auto checked =
+      check({vote.height(), static_cast<Round>(vote.round()), *step, vote.block_id()}, at_last_ts);
   if (!checked) return checked.status();
   if (checked->has_value()) {
     vote.set_timestamp_ms((*checked)->timestamp_ms());
@@ -220,7 +219,7 @@ Status SignerGuard::sign_proposal(std::string_view chain_id, v1::Proposal& propo
     at_last_ts = proposal_sign_bytes(chain_id, copy);
   }
   auto checked = check({proposal.height(), static_cast<Round>(proposal.round()), Step::kPropose,
-                        proposal.block_id(), proposal.timestamp_ms()},
+                        proposal.block_id()},
                        at_last_ts);
   if (!checked) return checked.status();
   if (checked->has_value()) {

@@ -2,8 +2,6 @@
 
 #include <set>
 
-#include "btt/common/checked.h"
-
 namespace btt::consensus {
 namespace {
 

@@ -48,7 +48,6 @@ class SignerGuard final : public Signer {
     Round round;
     Step step;
     const Bytes& block_id;
-    uint64_t timestamp_ms;
   };
   // nullopt: sign afresh; a value: the recorded signature and timestamp to reuse.
   [[nodiscard]] Result<std::optional<v1::SignerState>> check(const Request& req,
