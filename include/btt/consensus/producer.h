@@ -10,21 +10,10 @@
 #include <thread>
 
 #include "btt/chain/chain.h"
+#include "btt/consensus/clock.h"
 #include "btt/mempool/mempool.h"
 
 namespace btt::consensus {
-
-// The only source of time in consensus, so tests can drive it by hand.
-class Clock {
- public:
-  virtual ~Clock() = default;
-  [[nodiscard]] virtual uint64_t now_ms() const = 0;
-};
-
-class SystemClock final : public Clock {
- public:
-  [[nodiscard]] uint64_t now_ms() const override;
-};
 
 struct ProducerOptions {
   uint32_t block_time_ms = 1000;

@@ -23,6 +23,8 @@ inline constexpr std::string_view kTagModuleAccount = "btt/module-account";
 // node key.
 inline constexpr std::string_view kTagP2pTranscript = "btt/p2p/transcript";
 inline constexpr std::string_view kTagP2pHandshake = "btt/p2p/handshake";
+inline constexpr std::string_view kTagConsensusVote = "btt/consensus/vote";
+inline constexpr std::string_view kTagConsensusProposal = "btt/consensus/proposal";
 
 // Binary Merkle root over leaf hashes: leaves are tagged_hash(kTagMerkleLeaf, item); a node is
 // tagged_hash(kTagMerkleNode, left || right); an odd last node is promoted unchanged; the root of

@@ -1,0 +1,467 @@
+#include "sim_network.h"
+
+#include <memory>
+#include <random>
+#include <sstream>
+#include <variant>
+
+#include "btt/crypto/hash.h"
+#include "testkit/test_env.h"
+
+namespace btt::consensus::sim {
+namespace {
+
+constexpr std::string_view kSimChainId = "btt-sim-1";
+constexpr std::string_view kSimBlockTag = "btt/sim/block";
+
+struct CommitMsg {
+  v1::Commit commit;
+  Bytes block;
+};
+struct StatusMsg {
+  uint64_t height = 0;
+};
+using Message = std::variant<v1::Proposal, v1::Vote, CommitMsg, StatusMsg>;
+
+struct Deliver {
+  size_t from;
+  Message message;
+};
+struct Timeout {
+  uint64_t height;
+  Round round;
+  Step step;
+};
+struct StartHeight {
+  uint64_t height;
+};
+struct GossipTick {};
+struct Heal {};
+using EventBody = std::variant<Deliver, Timeout, StartHeight, GossipTick, Heal>;
+struct Event {
+  size_t node;
+  EventBody body;
+};
+
+class SimClock final : public Clock {
+ public:
+  explicit SimClock(const uint64_t& now) : now_(now) {}
+  uint64_t now_ms() const override { return now_; }
+
+ private:
+  const uint64_t& now_;
+};
+
+Bytes block_id_of(const Bytes& block) {
+  return to_bytes(crypto::tagged_hash(kSimBlockTag, block));
+}
+
+// Blocks are "h=<height>;r=<round>;by=<node>;v=<variant>"; valid when the id matches and the
+// height is the one being decided.
+class SimSource final : public ProposalSource {
+ public:
+  explicit SimSource(size_t node) : node_(node) {}
+  Result<ProposedBlock> propose(uint64_t height, Round round) override {
+    return make(height, round, 0);
+  }
+  bool validate(uint64_t height, const Bytes& block_id, const Bytes& block) override {
+    const std::string prefix = "h=" + std::to_string(height) + ";";
+    return block.rfind(prefix, 0) == 0 && block_id_of(block) == block_id;
+  }
+  [[nodiscard]] ProposedBlock make(uint64_t height, Round round, int variant) const {
+    ProposedBlock b;
+    b.block = "h=" + std::to_string(height) + ";r=" + std::to_string(round) +
+              ";by=" + std::to_string(node_) + ";v=" + std::to_string(variant);
+    b.block_id = block_id_of(b.block);
+    return b;
+  }
+
+ private:
+  size_t node_;
+};
+
+class Simulation;
+
+class NodeActions final : public Actions {
+ public:
+  NodeActions(Simulation& sim, size_t node) : sim_(sim), node_(node) {}
+  void broadcast_proposal(const v1::Proposal& proposal) override;
+  void broadcast_vote(const v1::Vote& vote) override;
+  void schedule_timeout(uint64_t duration_ms, uint64_t height, Round round, Step step) override;
+  void decide(uint64_t height, Round round, const Bytes& block_id, const Bytes& block,
+              const v1::Commit& commit) override;
+  void report_evidence(const v1::Evidence& evidence) override;
+
+ private:
+  Simulation& sim_;
+  size_t node_;
+};
+
+struct Decision {
+  Bytes block_id;
+  Bytes block;
+  v1::Commit commit;
+};
+
+struct Node {
+  crypto::KeyPair key;
+  bool byzantine = false;
+  std::unique_ptr<KeySigner> signer;
+  std::unique_ptr<SimSource> source;
+  std::unique_ptr<NodeActions> actions;
+  std::unique_ptr<StateMachine> sm;
+  std::map<uint64_t, Decision> decided;
+};
+
+class Simulation {
+ public:
+  explicit Simulation(const SimConfig& config) : config_(config), rng_(config.seed), clock_(now_) {
+    std::vector<v1::Validator> vals;
+    std::vector<crypto::KeyPair> keys;
+    for (size_t i = 0; i < config.validators; ++i) {
+      crypto::KeyPair k = testkit::test_key("sim-validator-" + std::to_string(i));
+      v1::Validator v;
+      v.set_address(k.address.to_string());
+      v.set_public_key(Bytes(as_view(k.public_key)));
+      v.set_power(1);
+      vals.push_back(v);
+      keys.push_back(k);
+    }
+    validators_ = *ValidatorSet::create(vals);
+    StateMachineConfig smc;
+    smc.chain_id = std::string(kSimChainId);
+    smc.timeouts = config.timeouts;
+    for (size_t i = 0; i < validators_.size(); ++i) {
+      auto node = std::make_unique<Node>();
+      for (const auto& k : keys) {
+        if (k.address.to_string() == validators_.validators()[i].address) node->key = k;
+      }
+      node->byzantine = config.byzantine.count(i) != 0;
+      node->signer = std::make_unique<KeySigner>(node->key, true);
+      node->source = std::make_unique<SimSource>(i);
+      node->actions = std::make_unique<NodeActions>(*this, i);
+      node->sm = std::make_unique<StateMachine>(smc, node->signer.get(), *node->source,
+                                                *node->actions, clock_, &verifier_);
+      nodes_.push_back(std::move(node));
+    }
+    result_.decisions.resize(nodes_.size());
+    for (const auto& n : nodes_) {
+      result_.honest.push_back(!n->byzantine);
+      result_.addresses.push_back(n->key.address.to_string());
+    }
+  }
+
+  SimResult run() {
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      push(0, i, StartHeight{1});
+      push(config_.gossip_interval_ms + i, i, GossipTick{});
+    }
+    push(config_.heal_ms, 0, Heal{});
+    while (!queue_.empty()) {
+      auto handle = queue_.extract(queue_.begin());
+      now_ = handle.key().first;
+      if (now_ > config_.max_time_ms) break;
+      ++result_.events;
+      process(handle.mapped());
+      if (!result_.live && healed_ && all_reached_target()) {
+        result_.live = true;
+        live_at_ = now_;
+      }
+      // Past liveness, a run with Byzantine nodes goes on until their equivocation is caught
+      // (evidence is eventual: it needs gossip to bring both versions to one honest node).
+      if (result_.live && (config_.byzantine.empty() || !result_.equivocators.empty() ||
+                           now_ > live_at_ + config_.evidence_grace_ms)) {
+        break;
+      }
+    }
+    result_.end_time_ms = now_;
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      for (const auto& [h, d] : nodes_[i]->decided) result_.decisions[i][h] = d.block_id;
+    }
+    return result_;
+  }
+
+  // --- called by NodeActions -----------------------------------------------------------------
+
+  void broadcast_proposal(size_t from, const v1::Proposal& p) {
+    Node& n = *nodes_[from];
+    if (!n.byzantine) {
+      send_all(from, p);
+      return;
+    }
+    // A second, conflicting block for odd-indexed peers.
+    ProposedBlock alt = n.source->make(p.height(), p.round(), 1 + static_cast<int>(from));
+    v1::Proposal p2 = p;
+    p2.set_block_id(alt.block_id);
+    p2.set_block(alt.block);
+    p2.set_pol_round(kNoRound);
+    if (!n.signer->sign_proposal(kSimChainId, p2)) return;
+    alt_block_[{from, p.height(), p.round()}] = alt.block_id;
+    split_send(from, p, p2);
+  }
+
+  void broadcast_vote(size_t from, const v1::Vote& v) {
+    Node& n = *nodes_[from];
+    if (!n.byzantine) {
+      send_all(from, v);
+      return;
+    }
+    v1::Vote v2 = v;
+    if (v.block_id().empty()) {
+      v2.set_block_id(to_bytes(crypto::tagged_hash(
+          "btt/sim/fake", std::to_string(from) + "/" + std::to_string(v.height()) + "/" +
+                              std::to_string(v.round()))));
+    } else {
+      auto it = alt_block_.find({from, v.height(), v.round()});
+      v2.set_block_id(it != alt_block_.end() && it->second != v.block_id() ? it->second : Bytes());
+    }
+    if (!n.signer->sign_vote(kSimChainId, v2)) return;
+    split_send(from, v, v2);
+  }
+
+  void schedule_timeout(size_t node, uint64_t duration_ms, uint64_t height, Round round,
+                        Step step) {
+    push(sat_add(now_, duration_ms), node, Timeout{height, round, step});
+  }
+
+  void decide(size_t node, uint64_t height, const Bytes& block_id, const Bytes& block,
+              const v1::Commit& commit) {
+    Node& n = *nodes_[node];
+    const std::string who = "node " + std::to_string(node) + (n.byzantine ? " (byzantine)" : "");
+    if (n.decided.count(height) != 0) {
+      violation(who + " decided height " + std::to_string(height) + " twice");
+    }
+    n.decided[height] = {block_id, block, commit};
+    if (!n.byzantine) {
+      if (Status s = verify_commit(validators_, kSimChainId, height, block_id, commit, verifier_);
+          !s) {
+        violation(who + " decided with a bad commit: " + s.message());
+      }
+      auto [it, fresh] = first_decision_.emplace(height, std::make_pair(block_id, node));
+      if (!fresh && it->second.first != block_id) {
+        violation("SAFETY: height " + std::to_string(height) + ": node " +
+                  std::to_string(it->second.second) + " decided " + to_hex(it->second.first) +
+                  ", " + who + " decided " + to_hex(block_id));
+      }
+    }
+    push(now_ + config_.commit_wait_ms, node, StartHeight{height + 1});
+  }
+
+  void report_evidence(size_t node, const v1::Evidence& ev) {
+    if (nodes_[node]->byzantine) return;
+    ++result_.evidence_reports;
+    const auto& dv = ev.duplicate_vote();
+    // Evidence must hold two validly signed, conflicting votes of one validator.
+    Status a = verify_vote(validators_, kSimChainId, dv.vote_a(), verifier_);
+    Status b = verify_vote(validators_, kSimChainId, dv.vote_b(), verifier_);
+    if (!a || !b || dv.vote_a().validator() != dv.vote_b().validator() ||
+        dv.vote_a().block_id() == dv.vote_b().block_id()) {
+      violation("node " + std::to_string(node) + " reported bad evidence");
+    }
+    result_.equivocators.insert(dv.vote_a().validator());
+  }
+
+ private:
+  static uint64_t sat_add(uint64_t a, uint64_t b) {
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+  }
+
+  void push(uint64_t at, size_t node, EventBody body) {
+    queue_.emplace(std::make_pair(at, seq_++), Event{node, std::move(body)});
+  }
+
+  void violation(std::string what) { result_.safety_violations.push_back(std::move(what)); }
+
+  [[nodiscard]] bool partitioned(size_t a, size_t b) const {
+    if (now_ >= config_.heal_ms) return false;
+    for (const auto& p : config_.partitions) {
+      if (now_ >= p.start_ms && now_ < p.end_ms && p.side[a] != p.side[b]) return true;
+    }
+    return false;
+  }
+
+  void send(size_t from, size_t to, Message m) {
+    if (from == to) return;
+    ++result_.messages_sent;
+    const NetworkConditions& c = now_ < config_.heal_ms ? config_.before_heal : config_.after_heal;
+    if (partitioned(from, to) || rng_() % 1000 < c.loss_per_mille) {
+      ++result_.messages_lost;
+      return;
+    }
+    const uint64_t delay = c.min_delay_ms + rng_() % (c.max_delay_ms - c.min_delay_ms + 1);
+    push(now_ + delay, to, Deliver{from, std::move(m)});
+  }
+
+  void send_all(size_t from, const Message& m) {
+    for (size_t to = 0; to < nodes_.size(); ++to) send(from, to, m);
+  }
+
+  void split_send(size_t from, const Message& even, const Message& odd) {
+    for (size_t to = 0; to < nodes_.size(); ++to) send(from, to, to % 2 == 0 ? even : odd);
+  }
+
+  void process(Event& ev) {
+    Node& n = *nodes_[ev.node];
+    if (auto* d = std::get_if<Deliver>(&ev.body)) {
+      deliver(ev.node, d->from, d->message);
+    } else if (auto* t = std::get_if<Timeout>(&ev.body)) {
+      n.sm->on_timeout(t->height, t->round, t->step);
+      note_round(ev.node);
+    } else if (auto* s = std::get_if<StartHeight>(&ev.body)) {
+      n.sm->start_height(s->height, validators_);
+      note_round(ev.node);
+    } else if (std::holds_alternative<GossipTick>(ev.body)) {
+      gossip(ev.node);
+      push(now_ + config_.gossip_interval_ms, ev.node, GossipTick{});
+    } else if (std::holds_alternative<Heal>(ev.body)) {
+      healed_ = true;
+      for (size_t i = 0; i < nodes_.size(); ++i) {
+        if (nodes_[i]->byzantine || nodes_[i]->decided.empty()) continue;
+        result_.heal_height = std::max(result_.heal_height, nodes_[i]->decided.rbegin()->first);
+      }
+      result_.target_height = result_.heal_height + config_.heights_after_heal;
+    }
+  }
+
+  void deliver(size_t to, size_t from, const Message& m) {
+    Node& n = *nodes_[to];
+    if (const auto* p = std::get_if<v1::Proposal>(&m)) {
+      (void)n.sm->on_proposal(*p);
+    } else if (const auto* v = std::get_if<v1::Vote>(&m)) {
+      (void)n.sm->on_vote(*v);
+    } else if (const auto* c = std::get_if<CommitMsg>(&m)) {
+      (void)n.sm->on_commit(c->commit, c->block);
+    } else if (const auto* s = std::get_if<StatusMsg>(&m)) {
+      // A peer behind us: send it the commit of its height, as block sync will.
+      if (n.byzantine) return;
+      auto it = n.decided.find(s->height);
+      if (it != n.decided.end()) send(to, from, CommitMsg{it->second.commit, it->second.block});
+    }
+    note_round(to);
+  }
+
+  void gossip(size_t node) {
+    Node& n = *nodes_[node];
+    if (nodes_.size() < 2) return;
+    size_t peer = rng_() % (nodes_.size() - 1);
+    if (peer >= node) ++peer;
+    // Byzantine nodes catch up too (to keep equivocating at the tip) but relay nothing.
+    send(node, peer, StatusMsg{n.sm->height()});
+    if (n.byzantine) return;
+    auto msgs = n.sm->messages();
+    for (auto& p : msgs.proposals) send(node, peer, std::move(p));
+    for (auto& v : msgs.votes) send(node, peer, std::move(v));
+  }
+
+  void note_round(size_t node) {
+    if (nodes_[node]->byzantine) return;
+    result_.max_round =
+        std::max(result_.max_round, static_cast<uint64_t>(nodes_[node]->sm->round()));
+  }
+
+  [[nodiscard]] bool all_reached_target() const {
+    for (const auto& n : nodes_) {
+      if (n->byzantine) continue;
+      if (n->decided.empty() || n->decided.rbegin()->first < result_.target_height) return false;
+    }
+    for (const auto& n : nodes_) {
+      if (n->byzantine) continue;
+      for (uint64_t h = 1; h <= result_.target_height; ++h) {
+        if (n->decided.count(h) == 0) return false;
+      }
+    }
+    return true;
+  }
+
+  const SimConfig& config_;
+  std::mt19937_64 rng_;
+  uint64_t now_ = 0;
+  uint64_t seq_ = 0;
+  SimClock clock_;
+  CachingVerifier verifier_;
+  ValidatorSet validators_;
+  std::vector<std::unique_ptr<Node>> nodes_;
+  std::map<std::pair<uint64_t, uint64_t>, Event> queue_;  // (time, sequence): a stable order
+  std::map<std::tuple<size_t, uint64_t, uint64_t>, Bytes> alt_block_;
+  std::map<uint64_t, std::pair<Bytes, size_t>> first_decision_;
+  bool healed_ = false;
+  uint64_t live_at_ = 0;
+  SimResult result_;
+};
+
+void NodeActions::broadcast_proposal(const v1::Proposal& proposal) {
+  sim_.broadcast_proposal(node_, proposal);
+}
+void NodeActions::broadcast_vote(const v1::Vote& vote) {
+  sim_.broadcast_vote(node_, vote);
+}
+void NodeActions::schedule_timeout(uint64_t duration_ms, uint64_t height, Round round, Step step) {
+  sim_.schedule_timeout(node_, duration_ms, height, round, step);
+}
+void NodeActions::decide(uint64_t height, Round round, const Bytes& block_id, const Bytes& block,
+                         const v1::Commit& commit) {
+  sim_.decide(node_, height, block_id, block, commit);
+}
+void NodeActions::report_evidence(const v1::Evidence& evidence) {
+  sim_.report_evidence(node_, evidence);
+}
+
+}  // namespace
+
+SimConfig SimConfig::random(size_t validators, size_t byzantine, uint64_t seed) {
+  // A stream of its own, so the scenario does not depend on how the run uses the seed.
+  std::mt19937_64 rng(seed * 0x9E3779B97F4A7C15ULL + 17);
+  auto pick = [&](uint64_t lo, uint64_t hi) { return lo + rng() % (hi - lo + 1); };
+  SimConfig c;
+  c.validators = validators;
+  c.seed = seed;
+  // Byzantine validators at fixed spread-out indices, so both parities of peers are present.
+  for (size_t i = 0; i < byzantine; ++i) c.byzantine.insert((1 + i * 3) % validators);
+  c.before_heal.min_delay_ms = pick(0, 20);
+  c.before_heal.max_delay_ms = pick(c.before_heal.min_delay_ms + 10, 600);
+  c.before_heal.loss_per_mille = static_cast<uint32_t>(pick(0, 300));
+  c.heal_ms = pick(4'000, 12'000);
+  const uint64_t partitions = pick(0, 2);
+  for (uint64_t i = 0; i < partitions; ++i) {
+    Partition p;
+    p.start_ms = pick(0, c.heal_ms - 1'000);
+    p.end_ms = pick(p.start_ms + 500, c.heal_ms);
+    for (size_t n = 0; n < validators; ++n) p.side.push_back(static_cast<int>(rng() % 2));
+    c.partitions.push_back(std::move(p));
+  }
+  c.after_heal.min_delay_ms = pick(1, 10);
+  c.after_heal.max_delay_ms = pick(c.after_heal.min_delay_ms, 100);
+  c.after_heal.loss_per_mille = static_cast<uint32_t>(pick(0, 50));
+  return c;
+}
+
+std::string SimResult::summary() const {
+  std::ostringstream s;
+  s << "heal_height=" << heal_height << " target=" << target_height << " live=" << live
+    << " end_ms=" << end_time_ms << " events=" << events << " sent=" << messages_sent
+    << " lost=" << messages_lost << " max_round=" << max_round << " evidence=" << evidence_reports
+    << " decided=[";
+  for (size_t i = 0; i < decisions.size(); ++i) {
+    s << (i ? " " : "") << (honest[i] ? "" : "B:")
+      << (decisions[i].empty() ? 0 : decisions[i].rbegin()->first);
+  }
+  s << "]";
+  for (const auto& v : safety_violations) s << "\n  " << v;
+  return s.str();
+}
+
+std::string SimResult::fingerprint() const {
+  std::ostringstream s;
+  s << summary();
+  for (size_t i = 0; i < decisions.size(); ++i) {
+    for (const auto& [h, id] : decisions[i]) s << "\n" << i << "@" << h << "=" << to_hex(id);
+  }
+  return s.str();
+}
+
+SimResult run_simulation(const SimConfig& config) {
+  Simulation sim(config);
+  return sim.run();
+}
+
+}  // namespace btt::consensus::sim

@@ -1,0 +1,425 @@
+// The state machine driven by hand: one node, messages fed one by one, actions recorded.
+#include <gtest/gtest.h>
+
+#include "btt/consensus/state_machine.h"
+#include "consensus_fixtures.h"
+
+namespace btt::consensus {
+namespace {
+
+using testing::kChainId;
+using testing::make_validators;
+using testing::signed_vote;
+
+class ManualClock final : public Clock {
+ public:
+  uint64_t now_ms() const override { return now; }
+  uint64_t now = 1000;
+};
+
+// Blocks are any bytes starting with "ok"; the id is tagged_hash("btt/test/block", bytes).
+class TestSource final : public ProposalSource {
+ public:
+  Result<ProposedBlock> propose(uint64_t height, Round round) override {
+    return make("ok-mine-" + std::to_string(height) + "-" + std::to_string(round));
+  }
+  bool validate(uint64_t, const Bytes& block_id, const Bytes& block) override {
+    ++validations;
+    return block.rfind("ok", 0) == 0 && make(block).block_id == block_id;
+  }
+  static ProposedBlock make(const Bytes& block) {
+    return {to_bytes(crypto::tagged_hash("btt/test/block", block)), block};
+  }
+  int validations = 0;
+};
+
+struct Recorder final : Actions {
+  void broadcast_proposal(const v1::Proposal& p) override { proposals.push_back(p); }
+  void broadcast_vote(const v1::Vote& v) override { votes.push_back(v); }
+  void schedule_timeout(uint64_t ms, uint64_t h, Round r, Step s) override {
+    timeouts.push_back({ms, h, r, s});
+  }
+  void decide(uint64_t h, Round r, const Bytes& id, const Bytes& block,
+              const v1::Commit& commit) override {
+    decisions.push_back({h, r, id, block, commit});
+  }
+  void report_evidence(const v1::Evidence& ev) override { evidence.push_back(ev); }
+  void signing_failed(const Status& s) override { signing_errors.push_back(s.message()); }
+
+  struct TimeoutCall {
+    uint64_t ms;
+    uint64_t height;
+    Round round;
+    Step step;
+  };
+  struct Decision {
+    uint64_t height;
+    Round round;
+    Bytes block_id;
+    Bytes block;
+    v1::Commit commit;
+  };
+  [[nodiscard]] std::vector<v1::Vote> votes_of(v1::VoteType t, Round r) const {
+    std::vector<v1::Vote> out;
+    for (const auto& v : votes) {
+      if (v.type() == t && static_cast<Round>(v.round()) == r) out.push_back(v);
+    }
+    return out;
+  }
+  std::vector<v1::Proposal> proposals;
+  std::vector<v1::Vote> votes;
+  std::vector<TimeoutCall> timeouts;
+  std::vector<Decision> decisions;
+  std::vector<v1::Evidence> evidence;
+  std::vector<std::string> signing_errors;
+};
+
+// A signer that refuses everything, as a guard would after a conflict.
+class RefusingSigner final : public Signer {
+ public:
+  explicit RefusingSigner(std::string address) : address_(std::move(address)) {}
+  const std::string& address() const override { return address_; }
+  Status sign_vote(std::string_view, v1::Vote&) override { return refuse(); }
+  Status sign_proposal(std::string_view, v1::Proposal&) override { return refuse(); }
+
+ private:
+  static Status refuse() { return Status(Code::kInvalidArgument, "refused by test signer"); }
+  std::string address_;
+};
+
+class ConsensusStateMachineTest : public ::testing::Test {
+ protected:
+  // Four validators of power 1; this node is validator `me`. At height 1 the proposers of rounds
+  // 0, 1, 2, 3 are validators 3, 2, 1, 0 (ValidatorSet.ProposerOrderEqualPowers).
+  void make_node(size_t me = 0, StateMachineConfig config = {}) {
+    config.chain_id = std::string(kChainId);
+    signer = std::make_unique<KeySigner>(tv.keys[me], true);
+    sm = std::make_unique<StateMachine>(config, signer.get(), source, rec, clock);
+  }
+  v1::Proposal proposal(size_t from, uint64_t height, uint32_t round, const Bytes& block,
+                        int64_t pol_round = -1) {
+    v1::Proposal p;
+    p.set_height(height);
+    p.set_round(round);
+    p.set_pol_round(pol_round);
+    p.set_block_id(TestSource::make(block).block_id);
+    p.set_block(block);
+    p.set_proposer(tv.keys[from].address.to_string());
+    p.set_timestamp_ms(5);
+    KeySigner s(tv.keys[from], true);
+    EXPECT_TRUE(s.sign_proposal(kChainId, p).is_ok());
+    return p;
+  }
+  v1::Vote vote(size_t from, v1::VoteType type, uint64_t height, uint32_t round,
+                const Bytes& block) {
+    return signed_vote(tv.keys[from], type, height, round,
+                       block.empty() ? Bytes() : TestSource::make(block).block_id);
+  }
+  static Bytes id_of(const Bytes& block) { return TestSource::make(block).block_id; }
+  void expect_accepted(const Verdict& v) {
+    EXPECT_EQ(v.kind, Verdict::Kind::kAccepted) << v.reason;
+  }
+
+  testing::TestValidators tv = make_validators({1, 1, 1, 1});
+  TestSource source;
+  Recorder rec;
+  ManualClock clock;
+  std::unique_ptr<Signer> signer;
+  std::unique_ptr<StateMachine> sm;
+};
+
+TEST_F(ConsensusStateMachineTest, ProposerOrderAssumedByTheseTests) {
+  EXPECT_EQ(tv.set.proposer_index(1, 0), 3u);
+  EXPECT_EQ(tv.set.proposer_index(1, 1), 2u);
+  EXPECT_EQ(tv.set.proposer_index(1, 2), 1u);
+  EXPECT_EQ(tv.set.proposer_index(1, 3), 0u);
+}
+
+TEST_F(ConsensusStateMachineTest, SingleValidatorDecidesAtOnce) {
+  tv = make_validators({10});
+  make_node(0);
+  sm->start_height(1, tv.set);
+  ASSERT_EQ(rec.proposals.size(), 1u);
+  ASSERT_EQ(rec.votes.size(), 2u);  // its prevote and precommit
+  ASSERT_EQ(rec.decisions.size(), 1u);
+  const auto& d = rec.decisions[0];
+  EXPECT_EQ(d.height, 1u);
+  EXPECT_EQ(d.round, 0);
+  EXPECT_EQ(d.block, "ok-mine-1-0");
+  EXPECT_TRUE(verify_commit(tv.set, kChainId, 1, d.block_id, d.commit).is_ok());
+  sm->start_height(2, tv.set);
+  EXPECT_EQ(rec.decisions.size(), 2u);
+  EXPECT_EQ(rec.decisions[1].height, 2u);
+}
+
+TEST_F(ConsensusStateMachineTest, HappyPathWithPeers) {
+  make_node(0);
+  sm->start_height(1, tv.set);
+  EXPECT_TRUE(rec.proposals.empty());  // validator 3 proposes round 0
+  ASSERT_EQ(rec.timeouts.size(), 1u);
+  EXPECT_EQ(rec.timeouts[0].step, Step::kPropose);
+  expect_accepted(sm->on_proposal(proposal(3, 1, 0, "ok-a")));
+  ASSERT_EQ(rec.votes_of(v1::PREVOTE, 0).size(), 1u);
+  EXPECT_EQ(rec.votes_of(v1::PREVOTE, 0)[0].block_id(), id_of("ok-a"));
+  expect_accepted(sm->on_vote(vote(1, v1::PREVOTE, 1, 0, "ok-a")));
+  EXPECT_TRUE(rec.votes_of(v1::PRECOMMIT, 0).empty());
+  expect_accepted(sm->on_vote(vote(2, v1::PREVOTE, 1, 0, "ok-a")));
+  ASSERT_EQ(rec.votes_of(v1::PRECOMMIT, 0).size(), 1u);  // +2/3 prevotes: lock and precommit
+  EXPECT_EQ(sm->locked_round(), 0);
+  EXPECT_EQ(sm->locked_block_id(), id_of("ok-a"));
+  expect_accepted(sm->on_vote(vote(1, v1::PRECOMMIT, 1, 0, "ok-a")));
+  EXPECT_TRUE(rec.decisions.empty());
+  expect_accepted(sm->on_vote(vote(3, v1::PRECOMMIT, 1, 0, "ok-a")));
+  ASSERT_EQ(rec.decisions.size(), 1u);
+  EXPECT_EQ(rec.decisions[0].block, "ok-a");
+  EXPECT_EQ(rec.decisions[0].commit.signatures_size(), 3);
+  EXPECT_EQ(source.validations, 1);  // valid(v) asked once
+}
+
+TEST_F(ConsensusStateMachineTest, DropsBadMessagesWithAReason) {
+  make_node(0);
+  sm->start_height(2, tv.set);
+  auto stranger = testkit::test_key("stranger");
+  Verdict v = sm->on_vote(signed_vote(stranger, v1::PREVOTE, 2, 0, Bytes()));
+  EXPECT_TRUE(v.dropped());
+  EXPECT_NE(v.reason.find("not a validator"), std::string::npos) << v.reason;
+
+  v1::Vote forged = vote(1, v1::PREVOTE, 2, 0, "ok-a");
+  forged.set_validator(tv.keys[2].address.to_string());
+  v = sm->on_vote(forged);
+  EXPECT_TRUE(v.dropped());
+  EXPECT_NE(v.reason.find("does not verify"), std::string::npos) << v.reason;
+
+  v = sm->on_vote(vote(1, v1::PREVOTE, 1, 0, "ok-a"));
+  EXPECT_TRUE(v.dropped());
+  EXPECT_NE(v.reason.find("old height"), std::string::npos) << v.reason;
+
+  const size_t proposer = tv.set.proposer_index(2, 0);
+  v = sm->on_proposal(proposal((proposer + 1) % 4, 2, 0, "ok-a"));
+  EXPECT_TRUE(v.dropped());
+  EXPECT_NE(v.reason.find("not the proposer"), std::string::npos) << v.reason;
+
+  v1::Proposal bad_sig = proposal(proposer, 2, 0, "ok-a");
+  bad_sig.set_timestamp_ms(6);
+  v = sm->on_proposal(bad_sig);
+  EXPECT_TRUE(v.dropped());
+  EXPECT_NE(v.reason.find("signature"), std::string::npos) << v.reason;
+
+  v = sm->on_proposal(proposal(proposer, 2, 0, "ok-a", 0));  // pol_round must be < round
+  EXPECT_TRUE(v.dropped());
+
+  v = sm->on_vote(vote(1, v1::PREVOTE, 2, 5000, "ok-a"));
+  EXPECT_TRUE(v.dropped());
+  EXPECT_NE(v.reason.find("too far ahead"), std::string::npos) << v.reason;
+
+  const v1::Vote good = vote(1, v1::PREVOTE, 2, 0, "ok-a");
+  expect_accepted(sm->on_vote(good));
+  EXPECT_EQ(sm->on_vote(good).kind, Verdict::Kind::kDuplicate);
+}
+
+TEST_F(ConsensusStateMachineTest, BuffersTheNextHeightWithinABound) {
+  StateMachineConfig config;
+  config.max_buffered_messages = 2;
+  make_node(0, config);
+  sm->start_height(1, tv.set);
+  EXPECT_EQ(sm->on_vote(vote(1, v1::PREVOTE, 2, 0, "ok-x")).kind, Verdict::Kind::kBuffered);
+  Verdict far = sm->on_vote(vote(1, v1::PREVOTE, 3, 0, "ok-x"));
+  EXPECT_TRUE(far.dropped());
+  EXPECT_NE(far.reason.find("too far ahead"), std::string::npos);
+  EXPECT_EQ(sm->on_vote(vote(2, v1::PREVOTE, 2, 0, "ok-x")).kind, Verdict::Kind::kBuffered);
+  Verdict full = sm->on_vote(vote(3, v1::PREVOTE, 2, 0, "ok-x"));
+  EXPECT_TRUE(full.dropped());
+  EXPECT_NE(full.reason.find("full"), std::string::npos);
+  EXPECT_EQ(sm->buffered(), 2u);
+
+  sm->start_height(2, tv.set);
+  EXPECT_EQ(sm->buffered(), 0u);
+  EXPECT_EQ(sm->messages().votes.size(), 2u);  // replayed into height 2
+}
+
+TEST_F(ConsensusStateMachineTest, LockedNodePrevotesNilUntilAProofOfLock) {
+  make_node(0);
+  sm->start_height(1, tv.set);
+  // Round 0: lock on A (proposal, +2/3 prevotes), but precommits do not reach +2/3 for A.
+  expect_accepted(sm->on_proposal(proposal(3, 1, 0, "ok-a")));
+  expect_accepted(sm->on_vote(vote(1, v1::PREVOTE, 1, 0, "ok-a")));
+  expect_accepted(sm->on_vote(vote(2, v1::PREVOTE, 1, 0, "ok-a")));
+  ASSERT_EQ(sm->locked_round(), 0);
+  expect_accepted(sm->on_vote(vote(1, v1::PRECOMMIT, 1, 0, "")));
+  expect_accepted(sm->on_vote(vote(2, v1::PRECOMMIT, 1, 0, "")));
+  sm->on_timeout(1, 0, Step::kPrecommit);
+  ASSERT_EQ(sm->round(), 1);
+
+  // Round 1: a new value B without proof of lock: the locked node prevotes nil.
+  expect_accepted(sm->on_proposal(proposal(2, 1, 1, "ok-b")));
+  ASSERT_EQ(rec.votes_of(v1::PREVOTE, 1).size(), 1u);
+  EXPECT_TRUE(rec.votes_of(v1::PREVOTE, 1)[0].block_id().empty());
+  // The others prevote B: +2/3 for B in round 1 (a proof of lock for B at round 1).
+  expect_accepted(sm->on_vote(vote(1, v1::PREVOTE, 1, 1, "ok-b")));
+  expect_accepted(sm->on_vote(vote(2, v1::PREVOTE, 1, 1, "ok-b")));
+  expect_accepted(sm->on_vote(vote(3, v1::PREVOTE, 1, 1, "ok-b")));
+  // Seen in the prevote step, that proof updates the valid value (line 36) and the lock.
+  EXPECT_EQ(sm->valid_round(), 1);
+  EXPECT_EQ(sm->valid_block_id(), id_of("ok-b"));
+}
+
+TEST_F(ConsensusStateMachineTest, ProofOfLockFromALaterRoundUnlocks) {
+  make_node(0);
+  sm->start_height(1, tv.set);
+  expect_accepted(sm->on_proposal(proposal(3, 1, 0, "ok-a")));
+  expect_accepted(sm->on_vote(vote(1, v1::PREVOTE, 1, 0, "ok-a")));
+  expect_accepted(sm->on_vote(vote(2, v1::PREVOTE, 1, 0, "ok-a")));
+  ASSERT_EQ(sm->locked_block_id(), id_of("ok-a"));
+  // Round 1 passes for us without a proposal; the others saw +2/3 prevotes for B there.
+  expect_accepted(sm->on_vote(vote(1, v1::PRECOMMIT, 1, 0, "")));
+  expect_accepted(sm->on_vote(vote(2, v1::PRECOMMIT, 1, 0, "")));
+  sm->on_timeout(1, 0, Step::kPrecommit);
+  sm->on_timeout(1, 1, Step::kPropose);
+  for (size_t i : {1, 2, 3}) expect_accepted(sm->on_vote(vote(i, v1::PREVOTE, 1, 1, "ok-b")));
+  EXPECT_EQ(sm->locked_block_id(), id_of("ok-a"));  // in precommit step: no relock
+  expect_accepted(sm->on_vote(vote(1, v1::PRECOMMIT, 1, 1, "")));
+  expect_accepted(sm->on_vote(vote(2, v1::PRECOMMIT, 1, 1, "")));
+  sm->on_timeout(1, 1, Step::kPrecommit);
+  ASSERT_EQ(sm->round(), 2);
+  // Round 2 re-proposes B with pol_round 1 >= our locked round 0: we prevote B (line 28).
+  expect_accepted(sm->on_proposal(proposal(1, 1, 2, "ok-b", 1)));
+  ASSERT_EQ(rec.votes_of(v1::PREVOTE, 2).size(), 1u);
+  EXPECT_EQ(rec.votes_of(v1::PREVOTE, 2)[0].block_id(), id_of("ok-b"));
+}
+
+TEST_F(ConsensusStateMachineTest, InvalidProposalGetsNil) {
+  make_node(0);
+  sm->start_height(1, tv.set);
+  expect_accepted(sm->on_proposal(proposal(3, 1, 0, "bad-block")));
+  ASSERT_EQ(rec.votes_of(v1::PREVOTE, 0).size(), 1u);
+  EXPECT_TRUE(rec.votes_of(v1::PREVOTE, 0)[0].block_id().empty());
+}
+
+TEST_F(ConsensusStateMachineTest, NeverSignsTwiceForOneStep) {
+  make_node(0);
+  sm->start_height(1, tv.set);
+  sm->on_timeout(1, 0, Step::kPropose);
+  sm->on_timeout(1, 0, Step::kPropose);
+  expect_accepted(sm->on_proposal(proposal(3, 1, 0, "ok-a")));  // too late: already prevoted
+  sm->on_timeout(1, 0, Step::kPropose);
+  ASSERT_EQ(rec.votes_of(v1::PREVOTE, 0).size(), 1u);
+  EXPECT_TRUE(rec.votes_of(v1::PREVOTE, 0)[0].block_id().empty());
+  for (size_t i : {1, 2}) expect_accepted(sm->on_vote(vote(i, v1::PREVOTE, 1, 0, "")));
+  sm->on_timeout(1, 0, Step::kPrevote);
+  sm->on_timeout(1, 0, Step::kPrevote);
+  EXPECT_EQ(rec.votes_of(v1::PRECOMMIT, 0).size(), 1u);
+  // Stale timeouts of another height or round change nothing.
+  sm->on_timeout(7, 0, Step::kPrecommit);
+  sm->on_timeout(1, 4, Step::kPrecommit);
+  EXPECT_EQ(sm->round(), 0);
+}
+
+TEST_F(ConsensusStateMachineTest, RefusingSignerSendsNothing) {
+  signer = std::make_unique<RefusingSigner>(tv.keys[3].address.to_string());
+  StateMachineConfig config;
+  config.chain_id = std::string(kChainId);
+  sm = std::make_unique<StateMachine>(config, signer.get(), source, rec, clock);
+  sm->start_height(1, tv.set);  // validator 3 proposes round 0
+  EXPECT_TRUE(rec.proposals.empty());
+  sm->on_timeout(1, 0, Step::kPropose);
+  EXPECT_TRUE(rec.votes.empty());
+  EXPECT_EQ(sm->step(), Step::kPrevote);  // the algorithm goes on
+  ASSERT_FALSE(rec.signing_errors.empty());
+  EXPECT_NE(rec.signing_errors[0].find("refused"), std::string::npos);
+}
+
+TEST_F(ConsensusStateMachineTest, SkipsToARoundWithMoreThanAThird) {
+  make_node(0);
+  sm->start_height(1, tv.set);
+  expect_accepted(sm->on_vote(vote(1, v1::PREVOTE, 1, 5, "")));
+  EXPECT_EQ(sm->round(), 0);  // 1 of 4 is not more than 1/3
+  expect_accepted(sm->on_vote(vote(2, v1::PRECOMMIT, 1, 5, "")));
+  EXPECT_EQ(sm->round(), 5);  // 2 of 4 is
+  EXPECT_EQ(rec.timeouts.back().round, 5);
+  EXPECT_EQ(rec.timeouts.back().step, Step::kPropose);
+}
+
+TEST_F(ConsensusStateMachineTest, TimeoutsGrowWithTheRound) {
+  TimeoutConfig t{.propose_ms = 3000,
+                  .propose_delta_ms = 500,
+                  .prevote_ms = 1000,
+                  .prevote_delta_ms = 200,
+                  .precommit_ms = 900,
+                  .precommit_delta_ms = 100};
+  EXPECT_EQ(t.duration_ms(Step::kPropose, 0), 3000u);
+  EXPECT_EQ(t.duration_ms(Step::kPropose, 4), 5000u);
+  EXPECT_EQ(t.duration_ms(Step::kPrevote, 3), 1600u);
+  EXPECT_EQ(t.duration_ms(Step::kPrecommit, 10), 1900u);
+  t.propose_delta_ms = UINT64_MAX / 2;
+  EXPECT_EQ(t.duration_ms(Step::kPropose, 3), UINT64_MAX);  // saturates, never wraps
+
+  make_node(0);
+  sm->start_height(1, tv.set);
+  sm->on_timeout(1, 0, Step::kPropose);
+  for (size_t i : {1, 2}) expect_accepted(sm->on_vote(vote(i, v1::PREVOTE, 1, 0, "")));
+  ASSERT_EQ(rec.timeouts.back().step, Step::kPrevote);
+  EXPECT_EQ(rec.timeouts.back().ms, StateMachineConfig{}.timeouts.prevote_ms);
+}
+
+TEST_F(ConsensusStateMachineTest, DecidesFromAVerifiedCommit) {
+  make_node(0);
+  sm->start_height(1, tv.set);
+  VoteSet precommits(tv.set, 1, 2, v1::PRECOMMIT);
+  for (size_t i : {1, 2, 3}) {
+    ASSERT_TRUE(precommits.add(vote(i, v1::PRECOMMIT, 1, 2, "ok-c")).is_ok());
+  }
+  auto commit = precommits.make_commit();
+  ASSERT_TRUE(commit.is_ok());
+  v1::Commit short_commit = *commit;
+  short_commit.mutable_signatures()->RemoveLast();
+  EXPECT_TRUE(sm->on_commit(short_commit, "ok-c").dropped());
+  EXPECT_TRUE(sm->on_commit(*commit, "ok-other").dropped());  // block does not match the id
+  expect_accepted(sm->on_commit(*commit, "ok-c"));
+  ASSERT_EQ(rec.decisions.size(), 1u);
+  EXPECT_EQ(rec.decisions[0].round, 2);
+  EXPECT_EQ(rec.decisions[0].block, "ok-c");
+  EXPECT_EQ(sm->on_commit(*commit, "ok-c").kind, Verdict::Kind::kDuplicate);
+}
+
+TEST_F(ConsensusStateMachineTest, ReportsEquivocationOnce) {
+  make_node(0);
+  sm->start_height(1, tv.set);
+  expect_accepted(sm->on_vote(vote(2, v1::PREVOTE, 1, 0, "ok-a")));
+  Verdict v = sm->on_vote(vote(2, v1::PREVOTE, 1, 0, "ok-b"));
+  EXPECT_EQ(v.kind, Verdict::Kind::kAccepted);
+  EXPECT_NE(v.reason.find("evidence"), std::string::npos);
+  ASSERT_EQ(rec.evidence.size(), 1u);
+  EXPECT_EQ(rec.evidence[0].duplicate_vote().vote_a().validator(), tv.keys[2].address.to_string());
+  EXPECT_EQ(sm->on_vote(vote(2, v1::PREVOTE, 1, 0, "ok-b")).kind, Verdict::Kind::kDuplicate);
+  EXPECT_EQ(rec.evidence.size(), 1u);
+  // Also for the height just decided (a late, conflicting precommit).
+  expect_accepted(sm->on_commit(
+      [&] {
+        VoteSet pc(tv.set, 1, 0, v1::PRECOMMIT);
+        for (size_t i : {1, 2, 3}) (void)pc.add(vote(i, v1::PRECOMMIT, 1, 0, "ok-a"));
+        return *pc.make_commit();
+      }(),
+      "ok-a"));
+  sm->start_height(2, tv.set);
+  (void)sm->on_vote(vote(3, v1::PRECOMMIT, 1, 0, "ok-a"));
+  (void)sm->on_vote(vote(3, v1::PRECOMMIT, 1, 0, ""));
+  // Height 1's round 0 (created by the prevotes above) is kept after start_height(2).
+  EXPECT_EQ(rec.evidence.size(), 2u);
+  EXPECT_EQ(rec.evidence[1].duplicate_vote().vote_b().type(), v1::PRECOMMIT);
+}
+
+TEST_F(ConsensusStateMachineTest, FollowerWithoutSignerDecides) {
+  StateMachineConfig config;
+  config.chain_id = std::string(kChainId);
+  sm = std::make_unique<StateMachine>(config, nullptr, source, rec, clock);
+  sm->start_height(1, tv.set);
+  expect_accepted(sm->on_proposal(proposal(3, 1, 0, "ok-a")));
+  for (size_t i : {0, 1, 2}) expect_accepted(sm->on_vote(vote(i, v1::PREVOTE, 1, 0, "ok-a")));
+  for (size_t i : {0, 1, 2}) expect_accepted(sm->on_vote(vote(i, v1::PRECOMMIT, 1, 0, "ok-a")));
+  EXPECT_TRUE(rec.votes.empty());
+  ASSERT_EQ(rec.decisions.size(), 1u);
+  EXPECT_EQ(rec.decisions[0].block, "ok-a");
+}
+
+}  // namespace
+}  // namespace btt::consensus
