@@ -48,9 +48,10 @@ cat <<INFO
 
 devnet: home        $HOME_DIR
 devnet: gRPC        $GRPC_ADDR
-devnet: dev key     $HOME_DIR/keys/dev.json  (funded with 210,000,000 BTT)
+devnet: dev key     $HOME_DIR/keys/dev.json  (2,100,000 spendable BTT)
 devnet: try         $CLI --node $GRPC_ADDR status
                     $CLI --node $GRPC_ADDR balance --key $HOME_DIR/keys/dev.json
+                    $CLI --node $GRPC_ADDR supply
 
 INFO
 
