@@ -7,6 +7,7 @@
 #include "btt/chain/genesis.h"
 #include "btt/chain/registry.h"
 #include "btt/ledger/ledger.h"
+#include "btt/modules/tokenomics/schedule.h"
 #include "fuzz_check.h"
 #include "testkit/test_env.h"
 
@@ -22,13 +23,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   BTT_FUZZ_CHECK(!genesis->validators.empty());
-  // What parse accepted, init_genesis_state writes (and its supply matches the accounts).
+  // What parse accepted, init_genesis_state writes: BTT is exactly the fixed supply (the
+  // tokenomics allocation), every other asset what the accounts hold, and every invariant holds.
   testkit::MemoryState committed;
   ledger::Overlay overlay(committed);
   BTT_FUZZ_CHECK(chain::init_genesis_state(*genesis, overlay, *registry).is_ok());
   ledger::Ledger l(overlay);
-  for (const auto& a : genesis->assets)
-    BTT_FUZZ_CHECK(l.supply(a.asset()) == genesis->total(a.asset()));
+  for (const auto& a : genesis->assets) {
+    BTT_FUZZ_CHECK(l.supply(a.asset()) == (a.asset() == ledger::kNativeAsset
+                                               ? modules::tokenomics::kFixedSupply
+                                               : genesis->total(a.asset())));
+  }
+  for (const auto& m : registry->modules()) BTT_FUZZ_CHECK(m->check_invariants(overlay).empty());
   // The exported form parses again to the same content.
   auto again = chain::Genesis::parse(genesis->to_json().dump(), *registry);
   BTT_FUZZ_CHECK(again.is_ok());
