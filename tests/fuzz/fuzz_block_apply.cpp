@@ -128,6 +128,15 @@ v1::Tx transfer(const crypto::KeyPair& from, const crypto::KeyPair& to, uint64_t
                                   kZeroAux);
 }
 
+// A tx with one MsgBurn of `amount` BTT.
+v1::Tx burn(const crypto::KeyPair& from, uint64_t nonce, uint64_t amount) {
+  v1::TxBody body = testkit::transfer_body(
+      from, {.chain_id = kChainId, .to = from.address.to_string(), .nonce = nonce});
+  body.clear_messages();
+  body.add_messages()->mutable_burn()->set_amount(amount);
+  return chain::sign_tx(body, from.secret_key, kZeroAux);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -172,6 +181,7 @@ extern "C" int BttFuzzWriteSeeds(const char* dir) {
        {transfer(k3, k4, 0, "BTT", 1), transfer(k3, k4, 1, "BTT", 2),
         transfer(k3, k4, 2, "USD", 3)}},
       {"failing_with_fee", {transfer(k3, k4, 0, "USD", 999'999)}},
+      {"burns", {burn(k3, 0, 7), burn(k4, 0, 2'000'000'000'000)}},
   };
   for (const auto& seed : seeds) {
     std::vector<chain::TxPtr> txs;
