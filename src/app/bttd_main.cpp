@@ -1,6 +1,8 @@
 // bttd: the BTT full node.
 //   bttd init  --home DIR [--chain-id ID] [--dev] [--grpc-addr HOST:PORT]
 //   bttd start --home DIR [--grpc-addr HOST:PORT] [--log-level L] [--block-time-ms N]
+//   bttd testnet --dir DIR [--validators N] [--non-validators M] [--chain-id ID]
+//                [--block-time-ms N]
 //   bttd --version
 // Exit status: 0 after a clean stop, 1 when start-up or the node fails, 2 for a bad command line.
 #include <pthread.h>
@@ -48,6 +50,17 @@ int cmd_init(const std::filesystem::path& home, const std::string& chain_id, boo
     std::cout << "dev_key: " << r->dev_key->string() << "\n"
               << "dev_address: " << r->dev_address << "\n";
   }
+  return 0;
+}
+
+int cmd_testnet(const btt::node::TestnetOptions& options) {
+  auto r = btt::node::init_testnet(options);
+  if (!r) {
+    std::cerr << "error: " << r.status().message() << "\n";
+    return 1;
+  }
+  // One line per node: its gRPC address (contrib/testnet.sh prints these).
+  for (const auto& n : *r) std::cout << n.grpc_addr << "\n";
   return 0;
 }
 
@@ -122,6 +135,18 @@ int main(int argc, char** argv) {
   init->add_flag("--dev", dev, "also create a funded dev account key (keys/dev.json)");
   init->add_option("--grpc-addr", grpc_addr, "gRPC address to write into config.toml");
 
+  btt::node::TestnetOptions testnet_options;
+  std::string testnet_dir;
+  auto* testnet = app.add_subcommand(
+      "testnet", "create homes DIR/node0.. for a local multi-validator network on 127.0.0.1");
+  testnet->add_option("--dir", testnet_dir, "directory for the node homes")->required();
+  testnet->add_option("--validators", testnet_options.validators, "number of validators");
+  testnet->add_option("--non-validators", testnet_options.non_validators,
+                      "number of extra nodes that follow without voting");
+  testnet->add_option("--chain-id", testnet_options.chain_id, "chain id of the genesis");
+  testnet->add_option("--block-time-ms", testnet_options.block_time_ms,
+                      "pause between a decision and the next height");
+
   auto* start = app.add_subcommand("start", "run the node");
   start->add_option("--home", home_str, "node home directory (default $BTT_HOME or ~/.bttd)");
   start->add_option("--grpc-addr", grpc_addr, "gRPC listen address HOST:PORT (overrides config)");
@@ -141,6 +166,10 @@ int main(int argc, char** argv) {
   }
   try {
     if (init->parsed()) return cmd_init(home_str, chain_id, dev, grpc_addr);
+    if (testnet->parsed()) {
+      testnet_options.dir = testnet_dir;
+      return cmd_testnet(testnet_options);
+    }
     if (start->parsed()) return cmd_start(home_str, grpc_addr, log_level, block_time_ms);
   } catch (const btt::storage::StorageError& e) {
     spdlog::critical("storage failure: {}", e.what());

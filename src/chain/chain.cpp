@@ -4,6 +4,9 @@
 #include <chrono>
 #include <future>
 
+#include "btt/consensus/signing.h"
+#include "btt/consensus/validator_set.h"
+#include "btt/consensus/vote_set.h"
 #include "btt/crypto/hash.h"
 
 namespace btt::chain {
@@ -13,6 +16,13 @@ using storage::Column;
 
 constexpr std::string_view kTipKey = "tip";
 constexpr std::string_view kGenesisHashKey = "genesis_hash";
+constexpr std::string_view kCommitPrefix = "commit/";
+
+std::string commit_key(uint64_t height) {
+  std::string key(kCommitPrefix);
+  key.append(u64_be(height));
+  return key;
+}
 
 Bytes location_value(uint64_t height, uint32_t index) {
   Bytes v = u64_be(height);
@@ -134,6 +144,44 @@ v1::LedgerParams Chain::params() const {
 Result<CommittedBlock> Chain::propose(const std::vector<TxPtr>& candidates, uint64_t time_ms,
                                       const crypto::KeyPair& proposer) {
   std::lock_guard commit_lock(commit_mu_);
+  const v1::ChainTip prev = tip();
+  v1::Commit last_commit;
+  if (prev.height() > 0) {
+    if (auto c = commit_at(prev.height())) last_commit = *c;
+  }
+  auto prepared = build_locked(candidates, time_ms, proposer, last_commit);
+  if (!prepared) return prepared.status();
+  // The proposer's own precommit is the commit: the batch that writes the block writes it too, so
+  // a restart can never sign this height again.
+  v1::Vote vote;
+  vote.set_type(v1::PRECOMMIT);
+  vote.set_height(prepared->block.header.height());
+  vote.set_round(0);
+  vote.set_block_id(to_bytes(prepared->block.hash));
+  vote.set_validator(proposer.address.to_string());
+  vote.set_timestamp_ms(prepared->block.header.time_ms());
+  auto sig = crypto::schnorr_sign(proposer.secret_key, consensus::vote_digest(chain_id(), vote));
+  if (!sig) return Status(Code::kInternal, "cannot sign the commit: invalid proposer key");
+  v1::Commit commit;
+  commit.set_height(vote.height());
+  commit.set_round(0);
+  commit.set_block_id(vote.block_id());
+  auto* cs = commit.add_signatures();
+  cs->set_validator(vote.validator());
+  cs->set_timestamp_ms(vote.timestamp_ms());
+  cs->set_signature(std::string(as_view(*sig)));
+  return commit_locked(std::move(*prepared), &commit);
+}
+
+Result<PreparedBlock> Chain::build(const std::vector<TxPtr>& candidates, uint64_t time_ms,
+                                   const crypto::KeyPair& proposer, const v1::Commit& last_commit) {
+  std::lock_guard commit_lock(commit_mu_);
+  return build_locked(candidates, time_ms, proposer, last_commit);
+}
+
+Result<PreparedBlock> Chain::build_locked(const std::vector<TxPtr>& candidates, uint64_t time_ms,
+                                          const crypto::KeyPair& proposer,
+                                          const v1::Commit& last_commit) {
   v1::ChainTip prev = tip();
   if (time_ms <= prev.time_ms()) time_ms = prev.time_ms() + 1;
   ledger::BlockInfo info{genesis_.chain_id, prev.height() + 1, time_ms, genesis_.genesis_time_ms};
@@ -149,11 +197,32 @@ Result<CommittedBlock> Chain::propose(const std::vector<TxPtr>& candidates, uint
   header.set_time_ms(time_ms);
   header.set_prev_hash(prev.block_hash());
   header.set_proposer(proposer.address.to_string());
-  return finish_and_commit(overlay, std::move(*executed), std::move(header), &proposer, nullptr);
+  return finish(overlay, std::move(*executed), std::move(header), &proposer, nullptr,
+                info.height > 1 ? &last_commit : nullptr);
 }
 
-Result<CommittedBlock> Chain::apply(const v1::Block& block) {
+Result<CommittedBlock> Chain::apply(const v1::Block& block, const v1::Commit* commit) {
   std::lock_guard commit_lock(commit_mu_);
+  auto prepared = prepare_locked(block);
+  if (!prepared) return prepared.status();
+  return commit_locked(std::move(*prepared), commit);
+}
+
+Result<PreparedBlock> Chain::prepare(const v1::Block& block) {
+  std::lock_guard commit_lock(commit_mu_);
+  return prepare_locked(block);
+}
+
+Result<CommittedBlock> Chain::commit(PreparedBlock prepared, const v1::Commit* commit) {
+  std::lock_guard commit_lock(commit_mu_);
+  return commit_locked(std::move(prepared), commit);
+}
+
+std::vector<v1::Validator> Chain::validators() const {
+  return load_validators(state_);
+}
+
+Result<PreparedBlock> Chain::prepare_locked(const v1::Block& block) {
   v1::ChainTip prev = tip();
   v1::BlockHeader header;
   if (!header.ParseFromString(block.header())) {
@@ -170,7 +239,8 @@ Result<CommittedBlock> Chain::apply(const v1::Block& block) {
   auto proposer = crypto::Address::parse(header.proposer());
   if (!proposer) return bad("proposer is not an address");
   std::optional<crypto::XOnlyPublicKey> proposer_key;
-  for (const auto& v : load_validators(state_)) {
+  const auto validators = load_validators(state_);
+  for (const auto& v : validators) {
     if (v.address() == header.proposer())
       proposer_key = crypto::public_key_from_bytes(v.public_key());
   }
@@ -179,6 +249,20 @@ Result<CommittedBlock> Chain::apply(const v1::Block& block) {
   Hash32 hash = block_hash(block.header());
   if (!sig || !crypto::schnorr_verify(*proposer_key, hash, *sig)) {
     return bad("proposer signature does not verify");
+  }
+  if (header.height() > 1) {
+    // The previous block's commit, against the validator set that decided it (the set in the
+    // state after height - 1, which is the committed state here).
+    auto set = consensus::ValidatorSet::create(validators);
+    if (!set) return bad("validator set: " + set.status().message());
+    if (!block.has_last_commit()) return bad("last_commit is missing");
+    if (auto s = consensus::verify_commit(*set, genesis_.chain_id, header.height() - 1,
+                                          prev.block_hash(), block.last_commit());
+        !s) {
+      return bad("last_commit: " + s.message());
+    }
+  } else if (block.has_last_commit()) {
+    return bad("last_commit at height 1");
   }
 
   std::vector<TxPtr> txs;
@@ -198,13 +282,12 @@ Result<CommittedBlock> Chain::apply(const v1::Block& block) {
   auto executed = execute_block(txs, overlay, info, registry_, ExecMode::kVerify);
   if (!executed) return executed.status();
   executed->execute_us = micros_since(start);
-  return finish_and_commit(overlay, std::move(*executed), std::move(header), nullptr, &block);
+  return finish(overlay, std::move(*executed), std::move(header), nullptr, &block, nullptr);
 }
 
-Result<CommittedBlock> Chain::finish_and_commit(ledger::BlockOverlay& overlay,
-                                                ExecutedBlock executed, v1::BlockHeader header,
-                                                const crypto::KeyPair* proposer,
-                                                const v1::Block* received) {
+Result<PreparedBlock> Chain::finish(ledger::BlockOverlay& overlay, ExecutedBlock executed,
+                                    v1::BlockHeader header, const crypto::KeyPair* proposer,
+                                    const v1::Block* received, const v1::Commit* last_commit) {
   const auto start = std::chrono::steady_clock::now();
   const v1::ChainTip prev = tip();
   const uint64_t height = header.height();
@@ -241,7 +324,8 @@ Result<CommittedBlock> Chain::finish_and_commit(ledger::BlockOverlay& overlay,
   }
   const Digests digests = digests_future.get();
 
-  CommittedBlock out;
+  PreparedBlock prepared;
+  CommittedBlock& out = prepared.block;
   if (received) {
     if (header.state_hash() != to_bytes(digests.state)) {
       return Status(Code::kMalformed,
@@ -265,6 +349,7 @@ Result<CommittedBlock> Chain::finish_and_commit(ledger::BlockOverlay& overlay,
     out.block.set_signature(std::string(as_view(*sig)));
     out.block.mutable_txs()->Reserve(static_cast<int>(executed.txs.size()));
     for (const auto& tx : executed.txs) *out.block.add_txs() = tx->tx;
+    if (last_commit) *out.block.mutable_last_commit() = *last_commit;
   }
   out.hash = block_hash(out.block.header());
   out.header = std::move(header);
@@ -272,21 +357,43 @@ Result<CommittedBlock> Chain::finish_and_commit(ledger::BlockOverlay& overlay,
   out.txs = std::move(executed.txs);
   out.execute_us = executed.execute_us;
 
-  v1::ChainTip next;
+  v1::ChainTip& next = prepared.next;
   next.set_height(height);
   next.set_block_hash(to_bytes(out.hash));
   next.set_state_hash(to_bytes(digests.state));
   next.set_time_ms(out.header.time_ms());
-  batch->put(Column::kBlocks, height_key, out.block.SerializeAsString());
   batch->put(Column::kBlockIndex, to_bytes(out.hash), height_key);
   batch->put(Column::kConsensus, kTipKey, next.SerializeAsString());
-  db_.write(*batch);
+  prepared.prev = prev;
+  prepared.batch = std::move(batch);
+  out.commit_us = micros_since(start);
+  return prepared;
+}
+
+Result<CommittedBlock> Chain::commit_locked(PreparedBlock prepared, const v1::Commit* commit) {
+  const auto start = std::chrono::steady_clock::now();
+  const v1::ChainTip now = tip();
+  if (now.height() != prepared.prev.height() || now.block_hash() != prepared.prev.block_hash() ||
+      !prepared.batch) {
+    return Status(Code::kUnavailable, "block " + std::to_string(prepared.next.height()) +
+                                          " was executed on another tip (now at " +
+                                          std::to_string(now.height()) + ")");
+  }
+  CommittedBlock& out = prepared.block;
+  const Bytes height_key = u64_be(prepared.next.height());
+  // The block is stored as it travels, last_commit included (block sync and queries serve it).
+  prepared.batch->put(Column::kBlocks, height_key, out.block.SerializeAsString());
+  if (commit)
+    prepared.batch->put(Column::kConsensus, commit_key(prepared.next.height()),
+                        commit->SerializeAsString());
+  db_.write(*prepared.batch);
+  prepared.batch.reset();
   {
     std::lock_guard lock(tip_mu_);
-    tip_ = next;
+    tip_ = prepared.next;
   }
-  out.commit_us = micros_since(start);
-  return out;
+  out.commit_us += micros_since(start);
+  return std::move(out);
 }
 
 ReadView Chain::read_view() const {
@@ -326,6 +433,10 @@ std::optional<Message> read_record(const storage::Database& db, Column c, std::s
   return m;
 }
 }  // namespace
+
+std::optional<v1::Commit> Chain::commit_at(uint64_t height) const {
+  return read_record<v1::Commit>(db_, Column::kConsensus, commit_key(height));
+}
 
 std::optional<v1::Block> Chain::block_at(uint64_t height) const {
   return read_record<v1::Block>(db_, Column::kBlocks, u64_be(height));

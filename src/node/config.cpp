@@ -26,6 +26,11 @@ std::filesystem::path Config::validator_key_path() const {
   return p.is_absolute() ? p : home / p;
 }
 
+std::filesystem::path Config::node_key_path() const {
+  std::filesystem::path p(node_key_file);
+  return p.is_absolute() ? p : home / p;
+}
+
 Status Config::validate() const {
   auto bad = [](const std::string& key, const std::string& what) {
     return Status(Code::kInvalidArgument, "config: " + key + ": " + what);
@@ -51,6 +56,28 @@ Status Config::validate() const {
   if (storage_block_cache_mb < 8 || storage_block_cache_mb > (1u << 20)) {
     return bad("storage.block_cache_mb", "must be in [8, 1048576]");
   }
+  for (auto [name, v] : {std::pair{"consensus.timeout_propose_ms", timeout_propose_ms},
+                         {"consensus.timeout_prevote_ms", timeout_prevote_ms},
+                         {"consensus.timeout_precommit_ms", timeout_precommit_ms}}) {
+    if (v < 10 || v > 600000) return bad(name, "must be in [10, 600000]");
+  }
+  for (auto [name, v] : {std::pair{"consensus.timeout_propose_delta_ms", timeout_propose_delta_ms},
+                         {"consensus.timeout_prevote_delta_ms", timeout_prevote_delta_ms},
+                         {"consensus.timeout_precommit_delta_ms", timeout_precommit_delta_ms}}) {
+    if (v > 600000) return bad(name, "must be in [0, 600000]");
+  }
+  if (!p2p_listen_addr.empty() && !is_valid_host_port(p2p_listen_addr) &&
+      !(p2p_listen_addr.size() > 2 && p2p_listen_addr.ends_with(":0"))) {
+    return bad("p2p.listen_addr", "'" + p2p_listen_addr + "' is not HOST:PORT");
+  }
+  for (const auto& peer : p2p_persistent_peers) {
+    auto at = peer.find('@');
+    if (at == std::string::npos || !is_valid_host_port(std::string_view(peer).substr(at + 1))) {
+      return bad("p2p.persistent_peers", "'" + peer + "' is not NODE_ID@HOST:PORT");
+    }
+  }
+  if (p2p_max_inbound > 1000) return bad("p2p.max_inbound", "must be in [0, 1000]");
+  if (p2p_max_outbound > 1000) return bad("p2p.max_outbound", "must be in [0, 1000]");
   if (moniker.empty() || moniker.size() > 64) return bad("node.moniker", "must be 1-64 characters");
   static const std::set<std::string> kLevels = {"trace", "debug",    "info", "warn",
                                                 "error", "critical", "off"};
@@ -92,7 +119,13 @@ Result<Config> Config::load(const std::filesystem::path& home) {
     static const std::map<std::string, std::set<std::string>> kKnown = {
         {"node", {"moniker"}},
         {"grpc", {"addr", "max_message_bytes", "max_streams"}},
-        {"consensus", {"block_time_ms", "create_empty_blocks", "validator_key_file"}},
+        {"consensus",
+         {"block_time_ms", "create_empty_blocks", "validator_key_file", "timeout_propose_ms",
+          "timeout_propose_delta_ms", "timeout_prevote_ms", "timeout_prevote_delta_ms",
+          "timeout_precommit_ms", "timeout_precommit_delta_ms"}},
+        {"p2p",
+         {"listen_addr", "persistent_peers", "max_inbound", "max_outbound", "ban_ips", "pex",
+          "node_key_file"}},
         {"mempool", {"max_txs", "max_bytes", "max_nonce_gap"}},
         {"storage", {"sync_writes", "block_cache_mb"}},
         {"log", {"level"}},
@@ -118,6 +151,26 @@ Result<Config> Config::load(const std::filesystem::path& home) {
         get_or<bool>(data, "consensus", "create_empty_blocks", c.create_empty_blocks);
     c.validator_key_file =
         get_or<std::string>(data, "consensus", "validator_key_file", c.validator_key_file);
+    c.timeout_propose_ms =
+        get_or<uint64_t>(data, "consensus", "timeout_propose_ms", c.timeout_propose_ms);
+    c.timeout_propose_delta_ms =
+        get_or<uint64_t>(data, "consensus", "timeout_propose_delta_ms", c.timeout_propose_delta_ms);
+    c.timeout_prevote_ms =
+        get_or<uint64_t>(data, "consensus", "timeout_prevote_ms", c.timeout_prevote_ms);
+    c.timeout_prevote_delta_ms =
+        get_or<uint64_t>(data, "consensus", "timeout_prevote_delta_ms", c.timeout_prevote_delta_ms);
+    c.timeout_precommit_ms =
+        get_or<uint64_t>(data, "consensus", "timeout_precommit_ms", c.timeout_precommit_ms);
+    c.timeout_precommit_delta_ms = get_or<uint64_t>(data, "consensus", "timeout_precommit_delta_ms",
+                                                    c.timeout_precommit_delta_ms);
+    c.p2p_listen_addr = get_or<std::string>(data, "p2p", "listen_addr", c.p2p_listen_addr);
+    c.p2p_persistent_peers =
+        get_or<std::vector<std::string>>(data, "p2p", "persistent_peers", c.p2p_persistent_peers);
+    c.p2p_max_inbound = get_or<uint32_t>(data, "p2p", "max_inbound", c.p2p_max_inbound);
+    c.p2p_max_outbound = get_or<uint32_t>(data, "p2p", "max_outbound", c.p2p_max_outbound);
+    c.p2p_ban_ips = get_or<bool>(data, "p2p", "ban_ips", c.p2p_ban_ips);
+    c.p2p_pex = get_or<bool>(data, "p2p", "pex", c.p2p_pex);
+    c.node_key_file = get_or<std::string>(data, "p2p", "node_key_file", c.node_key_file);
     c.mempool_max_txs = get_or<size_t>(data, "mempool", "max_txs", c.mempool_max_txs);
     c.mempool_max_bytes = get_or<size_t>(data, "mempool", "max_bytes", c.mempool_max_bytes);
     c.mempool_max_nonce_gap =
@@ -143,7 +196,24 @@ std::string Config::to_toml() const {
     << "\nmax_streams = " << grpc_max_streams << "\n\n"
     << "[consensus]\nblock_time_ms = " << block_time_ms
     << "\ncreate_empty_blocks = " << (create_empty_blocks ? "true" : "false")
-    << "\nvalidator_key_file = \"" << validator_key_file << "\"\n\n"
+    << "\nvalidator_key_file = \"" << validator_key_file << "\"\n"
+    << "# Step timeouts of multi-validator consensus: base + round * delta.\n"
+    << "timeout_propose_ms = " << timeout_propose_ms
+    << "\ntimeout_propose_delta_ms = " << timeout_propose_delta_ms
+    << "\ntimeout_prevote_ms = " << timeout_prevote_ms
+    << "\ntimeout_prevote_delta_ms = " << timeout_prevote_delta_ms
+    << "\ntimeout_precommit_ms = " << timeout_precommit_ms
+    << "\ntimeout_precommit_delta_ms = " << timeout_precommit_delta_ms << "\n\n"
+    << "[p2p]\n# Empty: no networking (a single validator producing alone).\nlisten_addr = \""
+    << p2p_listen_addr << "\"\n# NODE_ID@HOST:PORT of peers to keep connected to.\n"
+    << "persistent_peers = [";
+  for (size_t i = 0; i < p2p_persistent_peers.size(); ++i) {
+    o << (i ? ", " : "") << "\"" << p2p_persistent_peers[i] << "\"";
+  }
+  o << "]\nmax_inbound = " << p2p_max_inbound << "\nmax_outbound = " << p2p_max_outbound
+    << "\n# Ban a misbehaving peer's IP too (false when several nodes share one host).\nban_ips = "
+    << (p2p_ban_ips ? "true" : "false") << "\npex = " << (p2p_pex ? "true" : "false")
+    << "\nnode_key_file = \"" << node_key_file << "\"\n\n"
     << "[mempool]\nmax_txs = " << mempool_max_txs << "\nmax_bytes = " << mempool_max_bytes
     << "\nmax_nonce_gap = " << mempool_max_nonce_gap << "\n\n"
     << "[storage]\n# fsync the write-ahead log at every block commit.\nsync_writes = "

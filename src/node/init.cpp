@@ -1,10 +1,14 @@
 #include "btt/node/init.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstring>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -36,7 +40,151 @@ Status write_new_file(const std::filesystem::path& path, const std::string& cont
   return Status::ok();
 }
 
+uint64_t now_rounded_ms() {
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  return static_cast<uint64_t>(now) * 1000;
+}
+
+// The genesis text: validators with power 10 each, optionally a funded dev account; validated
+// exactly as `bttd start` will read it.
+Result<std::string> make_genesis(const std::string& chain_id, uint64_t time_ms,
+                                 const std::vector<crypto::KeyPair>& validators,
+                                 const std::optional<crypto::KeyPair>& dev) {
+  nlohmann::json g;
+  g["chain_id"] = chain_id;
+  g["genesis_time"] = chain::format_rfc3339_ms(time_ms);
+  g["params"] = {{"min_fee", std::to_string(ledger::default_ledger_params().min_fee())}};
+  g["validators"] = nlohmann::json::array();
+  for (size_t i = 0; i < validators.size(); ++i) {
+    g["validators"].push_back({{"name", "validator-" + std::to_string(i)},
+                               {"address", validators[i].address.to_string()},
+                               {"public_key", to_hex(validators[i].public_key)},
+                               {"power", "10"}});
+  }
+  g["accounts"] = nlohmann::json::array();
+  if (dev) {
+    g["accounts"].push_back(
+        {{"address", dev->address.to_string()},
+         {"balances", {{{"asset", "BTT"}, {"amount", std::to_string(kDevAccountBalance)}}}}});
+  }
+  // Vesting and Foundation tokens go to the first validator's address (a real network replaces
+  // the beneficiaries before it starts); on a dev net the dev key approves milestones.
+  const auto& first = validators.front();
+  g["modules"]["tokenomics"] = modules::tokenomics::to_json(modules::tokenomics::default_genesis(
+      time_ms / 1000, first.address, dev ? dev->address : first.address,
+      dev ? kDevAccountBalance : 0));
+  std::string genesis_text = g.dump(2) + "\n";
+  auto registry = chain::make_default_registry();
+  if (auto parsed = chain::Genesis::parse(genesis_text, *registry); !parsed) return parsed.status();
+  return genesis_text;
+}
+
+// A port that was free a moment ago on 127.0.0.1.
+Result<uint16_t> free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Status(Code::kUnavailable, "socket failed");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof(addr);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    ::close(fd);
+    return Status(Code::kUnavailable, "cannot find a free port");
+  }
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
 }  // namespace
+
+Result<std::vector<TestnetNode>> init_testnet(const TestnetOptions& options) {
+  if (options.validators < 1 || options.validators > 100 || options.non_validators > 100) {
+    return Status(Code::kInvalidArgument, "testnet: 1-100 validators and 0-100 other nodes");
+  }
+  const uint32_t total = options.validators + options.non_validators;
+  std::error_code ec;
+  for (uint32_t i = 0; i < total; ++i) {
+    if (std::filesystem::exists(options.dir / ("node" + std::to_string(i)), ec)) {
+      return Status(Code::kInvalidArgument,
+                    (options.dir / ("node" + std::to_string(i))).string() + " exists already");
+    }
+  }
+  std::vector<crypto::KeyPair> validators, node_keys;
+  std::vector<uint16_t> grpc_ports, p2p_ports;
+  std::set<uint16_t> used;
+  auto pick = [&]() -> Result<uint16_t> {
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      auto p = free_port();
+      if (!p) return p.status();
+      if (used.insert(*p).second) return *p;
+    }
+    return Status(Code::kUnavailable, "cannot find distinct free ports");
+  };
+  for (uint32_t i = 0; i < total; ++i) {
+    if (i < options.validators) validators.push_back(crypto::KeyPair::generate());
+    node_keys.push_back(crypto::KeyPair::generate());
+    auto g = pick();
+    if (!g) return g.status();
+    auto p = pick();
+    if (!p) return p.status();
+    grpc_ports.push_back(*g);
+    p2p_ports.push_back(*p);
+  }
+  auto dev = crypto::KeyPair::generate();
+  auto genesis_text = make_genesis(options.chain_id, now_rounded_ms(), validators, dev);
+  if (!genesis_text) return genesis_text.status();
+
+  std::vector<TestnetNode> out;
+  std::vector<std::string> peers;
+  for (uint32_t i = 0; i < total; ++i) {
+    TestnetNode n;
+    n.home = options.dir / ("node" + std::to_string(i));
+    n.grpc_addr = "127.0.0.1:" + std::to_string(grpc_ports[i]);
+    n.p2p_addr = node_keys[i].address.to_string() + "@127.0.0.1:" + std::to_string(p2p_ports[i]);
+    if (i < options.validators) {
+      n.validator_address = validators[i].address.to_string();
+      peers.push_back(n.p2p_addr);
+    }
+    out.push_back(n);
+  }
+  std::filesystem::create_directories(options.dir, ec);
+  if (ec) return Status(Code::kStorage, "cannot create " + options.dir.string());
+  if (auto s = crypto::write_key_file(options.dir / "dev.json", dev); !s) return s;
+  for (uint32_t i = 0; i < total; ++i) {
+    Config c;
+    c.home = out[i].home;
+    c.moniker = "node" + std::to_string(i);
+    c.grpc_addr = out[i].grpc_addr;
+    c.block_time_ms = options.block_time_ms;
+    c.timeout_propose_ms = options.timeout_propose_ms;
+    c.timeout_propose_delta_ms = options.timeout_propose_ms / 2;
+    c.timeout_prevote_ms = options.timeout_vote_ms;
+    c.timeout_prevote_delta_ms = options.timeout_vote_ms / 2;
+    c.timeout_precommit_ms = options.timeout_vote_ms;
+    c.timeout_precommit_delta_ms = options.timeout_vote_ms / 2;
+    c.p2p_listen_addr = "127.0.0.1:" + std::to_string(p2p_ports[i]);
+    for (const auto& p : peers) {
+      if (p != out[i].p2p_addr) c.p2p_persistent_peers.push_back(p);
+    }
+    c.p2p_ban_ips = false;
+    c.storage_block_cache_mb = 32;
+    if (auto s = c.validate(); !s) return s;
+    std::filesystem::create_directories(c.home / "keys", ec);
+    if (ec) return Status(Code::kStorage, "cannot create " + c.home.string());
+    std::filesystem::permissions(c.home / "keys", std::filesystem::perms::owner_all, ec);
+    if (i < options.validators) {
+      if (auto s = crypto::write_key_file(c.validator_key_path(), validators[i]); !s) return s;
+    }
+    if (auto s = crypto::write_key_file(c.node_key_path(), node_keys[i]); !s) return s;
+    if (auto s = write_new_file(c.genesis_path(), *genesis_text, 0644); !s) return s;
+    if (auto s = write_new_file(c.config_path(), c.to_toml(), 0644); !s) return s;
+  }
+  return out;
+}
 
 Result<InitResult> init_home(const InitOptions& options) {
   Config config;
@@ -108,6 +256,10 @@ Result<InitResult> init_home(const InitOptions& options) {
     return Status(Code::kStorage, "cannot create " + options.home.string() + ": " + ec.message());
   std::filesystem::permissions(options.home / "keys", std::filesystem::perms::owner_all, ec);
   if (auto s = crypto::write_key_file(out.validator_key, validator); !s) return s;
+  if (!std::filesystem::exists(config.node_key_path(), ec)) {
+    if (auto s = crypto::write_key_file(config.node_key_path(), crypto::KeyPair::generate()); !s)
+      return s;
+  }
   if (dev) {
     if (auto s = crypto::write_key_file(*out.dev_key, *dev); !s) return s;
   }

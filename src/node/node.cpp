@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "btt/chain/genesis.h"
+#include "btt/consensus/signer_guard.h"
 
 namespace btt::node {
 
@@ -32,10 +33,30 @@ Result<std::unique_ptr<Node>> Node::open(const Config& config) {
                         key->address.to_string() + ") is not in the genesis validator set");
     }
   }
-  if (!n->validator_key_) {
-    return Status(Code::kInvalidArgument,
-                  "no validator key at " + config.validator_key_path().string() +
-                      " (a single-validator node needs one; see doc/operator.md)");
+  if (!config.p2p_enabled()) {
+    if (!n->validator_key_) {
+      return Status(Code::kInvalidArgument,
+                    "no validator key at " + config.validator_key_path().string() +
+                        " (a single-validator node needs one; see doc/operator.md)");
+    }
+    if (genesis->validators.size() != 1) {
+      return Status(Code::kInvalidArgument,
+                    "the genesis lists " + std::to_string(genesis->validators.size()) +
+                        " validators: a multi-validator chain needs [p2p] listen_addr "
+                        "(doc/operator.md)");
+    }
+  } else {
+    // The node key: its p2p identity, created on first start if `bttd init` did not.
+    if (std::filesystem::exists(config.node_key_path(), ec)) {
+      auto key = crypto::read_key_file(config.node_key_path());
+      if (!key) return key.status();
+      n->node_key_ = *key;
+    } else {
+      auto key = crypto::KeyPair::generate();
+      std::filesystem::create_directories(config.node_key_path().parent_path(), ec);
+      if (auto s = crypto::write_key_file(config.node_key_path(), key); !s) return s;
+      n->node_key_ = key;
+    }
   }
 
   storage::DatabaseOptions db_options;
@@ -56,6 +77,44 @@ Result<std::unique_ptr<Node>> Node::open(const Config& config) {
   n->pool_ = std::make_unique<mempool::Mempool>(limits);
   n->hub_ = std::make_unique<chain::BlockHub>(n->chain_->tip().height());
   n->clock_ = std::make_unique<consensus::SystemClock>();
+
+  if (config.p2p_enabled()) {
+    if (n->validator_key_) {
+      // The signer guard lives beside the database: wiping the data dir wipes the guard too,
+      // which is only safe for a node that re-syncs before it signs again (doc/consensus.md).
+      auto guard = consensus::SignerGuard::open(
+          config.signer_state_path(), std::make_unique<consensus::KeySigner>(*n->validator_key_));
+      if (!guard) return guard.status();
+      n->signer_ = std::move(*guard);
+    }
+    p2p::TransportConfig tc;
+    tc.chain_id = n->chain_->chain_id();
+    tc.listen_addr = config.p2p_listen_addr;
+    tc.persistent_peers = config.p2p_persistent_peers;
+    tc.max_inbound = config.p2p_max_inbound;
+    tc.max_outbound = config.p2p_max_outbound;
+    tc.ban_ips = config.p2p_ban_ips;
+    tc.pex = config.p2p_pex;
+    tc.dial_backoff_min = std::chrono::milliseconds(200);
+    tc.dial_backoff_max = std::chrono::milliseconds(2000);
+    if (auto s = tc.validate(); !s) return s;
+    n->transport_ = std::make_unique<p2p::Transport>(tc, *n->node_key_);
+    ReactorOptions ro;
+    ro.timeouts.propose_ms = config.timeout_propose_ms;
+    ro.timeouts.propose_delta_ms = config.timeout_propose_delta_ms;
+    ro.timeouts.prevote_ms = config.timeout_prevote_ms;
+    ro.timeouts.prevote_delta_ms = config.timeout_prevote_delta_ms;
+    ro.timeouts.precommit_ms = config.timeout_precommit_ms;
+    ro.timeouts.precommit_delta_ms = config.timeout_precommit_delta_ms;
+    ro.block_time_ms = config.block_time_ms;
+    Node* raw = n.get();
+    n->reactor_ = std::make_unique<Reactor>(
+        *n->chain_, *n->pool_, n->transport_.get(), n->signer_.get(),
+        n->validator_key_ ? &*n->validator_key_ : nullptr, *n->clock_, ro,
+        [raw](const chain::CommittedBlock& b) { raw->hub_->publish(b.header.height()); },
+        [raw](const std::string& why) { raw->request_stop(why, true); });
+    n->reactor_->attach();
+  }
   return n;
 }
 
@@ -66,11 +125,25 @@ Status Node::start() {
   rpc_ctx_ = std::unique_ptr<rpc::RpcContext>(new rpc::RpcContext{
       *chain_, *pool_, *hub_, validator_key_ ? validator_key_->address.to_string() : "",
       config_.moniker, config_.grpc_max_streams});
+  if (reactor_) {
+    rpc_ctx_->consensus = this;
+    rpc_ctx_->on_tx_admitted = [this](const v1::Tx& tx) { reactor_->gossip_tx(tx); };
+  }
   auto server =
       rpc::RpcServer::start({config_.grpc_addr, config_.grpc_max_message_bytes}, *rpc_ctx_);
   if (!server) return server.status();
   rpc_ = std::move(*server);
   spdlog::info("gRPC listening on {}", config_.grpc_addr);
+
+  if (reactor_) {
+    if (auto s = transport_->start(); !s) return s;
+    spdlog::info("p2p listening on {} as {}", config_.p2p_listen_addr, transport_->address());
+    reactor_->start();
+    spdlog::info("consensus started as {}", validator_key_
+                                                ? "validator " + validator_key_->address.to_string()
+                                                : std::string("a non-validator"));
+    return Status::ok();
+  }
 
   consensus::ProducerOptions options{config_.block_time_ms, config_.create_empty_blocks};
   producer_ = std::make_unique<consensus::BlockProducer>(
@@ -102,8 +175,10 @@ bool Node::wait_for_stop() {
 void Node::shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
-  const bool started = producer_ != nullptr;
+  const bool started = producer_ != nullptr || reactor_ != nullptr;
   if (producer_) producer_->stop();  // the block in progress commits whole, or not at all
+  if (reactor_) reactor_->stop();    // likewise: a block commits in one batch
+  if (transport_) transport_->stop();
   spdlog::debug("block production stopped");
   if (hub_) hub_->close();  // ends streams and broadcast waits
   if (rpc_) rpc_->shutdown();
@@ -111,6 +186,31 @@ void Node::shutdown() {
   chain_.reset();
   db_.reset();  // closes RocksDB cleanly
   if (started) spdlog::info("stopped cleanly at height {}", hub_ ? hub_->height() : 0);
+}
+
+v1::Peers Node::peers() const {
+  v1::Peers out;
+  if (!transport_) return out;
+  out.set_node_id(transport_->node_id().to_string());
+  out.set_listen_address(transport_->address());
+  auto heights = reactor_->peer_heights();
+  for (const auto& p : transport_->peers()) {
+    auto* peer = out.add_peers();
+    peer->set_node_id(p.id.to_string());
+    peer->set_remote(p.remote);
+    peer->set_outbound(p.outbound);
+    peer->set_persistent(p.persistent);
+    if (auto it = heights.find(p.id.to_string()); it != heights.end()) peer->set_height(it->second);
+  }
+  return out;
+}
+
+v1::ConsensusState Node::consensus_state() const {
+  return reactor_->state();
+}
+
+std::vector<v1::Evidence> Node::evidence() const {
+  return reactor_->evidence();
 }
 
 Node::~Node() {

@@ -7,6 +7,7 @@
 
 #include "btt/rpc/server.h"
 #include "btt/v1/bank.grpc.pb.h"
+#include "btt/v1/consensus_query.grpc.pb.h"
 #include "btt/v1/node.grpc.pb.h"
 #include "btt/v1/tokenomics.grpc.pb.h"
 
@@ -115,6 +116,21 @@ class TokenomicsService final : public v1::Tokenomics::Service {
                           v1::Vesting* out) override;
   grpc::Status GetEmission(grpc::ServerContext*, const v1::GetEmissionRequest* req,
                            v1::EmissionSchedule* out) override;
+
+ private:
+  RpcContext& ctx_;
+};
+
+class ConsensusService final : public v1::Consensus::Service {
+ public:
+  explicit ConsensusService(RpcContext& ctx) : ctx_(ctx) {}
+  grpc::Status GetPeers(grpc::ServerContext*, const v1::GetPeersRequest*, v1::Peers* out) override;
+  grpc::Status GetConsensusState(grpc::ServerContext*, const v1::GetConsensusStateRequest*,
+                                 v1::ConsensusState* out) override;
+  grpc::Status GetValidators(grpc::ServerContext*, const v1::GetValidatorsRequest*,
+                             v1::Validators* out) override;
+  grpc::Status GetEvidence(grpc::ServerContext*, const v1::GetEvidenceRequest*,
+                           v1::EvidenceList* out) override;
 
  private:
   RpcContext& ctx_;

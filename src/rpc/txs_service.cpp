@@ -74,6 +74,7 @@ grpc::Status TxsService::BroadcastTx(grpc::ServerContext* context,
     return to_grpc(admitted.status());
   }
   const Hash32 id = (*admitted)->id;
+  if (ctx_.on_tx_admitted) ctx_.on_tx_admitted(req->tx());
   out->set_tx_id(to_bytes(id));
   out->set_code(0);
   if (!req->wait_for_commit()) return grpc::Status::OK;

@@ -29,6 +29,15 @@ struct CommittedBlock {
   uint64_t commit_us = 0;   // hashes, indexes and the RocksDB write
 };
 
+// A block executed over the committed state but not written yet: the consensus reactor executes
+// a proposal once (to judge it) and writes the same result if it is decided.
+struct PreparedBlock {
+  CommittedBlock block;
+  v1::ChainTip prev;  // the tip it was executed on; commit() refuses if the tip moved
+  v1::ChainTip next;
+  std::unique_ptr<storage::WriteBatch> batch;
+};
+
 // The committed state and the tip it belongs to, read at one instant.
 struct ReadView {
   std::unique_ptr<storage::Snapshot> snapshot;
@@ -60,13 +69,34 @@ class Chain {
   [[nodiscard]] const ledger::StateReader& state() const { return state_; }
   [[nodiscard]] storage::Database& db() const { return db_; }
 
-  // Proposer: executes candidates over the committed state (dropping what cannot be included),
-  // signs the header with `proposer` and commits. time_ms is raised to tip time + 1 if needed.
+  // Single validator (dev net): build() with the stored commit of the tip as last_commit, then
+  // commit() with a commit made of the proposer's own precommit (round 0). Only valid when the
+  // proposer alone holds more than 2/3 of the power.
   [[nodiscard]] Result<CommittedBlock> propose(const std::vector<TxPtr>& candidates,
                                                uint64_t time_ms, const crypto::KeyPair& proposer);
-  // Follower / block sync: verifies a block produced elsewhere (header, proposer signature, every
-  // tx, state and results hashes) and commits it; nothing is written if anything is off.
-  [[nodiscard]] Result<CommittedBlock> apply(const v1::Block& block);
+  // Follower / block sync: prepare(block) then commit(); nothing is written if anything is off.
+  // `commit` (the block's own commit, if known) is stored beside it.
+  [[nodiscard]] Result<CommittedBlock> apply(const v1::Block& block,
+                                             const v1::Commit* commit = nullptr);
+
+  // Proposer: executes candidates over the committed state (dropping what cannot be included)
+  // and signs the header with `proposer`; writes nothing. time_ms is raised to tip time + 1 if
+  // needed. last_commit: the commit of the tip (ignored at height 1).
+  [[nodiscard]] Result<PreparedBlock> build(const std::vector<TxPtr>& candidates, uint64_t time_ms,
+                                            const crypto::KeyPair& proposer,
+                                            const v1::Commit& last_commit);
+  // Verifies a block produced elsewhere (header, proposer signature, last_commit against the
+  // validator set from height 2 on, every tx, state and results hashes) and executes it; writes
+  // nothing.
+  [[nodiscard]] Result<PreparedBlock> prepare(const v1::Block& block);
+  // Writes a prepared block (and `commit`, its own commit, if given) in one batch.
+  // kUnavailable if the tip is no longer the one it was executed on.
+  [[nodiscard]] Result<CommittedBlock> commit(PreparedBlock prepared,
+                                              const v1::Commit* commit = nullptr);
+  // The stored commit of the block at `height` (consensus column, "commit/" + u64be(height)).
+  [[nodiscard]] std::optional<v1::Commit> commit_at(uint64_t height) const;
+  // The validator set in the committed state.
+  [[nodiscard]] std::vector<v1::Validator> validators() const;
 
   // A consistent view for queries: state and tip from the same snapshot.
   [[nodiscard]] ReadView read_view() const;
@@ -86,11 +116,18 @@ class Chain {
 
  private:
   Chain(storage::Database& db, const ModuleRegistry& registry, Genesis genesis);
-  [[nodiscard]] Result<CommittedBlock> finish_and_commit(ledger::BlockOverlay& overlay,
-                                                         ExecutedBlock executed,
-                                                         v1::BlockHeader header,
-                                                         const crypto::KeyPair* proposer,
-                                                         const v1::Block* received);
+  [[nodiscard]] Result<PreparedBlock> finish(ledger::BlockOverlay& overlay, ExecutedBlock executed,
+                                             v1::BlockHeader header,
+                                             const crypto::KeyPair* proposer,
+                                             const v1::Block* received,
+                                             const v1::Commit* last_commit);
+  [[nodiscard]] Result<PreparedBlock> build_locked(const std::vector<TxPtr>& candidates,
+                                                   uint64_t time_ms,
+                                                   const crypto::KeyPair& proposer,
+                                                   const v1::Commit& last_commit);
+  [[nodiscard]] Result<PreparedBlock> prepare_locked(const v1::Block& block);
+  [[nodiscard]] Result<CommittedBlock> commit_locked(PreparedBlock prepared,
+                                                     const v1::Commit* commit);
 
   storage::Database& db_;
   const ModuleRegistry& registry_;

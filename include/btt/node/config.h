@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "btt/common/status.h"
 
@@ -22,6 +23,22 @@ struct Config {
   uint32_t block_time_ms = 1000;
   bool create_empty_blocks = true;
   std::string validator_key_file = "keys/validator.json";  // relative to home
+  // Step timeouts of multi-validator consensus: base + round * delta (doc/consensus.md).
+  uint64_t timeout_propose_ms = 3000;
+  uint64_t timeout_propose_delta_ms = 500;
+  uint64_t timeout_prevote_ms = 1000;
+  uint64_t timeout_prevote_delta_ms = 500;
+  uint64_t timeout_precommit_ms = 1000;
+  uint64_t timeout_precommit_delta_ms = 500;
+
+  // [p2p]: off while listen_addr is empty (a single validator producing alone).
+  std::string p2p_listen_addr;
+  std::vector<std::string> p2p_persistent_peers;  // NODE_ID@HOST:PORT
+  uint32_t p2p_max_inbound = 40;
+  uint32_t p2p_max_outbound = 10;
+  bool p2p_ban_ips = true;
+  bool p2p_pex = true;
+  std::string node_key_file = "keys/node.json";  // relative to home
 
   size_t mempool_max_txs = 20000;
   size_t mempool_max_bytes = 64u << 20;
@@ -36,6 +53,11 @@ struct Config {
   [[nodiscard]] std::filesystem::path data_dir() const { return home / "data"; }
   [[nodiscard]] std::filesystem::path config_path() const { return home / "config.toml"; }
   [[nodiscard]] std::filesystem::path validator_key_path() const;
+  [[nodiscard]] std::filesystem::path node_key_path() const;
+  [[nodiscard]] std::filesystem::path signer_state_path() const {
+    return data_dir() / "signer_state";
+  }
+  [[nodiscard]] bool p2p_enabled() const { return !p2p_listen_addr.empty(); }
 
   // Reads HOME/config.toml; a missing file gives the defaults. Unknown keys and bad values are
   // refused with the key's name.

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "btt/common/status.h"
 
@@ -31,7 +32,31 @@ struct InitResult {
 // chain's.
 inline constexpr uint64_t kDevAccountBalance = 2'100'000ULL * 100'000'000ULL;
 
-// Refuses to touch a home that already has a genesis or config file.
+// Refuses to touch a home that already has a genesis or config file. Also writes the p2p node
+// key (keys/node.json).
 [[nodiscard]] Result<InitResult> init_home(const InitOptions& options);
+
+// `bttd testnet`: homes DIR/node0..node{N+M-1} for a local network on 127.0.0.1 (doc/operator.md):
+// one genesis listing the first N nodes as validators with equal power and a funded dev account
+// (DIR/dev.json), each home with its own keys and a config with free gRPC and p2p ports, every
+// validator as a persistent peer of every node, ban_ips off.
+struct TestnetOptions {
+  std::filesystem::path dir;
+  uint32_t validators = 4;
+  uint32_t non_validators = 0;
+  std::string chain_id = "btt-testnet-1";
+  uint32_t block_time_ms = 200;
+  uint64_t timeout_propose_ms = 1000;
+  uint64_t timeout_vote_ms = 500;  // prevote and precommit
+};
+
+struct TestnetNode {
+  std::filesystem::path home;
+  std::string grpc_addr;
+  std::string p2p_addr;           // NODE_ID@127.0.0.1:PORT
+  std::string validator_address;  // empty for a non-validator
+};
+
+[[nodiscard]] Result<std::vector<TestnetNode>> init_testnet(const TestnetOptions& options);
 
 }  // namespace btt::node

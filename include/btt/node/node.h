@@ -12,16 +12,18 @@
 #include "btt/mempool/mempool.h"
 #include "btt/node/config.h"
 #include "btt/node/home_lock.h"
+#include "btt/node/reactor.h"
+#include "btt/p2p/transport.h"
 #include "btt/rpc/server.h"
 #include "btt/storage/db.h"
 
 namespace btt::node {
 
-class Node {
+class Node final : private rpc::ConsensusView {
  public:
   // Takes the home lock, loads genesis and the validator key, opens the database and the chain.
   [[nodiscard]] static Result<std::unique_ptr<Node>> open(const Config& config);
-  ~Node();
+  ~Node() override;
 
   // Starts the gRPC server and block production.
   [[nodiscard]] Status start();
@@ -37,6 +39,9 @@ class Node {
 
  private:
   Node() = default;
+  [[nodiscard]] v1::Peers peers() const override;
+  [[nodiscard]] v1::ConsensusState consensus_state() const override;
+  [[nodiscard]] std::vector<v1::Evidence> evidence() const override;
 
   Config config_;
   std::unique_ptr<HomeLock> lock_;
@@ -50,6 +55,11 @@ class Node {
   std::unique_ptr<rpc::RpcContext> rpc_ctx_;
   std::unique_ptr<rpc::RpcServer> rpc_;
   std::optional<crypto::KeyPair> validator_key_;
+  // With [p2p]: the network, the double-sign guard and the consensus reactor.
+  std::optional<crypto::KeyPair> node_key_;
+  std::unique_ptr<p2p::Transport> transport_;
+  std::unique_ptr<consensus::Signer> signer_;
+  std::unique_ptr<Reactor> reactor_;
 
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;

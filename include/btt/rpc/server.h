@@ -1,19 +1,31 @@
 #pragma once
 // The gRPC server: every service of the node, reflection and grpc.health.v1.
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "btt/chain/block_hub.h"
 #include "btt/chain/chain.h"
 #include "btt/common/status.h"
 #include "btt/mempool/mempool.h"
+#include "btt/v1/consensus_query.pb.h"
 
 namespace grpc {
 class Server;
 }
 
 namespace btt::rpc {
+
+// What the Consensus service reads; the node implements it (rpc knows no p2p or reactor).
+class ConsensusView {
+ public:
+  virtual ~ConsensusView() = default;
+  [[nodiscard]] virtual v1::Peers peers() const = 0;
+  [[nodiscard]] virtual v1::ConsensusState consensus_state() const = 0;
+  [[nodiscard]] virtual std::vector<v1::Evidence> evidence() const = 0;
+};
 
 struct RpcContext {
   chain::Chain& chain;
@@ -23,6 +35,9 @@ struct RpcContext {
   std::string moniker;
   uint32_t max_streams = 64;
   std::atomic<uint32_t> open_streams{0};
+  const ConsensusView* consensus = nullptr;
+  // Called with every tx admitted through BroadcastTx (the node gossips it to peers).
+  std::function<void(const v1::Tx&)> on_tx_admitted = nullptr;
 };
 
 struct ServerOptions {

@@ -64,6 +64,7 @@ Client::Client(std::string target, std::chrono::milliseconds timeout)
   txs_ = v1::Txs::NewStub(channel_);
   bank_ = v1::Bank::NewStub(channel_);
   tokenomics_ = v1::Tokenomics::NewStub(channel_);
+  consensus_ = v1::Consensus::NewStub(channel_);
 }
 
 void Client::set_deadline(grpc::ClientContext& ctx, std::chrono::milliseconds extra) const {
@@ -92,6 +93,19 @@ void Client::check(const grpc::Status& status, const grpc::ClientContext* ctx) c
     message += " (no answer from " + target_ + " within the timeout; see --timeout)";
   }
   throw RpcError(status.error_code(), message, btt_code);
+}
+
+v1::Peers Client::get_peers() {
+  return unary(*consensus_, &v1::Consensus::Stub::GetPeers, v1::GetPeersRequest());
+}
+
+v1::ConsensusState Client::get_consensus_state() {
+  return unary(*consensus_, &v1::Consensus::Stub::GetConsensusState,
+               v1::GetConsensusStateRequest());
+}
+
+v1::Validators Client::get_validators() {
+  return unary(*consensus_, &v1::Consensus::Stub::GetValidators, v1::GetValidatorsRequest());
 }
 
 v1::NodeStatus Client::get_status() {

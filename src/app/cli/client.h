@@ -10,6 +10,7 @@
 #include <string>
 
 #include "btt/v1/bank.grpc.pb.h"
+#include "btt/v1/consensus_query.grpc.pb.h"
 #include "btt/v1/node.grpc.pb.h"
 #include "btt/v1/tokenomics.grpc.pb.h"
 
@@ -74,6 +75,9 @@ class Client {
   [[nodiscard]] v1::Allocations get_allocations(uint64_t at_time_ms);
   [[nodiscard]] v1::Vesting get_vesting(const std::string& address, uint64_t at_time_ms);
   [[nodiscard]] v1::EmissionSchedule get_emission(uint64_t from_epoch, uint32_t limit);
+  [[nodiscard]] v1::Peers get_peers();
+  [[nodiscard]] v1::ConsensusState get_consensus_state();
+  [[nodiscard]] v1::Validators get_validators();
 
   // Streams: the caller owns the context (no deadline; cancel it to stop early).
   [[nodiscard]] std::unique_ptr<grpc::ClientReader<v1::BlockInfo>> stream_blocks(
@@ -108,6 +112,7 @@ class Client {
   std::unique_ptr<v1::Txs::Stub> txs_;
   std::unique_ptr<v1::Bank::Stub> bank_;
   std::unique_ptr<v1::Tokenomics::Stub> tokenomics_;
+  std::unique_ptr<v1::Consensus::Stub> consensus_;
 };
 
 }  // namespace btt::cli

@@ -29,6 +29,79 @@ struct AccountTxsOptions {
   uint64_t before = 0;
 };
 
+int run_peers(Context& ctx) {
+  const auto p = ctx.client().get_peers();
+  const auto out = ctx.out();
+  if (out.json()) {
+    Json list = Json::array();
+    for (const auto& peer : p.peers()) {
+      list.push_back(Json{{"node_id", peer.node_id()},
+                          {"remote", peer.remote()},
+                          {"outbound", peer.outbound()},
+                          {"persistent", peer.persistent()},
+                          {"height", peer.height()}});
+    }
+    out.document(Json{{"node_id", p.node_id()},
+                      {"listen_address", p.listen_address()},
+                      {"peers", std::move(list)}});
+  } else {
+    Fields f;
+    f.add("node id", p.node_id().empty() ? "(p2p off)" : p.node_id())
+        .add("listen address", p.listen_address())
+        .add("peers", static_cast<uint64_t>(p.peers_size()));
+    for (const auto& peer : p.peers()) {
+      f.item(peer.node_id() + " " + peer.remote() + (peer.outbound() ? " out" : " in") +
+             " height=" + std::to_string(peer.height()));
+    }
+    out.fields(f);
+  }
+  return kExitOk;
+}
+
+int run_consensus(Context& ctx) {
+  const auto s = ctx.client().get_consensus_state();
+  const auto v = ctx.client().get_validators();
+  const auto out = ctx.out();
+  if (out.json()) {
+    Json votes = Json::array();
+    for (const auto& c : s.votes()) {
+      votes.push_back(
+          Json{{"round", c.round()}, {"prevotes", c.prevotes()}, {"precommits", c.precommits()}});
+    }
+    Json vals = Json::array();
+    for (const auto& val : v.validators()) {
+      vals.push_back(Json{{"address", val.address()}, {"power", val.power()}});
+    }
+    out.document(Json{{"mode", s.mode()},
+                      {"height", s.height()},
+                      {"round", s.round()},
+                      {"step", s.step()},
+                      {"locked_round", s.locked_round()},
+                      {"valid_round", s.valid_round()},
+                      {"votes", std::move(votes)},
+                      {"validator_address", s.validator_address()},
+                      {"validators", std::move(vals)},
+                      {"total_power", v.total_power()},
+                      {"next_proposer", v.proposer()}});
+  } else {
+    Fields f;
+    f.add("mode", s.mode())
+        .add("height", s.height())
+        .add("round", s.round())
+        .add("step", s.step())
+        .add("validator", s.validator_address().empty() ? "(none)" : s.validator_address());
+    for (const auto& c : s.votes()) {
+      f.item("round " + std::to_string(c.round()) + ": prevotes " + std::to_string(c.prevotes()) +
+             ", precommits " + std::to_string(c.precommits()));
+    }
+    f.add("validators", static_cast<uint64_t>(v.validators_size()))
+        .add("total power", v.total_power())
+        .add("next proposer", v.proposer());
+    out.fields(f);
+  }
+  return kExitOk;
+}
+
 int run_status(Context& ctx) {
   const auto s = ctx.client().get_status();
   show(ctx.out(), s);
@@ -150,6 +223,15 @@ void register_query_commands(CLI::App& app, Context& ctx, Commands& cmds) {
   {
     auto* sub = app.add_subcommand("status", "Show the node's chain, height and latest block");
     cmds.add(sub, [&ctx] { return run_status(ctx); });
+  }
+  {
+    auto* sub = app.add_subcommand("peers", "Show the node's p2p id and connected peers");
+    cmds.add(sub, [&ctx] { return run_peers(ctx); });
+  }
+  {
+    auto* sub = app.add_subcommand(
+        "consensus", "Show the consensus state (height, round, step, votes) and validators");
+    cmds.add(sub, [&ctx] { return run_consensus(ctx); });
   }
   {
     auto o = std::make_shared<BalanceOptions>();

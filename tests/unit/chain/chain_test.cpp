@@ -216,6 +216,62 @@ TEST_F(ChainTest, FollowerRefusesTamperedBlocksAndWritesNothing) {
   EXPECT_TRUE(follower.chain->apply(b->block).is_ok());
 }
 
+TEST_F(ChainTest, BlocksCarryTheLastCommitAndFollowersVerifyIt) {
+  Node leader, follower;
+  open(leader);
+  open(follower);
+  auto b1 = leader.chain->propose({}, genesis.genesis_time_ms + 1000, val);
+  ASSERT_TRUE(b1.is_ok());
+  EXPECT_FALSE(b1->block.has_last_commit());
+  auto c1 = leader.chain->commit_at(1);
+  ASSERT_TRUE(c1.has_value());
+  EXPECT_EQ(c1->block_id(), to_bytes(b1->hash));
+  auto b2 = leader.chain->propose({}, genesis.genesis_time_ms + 2000, val);
+  ASSERT_TRUE(b2.is_ok());
+  ASSERT_TRUE(b2->block.has_last_commit());
+  EXPECT_EQ(b2->block.last_commit().SerializeAsString(), c1->SerializeAsString());
+
+  ASSERT_TRUE(follower.chain->apply(b1->block, &*c1).is_ok());
+  EXPECT_TRUE(follower.chain->commit_at(1).has_value());
+  const auto before = follower.chain->tip().SerializeAsString();
+  {
+    v1::Block missing = b2->block;
+    missing.clear_last_commit();
+    auto r = follower.chain->apply(missing);
+    ASSERT_FALSE(r.is_ok());
+    EXPECT_NE(r.status().message().find("last_commit"), std::string::npos);
+  }
+  {
+    v1::Block bad = b2->block;
+    bad.mutable_last_commit()->mutable_signatures(0)->mutable_signature()->at(3) ^= 1;
+    EXPECT_FALSE(follower.chain->apply(bad).is_ok());
+  }
+  {
+    v1::Block wrong_height = b2->block;
+    wrong_height.mutable_last_commit()->set_height(2);
+    EXPECT_FALSE(follower.chain->apply(wrong_height).is_ok());
+  }
+  EXPECT_EQ(follower.chain->tip().SerializeAsString(), before);
+  EXPECT_TRUE(follower.chain->apply(b2->block).is_ok());
+
+  // build + prepare + commit: nothing is written before commit, and a stale prepared block is
+  // refused once the tip moved.
+  auto built =
+      leader.chain->build({}, genesis.genesis_time_ms + 3000, val, *leader.chain->commit_at(2));
+  ASSERT_TRUE(built.is_ok());
+  EXPECT_EQ(leader.chain->tip().height(), 2u);
+  auto prepared = follower.chain->prepare(built->block.block);
+  ASSERT_TRUE(prepared.is_ok()) << prepared.status().to_string();
+  EXPECT_EQ(follower.chain->tip().height(), 2u);
+  auto prepared_again = follower.chain->prepare(built->block.block);
+  ASSERT_TRUE(prepared_again.is_ok());
+  ASSERT_TRUE(follower.chain->commit(std::move(*prepared)).is_ok());
+  EXPECT_EQ(follower.chain->tip().height(), 3u);
+  EXPECT_FALSE(follower.chain->commit(std::move(*prepared_again)).is_ok());
+  ASSERT_TRUE(leader.chain->commit(std::move(*built)).is_ok());
+  EXPECT_EQ(leader.chain->tip().block_hash(), follower.chain->tip().block_hash());
+}
+
 TEST_F(ChainTest, ReopenResumesAtTipAndRefusesOtherGenesis) {
   testkit::TempDir dir("btt-reopen");
   std::string tip_before;

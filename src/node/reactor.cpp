@@ -1,0 +1,626 @@
+#include "btt/node/reactor.h"
+
+#include <spdlog/spdlog.h>
+
+#include <future>
+
+#include "btt/consensus/vote_set.h"
+#include "btt/mempool/admission.h"
+#include "btt/storage/db.h"
+
+namespace btt::node {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Most txs taken from one TxGossip message; the rest is ignored.
+constexpr int kMaxGossipTxs = 10'000;
+// Evidence kept for queries (first come first kept).
+constexpr size_t kMaxEvidence = 1000;
+// A block request unanswered for this long is sent again (to the next peer ahead).
+constexpr auto kSyncRetry = std::chrono::milliseconds(2000);
+// Time a starting node gives its peers to report their heights before it joins consensus.
+constexpr uint64_t kFirstHeightDelayMs = 1000;
+
+v1::P2pMessage consensus_message(const v1::ConsensusEnvelope& env) {
+  v1::P2pMessage msg;
+  msg.mutable_consensus()->set_payload(env.SerializeAsString());
+  return msg;
+}
+
+std::string short_hex(const std::string& bytes) {
+  return to_hex(bytes).substr(0, 16);
+}
+
+}  // namespace
+
+Reactor::Reactor(chain::Chain& chain, mempool::Mempool& pool, p2p::Transport* transport,
+                 consensus::Signer* signer, const crypto::KeyPair* proposer_key,
+                 const consensus::Clock& clock, ReactorOptions options, OnCommit on_commit,
+                 OnFatal on_fatal)
+    : chain_(chain),
+      pool_(pool),
+      transport_(transport),
+      signer_(signer),
+      proposer_key_(proposer_key),
+      clock_(clock),
+      options_(options),
+      on_commit_(std::move(on_commit)),
+      on_fatal_(std::move(on_fatal)) {
+  consensus::StateMachineConfig config;
+  config.chain_id = chain_.chain_id();
+  config.timeouts = options_.timeouts;
+  consensus::ProposalSource& source = *this;
+  consensus::Actions& actions = *this;
+  sm_ = std::make_unique<consensus::StateMachine>(config, signer_, source, actions, clock_);
+}
+
+Reactor::~Reactor() {
+  stop();
+}
+
+void Reactor::attach() {
+  if (!transport_) return;
+  auto handler = [this](const p2p::NodeId& from, const v1::P2pMessage& msg) {
+    // Copies: the transport's message is gone once the handler returns.
+    post([this, from, msg] { on_message(from, msg); });
+  };
+  transport_->set_handler(p2p::Channel::kConsensus, handler);
+  transport_->set_handler(p2p::Channel::kMempool, handler);
+  transport_->set_handler(p2p::Channel::kBlockSync, handler);
+  transport_->set_event_handler([this](const p2p::PeerEvent& ev) {
+    if (!ev.id) return;
+    const p2p::NodeId id = *ev.id;
+    if (ev.kind == p2p::PeerEvent::Kind::kConnected) {
+      post([this, id] {
+        v1::P2pMessage status;
+        status.mutable_status()->set_height(chain_.tip().height());
+        status.mutable_status()->set_chain_id(chain_.chain_id());
+        transport_->send(id, status);
+        auto messages = sm_->messages();
+        for (const auto& p : messages.proposals) {
+          v1::ConsensusEnvelope env;
+          *env.mutable_proposal() = p;
+          send_consensus(env, &id);
+        }
+        for (const auto& v : messages.votes) {
+          v1::ConsensusEnvelope env;
+          *env.mutable_vote() = v;
+          send_consensus(env, &id);
+        }
+      });
+    } else if (ev.kind == p2p::PeerEvent::Kind::kDisconnected ||
+               ev.kind == p2p::PeerEvent::Kind::kBanned) {
+      post([this, id] {
+        peer_heights_.erase(id.to_string());
+        std::lock_guard lock(mu_);
+        peer_heights_guarded_ = peer_heights_;
+      });
+    }
+  });
+}
+
+void Reactor::start() {
+  thread_ = std::thread([this] { run(); });
+  // With peers, first learn their heights (they send a status on connect), so a node that is
+  // behind syncs before it signs anything (start_next_height waits while a peer is ahead).
+  post_after(transport_ ? kFirstHeightDelayMs : 0, [this] {
+    may_join_ = true;
+    start_next_height();
+  });
+  post([this] { tick(); });
+}
+
+void Reactor::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Reactor::post(Task task) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    queue_.push_back(std::move(task));
+  }
+  cv_.notify_one();
+}
+
+void Reactor::post_after(uint64_t delay_ms, Task task) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    timers_.emplace(Clock::now() + std::chrono::milliseconds(delay_ms), std::move(task));
+  }
+  cv_.notify_one();
+}
+
+void Reactor::run() {
+  while (true) {
+    Task task;
+    {
+      std::unique_lock lock(mu_);
+      while (true) {
+        if (stopping_) return;
+        if (!queue_.empty()) {
+          task = std::move(queue_.front());
+          queue_.pop_front();
+          break;
+        }
+        if (!timers_.empty() && timers_.begin()->first <= Clock::now()) {
+          task = std::move(timers_.begin()->second);
+          timers_.erase(timers_.begin());
+          break;
+        }
+        if (timers_.empty()) {
+          cv_.wait(lock);
+        } else {
+          cv_.wait_until(lock, timers_.begin()->first);
+        }
+      }
+    }
+    try {
+      task();
+    } catch (const storage::StorageError& e) {
+      // Nothing half-written was committed; stopping is the only safe thing.
+      spdlog::critical("consensus stopped: {}", e.what());
+      if (on_fatal_) on_fatal_(e.what());
+      return;
+    } catch (const std::exception& e) {
+      spdlog::error("consensus: {}", e.what());
+    }
+  }
+}
+
+Result<consensus::ValidatorSet> Reactor::current_validators() const {
+  return consensus::ValidatorSet::create(chain_.validators());
+}
+
+void Reactor::start_next_height() {
+  if (!may_join_) return;
+  next_height_pending_ = false;
+  const v1::ChainTip tip = chain_.tip();
+  const uint64_t height = tip.height() + 1;
+  if (sm_->height() >= height && sm_->height() != 0) return;
+  for (const auto& [id, h] : peer_heights_) {
+    // A peer is ahead: block sync applies the missing blocks first and calls this again, so
+    // the node never signs at heights the network has decided (which also protects a validator
+    // whose data directory, signer guard included, was wiped).
+    if (h > tip.height()) {
+      if (!sync_requested_) tick_sync();
+      return;
+    }
+  }
+  auto set = current_validators();
+  if (!set) {
+    if (on_fatal_) on_fatal_("validator set: " + set.status().message());
+    return;
+  }
+  prepared_.clear();
+  sm_->start_height(height, std::move(*set));
+  last_progress_ = {sm_->height(), sm_->round(), sm_->step()};
+  last_progress_at_ = Clock::now();
+}
+
+// --- proposal source -----------------------------------------------------------------------
+
+Result<consensus::ProposedBlock> Reactor::propose(uint64_t height, consensus::Round round) {
+  const v1::ChainTip tip = chain_.tip();
+  if (height != tip.height() + 1 || !proposer_key_) {
+    return Status(Code::kUnavailable, "cannot propose height " + std::to_string(height));
+  }
+  const auto params = chain_.params();
+  auto accounts = mempool::committed_accounts(chain_);
+  // The proposal carries the whole block in one p2p frame: stay well below the frame limit.
+  const size_t max_bytes =
+      std::min<size_t>(params.max_block_bytes(), p2p::kMaxFramePayload - (1u << 20));
+  auto candidates = pool_.reap(params.max_block_txs(), max_bytes, accounts);
+  v1::Commit last_commit;
+  if (tip.height() > 0) {
+    auto c = chain_.commit_at(tip.height());
+    if (!c) {
+      return Status(Code::kUnavailable,
+                    "no stored commit for height " + std::to_string(tip.height()));
+    }
+    last_commit = *c;
+  }
+  // Block time: the proposer's clock, at least the previous block's time + 1 ms (Chain::build).
+  auto prepared = chain_.build(candidates, clock_.now_ms(), *proposer_key_, last_commit);
+  if (!prepared) return prepared.status();
+  consensus::ProposedBlock out;
+  out.block_id = to_bytes(prepared->block.hash);
+  out.block = prepared->block.block.SerializeAsString();
+  spdlog::debug("proposing height={} round={} txs={} id={}", height, round,
+                prepared->block.txs.size(), short_hex(out.block_id));
+  prepared_.insert_or_assign(out.block_id, std::move(*prepared));
+  return out;
+}
+
+bool Reactor::validate(uint64_t height, const Bytes& block_id, const Bytes& block_bytes) {
+  const v1::ChainTip tip = chain_.tip();
+  if (height != tip.height() + 1) return false;
+  if (prepared_.count(block_id)) return true;
+  v1::Block block;
+  if (!block.ParseFromString(block_bytes)) return false;
+  if (to_bytes(chain::block_hash(block.header())) != block_id) return false;
+  v1::BlockHeader header;
+  if (!header.ParseFromString(block.header())) return false;
+  if (header.time_ms() > clock_.now_ms() + options_.max_future_drift_ms) {
+    spdlog::warn("proposal for height {} has a time {} ms ahead of this node's clock", height,
+                 header.time_ms() - clock_.now_ms());
+    return false;
+  }
+  auto prepared = chain_.prepare(block);
+  if (!prepared) {
+    spdlog::warn("proposal for height {} is not valid: {}", height, prepared.status().to_string());
+    return false;
+  }
+  prepared_.insert_or_assign(block_id, std::move(*prepared));
+  return true;
+}
+
+// --- actions -------------------------------------------------------------------------------
+
+void Reactor::send_consensus(const v1::ConsensusEnvelope& env, const p2p::NodeId* to) {
+  if (!transport_) return;
+  auto msg = consensus_message(env);
+  if (to) {
+    transport_->send(*to, msg);
+  } else {
+    transport_->broadcast(msg);
+  }
+}
+
+void Reactor::broadcast_proposal(const v1::Proposal& proposal) {
+  v1::ConsensusEnvelope env;
+  *env.mutable_proposal() = proposal;
+  send_consensus(env, nullptr);
+}
+
+void Reactor::broadcast_vote(const v1::Vote& vote) {
+  v1::ConsensusEnvelope env;
+  *env.mutable_vote() = vote;
+  send_consensus(env, nullptr);
+}
+
+void Reactor::schedule_timeout(uint64_t duration_ms, uint64_t height, consensus::Round round,
+                               consensus::Step step) {
+  post_after(duration_ms, [this, height, round, step] { sm_->on_timeout(height, round, step); });
+}
+
+void Reactor::decide(uint64_t height, consensus::Round round, const Bytes& block_id,
+                     const Bytes& block, const v1::Commit& commit) {
+  spdlog::debug("decided height={} round={} id={}", height, round, short_hex(block_id));
+  // Not from inside the state machine's call: the commit runs as the next task.
+  post(
+      [this, height, block_id, block, commit] { commit_decided(height, block_id, block, commit); });
+}
+
+void Reactor::report_evidence(const v1::Evidence& evidence) {
+  spdlog::warn("evidence of a double vote: {}", evidence.ShortDebugString());
+  {
+    std::lock_guard lock(mu_);
+    const std::string bytes = evidence.SerializeAsString();
+    for (const auto& e : evidence_) {
+      if (e.SerializeAsString() == bytes) return;
+    }
+    if (evidence_.size() >= kMaxEvidence) return;
+    evidence_.push_back(evidence);
+  }
+  v1::ConsensusEnvelope env;
+  *env.mutable_evidence() = evidence;
+  send_consensus(env, nullptr);
+}
+
+void Reactor::signing_failed(const Status& status) {
+  spdlog::warn("signer refused: {}", status.to_string());
+}
+
+// --- committing ----------------------------------------------------------------------------
+
+void Reactor::commit_decided(uint64_t height, const Bytes& block_id, const Bytes& block_bytes,
+                             const v1::Commit& commit) {
+  const v1::ChainTip tip = chain_.tip();
+  if (tip.height() >= height) {
+    // Block sync got there first.
+    if (!next_height_pending_) start_next_height();
+    return;
+  }
+  std::optional<chain::CommittedBlock> committed;
+  if (auto it = prepared_.find(block_id); it != prepared_.end()) {
+    auto r = chain_.commit(std::move(it->second), &commit);
+    prepared_.erase(it);
+    if (r) committed = std::move(*r);
+  }
+  if (!committed) {
+    v1::Block block;
+    if (!block.ParseFromString(block_bytes)) {
+      spdlog::error("decided block {} does not decode", height);
+      return;
+    }
+    auto r = chain_.apply(block, &commit);
+    if (!r) {
+      spdlog::error("decided block {} cannot be applied: {}", height, r.status().to_string());
+      return;
+    }
+    committed = std::move(*r);
+  }
+  const auto& b = *committed;
+  spdlog::info("committed block height={} round={} txs={} hash={} execute_ms={}.{} commit_ms={}.{}",
+               b.header.height(), commit.round(), b.txs.size(), to_hex(b.hash).substr(0, 16),
+               b.execute_us / 1000, b.execute_us % 1000 / 100, b.commit_us / 1000,
+               b.commit_us % 1000 / 100);
+  after_commit(b);
+  prepared_.clear();
+  next_height_pending_ = true;
+  post_after(options_.block_time_ms, [this] { start_next_height(); });
+}
+
+void Reactor::after_commit(const chain::CommittedBlock& block) {
+  std::vector<Hash32> ids;
+  ids.reserve(block.txs.size());
+  for (const auto& tx : block.txs) ids.push_back(tx->id);
+  pool_.update(ids, mempool::committed_accounts(chain_));
+  if (on_commit_) on_commit_(block);
+}
+
+// --- p2p -----------------------------------------------------------------------------------
+
+void Reactor::on_message(const p2p::NodeId& from, const v1::P2pMessage& msg) {
+  switch (msg.msg_case()) {
+    case v1::P2pMessage::kConsensus:
+      on_consensus(from, msg.consensus().payload());
+      break;
+    case v1::P2pMessage::kTxGossip:
+      on_txs(from, msg.tx_gossip());
+      break;
+    case v1::P2pMessage::kBlockRequest:
+      on_block_request(from, msg.block_request());
+      break;
+    case v1::P2pMessage::kBlockResponse:
+      on_block_response(from, msg.block_response());
+      break;
+    case v1::P2pMessage::kStatus:
+      if (msg.status().chain_id() == chain_.chain_id()) {
+        peer_heights_[from.to_string()] = msg.status().height();
+        std::lock_guard lock(mu_);
+        peer_heights_guarded_ = peer_heights_;
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+void Reactor::on_consensus(const p2p::NodeId& from, const std::string& payload) {
+  v1::ConsensusEnvelope env;
+  if (!env.ParseFromString(payload)) {
+    spdlog::debug("peer {}: consensus message does not decode", from.to_string());
+    return;
+  }
+  consensus::Verdict verdict;
+  switch (env.msg_case()) {
+    case v1::ConsensusEnvelope::kProposal:
+      verdict = sm_->on_proposal(env.proposal());
+      break;
+    case v1::ConsensusEnvelope::kVote:
+      verdict = sm_->on_vote(env.vote());
+      break;
+    case v1::ConsensusEnvelope::kEvidence:
+      on_evidence(env.evidence());
+      return;
+    default:
+      return;
+  }
+  if (verdict.dropped()) {
+    spdlog::debug("peer {}: consensus message dropped: {}", from.to_string(), verdict.reason);
+  }
+}
+
+void Reactor::on_evidence(const v1::Evidence& evidence) {
+  if (!evidence.has_duplicate_vote()) return;
+  const auto& a = evidence.duplicate_vote().vote_a();
+  const auto& b = evidence.duplicate_vote().vote_b();
+  if (a.validator() != b.validator() || a.height() != b.height() || a.round() != b.round() ||
+      a.type() != b.type() || a.block_id() == b.block_id()) {
+    return;
+  }
+  auto set = current_validators();
+  if (!set) return;
+  consensus::Bip340Verifier verifier;
+  if (!consensus::verify_vote(*set, chain_.chain_id(), a, verifier) ||
+      !consensus::verify_vote(*set, chain_.chain_id(), b, verifier)) {
+    return;
+  }
+  report_evidence(evidence);
+}
+
+void Reactor::on_txs(const p2p::NodeId& from, const v1::TxGossip& gossip) {
+  v1::P2pMessage relay;
+  const int n = std::min(gossip.txs_size(), kMaxGossipTxs);
+  for (int i = 0; i < n; ++i) {
+    v1::Tx tx;
+    if (!tx.ParseFromString(gossip.txs(i))) continue;
+    // Admission deduplicates by tx id (pending or committed), so a tx is relayed once.
+    auto admitted = mempool::admit(tx, chain_, pool_);
+    if (admitted) relay.mutable_tx_gossip()->add_txs(gossip.txs(i));
+  }
+  if (transport_ && relay.tx_gossip().txs_size() > 0) {
+    for (const auto& peer : transport_->peers()) {
+      if (peer.id != from) transport_->send(peer.id, relay);
+    }
+  }
+}
+
+void Reactor::gossip_tx(const v1::Tx& tx) {
+  if (!transport_) return;
+  v1::P2pMessage msg;
+  msg.mutable_tx_gossip()->add_txs(tx.SerializeAsString());
+  transport_->broadcast(msg);
+}
+
+void Reactor::on_block_request(const p2p::NodeId& from, const v1::BlockRequest& req) {
+  v1::P2pMessage msg;
+  auto* resp = msg.mutable_block_response();
+  resp->set_height(req.height());
+  auto block = chain_.block_at(req.height());
+  auto commit = chain_.commit_at(req.height());
+  if (block && commit) {
+    v1::BlockWithCommit bwc;
+    *bwc.mutable_block() = std::move(*block);
+    *bwc.mutable_commit() = std::move(*commit);
+    resp->set_block(bwc.SerializeAsString());
+  }
+  transport_->send(from, msg);
+}
+
+void Reactor::on_block_response(const p2p::NodeId& from, const v1::BlockResponse& resp) {
+  const v1::ChainTip tip = chain_.tip();
+  if (resp.height() != tip.height() + 1 || resp.block().empty()) return;
+  v1::BlockWithCommit bwc;
+  if (!bwc.ParseFromString(resp.block())) {
+    spdlog::debug("peer {}: block response does not decode", from.to_string());
+    return;
+  }
+  auto set = current_validators();
+  if (!set) return;
+  const Hash32 hash = chain::block_hash(bwc.block().header());
+  if (auto s = consensus::verify_commit(*set, chain_.chain_id(), resp.height(), to_bytes(hash),
+                                        bwc.commit());
+      !s) {
+    spdlog::warn("peer {}: block {} with a bad commit: {}", from.to_string(), resp.height(),
+                 s.message());
+    return;
+  }
+  auto applied = chain_.apply(bwc.block(), &bwc.commit());
+  if (!applied) {
+    spdlog::warn("peer {}: synced block {} refused: {}", from.to_string(), resp.height(),
+                 applied.status().to_string());
+    return;
+  }
+  spdlog::info("synced block height={} txs={} hash={}", applied->header.height(),
+               applied->txs.size(), to_hex(applied->hash).substr(0, 16));
+  after_commit(*applied);
+  sync_requested_.reset();
+  // Join consensus at the new tip (no pause: catching up).
+  start_next_height();
+  for (const auto& [id, h] : peer_heights_) {
+    if (h > applied->header.height()) {
+      auto node = crypto::Address::parse(id);
+      if (!node) continue;
+      v1::P2pMessage req;
+      req.mutable_block_request()->set_height(applied->header.height() + 1);
+      // Ask the peer that just answered if it is ahead, else this one.
+      const p2p::NodeId target = peer_heights_.count(from.to_string()) &&
+                                         peer_heights_[from.to_string()] > applied->header.height()
+                                     ? from
+                                     : *node;
+      transport_->send(target, req);
+      sync_requested_ = applied->header.height() + 1;
+      sync_requested_at_ = Clock::now();
+      break;
+    }
+  }
+}
+
+void Reactor::tick() {
+  post_after(options_.gossip_interval_ms, [this] { tick(); });
+  if (!transport_) return;
+  const v1::ChainTip tip = chain_.tip();
+  v1::P2pMessage status;
+  status.mutable_status()->set_height(tip.height());
+  status.mutable_status()->set_chain_id(chain_.chain_id());
+  transport_->broadcast(status);
+
+  tick_sync();
+
+  // Consensus messages again when the round is stuck (a peer may have missed them).
+  const auto now = Clock::now();
+  std::tuple<uint64_t, consensus::Round, consensus::Step> progress{sm_->height(), sm_->round(),
+                                                                   sm_->step()};
+  if (progress != last_progress_) {
+    last_progress_ = progress;
+    last_progress_at_ = now;
+  } else if (now - last_progress_at_ >= std::chrono::milliseconds(options_.gossip_interval_ms)) {
+    auto messages = sm_->messages();
+    for (const auto& p : messages.proposals) broadcast_proposal(p);
+    for (const auto& v : messages.votes) broadcast_vote(v);
+    last_progress_at_ = now;
+  }
+  // A node held back because a peer was ahead joins once sync has caught up.
+  if (!next_height_pending_ && sm_->height() <= tip.height()) start_next_height();
+}
+
+void Reactor::tick_sync() {
+  if (!transport_) return;
+  const v1::ChainTip tip = chain_.tip();
+  // Block sync: a peer is ahead of the tip.
+  std::vector<std::string> ahead;
+  for (const auto& [id, h] : peer_heights_) {
+    if (h > tip.height()) ahead.push_back(id);
+  }
+  const auto now = Clock::now();
+  if (!ahead.empty() && (!sync_requested_ || *sync_requested_ != tip.height() + 1 ||
+                         now - sync_requested_at_ > kSyncRetry)) {
+    const std::string& id = ahead[sync_rotation_++ % ahead.size()];
+    if (auto node = crypto::Address::parse(id)) {
+      v1::P2pMessage req;
+      req.mutable_block_request()->set_height(tip.height() + 1);
+      transport_->send(*node, req);
+      sync_requested_ = tip.height() + 1;
+      sync_requested_at_ = now;
+    }
+  }
+}
+
+// --- queries -------------------------------------------------------------------------------
+
+v1::ConsensusState Reactor::state() const {
+  auto promise = std::make_shared<std::promise<v1::ConsensusState>>();
+  auto future = promise->get_future();
+  const_cast<Reactor*>(this)->post([this, promise] {
+    v1::ConsensusState s;
+    s.set_mode(signer_ ? "validator" : "follower");
+    s.set_height(sm_->height());
+    s.set_round(static_cast<uint32_t>(sm_->round()));
+    s.set_step(consensus::step_name(sm_->step()));
+    s.set_locked_round(sm_->locked_round());
+    s.set_valid_round(sm_->valid_round());
+    if (signer_) s.set_validator_address(signer_->address());
+    std::map<uint32_t, std::pair<uint32_t, uint32_t>> counts;
+    for (const auto& v : sm_->messages().votes) {
+      if (v.height() != sm_->height()) continue;
+      auto& c = counts[v.round()];
+      (v.type() == v1::PREVOTE ? c.first : c.second)++;
+    }
+    for (const auto& [round, c] : counts) {
+      auto* vc = s.add_votes();
+      vc->set_round(round);
+      vc->set_prevotes(c.first);
+      vc->set_precommits(c.second);
+    }
+    if (auto c = chain_.commit_at(chain_.tip().height())) s.set_last_commit_round(c->round());
+    promise->set_value(std::move(s));
+  });
+  if (future.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+    v1::ConsensusState s;
+    s.set_mode("busy");
+    return s;
+  }
+  return future.get();
+}
+
+std::vector<v1::Evidence> Reactor::evidence() const {
+  std::lock_guard lock(mu_);
+  return evidence_;
+}
+
+std::map<std::string, uint64_t> Reactor::peer_heights() const {
+  std::lock_guard lock(mu_);
+  return peer_heights_guarded_;
+}
+
+}  // namespace btt::node

@@ -1,0 +1,50 @@
+#include "btt/consensus/validator_set.h"
+#include "services.h"
+
+namespace btt::rpc {
+
+grpc::Status ConsensusService::GetPeers(grpc::ServerContext*, const v1::GetPeersRequest*,
+                                        v1::Peers* out) {
+  if (ctx_.consensus) *out = ctx_.consensus->peers();
+  return grpc::Status::OK;
+}
+
+grpc::Status ConsensusService::GetConsensusState(grpc::ServerContext*,
+                                                 const v1::GetConsensusStateRequest*,
+                                                 v1::ConsensusState* out) {
+  if (ctx_.consensus) {
+    *out = ctx_.consensus->consensus_state();
+  } else {
+    out->set_mode("single-validator");
+    out->set_height(ctx_.chain.tip().height() + 1);
+    out->set_validator_address(ctx_.validator_address);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status ConsensusService::GetValidators(grpc::ServerContext*, const v1::GetValidatorsRequest*,
+                                             v1::Validators* out) {
+  auto tip = ctx_.chain.tip();
+  auto validators = ctx_.chain.validators();
+  out->set_height(tip.height());
+  uint64_t total = 0;
+  for (const auto& v : validators) {
+    total += v.power();
+    *out->add_validators() = v;
+  }
+  out->set_total_power(total);
+  if (auto set = consensus::ValidatorSet::create(validators)) {
+    out->set_proposer(set->proposer(tip.height() + 1, 0).address);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status ConsensusService::GetEvidence(grpc::ServerContext*, const v1::GetEvidenceRequest*,
+                                           v1::EvidenceList* out) {
+  if (ctx_.consensus) {
+    for (const auto& e : ctx_.consensus->evidence()) *out->add_evidence() = e;
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace btt::rpc

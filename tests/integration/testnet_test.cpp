@@ -1,0 +1,171 @@
+// Multi-validator BFT with real bttd processes on 127.0.0.1 (doc/consensus.md, "Tests"): four
+// validators commit blocks; with one down the chain goes on; with two down it halts without
+// forking; restarted, it resumes; a validator killed with SIGKILL mid-round and restarted never
+// double-signs; a node whose data is wiped resyncs to the same state hash; a non-validator that
+// joins late syncs. One scenario, so the network starts once.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <sstream>
+#include <thread>
+
+#include "btt/crypto/keyfile.h"
+#include "btt/v1/consensus_query.grpc.pb.h"
+#include "testkit/node_api.h"
+#include "testkit/process.h"
+#include "testkit/temp_dir.h"
+#include "testkit/txs.h"
+
+namespace btt::testkit {
+namespace {
+
+constexpr const char* kChainId = "btt-testnet-it";
+
+struct Net {
+  std::vector<std::unique_ptr<NodeProcess>> nodes;
+  std::vector<std::unique_ptr<NodeApi>> apis;
+};
+
+uint64_t height_of(NodeApi& api) {
+  try {
+    return api.status().height();
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+// Waits until `api` reports at least `height`; false after timeout_s.
+bool wait_height(NodeApi& api, uint64_t height, int timeout_s) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (height_of(api) >= height) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+std::string block_hash_at(NodeApi& api, uint64_t height) {
+  auto b = api.block(height);
+  return b ? b->hash() : std::string();
+}
+
+size_t evidence_count(NodeApi& api) {
+  auto stub = v1::Consensus::NewStub(api.channel());
+  grpc::ClientContext ctx;
+  set_deadline(ctx);
+  v1::EvidenceList out;
+  auto s = stub->GetEvidence(&ctx, v1::GetEvidenceRequest(), &out);
+  if (!s.ok()) throw std::runtime_error("GetEvidence: " + s.error_message());
+  return static_cast<size_t>(out.evidence_size());
+}
+
+TEST(TestnetTest, FourValidatorsToleratesFailuresNeverForksAndResyncs) {
+  TempDir dir("btt-testnet-it");
+  auto init =
+      run_command({bttd_path(), "testnet", "--dir", dir.path().string(), "--validators", "4",
+                   "--non-validators", "1", "--chain-id", kChainId, "--block-time-ms", "100"});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  std::vector<uint16_t> ports;
+  {
+    std::istringstream lines(init.out);
+    std::string line;
+    while (std::getline(lines, line)) {
+      ports.push_back(static_cast<uint16_t>(std::stoi(line.substr(line.rfind(':') + 1))));
+    }
+  }
+  ASSERT_EQ(ports.size(), 5u) << init.out;
+  Net net;
+  for (size_t i = 0; i < 5; ++i) {
+    net.nodes.push_back(
+        std::make_unique<NodeProcess>(dir.path() / ("node" + std::to_string(i)), ports[i]));
+    net.apis.push_back(std::make_unique<NodeApi>(net.nodes[i]->address()));
+  }
+  auto& n = net.nodes;
+  auto& a = net.apis;
+  for (size_t i = 0; i < 4; ++i) n[i]->start();
+
+  // 1. Four validators commit blocks, and a transfer sent to one node commits everywhere.
+  ASSERT_TRUE(wait_height(*a[0], 3, 30)) << n[0]->log_tail();
+  auto dev = *crypto::read_key_file(dir.path() / "dev.json");
+  auto bob = crypto::KeyPair::generate();
+  v1::BroadcastTxResponse resp;
+  auto s = a[1]->broadcast(
+      signed_transfer(dev, {.chain_id = kChainId, .to = bob.address.to_string(), .amount = 777}),
+      true, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_TRUE(resp.committed());
+  for (size_t i = 0; i < 4; ++i) {
+    ASSERT_TRUE(wait_height(*a[i], height_of(*a[1]), 20));
+    EXPECT_EQ(a[i]->balance(bob.address.to_string()), 777u) << "node" << i;
+  }
+  const uint64_t h1 = height_of(*a[0]);
+  for (size_t i = 1; i < 4; ++i) EXPECT_EQ(block_hash_at(*a[i], h1), block_hash_at(*a[0], h1));
+
+  // 2. One validator stops: the other three (30 of 40 power) go on.
+  EXPECT_EQ(n[3]->stop(), 0);
+  uint64_t h2 = height_of(*a[0]);
+  ASSERT_TRUE(wait_height(*a[0], h2 + 3, 30)) << n[0]->log_tail();
+
+  // 3. A second one dies (SIGKILL): 20 of 40 is no quorum, the chain halts without forking.
+  n[2]->kill9();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  const uint64_t halted = height_of(*a[0]);
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  EXPECT_LE(height_of(*a[0]), halted + 1);
+  EXPECT_LE(height_of(*a[1]), halted + 1);
+  const uint64_t common = std::min(height_of(*a[0]), height_of(*a[1]));
+  for (uint64_t h = 1; h <= common; ++h) {
+    ASSERT_EQ(block_hash_at(*a[0], h), block_hash_at(*a[1], h)) << "fork at height " << h;
+  }
+
+  // 4. Both come back: the chain resumes, and the stopped ones catch up.
+  n[2]->start();
+  n[3]->start();
+  ASSERT_TRUE(wait_height(*a[0], common + 3, 40)) << n[0]->log_tail();
+  ASSERT_TRUE(wait_height(*a[3], common + 3, 40)) << n[3]->log_tail();
+
+  // 5. A validator killed with SIGKILL mid-round and restarted never double-signs: its signer
+  // guard answers a repeated request with the recorded signature and refuses a conflicting one,
+  // so no node ever sees two different votes from it (evidence).
+  for (int k = 0; k < 2; ++k) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(170 + 130 * k));
+    n[1]->kill9();
+    n[1]->start();
+  }
+  uint64_t h5 = height_of(*a[0]);
+  ASSERT_TRUE(wait_height(*a[1], h5 + 2, 40)) << n[1]->log_tail();
+  for (size_t i = 0; i < 4; ++i) EXPECT_EQ(evidence_count(*a[i]), 0u) << "node" << i;
+
+  // 6. A validator's data directory is wiped: it resyncs from its peers to the same state.
+  EXPECT_EQ(n[3]->stop(), 0);
+  std::filesystem::remove_all(n[3]->home() / "data");
+  n[3]->start();
+  const uint64_t h6 = height_of(*a[0]);
+  ASSERT_TRUE(wait_height(*a[3], h6, 60)) << n[3]->log_tail();
+  {
+    auto b0 = a[0]->block(h6);
+    auto b3 = a[3]->block(h6);
+    ASSERT_TRUE(b0 && b3);
+    EXPECT_EQ(b3->hash(), b0->hash());
+    EXPECT_EQ(b3->header().state_hash(), b0->header().state_hash());
+  }
+  EXPECT_EQ(a[3]->balance(bob.address.to_string()), 777u);
+
+  // 7. A non-validator joins late and syncs, then follows the tip.
+  n[4]->start();
+  const uint64_t h7 = height_of(*a[0]) + 1;
+  ASSERT_TRUE(wait_height(*a[4], h7, 60)) << n[4]->log_tail();
+  EXPECT_EQ(block_hash_at(*a[4], h7), block_hash_at(*a[0], h7));
+  EXPECT_EQ(a[4]->balance(bob.address.to_string()), 777u);
+  for (size_t i = 0; i < 5; ++i) EXPECT_EQ(evidence_count(*a[i]), 0u) << "node" << i;
+
+  for (auto& node : n) {
+    if (node->running()) {
+      EXPECT_EQ(node->stop(), 0) << node->log_tail();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace btt::testkit
