@@ -113,7 +113,10 @@ chain::TxPtr TxBuilder::sign() const {
   return *decoded;
 }
 
-TestEnv::TestEnv() : registry_(chain::make_default_registry()) {
+TestEnv::TestEnv() : TestEnv(nlohmann::json::object()) {}
+
+TestEnv::TestEnv(const nlohmann::json& module_sections)
+    : registry_(chain::make_default_registry()) {
   params_ = ledger::default_ledger_params();
   overlay_ = std::make_unique<ledger::Overlay>(committed_);
   ledger::Ledger l(*overlay_);
@@ -138,7 +141,9 @@ TestEnv::TestEnv() : registry_(chain::make_default_registry()) {
   ledger::BlockContext ctx{genesis_block, *overlay_, events, &registry_->locks()};
   for (const auto& m : registry_->modules()) {
     const std::string name(m->name());
-    const auto s = m->init_genesis(name == "tokenomics" ? section : nlohmann::json(), info, ctx);
+    const nlohmann::json other =
+        module_sections.contains(name) ? module_sections[name] : nlohmann::json();
+    const auto s = m->init_genesis(name == "tokenomics" ? section : other, info, ctx);
     if (!s) throw std::logic_error("test genesis: " + s.to_string());
   }
   begin_block();

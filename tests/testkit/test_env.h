@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "btt/chain/executor.h"
 #include "btt/chain/registry.h"
@@ -74,6 +75,9 @@ class TestEnv {
   static constexpr const char* kAuthority = "authority";
 
   TestEnv();
+  // With genesis sections for modules other than tokenomics ({"compute": {...}}); modules not
+  // named get a null section (their defaults).
+  explicit TestEnv(const nlohmann::json& module_sections);
 
   // A new account holding `btt_units` BTT, paid from the genesis faucet.
   const Account& account(const std::string& name, uint64_t btt_units = 1'000 * 100'000'000ULL);

@@ -338,7 +338,7 @@ void Market::process(v1::JobRecord& j) {
   }
   auto* stage = stage_of(j);
   bool changed = false;
-  if (block_.height > j.commit_deadline()) {
+  if (block_.height >= j.commit_deadline()) {  // no commit can arrive after this block
     for (auto& r : *stage) {
       if (r.status() == v1::REPLICA_STATUS_ASSIGNED) {
         slash(j, r, "missed_commit");
@@ -353,7 +353,7 @@ void Market::process(v1::JobRecord& j) {
       all_done = false;
     }
   }
-  if (!all_done && block_.height > j.reveal_deadline()) {
+  if (!all_done && block_.height >= j.reveal_deadline()) {
     for (auto& r : *stage) {
       if (r.status() == v1::REPLICA_STATUS_COMMITTED) {
         slash(j, r, "missed_reveal");
