@@ -46,12 +46,13 @@ class UndecodableRequestInterceptorFactory final : public gx::ServerInterceptorF
 
 struct RpcServer::Services {
   explicit Services(RpcContext& ctx)
-      : node(ctx), blocks(ctx), txs(ctx), bank(ctx), tokenomics(ctx) {}
+      : node(ctx), blocks(ctx), txs(ctx), bank(ctx), tokenomics(ctx), compute(ctx) {}
   NodeService node;
   BlocksService blocks;
   TxsService txs;
   BankService bank;
   TokenomicsService tokenomics;
+  ComputeService compute;
 };
 
 Result<std::unique_ptr<RpcServer>> RpcServer::start(const ServerOptions& options,
@@ -72,6 +73,7 @@ Result<std::unique_ptr<RpcServer>> RpcServer::start(const ServerOptions& options
   builder.RegisterService(&server->services_->txs);
   builder.RegisterService(&server->services_->bank);
   builder.RegisterService(&server->services_->tokenomics);
+  builder.RegisterService(&server->services_->compute);
   std::vector<std::unique_ptr<gx::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<UndecodableRequestInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
