@@ -442,3 +442,52 @@ TEST_F(ComputeMarketTest, OfflineNodesAreNotAssigned) {
 
 }  // namespace
 }  // namespace btt::testkit
+
+namespace btt::testkit {
+namespace {
+
+// Empty or nonsense messages of every compute kind are refused and write nothing but the fee.
+TEST_F(ComputeMarketTest, EmptyMessagesAreRefused) {
+  const Account& x = env.account("x", 10 * kBtt);
+  std::vector<std::pair<v1::Message, Code>> cases;
+  auto add = [&](auto set, Code c) {
+    v1::Message m;
+    set(m);
+    cases.emplace_back(m, c);
+  };
+  add([](v1::Message& m) { m.mutable_register_node(); }, Code::kInvalidArgument);
+  add([](v1::Message& m) { m.mutable_update_node(); }, Code::kInvalidArgument);
+  add([](v1::Message& m) { m.mutable_post_job(); }, Code::kInvalidArgument);
+  add([](v1::Message& m) { m.mutable_cancel_job(); }, Code::kInvalidArgument);
+  add([](v1::Message& m) { m.mutable_commit_result(); }, Code::kInvalidArgument);
+  add([](v1::Message& m) { m.mutable_reveal_result(); }, Code::kInvalidArgument);
+  add([](v1::Message& m) { m.mutable_attest_energy(); }, Code::kInvalidAddress);
+  add([](v1::Message& m) { m.mutable_ban_node(); }, Code::kInvalidAddress);
+  add([](v1::Message& m) { m.mutable_pause_node(); }, Code::kUnknownRecord);
+  add([](v1::Message& m) { m.mutable_unregister_node(); }, Code::kUnknownRecord);
+  add([](v1::Message& m) { m.mutable_heartbeat(); }, Code::kUnknownRecord);
+  add(
+      [](v1::Message& m) {
+        m.mutable_commit_result()->set_job_id(5);
+        m.mutable_commit_result()->set_commitment(Bytes(32, 'c'));
+      },
+      Code::kUnknownRecord);
+  add(
+      [](v1::Message& m) {
+        m.mutable_reveal_result()->set_job_id(UINT64_MAX);
+        m.mutable_reveal_result()->set_result_hash(Bytes(32, 'r'));
+        m.mutable_reveal_result()->set_salt(Bytes(65, 's'));
+      },
+      Code::kInvalidArgument);
+  uint64_t fees = 0;
+  for (const auto& [m, code] : cases) {
+    const auto out = env.apply(env.tx(x).message(m).sign(), code);
+    fees += out.fee_paid;
+  }
+  EXPECT_EQ(env.balance(x), 10 * kBtt - fees);
+  EXPECT_TRUE(view().nodes().empty());
+  EXPECT_EQ(view().next_job_id(), 1u);
+}
+
+}  // namespace
+}  // namespace btt::testkit
