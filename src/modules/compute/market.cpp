@@ -100,6 +100,18 @@ Market::Market(ledger::Overlay& state, const ledger::LockProviders* locks,
 }
 
 void Market::put_node(const crypto::Address& addr, const v1::NodeRecord& n) {
+  // Keep the price index (kind, price, node) in step: assignment scans it cheapest first.
+  auto index_of = [&](const v1::NodeRecord& r) -> std::optional<Bytes> {
+    if (r.operator_().empty() || r.status() == v1::NODE_STATUS_UNREGISTERED) return std::nullopt;
+    return price_index_key(r.hardware().accelerator_kind(), r.price_per_cu(), addr);
+  };
+  const auto old = view().node(addr);
+  const auto old_key = old ? index_of(*old) : std::nullopt;
+  const auto new_key = index_of(n);
+  if (old_key != new_key) {
+    if (old_key) state_.erase(*old_key);
+    if (new_key) state_.put(*new_key, "");
+  }
   v1::NodeRecord copy = n;
   copy.clear_online();  // a query-only field
   state_.put(node_key(addr), copy.SerializeAsString());
@@ -177,26 +189,36 @@ std::vector<v1::NodeRecord> Market::pick(const v1::JobRecord& j, size_t n, uint6
   const auto& req = j.requirements();
   const Bytes seed = entropy(j.id(), stage);
   ComputeView v = view();
-  // (price, tie hash, node): a total order, so the pick is the same on every node.
+  // (price, tie hash, node): a total order, so the pick is the same on every node. The index is in
+  // price order, so the scan stops at the job's maximum price, or once n nodes are eligible and
+  // the price moved past the n-th one's (later nodes could not be picked).
   std::vector<std::tuple<uint64_t, Bytes, v1::NodeRecord>> eligible;
-  for (auto& node : v.nodes()) {
-    if (node.status() != v1::NODE_STATUS_ACTIVE) continue;
-    if (!is_online(node, params_, block_.height)) continue;
-    if (node.bond() < params_.min_bond()) continue;
-    if (node.reputation_bps() < params_.reputation_floor_bps()) continue;
-    if (node.price_per_cu() > j.max_price_per_cu()) continue;
-    const auto& hw = node.hardware();
-    if (hw.accelerator_kind() != req.accelerator_kind()) continue;
+  const Bytes prefix = price_index_prefix(req.accelerator_kind());
+  state_.scan(prefix, [&](std::string_view key, std::string_view) {
+    std::string_view rest = key.substr(prefix.size());
+    uint64_t price = 0;
+    if (!get_u64_be(rest, price)) return true;
+    if (price > j.max_price_per_cu()) return false;
+    if (eligible.size() >= n && price > std::get<0>(eligible[n - 1])) return false;
+    auto addr = crypto::Address::from_bytes(rest);
+    if (!addr) return true;
+    auto node = v.node(*addr);
+    if (!node) return true;
+    if (node->status() != v1::NODE_STATUS_ACTIVE) return true;
+    if (!is_online(*node, params_, block_.height)) return true;
+    if (node->bond() < params_.min_bond()) return true;
+    if (node->reputation_bps() < params_.reputation_floor_bps()) return true;
+    const auto& hw = node->hardware();
     if (!req.models().empty() &&
         std::find(req.models().begin(), req.models().end(), hw.model()) == req.models().end())
-      continue;
-    if (hw.memory_gb() < req.min_memory_gb() || hw.count() < req.min_count()) continue;
-    if (node.operator_() == j.provider() || taken.count(node.operator_())) continue;
-    const auto addr = addr_of(node.operator_());
-    if (v.banned(provider, addr)) continue;
-    Bytes tie = to_bytes(crypto::tagged_hash(kEntropyTag, seed + std::string(addr.raw())));
-    eligible.emplace_back(node.price_per_cu(), std::move(tie), std::move(node));
-  }
+      return true;
+    if (hw.memory_gb() < req.min_memory_gb() || hw.count() < req.min_count()) return true;
+    if (node->operator_() == j.provider() || taken.count(node->operator_())) return true;
+    if (v.banned(provider, *addr)) return true;
+    Bytes tie = to_bytes(crypto::tagged_hash(kEntropyTag, seed + std::string(addr->raw())));
+    eligible.emplace_back(price, std::move(tie), std::move(*node));
+    return true;
+  });
   if (eligible.size() < n) return {};
   std::sort(eligible.begin(), eligible.end(), [](const auto& a, const auto& b) {
     if (std::get<0>(a) != std::get<0>(b)) return std::get<0>(a) < std::get<0>(b);

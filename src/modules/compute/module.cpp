@@ -574,11 +574,29 @@ class ComputeModule final : public ledger::Module {
                     ", open jobs escrow " + std::to_string(escrow));
     }
     uint64_t bonds = 0;
+    size_t indexed = 0;
+    state.scan("cmp/price/", [&](std::string_view, std::string_view) {
+      ++indexed;
+      return true;
+    });
+    size_t live = 0;
     for (const auto& n : v.nodes()) {
+      if (n.status() != v1::NODE_STATUS_UNREGISTERED) {
+        ++live;
+        auto addr = crypto::Address::parse(n.operator_());
+        if (!addr ||
+            !state.get(price_index_key(n.hardware().accelerator_kind(), n.price_per_cu(), *addr))) {
+          out.push_back("compute: node " + n.operator_() + " missing from the price index");
+        }
+      }
       bonds = checked_add(bonds, n.bond()).value_or(UINT64_MAX);
       if (n.reputation_bps() > kBps) {
         out.push_back("compute: node " + n.operator_() + " reputation above 10000");
       }
+    }
+    if (indexed != live) {
+      out.push_back("compute: price index holds " + std::to_string(indexed) + " entries for " +
+                    std::to_string(live) + " nodes");
     }
     const uint64_t bonded = l.balance(bonds_address(), ledger::kNativeAsset);
     if (bonded != bonds) {

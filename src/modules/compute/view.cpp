@@ -118,6 +118,18 @@ Bytes stats_key(std::string_view kind) {
   return stats_prefix().append(kind);
 }
 
+Bytes price_index_prefix(std::string_view kind) {
+  Bytes k = "cmp/price/";
+  k.append(kind);
+  k.push_back('\0');
+  return k;
+}
+Bytes price_index_key(std::string_view kind, uint64_t price, const crypto::Address& node) {
+  Bytes k = price_index_prefix(kind);
+  put_u64_be(k, price);
+  return k.append(node.raw());
+}
+
 bool is_online(const v1::NodeRecord& n, const v1::ComputeParams& p, uint64_t height) {
   const uint64_t window = checked_mul(p.heartbeat_interval_blocks(), 2).value_or(UINT64_MAX);
   return height <= checked_add(n.last_heartbeat_height(), window).value_or(UINT64_MAX);

@@ -491,3 +491,34 @@ TEST_F(ComputeMarketTest, EmptyMessagesAreRefused) {
 
 }  // namespace
 }  // namespace btt::testkit
+
+namespace btt::testkit {
+namespace {
+
+// Equal asks: the documented entropy decides, the same on every node.
+TEST_F(ComputeMarketTest, TiesAreBrokenByTheDocumentedEntropy) {
+  std::vector<const Account*> nodes;
+  for (const char* name : {"t1", "t2", "t3", "t4"}) nodes.push_back(&node(name, 25));
+  const Account& clinic = env.account("clinic", 10 * kBtt);
+  env.close_block();
+  JobSpec s;
+  s.redundancy = 2;
+  const uint64_t id = post(clinic, s);
+  // seed = tagged_hash(tag, previous block hash || job id || stage 0); TestEnv's previous block
+  // hash at height h is sha256("btt-test-block/" + (h - 1)).
+  Bytes data = to_bytes(crypto::sha256("btt-test-block/" + std::to_string(env.height() - 1)));
+  put_u64_be(data, id);
+  put_u64_be(data, 0);
+  const Bytes seed = to_bytes(crypto::tagged_hash(modules::compute::kEntropyTag, data));
+  std::vector<std::pair<Bytes, std::string>> ranked;
+  for (const auto* n : nodes) {
+    ranked.emplace_back(to_bytes(crypto::tagged_hash(modules::compute::kEntropyTag,
+                                                     seed + std::string(n->address().raw()))),
+                        n->addr());
+  }
+  std::sort(ranked.begin(), ranked.end());
+  EXPECT_EQ(replica_nodes(job(id)), (std::vector<std::string>{ranked[0].second, ranked[1].second}));
+}
+
+}  // namespace
+}  // namespace btt::testkit

@@ -18,6 +18,7 @@
 //   "cmp/rew/" epoch addr20           -> NodeReward
 //   "cmp/eps/" epoch                  -> EpochSummary
 //   "cmp/stats/" accelerator kind     -> MarketStats
+//   "cmp/price/" kind NUL price addr20 -> "" (assignment index, nodes not unregistered)
 #include <memory>
 #include <string_view>
 
