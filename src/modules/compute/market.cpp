@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include "btt/common/checked.h"
@@ -119,7 +120,17 @@ void Market::put_node(const crypto::Address& addr, const v1::NodeRecord& n) {
 
 void Market::put_job(v1::JobRecord& j) {
   j.set_updated_height(block_.height);
+  // Pending jobs retry assignment every block; the index keeps that scan to pending jobs.
+  if (j.status() == v1::JOB_STATUS_PENDING) {
+    state_.put(pending_key(j.id()), "");
+  } else {
+    state_.erase(pending_key(j.id()));
+  }
   state_.put(job_key(j.id()), j.SerializeAsString());
+}
+
+void Market::schedule(uint64_t job_id, uint64_t height) {
+  state_.put(due_key(height, job_id), "");
 }
 
 void Market::count_heartbeat(const crypto::Address& node) {
@@ -258,6 +269,9 @@ void Market::start_stage(v1::JobRecord& j) {
   const uint64_t deadline = params_.urgency(j.urgency()).deadline_blocks();
   j.set_commit_deadline(block_.height + deadline);
   j.set_reveal_deadline(block_.height + deadline + params_.reveal_blocks());
+  // Misses are decided at the end of each deadline's block.
+  schedule(j.id(), j.commit_deadline());
+  schedule(j.id(), j.reveal_deadline());
 }
 
 bool Market::assign_primaries(v1::JobRecord& j) {
@@ -342,10 +356,31 @@ void Market::slash(const v1::JobRecord& j, v1::Replica& r, const char* reason) {
       .attr("reason", reason);
 }
 
-void Market::process_open_jobs() {
-  for (uint64_t id : view().open_jobs()) {
+void Market::process_due_jobs() {
+  // Work is proportional to the jobs due now, not to every open job: pending jobs (waiting for
+  // nodes), then jobs whose deadline is this block or whose last replica revealed in it.
+  std::vector<uint64_t> ids;
+  state_.scan(pending_prefix(), [&](std::string_view key, std::string_view) {
+    std::string_view in = key.substr(pending_prefix().size());
+    uint64_t id = 0;
+    if (get_u64_be(in, id)) ids.push_back(id);
+    return true;
+  });
+  std::vector<Bytes> done;
+  state_.scan(due_prefix(), [&](std::string_view key, std::string_view) {
+    std::string_view in = key.substr(due_prefix().size());
+    uint64_t h = 0, id = 0;
+    if (!get_u64_be(in, h) || h > block_.height) return false;
+    if (get_u64_be(in, id)) ids.push_back(id);
+    done.emplace_back(key);
+    return true;
+  });
+  for (const auto& k : done) state_.erase(k);
+  std::set<uint64_t> seen;
+  for (uint64_t id : ids) {
+    if (!seen.insert(id).second) continue;
     auto j = view().job(id);
-    if (!j) continue;
+    if (!j || !state_.get(open_key(id))) continue;  // settled or refunded already
     process(*j);
   }
 }

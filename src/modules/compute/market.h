@@ -54,7 +54,9 @@ class Market {
   [[nodiscard]] Status refund(v1::JobRecord& j, v1::JobStatus status);
 
   // Block hooks.
-  void process_open_jobs();
+  void process_due_jobs();
+  // The job is processed in the end-block of `height` (a deadline, or all replicas revealed).
+  void schedule(uint64_t job_id, uint64_t height);
   void release_bonds();
   void close_epoch_if_due();
 

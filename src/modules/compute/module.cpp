@@ -440,6 +440,14 @@ class RevealHandler final : public ledger::MsgHandler {
     r->set_status(v1::REPLICA_STATUS_REVEALED);
     r->set_revealed_height(ctx.block.height);
     market.put_job(*j);
+    const auto& stage =
+        j->status() == v1::JOB_STATUS_AUDITING ? j->audit_replicas() : j->replicas();
+    // Every replica of the stage revealed or missed: resolve in this block's end-block.
+    const bool open = std::any_of(stage.begin(), stage.end(), [](const v1::Replica& x) {
+      return x.status() == v1::REPLICA_STATUS_ASSIGNED ||
+             x.status() == v1::REPLICA_STATUS_COMMITTED;
+    });
+    if (!open) market.schedule(j->id(), ctx.block.height);
     ctx.events.emit("compute.result_revealed")
         .attr("job_id", j->id())
         .attr("node", r->node())
@@ -548,7 +556,7 @@ class ComputeModule final : public ledger::Module {
   void end_block(ledger::BlockContext& ctx) override {
     if (!ctx.state.get(params_key())) return;  // a chain without compute state
     Market market(ctx.state, ctx.locks, ctx.block, ctx.events);
-    market.process_open_jobs();
+    market.process_due_jobs();
     market.release_bonds();
     market.close_epoch_if_due();
   }

@@ -118,6 +118,24 @@ Bytes stats_key(std::string_view kind) {
   return stats_prefix().append(kind);
 }
 
+Bytes pending_prefix() {
+  return "cmp/pending/";
+}
+Bytes pending_key(uint64_t id) {
+  Bytes k = pending_prefix();
+  put_u64_be(k, id);
+  return k;
+}
+Bytes due_prefix() {
+  return "cmp/due/";
+}
+Bytes due_key(uint64_t height, uint64_t id) {
+  Bytes k = due_prefix();
+  put_u64_be(k, height);
+  put_u64_be(k, id);
+  return k;
+}
+
 Bytes price_index_prefix(std::string_view kind) {
   Bytes k = "cmp/price/";
   k.append(kind);

@@ -19,6 +19,8 @@
 //   "cmp/eps/" epoch                  -> EpochSummary
 //   "cmp/stats/" accelerator kind     -> MarketStats
 //   "cmp/price/" kind NUL price addr20 -> "" (assignment index, nodes not unregistered)
+//   "cmp/pending/" id                 -> "" (jobs waiting for nodes: retried every block)
+//   "cmp/due/" height id              -> "" (jobs to process in that height's end-block)
 #include <memory>
 #include <string_view>
 

@@ -69,6 +69,10 @@ class ComputeView {
 [[nodiscard]] Bytes epoch_summary_key(uint64_t epoch);
 [[nodiscard]] Bytes stats_key(std::string_view kind);
 [[nodiscard]] Bytes stats_prefix();
+[[nodiscard]] Bytes pending_key(uint64_t id);
+[[nodiscard]] Bytes pending_prefix();
+[[nodiscard]] Bytes due_key(uint64_t height, uint64_t id);
+[[nodiscard]] Bytes due_prefix();
 // Assignment index: kind NUL price node (kinds never hold NUL), every node not unregistered.
 [[nodiscard]] Bytes price_index_prefix(std::string_view kind);
 [[nodiscard]] Bytes price_index_key(std::string_view kind, uint64_t price,
