@@ -91,6 +91,9 @@ class TestEnv {
   // Ends the open block (end_block hooks), commits it, checks supply, starts the next one.
   void close_block();
   void advance_time(uint64_t ms) { time_ms_ += ms; }
+  // Benchmarks only: invariants read all of a module's state, so checking them after every tx
+  // makes a long run quadratic. Tests keep them on.
+  void set_check_invariants(bool on) { check_invariants_ = on; }
 
   [[nodiscard]] uint64_t balance(const Account& a, std::string_view asset = "BTT") const;
   [[nodiscard]] uint64_t balance(const crypto::Address& a, std::string_view asset = "BTT") const;
@@ -124,6 +127,7 @@ class TestEnv {
   uint64_t time_ms_ = kGenesisTimeMs + kBlockTimeMs;
   std::map<std::string, Account> accounts_;
   uint64_t key_counter_ = 0;
+  bool check_invariants_ = true;
 };
 
 // Deterministic key pairs for tests: secret key = sha256("btt-test-key/" + name).
