@@ -476,7 +476,7 @@ Status init_genesis_state(const Genesis& genesis, ledger::Overlay& state,
     key.append(v.address.raw());
     state.put(key, rec.SerializeAsString());
   }
-  ledger::BlockInfo info{genesis.chain_id, 0, genesis.genesis_time_ms, genesis.genesis_time_ms};
+  ledger::BlockInfo info{genesis.chain_id, 0, genesis.genesis_time_ms, genesis.genesis_time_ms, {}};
   ledger::Events events;
   ledger::BlockContext ctx{info, state, events, &registry.locks()};
   const ledger::GenesisInfo genesis_info = genesis.info();

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "btt/modules/bank.h"
+#include "btt/modules/compute/compute.h"
 #include "btt/modules/tokenomics/tokenomics.h"
 
 namespace btt::chain {
@@ -33,6 +34,8 @@ std::unique_ptr<ModuleRegistry> make_default_registry() {
   auto registry = std::make_unique<ModuleRegistry>();
   registry->add(modules::make_bank_module());
   registry->add(modules::tokenomics::make_tokenomics_module());
+  // After tokenomics: its end_block pays the epoch's emission that compute's end_block shares.
+  registry->add(modules::compute::make_compute_module());
   return registry;
 }
 

@@ -64,6 +64,8 @@ const char* code_name(Code code) {
       return "LIMIT_EXCEEDED";
     case Code::kUnknownRecord:
       return "UNKNOWN_RECORD";
+    case Code::kWrongState:
+      return "WRONG_STATE";
     case Code::kNotFound:
       return "NOT_FOUND";
     case Code::kInternal:

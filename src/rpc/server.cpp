@@ -46,13 +46,20 @@ class UndecodableRequestInterceptorFactory final : public gx::ServerInterceptorF
 
 struct RpcServer::Services {
   explicit Services(RpcContext& ctx)
-      : node(ctx), blocks(ctx), txs(ctx), bank(ctx), tokenomics(ctx), consensus(ctx) {}
+      : node(ctx),
+        blocks(ctx),
+        txs(ctx),
+        bank(ctx),
+        tokenomics(ctx),
+        consensus(ctx),
+        compute(ctx) {}
   NodeService node;
   BlocksService blocks;
   TxsService txs;
   BankService bank;
   TokenomicsService tokenomics;
   ConsensusService consensus;
+  ComputeService compute;
 };
 
 Result<std::unique_ptr<RpcServer>> RpcServer::start(const ServerOptions& options,
@@ -74,6 +81,7 @@ Result<std::unique_ptr<RpcServer>> RpcServer::start(const ServerOptions& options
   builder.RegisterService(&server->services_->bank);
   builder.RegisterService(&server->services_->tokenomics);
   builder.RegisterService(&server->services_->consensus);
+  builder.RegisterService(&server->services_->compute);
   std::vector<std::unique_ptr<gx::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<UndecodableRequestInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));

@@ -700,6 +700,14 @@ TEST_F(RpcRobustnessTest, MalformedRequestsAreRefusedAndChangeNothing) {
       "/btt.v1.Tokenomics/GetAllocations",
       "/btt.v1.Tokenomics/GetVesting",
       "/btt.v1.Tokenomics/GetEmission",
+      "/btt.v1.Compute/GetParams",
+      "/btt.v1.Compute/ListNodes",
+      "/btt.v1.Compute/GetNode",
+      "/btt.v1.Compute/ListJobs",
+      "/btt.v1.Compute/GetJob",
+      "/btt.v1.Compute/GetMarketStats",
+      "/btt.v1.Compute/GetEpochRewards",
+      "/btt.v1.Compute/WatchJobs",
   };
   for (const auto& method : methods) {
     for (const auto& [name, bytes] : undecodable) {

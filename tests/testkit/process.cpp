@@ -287,4 +287,73 @@ void NodeProcess::kill9() {
   }
 }
 
+std::string binary_path(const std::string& name) {
+  return std::string(BTT_BINARY_DIR) + "/" + name;
+}
+
+ChildProcess::ChildProcess(std::vector<std::string> argv, std::filesystem::path log)
+    : log_(std::move(log)) {
+  auto args = c_argv(argv);
+  const std::string log_file = log_.string();
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(1);
+    redirect_stdin_devnull();
+    const int fd = open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+      dup2(fd, STDOUT_FILENO);
+      dup2(fd, STDERR_FILENO);
+    }
+    exec_child(args.data());
+  }
+  pid_ = pid;
+}
+
+ChildProcess::~ChildProcess() {
+  (void)stop();
+}
+
+bool ChildProcess::wait_exit(int timeout_ms) {
+  if (pid_ <= 0) return true;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (true) {
+    int status = 0;
+    const pid_t r = waitpid(pid_, &status, WNOHANG);
+    if (r == pid_ || (r < 0 && errno == ECHILD)) {
+      last_status_ = r == pid_ ? status_to_exit_code(status) : -1;
+      pid_ = -1;
+      return true;
+    }
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+bool ChildProcess::running() {
+  return pid_ > 0 && !wait_exit(0);
+}
+
+int ChildProcess::stop() {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  if (!wait_exit(15'000)) {
+    kill(pid_, SIGKILL);
+    while (!wait_exit(1'000)) {
+    }
+  }
+  return last_status_;
+}
+
+std::string ChildProcess::log_tail(size_t max_bytes) const {
+  std::ifstream in(log_, std::ios::binary);
+  if (!in) return "(no log at " + log_.string() + ")";
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string all = ss.str();
+  return all.size() <= max_bytes ? all : all.substr(all.size() - max_bytes);
+}
+
 }  // namespace btt::testkit

@@ -10,8 +10,9 @@
 
 namespace btt::testkit {
 
-[[nodiscard]] std::string bttd_path();     // BTT_BINARY_DIR "/bttd"
-[[nodiscard]] std::string btt_cli_path();  // BTT_BINARY_DIR "/btt-cli"
+[[nodiscard]] std::string bttd_path();                           // BTT_BINARY_DIR "/bttd"
+[[nodiscard]] std::string btt_cli_path();                        // BTT_BINARY_DIR "/btt-cli"
+[[nodiscard]] std::string binary_path(const std::string& name);  // BTT_BINARY_DIR "/" name
 
 // A port that was free a moment ago (bind 127.0.0.1:0, read the port, close).
 [[nodiscard]] uint16_t free_port();
@@ -61,6 +62,27 @@ class NodeProcess {
 
   std::filesystem::path home_;
   uint16_t port_;
+  pid_t pid_ = -1;
+  int last_status_ = -1;
+};
+
+// Any long-running program (btt-worker) with stdout and stderr appended to a log file; SIGTERM and
+// reaped by stop() or the destructor, SIGKILLed if the test process dies.
+class ChildProcess {
+ public:
+  ChildProcess(std::vector<std::string> argv, std::filesystem::path log);
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  // Returns the exit status (128 + signal); -1 if it was not running.
+  int stop();
+  [[nodiscard]] bool running();
+  [[nodiscard]] std::string log_tail(size_t max_bytes = 4000) const;
+
+ private:
+  bool wait_exit(int timeout_ms);
+  std::filesystem::path log_;
   pid_t pid_ = -1;
   int last_status_ = -1;
 };

@@ -113,7 +113,10 @@ chain::TxPtr TxBuilder::sign() const {
   return *decoded;
 }
 
-TestEnv::TestEnv() : registry_(chain::make_default_registry()) {
+TestEnv::TestEnv() : TestEnv(nlohmann::json::object()) {}
+
+TestEnv::TestEnv(const nlohmann::json& module_sections)
+    : registry_(chain::make_default_registry()) {
   params_ = ledger::default_ledger_params();
   overlay_ = std::make_unique<ledger::Overlay>(committed_);
   ledger::Ledger l(*overlay_);
@@ -133,12 +136,14 @@ TestEnv::TestEnv() : registry_(chain::make_default_registry()) {
   const auto section = modules::tokenomics::to_json(
       modules::tokenomics::default_genesis(kGenesisTimeMs / 1000, test_key(kBeneficiary).address,
                                            test_key(kAuthority).address, kFaucetUnits));
-  ledger::BlockInfo genesis_block{chain_id_, 0, kGenesisTimeMs, kGenesisTimeMs};
+  ledger::BlockInfo genesis_block{chain_id_, 0, kGenesisTimeMs, kGenesisTimeMs, {}};
   ledger::Events events;
   ledger::BlockContext ctx{genesis_block, *overlay_, events, &registry_->locks()};
   for (const auto& m : registry_->modules()) {
     const std::string name(m->name());
-    const auto s = m->init_genesis(name == "tokenomics" ? section : nlohmann::json(), info, ctx);
+    const nlohmann::json other =
+        module_sections.contains(name) ? module_sections[name] : nlohmann::json();
+    const auto s = m->init_genesis(name == "tokenomics" ? section : other, info, ctx);
     if (!s) throw std::logic_error("test genesis: " + s.to_string());
   }
   begin_block();
@@ -150,7 +155,9 @@ void TestEnv::set_params(const v1::LedgerParams& p) {
 }
 
 ledger::BlockInfo TestEnv::block_info() const {
-  return {chain_id_, height_, time_ms_, kGenesisTimeMs};
+  // A stand-in for the previous block's hash: deterministic, different at every height.
+  const auto prev = crypto::sha256("btt-test-block/" + std::to_string(height_ - 1));
+  return {chain_id_, height_, time_ms_, kGenesisTimeMs, to_bytes(prev)};
 }
 
 const Account& TestEnv::account(const std::string& name, uint64_t btt_units) {
@@ -192,6 +199,7 @@ chain::TxOutcome TestEnv::apply(const chain::TxPtr& tx, Code expected) {
     out = chain::execute_tx(*tx, *overlay_, block_info(), params_, *registry_);
   }
   EXPECT_EQ(out.status.code(), expected) << out.status.to_string();
+  if (!check_invariants_) return out;
   for (const auto& v : invariant_violations()) ADD_FAILURE() << "invariant: " << v;
   return out;
 }
@@ -224,8 +232,10 @@ void TestEnv::close_block() {
   auto info = block_info();
   ledger::BlockContext ctx{info, *overlay_, events, &registry_->locks()};
   for (const auto& m : registry_->modules()) m->end_block(ctx);
-  expect_supply_conserved();
-  for (const auto& v : invariant_violations()) ADD_FAILURE() << "invariant: " << v;
+  if (check_invariants_) {
+    expect_supply_conserved();
+    for (const auto& v : invariant_violations()) ADD_FAILURE() << "invariant: " << v;
+  }
   committed_.apply(overlay_->writes());
   overlay_ = std::make_unique<ledger::Overlay>(committed_);
   ++height_;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "btt/chain/executor.h"
 #include "btt/chain/registry.h"
@@ -74,6 +75,9 @@ class TestEnv {
   static constexpr const char* kAuthority = "authority";
 
   TestEnv();
+  // With genesis sections for modules other than tokenomics ({"compute": {...}}); modules not
+  // named get a null section (their defaults).
+  explicit TestEnv(const nlohmann::json& module_sections);
 
   // A new account holding `btt_units` BTT, paid from the genesis faucet.
   const Account& account(const std::string& name, uint64_t btt_units = 1'000 * 100'000'000ULL);
@@ -87,6 +91,9 @@ class TestEnv {
   // Ends the open block (end_block hooks), commits it, checks supply, starts the next one.
   void close_block();
   void advance_time(uint64_t ms) { time_ms_ += ms; }
+  // Benchmarks only: invariants read all of a module's state, so checking them after every tx
+  // makes a long run quadratic. Tests keep them on.
+  void set_check_invariants(bool on) { check_invariants_ = on; }
 
   [[nodiscard]] uint64_t balance(const Account& a, std::string_view asset = "BTT") const;
   [[nodiscard]] uint64_t balance(const crypto::Address& a, std::string_view asset = "BTT") const;
@@ -120,6 +127,7 @@ class TestEnv {
   uint64_t time_ms_ = kGenesisTimeMs + kBlockTimeMs;
   std::map<std::string, Account> accounts_;
   uint64_t key_counter_ = 0;
+  bool check_invariants_ = true;
 };
 
 // Deterministic key pairs for tests: secret key = sha256("btt-test-key/" + name).

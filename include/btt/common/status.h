@@ -56,6 +56,7 @@ enum class Code : uint32_t {
   kAlreadyExists = 305,      // the record the message would create exists already
   kLimitExceeded = 306,      // the message would go beyond a cap (an allocation's total, a count)
   kUnknownRecord = 307,      // the message names an on-chain record that does not exist
+  kWrongState = 308,         // the record exists but its state does not allow the message now
 
   // node-local
   kNotFound = 500,

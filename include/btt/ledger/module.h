@@ -23,6 +23,8 @@ struct BlockInfo {
   uint64_t height = 0;
   uint64_t time_ms = 0;
   uint64_t genesis_time_ms = 0;
+  // Hash of the previous block (empty at genesis): the on-chain entropy modules draw from.
+  Bytes prev_hash;
 };
 
 // Collects the events of one tx (or of a block hook). Dropped with the sandbox on failure.

@@ -65,6 +65,7 @@ Client::Client(std::string target, std::chrono::milliseconds timeout)
   bank_ = v1::Bank::NewStub(channel_);
   tokenomics_ = v1::Tokenomics::NewStub(channel_);
   consensus_ = v1::Consensus::NewStub(channel_);
+  compute_ = v1::Compute::NewStub(channel_);
 }
 
 void Client::set_deadline(grpc::ClientContext& ctx, std::chrono::milliseconds extra) const {
@@ -187,6 +188,45 @@ std::unique_ptr<grpc::ClientReader<v1::BlockInfo>> Client::stream_blocks(
 std::unique_ptr<grpc::ClientReader<v1::EventRecord>> Client::stream_events(
     grpc::ClientContext& ctx, const v1::StreamEventsRequest& req) {
   return txs_->StreamEvents(&ctx, req);
+}
+
+v1::ComputeParams Client::get_compute_params() {
+  return unary(*compute_, &v1::Compute::Stub::GetParams, v1::GetComputeParamsRequest{});
+}
+
+v1::ListNodesResponse Client::list_nodes(const v1::ListNodesRequest& req) {
+  return unary(*compute_, &v1::Compute::Stub::ListNodes, req);
+}
+
+v1::NodeRecord Client::get_node(const std::string& node) {
+  v1::GetNodeRequest req;
+  req.set_node(node);
+  return unary(*compute_, &v1::Compute::Stub::GetNode, req);
+}
+
+v1::ListJobsResponse Client::list_jobs(const v1::ListJobsRequest& req) {
+  return unary(*compute_, &v1::Compute::Stub::ListJobs, req);
+}
+
+v1::JobRecord Client::get_job(uint64_t job_id) {
+  v1::GetJobRequest req;
+  req.set_job_id(job_id);
+  return unary(*compute_, &v1::Compute::Stub::GetJob, req);
+}
+
+v1::MarketStatsResponse Client::get_market_stats() {
+  return unary(*compute_, &v1::Compute::Stub::GetMarketStats, v1::GetMarketStatsRequest{});
+}
+
+v1::EpochRewards Client::get_epoch_rewards(uint64_t epoch) {
+  v1::GetEpochRewardsRequest req;
+  req.set_epoch(epoch);
+  return unary(*compute_, &v1::Compute::Stub::GetEpochRewards, req);
+}
+
+std::unique_ptr<grpc::ClientReader<v1::JobRecord>> Client::watch_jobs(
+    grpc::ClientContext& ctx, const v1::WatchJobsRequest& req) {
+  return compute_->WatchJobs(&ctx, req);
 }
 
 }  // namespace btt::cli

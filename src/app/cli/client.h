@@ -10,6 +10,7 @@
 #include <string>
 
 #include "btt/v1/bank.grpc.pb.h"
+#include "btt/v1/compute.grpc.pb.h"
 #include "btt/v1/consensus_query.grpc.pb.h"
 #include "btt/v1/node.grpc.pb.h"
 #include "btt/v1/tokenomics.grpc.pb.h"
@@ -78,12 +79,21 @@ class Client {
   [[nodiscard]] v1::Peers get_peers();
   [[nodiscard]] v1::ConsensusState get_consensus_state();
   [[nodiscard]] v1::Validators get_validators();
+  [[nodiscard]] v1::ComputeParams get_compute_params();
+  [[nodiscard]] v1::ListNodesResponse list_nodes(const v1::ListNodesRequest& req);
+  [[nodiscard]] v1::NodeRecord get_node(const std::string& node);
+  [[nodiscard]] v1::ListJobsResponse list_jobs(const v1::ListJobsRequest& req);
+  [[nodiscard]] v1::JobRecord get_job(uint64_t job_id);
+  [[nodiscard]] v1::MarketStatsResponse get_market_stats();
+  [[nodiscard]] v1::EpochRewards get_epoch_rewards(uint64_t epoch);
 
   // Streams: the caller owns the context (no deadline; cancel it to stop early).
   [[nodiscard]] std::unique_ptr<grpc::ClientReader<v1::BlockInfo>> stream_blocks(
       grpc::ClientContext& ctx, const v1::StreamBlocksRequest& req);
   [[nodiscard]] std::unique_ptr<grpc::ClientReader<v1::EventRecord>> stream_events(
       grpc::ClientContext& ctx, const v1::StreamEventsRequest& req);
+  [[nodiscard]] std::unique_ptr<grpc::ClientReader<v1::JobRecord>> watch_jobs(
+      grpc::ClientContext& ctx, const v1::WatchJobsRequest& req);
 
   // Throws RpcError for a failed status (UNAVAILABLE gets a hint naming the node address).
   // With `ctx`, a "btt-code" trailing metadata value is carried into the RpcError.
@@ -113,6 +123,7 @@ class Client {
   std::unique_ptr<v1::Bank::Stub> bank_;
   std::unique_ptr<v1::Tokenomics::Stub> tokenomics_;
   std::unique_ptr<v1::Consensus::Stub> consensus_;
+  std::unique_ptr<v1::Compute::Stub> compute_;
 };
 
 }  // namespace btt::cli

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "app/cli/client.h"
 #include "app/cli/output.h"
@@ -61,6 +62,27 @@ void register_query_commands(CLI::App& app, Context& ctx, Commands& cmds);
 void register_tx_commands(CLI::App& app, Context& ctx, Commands& cmds);
 void register_stream_commands(CLI::App& app, Context& ctx, Commands& cmds);
 void register_tokenomics_commands(CLI::App& app, Context& ctx, Commands& cmds);
+void register_compute_commands(CLI::App& app, Context& ctx, Commands& cmds);
+
+// --- tx commands (commands_tx.cpp) ----------------------------------------------------------
+inline constexpr double kDefaultWaitTimeoutS = 30.0;
+
+// Options every tx command shares.
+struct CommonTxOptions {
+  std::string key_file;
+  std::string fee;    // empty: Txs.SuggestFee's suggestion
+  std::string nonce;  // empty: the account's next nonce
+  std::string memo;
+  bool wait = false;
+  bool dry_run = false;
+  double wait_timeout_s = kDefaultWaitTimeoutS;
+};
+
+// --key, --fee, --nonce, --memo, --wait, --wait-timeout.
+void add_common_options(CLI::App* sub, CommonTxOptions& o);
+// Signs the messages into one tx and simulates (dry run) or broadcasts it; the exit code.
+[[nodiscard]] int submit(Context& ctx, const CommonTxOptions& o,
+                         const std::vector<v1::Message>& messages);
 
 // --- argument parsing (UsageError on bad input) ------------------------------------------------
 // A non-negative decimal integer; `what` names the argument in the message.

@@ -8,19 +8,6 @@ namespace btt::cli {
 
 namespace {
 
-inline constexpr double kDefaultWaitTimeoutS = 30.0;
-
-// Options every tx command shares.
-struct CommonTxOptions {
-  std::string key_file;
-  std::string fee;    // empty: Txs.SuggestFee's suggestion
-  std::string nonce;  // empty: the account's next nonce
-  std::string memo;
-  bool wait = false;
-  bool dry_run = false;
-  double wait_timeout_s = kDefaultWaitTimeoutS;
-};
-
 struct SendOptions {
   CommonTxOptions common;
   std::string to;
@@ -45,6 +32,8 @@ struct MultisendOptions {
   std::vector<std::string> outputs;
 };
 
+}  // namespace
+
 void add_common_options(CLI::App* sub, CommonTxOptions& o) {
   sub->add_option("--key", o.key_file, "Key file of the sender")->required();
   sub->add_option("--fee", o.fee, "Fee in BTT base units (default: the node's suggestion)");
@@ -56,9 +45,13 @@ void add_common_options(CLI::App* sub, CommonTxOptions& o) {
       ->capture_default_str();
 }
 
+namespace {
+
 void print_failure(const std::string& what) {
   std::cerr << "error: " << what << std::endl;
 }
+
+}  // namespace
 
 int submit(Context& ctx, const CommonTxOptions& o, const std::vector<v1::Message>& messages) {
   // Check everything local before talking to the node.
@@ -186,6 +179,8 @@ int submit(Context& ctx, const CommonTxOptions& o, const std::vector<v1::Message
   }
   return kExitOk;
 }
+
+namespace {
 
 int run_send(Context& ctx, const SendOptions& o) {
   v1::Message m;

@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
   register_tx_commands(app, ctx, cmds);
   register_stream_commands(app, ctx, cmds);
   register_tokenomics_commands(app, ctx, cmds);
+  register_compute_commands(app, ctx, cmds);
 
   bool json_hint = false;
   for (int i = 1; i < argc; ++i) json_hint = json_hint || std::strcmp(argv[i], "--json") == 0;
@@ -63,9 +64,15 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
 
+  // The deepest parsed subcommand with an action ("compute post" nests one level).
   const Action* action = nullptr;
-  for (auto* sub : app.get_subcommands()) {
-    if (const Action* a = cmds.find(sub)) action = a;
+  for (CLI::App* level = &app; level != nullptr;) {
+    CLI::App* next = nullptr;
+    for (auto* sub : level->get_subcommands()) {
+      if (const Action* a = cmds.find(sub)) action = a;
+      next = sub;
+    }
+    level = next;
   }
   if (action == nullptr) {
     std::cerr << app.help();

@@ -1,0 +1,61 @@
+#pragma once
+// Compute marketplace module (doc/compute.md): bonded compute nodes, clinics' jobs with escrow,
+// deterministic assignment, commit-reveal with majority and audits, settlement 70/15/10/5,
+// slashing, and the per-epoch distribution of the mining emission by score.
+//
+// State keys (prefix "cmp/", big-endian numbers):
+//   "cmp/params"                      -> ComputeParams
+//   "cmp/node/" addr20                -> NodeRecord
+//   "cmp/job/" id                     -> JobRecord
+//   "cmp/next_job"                    -> u64 BE, the next job id (first is 1)
+//   "cmp/open/" id                    -> "" (pending, assigned and auditing jobs)
+//   "cmp/jp/" provider20 id           -> "" (a provider's jobs)
+//   "cmp/jn/" node20 id               -> "" (jobs a node held a replica of)
+//   "cmp/ban/" provider20 node20      -> ""
+//   "cmp/unbond/" height addr20       -> "" (bonds returning at that height)
+//   "cmp/epoch"                       -> EpochState
+//   "cmp/ens/" addr20                 -> NodeEpochStats (the epoch being scored)
+//   "cmp/rew/" epoch addr20           -> NodeReward
+//   "cmp/eps/" epoch                  -> EpochSummary
+//   "cmp/stats/" accelerator kind     -> MarketStats
+//   "cmp/price/" kind NUL price addr20 -> "" (assignment index, nodes not unregistered)
+//   "cmp/pending/" id                 -> "" (jobs waiting for nodes: retried every block)
+//   "cmp/due/" height id              -> "" (jobs to process in that height's end-block)
+#include <memory>
+#include <string_view>
+
+#include "btt/common/bytes.h"
+#include "btt/crypto/address.h"
+#include "btt/ledger/module.h"
+
+namespace btt::modules::compute {
+
+inline constexpr std::string_view kModuleName = "compute";
+// Basis points: 10,000 = 1.0.
+inline constexpr uint64_t kBps = 10'000;
+inline constexpr uint32_t kMaxRedundancy = 3;
+inline constexpr uint64_t kMaxComputeUnits = 1'000'000'000;
+inline constexpr size_t kMaxLocator = 512;
+inline constexpr size_t kMinSalt = 16;
+inline constexpr size_t kMaxSalt = 64;
+inline constexpr size_t kMaxModels = 16;
+inline constexpr size_t kMaxName = 64;
+// Burn source of slashed bonds (tokenomics burn record).
+inline constexpr std::string_view kSlashBurnSource = "compute_slash";
+inline constexpr std::string_view kCommitTag = "btt/compute/commit";
+inline constexpr std::string_view kEntropyTag = "btt/compute/entropy";
+
+// Module accounts (the three funds may be replaced by genesis addresses).
+[[nodiscard]] crypto::Address escrow_address();
+[[nodiscard]] crypto::Address bonds_address();
+[[nodiscard]] crypto::Address development_fund_address();
+[[nodiscard]] crypto::Address foundation_address();
+[[nodiscard]] crypto::Address operational_reserve_address();
+
+// SHA-256(kCommitTag || result_hash || node address || salt): what MsgCommitResult carries.
+[[nodiscard]] Bytes commitment(std::string_view result_hash, const crypto::Address& node,
+                               std::string_view salt);
+
+[[nodiscard]] std::unique_ptr<ledger::Module> make_compute_module();
+
+}  // namespace btt::modules::compute

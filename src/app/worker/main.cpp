@@ -1,0 +1,408 @@
+// btt-worker: the reference compute contributor (doc/compute.md "btt-worker"). Registers its
+// node, heartbeats, follows its assignments (WatchJobs stream, with a poll as a safety net),
+// fetches each job's input by locator and checks its SHA-256, runs the job kind's configured
+// command, commits the output's hash with a random salt, reveals once the stage allows it, and
+// publishes the output to a store directory.
+#include <grpcpp/grpcpp.h>
+#include <openssl/rand.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "btt/chain/tx.h"
+#include "btt/crypto/hash.h"
+#include "btt/crypto/keyfile.h"
+#include "btt/modules/compute/compute.h"
+#include "btt/v1/bank.grpc.pb.h"
+#include "btt/v1/compute.grpc.pb.h"
+#include "btt/v1/node.grpc.pb.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace btt;
+
+std::atomic<bool> g_stop{false};
+
+void on_signal(int) {
+  g_stop = true;
+}
+
+struct Options {
+  std::string node = "127.0.0.1:9740";
+  std::string key_file;
+  std::string accelerator = "gpu";
+  std::string model;
+  uint32_t memory_gb = 0;
+  uint32_t count = 1;
+  std::string region;
+  uint32_t efficiency = 0;
+  uint64_t price = 0;
+  uint64_t bond = 0;
+  std::vector<std::string> kinds;  // KIND=COMMAND
+  std::string input_dir;           // base of relative locators
+  std::string work_dir = ".";
+  std::string store_dir;  // outputs published here as <result hash>.out
+  uint32_t poll_ms = 500;
+};
+
+void log(const std::string& line) {
+  std::cerr << "btt-worker: " << line << std::endl;
+}
+
+std::optional<std::string> read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// What the worker remembers of a job it committed to (also on disk, so a restart can reveal).
+struct Work {
+  Bytes result;  // 32 bytes
+  Bytes salt;    // 32 bytes
+};
+
+class Worker {
+ public:
+  Worker(Options o, crypto::KeyPair key)
+      : o_(std::move(o)),
+        key_(std::move(key)),
+        me_(key_.address.to_string()),
+        channel_(grpc::CreateChannel(o_.node, grpc::InsecureChannelCredentials())),
+        node_(v1::Node::NewStub(channel_)),
+        bank_(v1::Bank::NewStub(channel_)),
+        txs_(v1::Txs::NewStub(channel_)),
+        compute_(v1::Compute::NewStub(channel_)) {
+    for (const auto& k : o_.kinds) {
+      const auto eq = k.find('=');
+      if (eq == std::string::npos || eq == 0)
+        throw std::runtime_error("--kind must be KIND=COMMAND");
+      commands_[k.substr(0, eq)] = k.substr(eq + 1);
+    }
+    fs::create_directories(o_.work_dir);
+    if (!o_.store_dir.empty()) fs::create_directories(o_.store_dir);
+  }
+
+  int run() {
+    std::thread watcher([this] { watch(); });
+    while (!g_stop) {
+      try {
+        step();
+      } catch (const std::exception& e) {
+        log(std::string("step failed: ") + e.what());
+      }
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, std::chrono::milliseconds(o_.poll_ms),
+                   [this] { return woken_ || g_stop; });
+      woken_ = false;
+    }
+    {
+      std::lock_guard lock(mu_);
+      if (watch_ctx_) watch_ctx_->TryCancel();
+    }
+    watcher.join();
+    log("stopped");
+    return 0;
+  }
+
+ private:
+  template <typename Stub, typename Req, typename Resp>
+  grpc::Status call(Stub& stub,
+                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
+                    const Req& req, Resp* out, int timeout_ms = 10'000) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms));
+    return (stub.*method)(&ctx, req, out);
+  }
+
+  // Signs and broadcasts one message, waiting for its block; the tx result code (or 1000+grpc).
+  uint32_t send(const v1::Message& m, const std::string& what) {
+    v1::NodeStatus status;
+    if (auto s = call(*node_, &v1::Node::Stub::GetStatus, v1::GetStatusRequest{}, &status); !s.ok())
+      throw std::runtime_error("GetStatus: " + s.error_message());
+    v1::GetAccountRequest areq;
+    areq.set_address(me_);
+    v1::AccountInfo acc;
+    if (auto s = call(*bank_, &v1::Bank::Stub::GetAccount, areq, &acc); !s.ok())
+      throw std::runtime_error("GetAccount: " + s.error_message());
+    v1::FeeSuggestion fee;
+    if (auto s = call(*txs_, &v1::Txs::Stub::SuggestFee, v1::SuggestFeeRequest{}, &fee); !s.ok())
+      throw std::runtime_error("SuggestFee: " + s.error_message());
+    v1::TxBody body;
+    body.set_chain_id(status.chain_id());
+    body.set_sender(me_);
+    body.set_public_key(std::string(as_view(key_.public_key)));
+    body.set_nonce(acc.pending_nonce());
+    body.set_fee(fee.suggested());
+    *body.add_messages() = m;
+    v1::BroadcastTxRequest req;
+    *req.mutable_tx() = chain::sign_tx(body, key_.secret_key);
+    req.set_wait_for_commit(true);
+    req.set_timeout_ms(15'000);
+    v1::BroadcastTxResponse resp;
+    auto s = call(*txs_, &v1::Txs::Stub::BroadcastTx, req, &resp, 20'000);
+    if (!s.ok()) {
+      log(what + ": refused: " + s.error_message());
+      return 1000 + static_cast<uint32_t>(s.error_code());
+    }
+    const uint32_t code = resp.committed() ? resp.result().code() : resp.code();
+    log(what + ": code " + std::to_string(code) +
+        (resp.result().log().empty() ? "" : " (" + resp.result().log() + ")"));
+    return code;
+  }
+
+  void step() {
+    v1::NodeStatus status;
+    if (auto s = call(*node_, &v1::Node::Stub::GetStatus, v1::GetStatusRequest{}, &status); !s.ok())
+      throw std::runtime_error("node unreachable: " + s.error_message());
+    const uint64_t height = status.height();
+    if (!params_) {
+      v1::ComputeParams p;
+      if (auto s =
+              call(*compute_, &v1::Compute::Stub::GetParams, v1::GetComputeParamsRequest{}, &p);
+          !s.ok())
+        throw std::runtime_error("GetParams: " + s.error_message());
+      params_ = p;
+    }
+    v1::GetNodeRequest nreq;
+    nreq.set_node(me_);
+    v1::NodeRecord node;
+    auto s = call(*compute_, &v1::Compute::Stub::GetNode, nreq, &node);
+    if (s.error_code() == grpc::StatusCode::NOT_FOUND ||
+        (s.ok() && node.status() == v1::NODE_STATUS_UNREGISTERED)) {
+      register_node();
+      return;
+    }
+    if (!s.ok()) throw std::runtime_error("GetNode: " + s.error_message());
+    if (height + 1 >= node.last_heartbeat_height() + params_->heartbeat_interval_blocks()) {
+      v1::Message m;
+      m.mutable_heartbeat();
+      (void)send(m, "heartbeat");
+    }
+    for (auto st : {v1::JOB_STATUS_ASSIGNED, v1::JOB_STATUS_AUDITING}) {
+      v1::ListJobsRequest req;
+      req.set_node(me_);
+      req.set_filter_status(true);
+      req.set_status(st);
+      v1::ListJobsResponse jobs;
+      if (auto ls = call(*compute_, &v1::Compute::Stub::ListJobs, req, &jobs); !ls.ok())
+        throw std::runtime_error("ListJobs: " + ls.error_message());
+      for (const auto& j : jobs.jobs()) handle(j, jobs.height());
+    }
+  }
+
+  void register_node() {
+    v1::Message m;
+    auto* r = m.mutable_register_node();
+    r->mutable_hardware()->set_accelerator_kind(o_.accelerator);
+    r->mutable_hardware()->set_model(o_.model);
+    r->mutable_hardware()->set_memory_gb(o_.memory_gb);
+    r->mutable_hardware()->set_count(o_.count);
+    r->set_region(o_.region);
+    r->set_energy_efficiency(o_.efficiency);
+    r->set_price_per_cu(o_.price);
+    r->set_bond(o_.bond);
+    (void)send(m, "register");
+  }
+
+  void handle(const v1::JobRecord& j, uint64_t height) {
+    const auto& stage = j.status() == v1::JOB_STATUS_AUDITING ? j.audit_replicas() : j.replicas();
+    const v1::Replica* mine = nullptr;
+    bool all_committed = true;
+    for (const auto& r : stage) {
+      if (r.node() == me_) mine = &r;
+      if (r.status() == v1::REPLICA_STATUS_ASSIGNED) all_committed = false;
+    }
+    if (!mine) return;
+    const std::string id = std::to_string(j.id());
+    if (mine->status() == v1::REPLICA_STATUS_ASSIGNED && height <= j.commit_deadline()) {
+      auto work = load_work(j.id());
+      if (!work) work = compute(j);
+      if (!work) return;
+      v1::Message m;
+      m.mutable_commit_result()->set_job_id(j.id());
+      m.mutable_commit_result()->set_commitment(
+          modules::compute::commitment(work->result, key_.address, work->salt));
+      (void)send(m, "commit job " + id);
+    } else if (mine->status() == v1::REPLICA_STATUS_COMMITTED &&
+               (all_committed || height > j.commit_deadline()) && height <= j.reveal_deadline()) {
+      auto work = load_work(j.id());
+      if (!work) {
+        log("job " + id + ": committed but its salt is lost; cannot reveal");
+        return;
+      }
+      v1::Message m;
+      m.mutable_reveal_result()->set_job_id(j.id());
+      m.mutable_reveal_result()->set_result_hash(work->result);
+      m.mutable_reveal_result()->set_salt(work->salt);
+      (void)send(m, "reveal job " + id);
+    }
+  }
+
+  fs::path work_path(uint64_t id) const {
+    return fs::path(o_.work_dir) / ("job-" + std::to_string(id) + ".work");
+  }
+
+  std::optional<Work> load_work(uint64_t id) const {
+    auto raw = read_file(work_path(id));
+    if (!raw || raw->size() != 64) return std::nullopt;
+    return Work{raw->substr(0, 32), raw->substr(32)};
+  }
+
+  // Fetches, checks, runs; nullopt (and a log line) when the job cannot be computed here.
+  std::optional<Work> compute(const v1::JobRecord& j) {
+    const std::string id = std::to_string(j.id());
+    auto cmd = commands_.find(j.kind());
+    if (cmd == commands_.end()) {
+      log("job " + id + ": no command for kind " + j.kind());
+      return std::nullopt;
+    }
+    fs::path input;
+    const std::string& loc = j.locator();
+    if (loc.rfind("file://", 0) == 0) {
+      input = loc.substr(7);
+    } else if (loc.find("://") == std::string::npos && !o_.input_dir.empty()) {
+      input = fs::path(o_.input_dir) / fs::path(loc).filename();
+    } else {
+      log("job " + id + ": locator " + loc +
+          " is not supported (file:// or a name in --input-dir)");
+      return std::nullopt;
+    }
+    auto data = read_file(input);
+    if (!data) {
+      log("job " + id + ": cannot read " + input.string());
+      return std::nullopt;
+    }
+    if (to_bytes(crypto::sha256(*data)) != j.input_hash()) {
+      log("job " + id + ": input " + input.string() + " does not match the job's input hash");
+      return std::nullopt;
+    }
+    const fs::path in = fs::path(o_.work_dir) / ("job-" + id + ".in");
+    const fs::path out = fs::path(o_.work_dir) / ("job-" + id + ".out");
+    {
+      std::ofstream f(in, std::ios::binary | std::ios::trunc);
+      f << *data;
+    }
+    const std::string command = cmd->second + " '" + in.string() + "' '" + out.string() + "'";
+    if (std::system(command.c_str()) != 0) {
+      log("job " + id + ": command failed: " + command);
+      return std::nullopt;
+    }
+    auto output = read_file(out);
+    if (!output) {
+      log("job " + id + ": the command wrote no output");
+      return std::nullopt;
+    }
+    Work w;
+    w.result = to_bytes(crypto::sha256(*output));
+    w.salt.resize(32);
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(w.salt.data()), 32) != 1) {
+      log("job " + id + ": no randomness for the salt");
+      return std::nullopt;
+    }
+    {
+      std::ofstream f(work_path(j.id()), std::ios::binary | std::ios::trunc);
+      f << w.result << w.salt;
+    }
+    if (!o_.store_dir.empty()) {
+      std::error_code ec;
+      fs::copy_file(out, fs::path(o_.store_dir) / (to_hex(w.result) + ".out"),
+                    fs::copy_options::overwrite_existing, ec);
+    }
+    log("job " + id + ": result " + to_hex(w.result));
+    return w;
+  }
+
+  // Follows the node's assignments and wakes the main loop on each change.
+  void watch() {
+    while (!g_stop) {
+      auto ctx = std::make_shared<grpc::ClientContext>();
+      {
+        std::lock_guard lock(mu_);
+        watch_ctx_ = ctx;
+      }
+      v1::WatchJobsRequest req;
+      req.set_node(me_);
+      auto reader = compute_->WatchJobs(ctx.get(), req);
+      v1::JobRecord j;
+      while (reader->Read(&j)) {
+        std::lock_guard lock(mu_);
+        woken_ = true;
+        cv_.notify_all();
+      }
+      (void)reader->Finish();
+      for (int i = 0; i < 10 && !g_stop; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+    }
+  }
+
+  Options o_;
+  crypto::KeyPair key_;
+  std::string me_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::Node::Stub> node_;
+  std::unique_ptr<v1::Bank::Stub> bank_;
+  std::unique_ptr<v1::Txs::Stub> txs_;
+  std::unique_ptr<v1::Compute::Stub> compute_;
+  std::map<std::string, std::string> commands_;
+  std::optional<v1::ComputeParams> params_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool woken_ = false;
+  std::shared_ptr<grpc::ClientContext> watch_ctx_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"btt-worker: a compute node of the BTT marketplace (doc/compute.md)"};
+  Options o;
+  app.add_option("--node", o.node, "bttd gRPC address")->capture_default_str();
+  app.add_option("--key", o.key_file, "Key file of the node operator")->required();
+  app.add_option("--accelerator", o.accelerator, "Accelerator kind")->capture_default_str();
+  app.add_option("--model", o.model, "Accelerator model")->required();
+  app.add_option("--memory-gb", o.memory_gb, "Memory per accelerator (GB)");
+  app.add_option("--count", o.count, "Accelerators")->capture_default_str();
+  app.add_option("--region", o.region, "ISO 3166-1 alpha-2 region")->required();
+  app.add_option("--efficiency", o.efficiency, "Declared energy efficiency");
+  app.add_option("--price", o.price, "Asking price per compute unit (base units)")->required();
+  app.add_option("--bond", o.bond, "Bond at registration (base units)")->required();
+  app.add_option("--kind", o.kinds, "KIND=COMMAND: run COMMAND INPUT OUTPUT for jobs of KIND")
+      ->required();
+  app.add_option("--input-dir", o.input_dir, "Directory of inputs named by relative locators");
+  app.add_option("--work-dir", o.work_dir, "Working directory (inputs, outputs, salts)")
+      ->capture_default_str();
+  app.add_option("--store-dir", o.store_dir, "Publish outputs here as <result hash>.out");
+  app.add_option("--poll-ms", o.poll_ms, "Poll interval besides the stream")->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+
+  auto key = crypto::read_key_file(o.key_file);
+  if (!key) {
+    std::cerr << "btt-worker: cannot read key file " << o.key_file << ": " << key.status().message()
+              << std::endl;
+    return 1;
+  }
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  try {
+    log("node " + key->address.to_string() + " on " + o.node);
+    Worker worker(o, std::move(key).value());
+    return worker.run();
+  } catch (const std::exception& e) {
+    std::cerr << "btt-worker: " << e.what() << std::endl;
+    return 1;
+  }
+}

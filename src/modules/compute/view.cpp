@@ -1,0 +1,327 @@
+// Reads of the compute state and the figures of its queries (doc/compute.md "Queries").
+#include "btt/modules/compute/view.h"
+
+#include "btt/common/checked.h"
+#include "btt/modules/compute/compute.h"
+#include "btt/modules/compute/params.h"
+
+namespace btt::modules::compute {
+namespace {
+
+constexpr uint32_t kDefaultLimit = 100;
+constexpr uint32_t kMaxLimit = 1000;
+
+template <typename T>
+std::optional<T> read(const ledger::StateReader& state, std::string_view key) {
+  auto raw = state.get(key);
+  if (!raw) return std::nullopt;
+  T out;
+  if (!out.ParseFromArray(raw->data(), static_cast<int>(raw->size()))) return std::nullopt;
+  return out;
+}
+
+// The id encoded in the last 8 bytes of an index key.
+uint64_t trailing_id(std::string_view key) {
+  if (key.size() < 8) return 0;
+  std::string_view in = key.substr(key.size() - 8);
+  uint64_t v = 0;
+  return get_u64_be(in, v) ? v : 0;
+}
+
+Result<uint32_t> limit_of(uint32_t limit) {
+  if (limit > kMaxLimit) {
+    return Status(Code::kInvalidArgument, "limit " + std::to_string(limit) + " above 1000");
+  }
+  return limit == 0 ? kDefaultLimit : limit;
+}
+
+}  // namespace
+
+Bytes params_key() {
+  return "cmp/params";
+}
+Bytes node_prefix() {
+  return "cmp/node/";
+}
+Bytes node_key(const crypto::Address& addr) {
+  return node_prefix().append(addr.raw());
+}
+Bytes job_key(uint64_t id) {
+  Bytes k = "cmp/job/";
+  put_u64_be(k, id);
+  return k;
+}
+Bytes next_job_key() {
+  return "cmp/next_job";
+}
+Bytes open_prefix() {
+  return "cmp/open/";
+}
+Bytes open_key(uint64_t id) {
+  Bytes k = open_prefix();
+  put_u64_be(k, id);
+  return k;
+}
+Bytes provider_job_prefix(const crypto::Address& provider) {
+  return Bytes("cmp/jp/").append(provider.raw());
+}
+Bytes provider_job_key(const crypto::Address& provider, uint64_t id) {
+  Bytes k = provider_job_prefix(provider);
+  put_u64_be(k, id);
+  return k;
+}
+Bytes node_job_prefix(const crypto::Address& node) {
+  return Bytes("cmp/jn/").append(node.raw());
+}
+Bytes node_job_key(const crypto::Address& node, uint64_t id) {
+  Bytes k = node_job_prefix(node);
+  put_u64_be(k, id);
+  return k;
+}
+Bytes ban_key(const crypto::Address& provider, const crypto::Address& node) {
+  return Bytes("cmp/ban/").append(provider.raw()).append(node.raw());
+}
+Bytes unbond_prefix() {
+  return "cmp/unbond/";
+}
+Bytes unbond_key(uint64_t height, const crypto::Address& node) {
+  Bytes k = unbond_prefix();
+  put_u64_be(k, height);
+  return k.append(node.raw());
+}
+Bytes epoch_key() {
+  return "cmp/epoch";
+}
+Bytes epoch_stats_prefix() {
+  return "cmp/ens/";
+}
+Bytes epoch_stats_key(const crypto::Address& node) {
+  return epoch_stats_prefix().append(node.raw());
+}
+Bytes reward_prefix(uint64_t epoch) {
+  Bytes k = "cmp/rew/";
+  put_u64_be(k, epoch);
+  return k;
+}
+Bytes reward_key(uint64_t epoch, const crypto::Address& node) {
+  return reward_prefix(epoch).append(node.raw());
+}
+Bytes epoch_summary_key(uint64_t epoch) {
+  Bytes k = "cmp/eps/";
+  put_u64_be(k, epoch);
+  return k;
+}
+Bytes stats_prefix() {
+  return "cmp/stats/";
+}
+Bytes stats_key(std::string_view kind) {
+  return stats_prefix().append(kind);
+}
+
+Bytes pending_prefix() {
+  return "cmp/pending/";
+}
+Bytes pending_key(uint64_t id) {
+  Bytes k = pending_prefix();
+  put_u64_be(k, id);
+  return k;
+}
+Bytes due_prefix() {
+  return "cmp/due/";
+}
+Bytes due_key(uint64_t height, uint64_t id) {
+  Bytes k = due_prefix();
+  put_u64_be(k, height);
+  put_u64_be(k, id);
+  return k;
+}
+
+Bytes price_index_prefix(std::string_view kind) {
+  Bytes k = "cmp/price/";
+  k.append(kind);
+  k.push_back('\0');
+  return k;
+}
+Bytes price_index_key(std::string_view kind, uint64_t price, const crypto::Address& node) {
+  Bytes k = price_index_prefix(kind);
+  put_u64_be(k, price);
+  return k.append(node.raw());
+}
+
+bool is_online(const v1::NodeRecord& n, const v1::ComputeParams& p, uint64_t height) {
+  const uint64_t window = checked_mul(p.heartbeat_interval_blocks(), 2).value_or(UINT64_MAX);
+  return height <= checked_add(n.last_heartbeat_height(), window).value_or(UINT64_MAX);
+}
+
+v1::ComputeParams ComputeView::params() const {
+  auto p = read<v1::ComputeParams>(state_, params_key());
+  return p ? *p : default_params();
+}
+
+std::optional<v1::NodeRecord> ComputeView::node(const crypto::Address& addr) const {
+  return read<v1::NodeRecord>(state_, node_key(addr));
+}
+
+std::optional<v1::JobRecord> ComputeView::job(uint64_t id) const {
+  return read<v1::JobRecord>(state_, job_key(id));
+}
+
+uint64_t ComputeView::next_job_id() const {
+  auto raw = state_.get(next_job_key());
+  if (!raw) return 1;
+  std::string_view in(*raw);
+  uint64_t v = 1;
+  return get_u64_be(in, v) ? v : 1;
+}
+
+bool ComputeView::banned(const crypto::Address& provider, const crypto::Address& node) const {
+  return state_.get(ban_key(provider, node)).has_value();
+}
+
+v1::EpochState ComputeView::epoch() const {
+  auto e = read<v1::EpochState>(state_, epoch_key());
+  return e ? *e : v1::EpochState{};
+}
+
+v1::NodeEpochStats ComputeView::epoch_stats(const crypto::Address& node) const {
+  auto s = read<v1::NodeEpochStats>(state_, epoch_stats_key(node));
+  return s ? *s : v1::NodeEpochStats{};
+}
+
+std::vector<v1::NodeRecord> ComputeView::nodes() const {
+  std::vector<v1::NodeRecord> out;
+  state_.scan(node_prefix(), [&](std::string_view, std::string_view value) {
+    v1::NodeRecord n;
+    if (n.ParseFromArray(value.data(), static_cast<int>(value.size()))) out.push_back(n);
+    return true;
+  });
+  return out;
+}
+
+std::vector<uint64_t> ComputeView::open_jobs() const {
+  std::vector<uint64_t> out;
+  state_.scan(open_prefix(), [&](std::string_view key, std::string_view) {
+    out.push_back(trailing_id(key));
+    return true;
+  });
+  return out;
+}
+
+std::optional<v1::MarketStats> ComputeView::stats(std::string_view kind) const {
+  return read<v1::MarketStats>(state_, stats_key(kind));
+}
+
+v1::NodeRecord ComputeView::with_liveness(v1::NodeRecord n, uint64_t height) const {
+  n.set_online(is_online(n, params(), height));
+  return n;
+}
+
+Result<v1::ListNodesResponse> ComputeView::list_nodes(const v1::ListNodesRequest& req,
+                                                      uint64_t height) const {
+  auto limit = limit_of(req.limit());
+  if (!limit) return limit.status();
+  std::optional<crypto::Address> after;
+  if (!req.start_after().empty()) {
+    after = crypto::Address::parse(req.start_after());
+    if (!after) return Status(Code::kInvalidArgument, "start_after is not a btt address");
+  }
+  const v1::ComputeParams p = params();
+  v1::ListNodesResponse out;
+  out.set_height(height);
+  state_.scan(node_prefix(), [&](std::string_view key, std::string_view value) {
+    if (after && key.substr(node_prefix().size()) <= after->raw()) return true;
+    v1::NodeRecord n;
+    if (!n.ParseFromArray(value.data(), static_cast<int>(value.size()))) return true;
+    if (!req.accelerator_kind().empty() &&
+        n.hardware().accelerator_kind() != req.accelerator_kind())
+      return true;
+    if (!req.region().empty() && n.region() != req.region()) return true;
+    if (req.filter_status() && n.status() != req.status()) return true;
+    n.set_online(is_online(n, p, height));
+    *out.add_nodes() = n;
+    return static_cast<uint32_t>(out.nodes_size()) < *limit;
+  });
+  return out;
+}
+
+Result<v1::ListJobsResponse> ComputeView::list_jobs(const v1::ListJobsRequest& req,
+                                                    uint64_t height) const {
+  auto limit = limit_of(req.limit());
+  if (!limit) return limit.status();
+  Bytes prefix = "cmp/job/";
+  if (!req.provider().empty() && !req.node().empty()) {
+    return Status(Code::kInvalidArgument, "give provider or node, not both");
+  }
+  if (!req.provider().empty()) {
+    auto a = crypto::Address::parse(req.provider());
+    if (!a) return Status(Code::kInvalidArgument, "provider is not a btt address");
+    prefix = provider_job_prefix(*a);
+  } else if (!req.node().empty()) {
+    auto a = crypto::Address::parse(req.node());
+    if (!a) return Status(Code::kInvalidArgument, "node is not a btt address");
+    prefix = node_job_prefix(*a);
+  }
+  v1::ListJobsResponse out;
+  out.set_height(height);
+  state_.scan(prefix, [&](std::string_view key, std::string_view) {
+    const uint64_t id = trailing_id(key);
+    if (id <= req.start_after()) return true;
+    auto j = job(id);
+    if (!j) return true;
+    if (req.filter_status() && j->status() != req.status()) return true;
+    *out.add_jobs() = *j;
+    return static_cast<uint32_t>(out.jobs_size()) < *limit;
+  });
+  return out;
+}
+
+v1::MarketStatsResponse ComputeView::market_stats(uint64_t height) const {
+  v1::MarketStatsResponse out;
+  out.set_height(height);
+  std::map<std::string, v1::MarketStats> by_kind;
+  state_.scan(stats_prefix(), [&](std::string_view, std::string_view value) {
+    v1::MarketStats s;
+    if (s.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      by_kind[s.accelerator_kind()] = s;
+    }
+    return true;
+  });
+  // Jobs by status per class: one pass over every job (a query, never consensus).
+  std::map<std::string, std::map<int, uint64_t>> counts;
+  state_.scan("cmp/job/", [&](std::string_view, std::string_view value) {
+    v1::JobRecord j;
+    if (j.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      ++counts[j.requirements().accelerator_kind()][j.status()];
+    }
+    return true;
+  });
+  for (const auto& [kind, c] : counts) {
+    auto& s = by_kind[kind];
+    s.set_accelerator_kind(kind);
+    for (const auto& [status, n] : c) {
+      auto* row = s.add_jobs_by_status();
+      row->set_status(static_cast<v1::JobStatus>(status));
+      row->set_count(n);
+    }
+  }
+  for (auto& [kind, s] : by_kind) *out.add_classes() = s;
+  return out;
+}
+
+v1::EpochRewards ComputeView::epoch_rewards(uint64_t epoch) const {
+  v1::EpochRewards out;
+  out.set_current_epoch(this->epoch().epoch());
+  if (auto s = read<v1::EpochSummary>(state_, epoch_summary_key(epoch))) {
+    *out.mutable_summary() = *s;
+  } else {
+    out.mutable_summary()->set_epoch(epoch);
+  }
+  state_.scan(reward_prefix(epoch), [&](std::string_view, std::string_view value) {
+    v1::NodeReward r;
+    if (r.ParseFromArray(value.data(), static_cast<int>(value.size()))) *out.add_rewards() = r;
+    return true;
+  });
+  return out;
+}
+
+}  // namespace btt::modules::compute
