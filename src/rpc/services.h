@@ -132,28 +132,33 @@ class ConsensusService final : public v1::Consensus::Service {
                              v1::Validators* out) override;
   grpc::Status GetEvidence(grpc::ServerContext*, const v1::GetEvidenceRequest*,
                            v1::EvidenceList* out) override;
-  class ComputeService final : public v1::Compute::Service {
-   public:
-    explicit ComputeService(RpcContext& ctx) : ctx_(ctx) {}
-    grpc::Status GetParams(grpc::ServerContext*, const v1::GetComputeParamsRequest* req,
-                           v1::ComputeParams* out) override;
-    grpc::Status ListNodes(grpc::ServerContext*, const v1::ListNodesRequest* req,
-                           v1::ListNodesResponse* out) override;
-    grpc::Status GetNode(grpc::ServerContext*, const v1::GetNodeRequest* req,
-                         v1::NodeRecord* out) override;
-    grpc::Status ListJobs(grpc::ServerContext*, const v1::ListJobsRequest* req,
-                          v1::ListJobsResponse* out) override;
-    grpc::Status GetJob(grpc::ServerContext*, const v1::GetJobRequest* req,
-                        v1::JobRecord* out) override;
-    grpc::Status GetMarketStats(grpc::ServerContext*, const v1::GetMarketStatsRequest* req,
-                                v1::MarketStatsResponse* out) override;
-    grpc::Status GetEpochRewards(grpc::ServerContext*, const v1::GetEpochRewardsRequest* req,
-                                 v1::EpochRewards* out) override;
-    grpc::Status WatchJobs(grpc::ServerContext* context, const v1::WatchJobsRequest* req,
-                           grpc::ServerWriter<v1::JobRecord>* writer) override;
 
-   private:
-    RpcContext& ctx_;
-  };
+ private:
+  RpcContext& ctx_;
+};
+
+class ComputeService final : public v1::Compute::Service {
+ public:
+  explicit ComputeService(RpcContext& ctx) : ctx_(ctx) {}
+  grpc::Status GetParams(grpc::ServerContext*, const v1::GetComputeParamsRequest* req,
+                         v1::ComputeParams* out) override;
+  grpc::Status ListNodes(grpc::ServerContext*, const v1::ListNodesRequest* req,
+                         v1::ListNodesResponse* out) override;
+  grpc::Status GetNode(grpc::ServerContext*, const v1::GetNodeRequest* req,
+                       v1::NodeRecord* out) override;
+  grpc::Status ListJobs(grpc::ServerContext*, const v1::ListJobsRequest* req,
+                        v1::ListJobsResponse* out) override;
+  grpc::Status GetJob(grpc::ServerContext*, const v1::GetJobRequest* req,
+                      v1::JobRecord* out) override;
+  grpc::Status GetMarketStats(grpc::ServerContext*, const v1::GetMarketStatsRequest* req,
+                              v1::MarketStatsResponse* out) override;
+  grpc::Status GetEpochRewards(grpc::ServerContext*, const v1::GetEpochRewardsRequest* req,
+                               v1::EpochRewards* out) override;
+  grpc::Status WatchJobs(grpc::ServerContext* context, const v1::WatchJobsRequest* req,
+                         grpc::ServerWriter<v1::JobRecord>* writer) override;
+
+ private:
+  RpcContext& ctx_;
+};
 
 }  // namespace btt::rpc
