@@ -182,7 +182,11 @@ class Worker {
     auto s = call(*compute_, &v1::Compute::Stub::GetNode, nreq, &node);
     if (s.error_code() == grpc::StatusCode::NOT_FOUND ||
         (s.ok() && node.status() == v1::NODE_STATUS_UNREGISTERED)) {
-      register_node();
+      // A refused registration still costs its fee: retry only every 20 blocks.
+      if (!last_register_ || height >= *last_register_ + 20) {
+        last_register_ = height;
+        register_node();
+      }
       return;
     }
     if (!s.ok()) throw std::runtime_error("GetNode: " + s.error_message());
@@ -359,6 +363,7 @@ class Worker {
   std::unique_ptr<v1::Compute::Stub> compute_;
   std::map<std::string, std::string> commands_;
   std::optional<v1::ComputeParams> params_;
+  std::optional<uint64_t> last_register_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool woken_ = false;
