@@ -28,6 +28,7 @@
 #include "btt/v1/bank.grpc.pb.h"
 #include "btt/v1/compute.grpc.pb.h"
 #include "btt/v1/node.grpc.pb.h"
+#include "fetch.h"
 
 namespace {
 
@@ -182,7 +183,11 @@ class Worker {
     auto s = call(*compute_, &v1::Compute::Stub::GetNode, nreq, &node);
     if (s.error_code() == grpc::StatusCode::NOT_FOUND ||
         (s.ok() && node.status() == v1::NODE_STATUS_UNREGISTERED)) {
-      register_node();
+      // A refused registration still costs its fee: retry only every 20 blocks.
+      if (!last_register_ || height >= *last_register_ + 20) {
+        last_register_ = height;
+        register_node();
+      }
       return;
     }
     if (!s.ok()) throw std::runtime_error("GetNode: " + s.error_message());
@@ -269,24 +274,34 @@ class Worker {
       log("job " + id + ": no command for kind " + j.kind());
       return std::nullopt;
     }
-    fs::path input;
     const std::string& loc = j.locator();
-    if (loc.rfind("file://", 0) == 0) {
-      input = loc.substr(7);
-    } else if (loc.find("://") == std::string::npos && !o_.input_dir.empty()) {
-      input = fs::path(o_.input_dir) / fs::path(loc).filename();
+    std::optional<std::string> data;
+    if (loc.rfind("http://", 0) == 0 || loc.rfind("https://", 0) == 0) {
+      std::string error;
+      data = worker::http_get(loc, j.input_size(), error);
+      if (!data) {
+        log("job " + id + ": cannot fetch " + loc + ": " + error);
+        return std::nullopt;
+      }
     } else {
-      log("job " + id + ": locator " + loc +
-          " is not supported (file:// or a name in --input-dir)");
-      return std::nullopt;
-    }
-    auto data = read_file(input);
-    if (!data) {
-      log("job " + id + ": cannot read " + input.string());
-      return std::nullopt;
+      fs::path input;
+      if (loc.rfind("file://", 0) == 0) {
+        input = loc.substr(7);
+      } else if (loc.find("://") == std::string::npos && !o_.input_dir.empty()) {
+        input = fs::path(o_.input_dir) / fs::path(loc).filename();
+      } else {
+        log("job " + id + ": locator " + loc +
+            " is not supported (file://, http(s)://, or a name in --input-dir)");
+        return std::nullopt;
+      }
+      data = read_file(input);
+      if (!data) {
+        log("job " + id + ": cannot read " + input.string());
+        return std::nullopt;
+      }
     }
     if (to_bytes(crypto::sha256(*data)) != j.input_hash()) {
-      log("job " + id + ": input " + input.string() + " does not match the job's input hash");
+      log("job " + id + ": input from " + loc + " does not match the job's input hash");
       return std::nullopt;
     }
     const fs::path in = fs::path(o_.work_dir) / ("job-" + id + ".in");
@@ -359,6 +374,7 @@ class Worker {
   std::unique_ptr<v1::Compute::Stub> compute_;
   std::map<std::string, std::string> commands_;
   std::optional<v1::ComputeParams> params_;
+  std::optional<uint64_t> last_register_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool woken_ = false;

@@ -501,7 +501,7 @@ void Market::resolve_audit(v1::JobRecord& j) {
     // A mismatch goes to a third node.
     auto referee = pick(j, 1, kStageReferee);
     if (referee.empty()) {  // nobody to decide: the original stands, nobody is slashed
-      finalize(j, auditor, v1::REPLICA_STATUS_DISAGREED);
+      finalize(j, auditor, v1::REPLICA_STATUS_UNDECIDED);
       accept_original();
       return;
     }
@@ -516,7 +516,7 @@ void Market::resolve_audit(v1::JobRecord& j) {
   v1::Replica& referee = *j.mutable_audit_replicas(1);
   v1::Replica& auditor2 = *j.mutable_audit_replicas(0);
   if (referee.status() != v1::REPLICA_STATUS_REVEALED) {  // missed: the original stands
-    finalize(j, auditor2, v1::REPLICA_STATUS_DISAGREED);
+    finalize(j, auditor2, v1::REPLICA_STATUS_UNDECIDED);
     accept_original();
     return;
   }
@@ -540,7 +540,7 @@ void Market::resolve_audit(v1::JobRecord& j) {
 void Market::no_majority(v1::JobRecord& j) {
   for (auto* list : {j.mutable_replicas(), j.mutable_audit_replicas()}) {
     for (auto& r : *list) {
-      if (is_open(r.status())) finalize(j, r, v1::REPLICA_STATUS_DISAGREED);
+      if (is_open(r.status())) finalize(j, r, v1::REPLICA_STATUS_UNDECIDED);
     }
   }
   events_.emit("compute.no_majority").attr("job_id", j.id()).attr("round", j.round());
@@ -590,7 +590,7 @@ void Market::accept(v1::JobRecord& j, const std::string& result, uint64_t charge
     for (auto& r : *list) {
       if (!is_open(r.status())) continue;
       if (r.status() != v1::REPLICA_STATUS_REVEALED || r.result_hash() != result) {
-        finalize(j, r, v1::REPLICA_STATUS_DISAGREED);
+        finalize(j, r, v1::REPLICA_STATUS_UNDECIDED);
         continue;
       }
       finalize(j, r, v1::REPLICA_STATUS_AGREED);

@@ -242,6 +242,9 @@ TEST_F(ComputeMarketTest, MissedCommitIsSlashedAndTheJobReassignedOnce) {
   EXPECT_EQ(j.round(), 1u);
   EXPECT_EQ(replica_nodes(j), (std::vector<std::string>{c.addr(), d.addr()}));
   EXPECT_EQ(node_record(a).bond(), kBond);  // a revealed: not slashed
+  // Nor does the undecided round count against a's quality; b's miss counts (a result worth 0).
+  EXPECT_EQ(view().epoch_stats(a.address()).results(), 0u);
+  EXPECT_EQ(view().epoch_stats(b.address()).results(), 1u);
   EXPECT_EQ(node_record(a).open_replicas(), 0u);
   EXPECT_EQ(node_record(b).faults(), 1u);
   commit(c, id, "r");
