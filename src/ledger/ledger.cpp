@@ -10,13 +10,6 @@ constexpr std::string_view kAssetPrefix = "ast/";
 constexpr std::string_view kSupplyPrefix = "sup/";
 constexpr std::string_view kParamsKey = "par/ledger";
 
-uint64_t decode_u64(const std::optional<Bytes>& v) {
-  if (!v) return 0;
-  std::string_view in = *v;
-  uint64_t out = 0;
-  if (!get_u64_be(in, out)) return 0;
-  return out;
-}
 }  // namespace
 
 bool is_valid_asset_name(std::string_view asset) {
@@ -75,7 +68,7 @@ void Ledger::set_next_nonce(const crypto::Address& addr, uint64_t nonce) {
 }
 
 uint64_t Ledger::balance(const crypto::Address& addr, std::string_view asset) const {
-  return decode_u64(reader_.get(balance_key(addr, asset)));
+  return read_u64(reader_, balance_key(addr, asset));
 }
 
 uint64_t Ledger::spendable(const crypto::Address& addr, std::string_view asset,
@@ -110,7 +103,7 @@ std::vector<v1::Coin> Ledger::balances(const crypto::Address& addr) const {
 Status Ledger::credit(const crypto::Address& addr, std::string_view asset, uint64_t amount) {
   if (amount == 0) return Status::ok();
   auto key = balance_key(addr, asset);
-  auto next = checked_add(decode_u64(reader_.get(key)), amount);
+  auto next = checked_add(read_u64(reader_, key), amount);
   if (!next) {
     return {Code::kBalanceOverflow, "balance of " + addr.to_string() + " in " + std::string(asset) +
                                         " would exceed 2^64-1"};
@@ -122,7 +115,7 @@ Status Ledger::credit(const crypto::Address& addr, std::string_view asset, uint6
 Status Ledger::debit(const crypto::Address& addr, std::string_view asset, uint64_t amount) {
   if (amount == 0) return Status::ok();
   auto key = balance_key(addr, asset);
-  uint64_t have = decode_u64(reader_.get(key));
+  uint64_t have = read_u64(reader_, key);
   auto next = checked_sub(have, amount);
   if (!next) {
     return {Code::kInsufficientFunds, addr.to_string() + " has " + std::to_string(have) +
@@ -181,7 +174,7 @@ void Ledger::set_asset(const v1::AssetInfo& info) {
 uint64_t Ledger::supply(std::string_view asset) const {
   Bytes key(kSupplyPrefix);
   key.append(asset);
-  return decode_u64(reader_.get(key));
+  return read_u64(reader_, key);
 }
 
 void Ledger::set_supply(std::string_view asset, uint64_t amount) {

@@ -4,6 +4,14 @@
 
 namespace btt::ledger {
 
+uint64_t read_u64(const StateReader& state, std::string_view key) {
+  auto raw = state.get(key);
+  if (!raw) return 0;
+  std::string_view in = *raw;
+  uint64_t out = 0;
+  return get_u64_be(in, out) ? out : 0;
+}
+
 std::optional<Bytes> DatabaseState::get(std::string_view key) const {
   return db_.get(storage::Column::kState, key);
 }

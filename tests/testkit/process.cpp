@@ -197,20 +197,41 @@ std::string NodeProcess::log_tail(size_t max_bytes) const {
   return all.size() <= max_bytes ? all : all.substr(all.size() - max_bytes);
 }
 
-bool NodeProcess::wait_exit(int timeout_ms) {
-  if (pid_ <= 0) return true;
+namespace {
+
+// Reaps `pid` if it has exited within timeout_ms: sets last_status and pid = -1 and returns true.
+bool reap_child(pid_t& pid, int& last_status, int timeout_ms) {
+  if (pid <= 0) return true;
   const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
   while (true) {
     int status = 0;
-    const pid_t r = waitpid(pid_, &status, WNOHANG);
-    if (r == pid_ || (r < 0 && errno == ECHILD)) {
-      last_status_ = r == pid_ ? status_to_exit_code(status) : -1;
-      pid_ = -1;
+    const pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid || (r < 0 && errno == ECHILD)) {
+      last_status = r == pid ? status_to_exit_code(status) : -1;
+      pid = -1;
       return true;
     }
     if (Clock::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+}
+
+// SIGTERM, up to grace_ms for a clean exit, then SIGKILL; the exit code (-1 if not running).
+int stop_child(pid_t& pid, int& last_status, int grace_ms) {
+  if (pid <= 0) return -1;
+  kill(pid, SIGTERM);
+  if (!reap_child(pid, last_status, grace_ms)) {
+    kill(pid, SIGKILL);
+    while (!reap_child(pid, last_status, 1'000)) {
+    }
+  }
+  return last_status;
+}
+
+}  // namespace
+
+bool NodeProcess::wait_exit(int timeout_ms) {
+  return reap_child(pid_, last_status_, timeout_ms);
 }
 
 bool NodeProcess::running() {
@@ -270,14 +291,7 @@ void NodeProcess::start(std::vector<std::string> extra_args) {
 }
 
 int NodeProcess::stop() {
-  if (pid_ <= 0) return -1;
-  kill(pid_, SIGTERM);
-  if (!wait_exit(30'000)) {
-    kill(pid_, SIGKILL);
-    while (!wait_exit(1'000)) {
-    }
-  }
-  return last_status_;
+  return stop_child(pid_, last_status_, 30'000);
 }
 
 void NodeProcess::kill9() {
@@ -317,19 +331,7 @@ ChildProcess::~ChildProcess() {
 }
 
 bool ChildProcess::wait_exit(int timeout_ms) {
-  if (pid_ <= 0) return true;
-  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (true) {
-    int status = 0;
-    const pid_t r = waitpid(pid_, &status, WNOHANG);
-    if (r == pid_ || (r < 0 && errno == ECHILD)) {
-      last_status_ = r == pid_ ? status_to_exit_code(status) : -1;
-      pid_ = -1;
-      return true;
-    }
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  return reap_child(pid_, last_status_, timeout_ms);
 }
 
 bool ChildProcess::running() {
@@ -337,14 +339,7 @@ bool ChildProcess::running() {
 }
 
 int ChildProcess::stop() {
-  if (pid_ <= 0) return -1;
-  kill(pid_, SIGTERM);
-  if (!wait_exit(15'000)) {
-    kill(pid_, SIGKILL);
-    while (!wait_exit(1'000)) {
-    }
-  }
-  return last_status_;
+  return stop_child(pid_, last_status_, 15'000);
 }
 
 std::string ChildProcess::log_tail(size_t max_bytes) const {

@@ -28,6 +28,20 @@ class StateReader {
   [[nodiscard]] const StateReader& reader() const { return *this; }
 };
 
+// A protobuf record stored at `key`; nullopt when absent or undecodable. Every module's typed
+// reads go through it.
+template <typename Record>
+[[nodiscard]] std::optional<Record> read_record(const StateReader& state, std::string_view key) {
+  auto raw = state.get(key);
+  if (!raw) return std::nullopt;
+  Record out;
+  if (!out.ParseFromArray(raw->data(), static_cast<int>(raw->size()))) return std::nullopt;
+  return out;
+}
+
+// A u64be value stored at `key`; 0 when absent or malformed.
+[[nodiscard]] uint64_t read_u64(const StateReader& state, std::string_view key);
+
 // The committed state column of the database.
 class DatabaseState final : public StateReader {
  public:

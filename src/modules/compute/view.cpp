@@ -11,15 +11,6 @@ namespace {
 constexpr uint32_t kDefaultLimit = 100;
 constexpr uint32_t kMaxLimit = 1000;
 
-template <typename T>
-std::optional<T> read(const ledger::StateReader& state, std::string_view key) {
-  auto raw = state.get(key);
-  if (!raw) return std::nullopt;
-  T out;
-  if (!out.ParseFromArray(raw->data(), static_cast<int>(raw->size()))) return std::nullopt;
-  return out;
-}
-
 // The id encoded in the last 8 bytes of an index key.
 uint64_t trailing_id(std::string_view key) {
   if (key.size() < 8) return 0;
@@ -154,16 +145,16 @@ bool is_online(const v1::NodeRecord& n, const v1::ComputeParams& p, uint64_t hei
 }
 
 v1::ComputeParams ComputeView::params() const {
-  auto p = read<v1::ComputeParams>(state_, params_key());
+  auto p = ledger::read_record<v1::ComputeParams>(state_, params_key());
   return p ? *p : default_params();
 }
 
 std::optional<v1::NodeRecord> ComputeView::node(const crypto::Address& addr) const {
-  return read<v1::NodeRecord>(state_, node_key(addr));
+  return ledger::read_record<v1::NodeRecord>(state_, node_key(addr));
 }
 
 std::optional<v1::JobRecord> ComputeView::job(uint64_t id) const {
-  return read<v1::JobRecord>(state_, job_key(id));
+  return ledger::read_record<v1::JobRecord>(state_, job_key(id));
 }
 
 uint64_t ComputeView::next_job_id() const {
@@ -179,12 +170,12 @@ bool ComputeView::banned(const crypto::Address& provider, const crypto::Address&
 }
 
 v1::EpochState ComputeView::epoch() const {
-  auto e = read<v1::EpochState>(state_, epoch_key());
+  auto e = ledger::read_record<v1::EpochState>(state_, epoch_key());
   return e ? *e : v1::EpochState{};
 }
 
 v1::NodeEpochStats ComputeView::epoch_stats(const crypto::Address& node) const {
-  auto s = read<v1::NodeEpochStats>(state_, epoch_stats_key(node));
+  auto s = ledger::read_record<v1::NodeEpochStats>(state_, epoch_stats_key(node));
   return s ? *s : v1::NodeEpochStats{};
 }
 
@@ -208,7 +199,7 @@ std::vector<uint64_t> ComputeView::open_jobs() const {
 }
 
 std::optional<v1::MarketStats> ComputeView::stats(std::string_view kind) const {
-  return read<v1::MarketStats>(state_, stats_key(kind));
+  return ledger::read_record<v1::MarketStats>(state_, stats_key(kind));
 }
 
 v1::NodeRecord ComputeView::with_liveness(v1::NodeRecord n, uint64_t height) const {
@@ -311,7 +302,7 @@ v1::MarketStatsResponse ComputeView::market_stats(uint64_t height) const {
 v1::EpochRewards ComputeView::epoch_rewards(uint64_t epoch) const {
   v1::EpochRewards out;
   out.set_current_epoch(this->epoch().epoch());
-  if (auto s = read<v1::EpochSummary>(state_, epoch_summary_key(epoch))) {
+  if (auto s = ledger::read_record<v1::EpochSummary>(state_, epoch_summary_key(epoch))) {
     *out.mutable_summary() = *s;
   } else {
     out.mutable_summary()->set_epoch(epoch);

@@ -393,12 +393,7 @@ Status burn(ledger::Overlay& state, const ledger::LockProviders* locks, const cr
   l.set_supply(ledger::kNativeAsset, l.supply(ledger::kNativeAsset) - amount);
   TokenomicsView view(state);
   const uint64_t burned = view.burned() + amount;  // <= fixed supply
-  uint64_t by_source = 0;
-  if (auto raw = state.get(burn_key(source))) {
-    std::string_view in(*raw);
-    if (!get_u64_be(in, by_source)) by_source = 0;
-  }
-  state.put(burn_key(source), u64_be(by_source + amount));
+  state.put(burn_key(source), u64_be(ledger::read_u64(state, burn_key(source)) + amount));
   state.put(burned_key(), u64_be(burned));
   return Status::ok();
 }

@@ -19,23 +19,6 @@ constexpr std::string_view kBurnPrefix = "tok/burn/";
 constexpr std::string_view kBurnedKey = "tok/burned";
 constexpr uint32_t kMaxEpochsListed = 1000;
 
-template <typename T>
-std::optional<T> read(const ledger::StateReader& state, std::string_view key) {
-  auto raw = state.get(key);
-  if (!raw) return std::nullopt;
-  T out;
-  if (!out.ParseFromArray(raw->data(), static_cast<int>(raw->size()))) return std::nullopt;
-  return out;
-}
-
-uint64_t read_u64(const ledger::StateReader& state, std::string_view key) {
-  auto raw = state.get(key);
-  if (!raw) return 0;
-  std::string_view in(*raw);
-  uint64_t v = 0;
-  return get_u64_be(in, v) ? v : 0;
-}
-
 uint64_t saturating_add(uint64_t a, uint64_t b) {
   return checked_add(a, b).value_or(UINT64_MAX);
 }
@@ -106,11 +89,11 @@ uint64_t epochs_due(const EmissionCurve& curve, uint64_t t_s) {
 // --------------------------------------------------------------------------------- reads
 
 std::optional<v1::TokenomicsParams> TokenomicsView::params() const {
-  return read<v1::TokenomicsParams>(state_, kParamsKey);
+  return ledger::read_record<v1::TokenomicsParams>(state_, kParamsKey);
 }
 
 std::optional<v1::CategoryRecord> TokenomicsView::category(std::string_view id) const {
-  return read<v1::CategoryRecord>(state_, category_key(id));
+  return ledger::read_record<v1::CategoryRecord>(state_, category_key(id));
 }
 
 std::vector<v1::CategoryRecord> TokenomicsView::categories() const {
@@ -124,7 +107,7 @@ std::vector<v1::CategoryRecord> TokenomicsView::categories() const {
 }
 
 v1::EmissionState TokenomicsView::emission_state() const {
-  return read<v1::EmissionState>(state_, kEmissionKey).value_or(v1::EmissionState{});
+  return ledger::read_record<v1::EmissionState>(state_, kEmissionKey).value_or(v1::EmissionState{});
 }
 
 std::vector<v1::MilestoneRecord> TokenomicsView::milestones(std::string_view category) const {
@@ -142,15 +125,15 @@ std::vector<v1::MilestoneRecord> TokenomicsView::milestones(std::string_view cat
 
 std::optional<v1::MilestoneRecord> TokenomicsView::milestone(std::string_view category,
                                                              std::string_view name) const {
-  return read<v1::MilestoneRecord>(state_, milestone_key(category, name));
+  return ledger::read_record<v1::MilestoneRecord>(state_, milestone_key(category, name));
 }
 
 v1::AccountLocks TokenomicsView::locks(const crypto::Address& addr) const {
-  return read<v1::AccountLocks>(state_, lock_key(addr)).value_or(v1::AccountLocks{});
+  return ledger::read_record<v1::AccountLocks>(state_, lock_key(addr)).value_or(v1::AccountLocks{});
 }
 
 uint64_t TokenomicsView::burned() const {
-  return read_u64(state_, kBurnedKey);
+  return ledger::read_u64(state_, kBurnedKey);
 }
 
 std::vector<v1::BurnSource> TokenomicsView::burned_by_source() const {
