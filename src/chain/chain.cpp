@@ -4,9 +4,9 @@
 #include <chrono>
 #include <future>
 
-#include "btt/consensus/signing.h"
-#include "btt/consensus/validator_set.h"
-#include "btt/consensus/vote_set.h"
+#include "btt/chain/consensus_signing.h"
+#include "btt/chain/validator_set.h"
+#include "btt/chain/vote_set.h"
 #include "btt/crypto/hash.h"
 
 namespace btt::chain {
@@ -160,7 +160,7 @@ Result<CommittedBlock> Chain::propose(const std::vector<TxPtr>& candidates, uint
   vote.set_block_id(to_bytes(prepared->block.hash));
   vote.set_validator(proposer.address.to_string());
   vote.set_timestamp_ms(prepared->block.header.time_ms());
-  auto sig = crypto::schnorr_sign(proposer.secret_key, consensus::vote_digest(chain_id(), vote));
+  auto sig = crypto::schnorr_sign(proposer.secret_key, chain::vote_digest(chain_id(), vote));
   if (!sig) return Status(Code::kInternal, "cannot sign the commit: invalid proposer key");
   v1::Commit commit;
   commit.set_height(vote.height());
@@ -254,11 +254,11 @@ Result<PreparedBlock> Chain::prepare_locked(const v1::Block& block) {
   if (header.height() > 1) {
     // The previous block's commit, against the validator set that decided it (the set in the
     // state after height - 1, which is the committed state here).
-    auto set = consensus::ValidatorSet::create(validators);
+    auto set = chain::ValidatorSet::create(validators);
     if (!set) return bad("validator set: " + set.status().message());
     if (!block.has_last_commit()) return bad("last_commit is missing");
-    if (auto s = consensus::verify_commit(*set, genesis_.chain_id, header.height() - 1,
-                                          prev.block_hash(), block.last_commit());
+    if (auto s = chain::verify_commit(*set, genesis_.chain_id, header.height() - 1,
+                                      prev.block_hash(), block.last_commit());
         !s) {
       return bad("last_commit: " + s.message());
     }

@@ -21,9 +21,9 @@ std::string errno_text(int err) {
   return std::strerror(err);
 }
 
-std::string hrs(uint64_t height, Round round, Step step) {
+std::string hrs(uint64_t height, chain::Round round, chain::Step step) {
   return "height " + std::to_string(height) + " round " + std::to_string(round) + " step " +
-         step_name(step);
+         chain::step_name(step);
 }
 
 std::string corrupt_advice(const std::filesystem::path& path, const std::string& why) {
@@ -74,15 +74,15 @@ Result<v1::SignerState> SignerGuard::decode(std::string_view file) {
     return Status(Code::kStorage, "record does not decode");
   }
   if (state.step() < 1 || state.step() > 3 ||
-      (!state.block_id().empty() && state.block_id().size() != kBlockIdSize) ||
-      state.signature().size() != kSignatureSize || state.sign_bytes().empty()) {
+      (!state.block_id().empty() && state.block_id().size() != chain::kBlockIdSize) ||
+      state.signature().size() != chain::kSignatureSize || state.sign_bytes().empty()) {
     return Status(Code::kStorage, "record fields out of range");
   }
   return state;
 }
 
 Result<std::unique_ptr<SignerGuard>> SignerGuard::open(std::filesystem::path path,
-                                                       std::unique_ptr<Signer> inner) {
+                                                       std::unique_ptr<chain::Signer> inner) {
   if (path.empty()) return Status(Code::kInvalidArgument, "signer state path is empty");
   if (!inner) return Status(Code::kInvalidArgument, "signer guard needs a signer");
   std::optional<v1::SignerState> last;
@@ -109,7 +109,7 @@ Result<std::unique_ptr<SignerGuard>> SignerGuard::open(std::filesystem::path pat
       new SignerGuard(std::move(path), std::move(inner), std::move(last)));
 }
 
-SignerGuard::SignerGuard(std::filesystem::path path, std::unique_ptr<Signer> inner,
+SignerGuard::SignerGuard(std::filesystem::path path, std::unique_ptr<chain::Signer> inner,
                          std::optional<v1::SignerState> last)
     : path_(std::move(path)), inner_(std::move(inner)), last_(std::move(last)) {}
 
@@ -120,9 +120,9 @@ Result<std::optional<v1::SignerState>> SignerGuard::check(const Request& req,
                                       " failed; refusing to sign until the node restarts");
   }
   if (!last_) return std::optional<v1::SignerState>();
-  const auto step = static_cast<Step>(last_->step());
+  const auto step = static_cast<chain::Step>(last_->step());
   const auto want = std::make_tuple(req.height, req.round, static_cast<uint8_t>(req.step));
-  const auto have = std::make_tuple(last_->height(), static_cast<Round>(last_->round()),
+  const auto have = std::make_tuple(last_->height(), static_cast<chain::Round>(last_->round()),
                                     static_cast<uint8_t>(step));
   const std::string what = hrs(req.height, req.round, req.step);
   const std::string done = hrs(last_->height(), last_->round(), step);
@@ -173,19 +173,19 @@ Status SignerGuard::persist(const v1::SignerState& state) {
 }
 
 Status SignerGuard::sign_vote(std::string_view chain_id, v1::Vote& vote) {
-  auto step = vote_step(vote.type());
+  auto step = chain::vote_step(vote.type());
   if (!step) return Status(Code::kMalformed, "refusing to sign a vote of unknown type");
-  if (!vote.block_id().empty() && vote.block_id().size() != kBlockIdSize) {
+  if (!vote.block_id().empty() && vote.block_id().size() != chain::kBlockIdSize) {
     return Status(Code::kMalformed, "refusing to sign a vote with a malformed block id");
   }
   Bytes at_last_ts;
   if (last_) {
     v1::Vote copy = vote;
     copy.set_timestamp_ms(last_->timestamp_ms());
-    at_last_ts = vote_sign_bytes(chain_id, copy);
+    at_last_ts = chain::vote_sign_bytes(chain_id, copy);
   }
-  auto checked =
-      check({vote.height(), static_cast<Round>(vote.round()), *step, vote.block_id()}, at_last_ts);
+  auto checked = check(
+      {vote.height(), static_cast<chain::Round>(vote.round()), *step, vote.block_id()}, at_last_ts);
   if (!checked) return checked.status();
   if (checked->has_value()) {
     vote.set_timestamp_ms((*checked)->timestamp_ms());
@@ -200,7 +200,7 @@ Status SignerGuard::sign_vote(std::string_view chain_id, v1::Vote& vote) {
   rec.set_step(static_cast<uint32_t>(*step));
   rec.set_block_id(vote.block_id());
   rec.set_timestamp_ms(vote.timestamp_ms());
-  rec.set_sign_bytes(vote_sign_bytes(chain_id, vote));
+  rec.set_sign_bytes(chain::vote_sign_bytes(chain_id, vote));
   rec.set_signature(signed_vote.signature());
   if (auto s = persist(rec); !s) return s;
   last_ = std::move(rec);
@@ -209,17 +209,17 @@ Status SignerGuard::sign_vote(std::string_view chain_id, v1::Vote& vote) {
 }
 
 Status SignerGuard::sign_proposal(std::string_view chain_id, v1::Proposal& proposal) {
-  if (proposal.block_id().size() != kBlockIdSize) {
+  if (proposal.block_id().size() != chain::kBlockIdSize) {
     return Status(Code::kMalformed, "refusing to sign a proposal without a 32-byte block id");
   }
   Bytes at_last_ts;
   if (last_) {
     v1::Proposal copy = proposal;
     copy.set_timestamp_ms(last_->timestamp_ms());
-    at_last_ts = proposal_sign_bytes(chain_id, copy);
+    at_last_ts = chain::proposal_sign_bytes(chain_id, copy);
   }
-  auto checked = check({proposal.height(), static_cast<Round>(proposal.round()), Step::kPropose,
-                        proposal.block_id()},
+  auto checked = check({proposal.height(), static_cast<chain::Round>(proposal.round()),
+                        chain::Step::kPropose, proposal.block_id()},
                        at_last_ts);
   if (!checked) return checked.status();
   if (checked->has_value()) {
@@ -232,10 +232,10 @@ Status SignerGuard::sign_proposal(std::string_view chain_id, v1::Proposal& propo
   v1::SignerState rec;
   rec.set_height(proposal.height());
   rec.set_round(proposal.round());
-  rec.set_step(static_cast<uint32_t>(Step::kPropose));
+  rec.set_step(static_cast<uint32_t>(chain::Step::kPropose));
   rec.set_block_id(proposal.block_id());
   rec.set_timestamp_ms(proposal.timestamp_ms());
-  rec.set_sign_bytes(proposal_sign_bytes(chain_id, proposal));
+  rec.set_sign_bytes(chain::proposal_sign_bytes(chain_id, proposal));
   rec.set_signature(signed_proposal.signature());
   if (auto s = persist(rec); !s) return s;
   last_ = std::move(rec);

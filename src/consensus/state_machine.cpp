@@ -15,7 +15,7 @@ Verdict dropped(std::string reason) {
   return {Verdict::Kind::kDropped, std::move(reason)};
 }
 
-uint64_t saturating_linear(uint64_t base, uint64_t delta, Round round) {
+uint64_t saturating_linear(uint64_t base, uint64_t delta, chain::Round round) {
   auto grow = checked_mul(delta, static_cast<uint64_t>(round < 0 ? 0 : round));
   if (!grow) return UINT64_MAX;
   return checked_add(base, *grow).value_or(UINT64_MAX);
@@ -23,25 +23,26 @@ uint64_t saturating_linear(uint64_t base, uint64_t delta, Round round) {
 
 }  // namespace
 
-uint64_t TimeoutConfig::duration_ms(Step step, Round round) const {
+uint64_t TimeoutConfig::duration_ms(chain::Step step, chain::Round round) const {
   switch (step) {
-    case Step::kPropose:
+    case chain::Step::kPropose:
       return saturating_linear(propose_ms, propose_delta_ms, round);
-    case Step::kPrevote:
+    case chain::Step::kPrevote:
       return saturating_linear(prevote_ms, prevote_delta_ms, round);
-    case Step::kPrecommit:
+    case chain::Step::kPrecommit:
       return saturating_linear(precommit_ms, precommit_delta_ms, round);
   }
   return UINT64_MAX;
 }
 
-StateMachine::RoundState::RoundState(const ValidatorSet& vals, uint64_t height, Round round)
+StateMachine::RoundState::RoundState(const chain::ValidatorSet& vals, uint64_t height,
+                                     chain::Round round)
     : prevotes(vals, height, round, v1::PREVOTE),
       precommits(vals, height, round, v1::PRECOMMIT),
       heard_from(vals.size(), false) {}
 
-StateMachine::StateMachine(StateMachineConfig config, Signer* signer, ProposalSource& source,
-                           Actions& actions, const Clock& clock, SignatureVerifier* verifier)
+StateMachine::StateMachine(StateMachineConfig config, chain::Signer* signer, ProposalSource& source,
+                           Actions& actions, const Clock& clock, chain::SignatureVerifier* verifier)
     : config_(std::move(config)),
       signer_(signer),
       source_(source),
@@ -51,7 +52,7 @@ StateMachine::StateMachine(StateMachineConfig config, Signer* signer, ProposalSo
 
 // --- inputs -----------------------------------------------------------------------------------
 
-void StateMachine::start_height(uint64_t height, ValidatorSet validators) {
+void StateMachine::start_height(uint64_t height, chain::ValidatorSet validators) {
   if (started_ && height <= height_) return;
   // The previous height's votes stay for late precommits and equivocation evidence; the vote
   // sets point into the shared validator set, which moves with them.
@@ -65,15 +66,15 @@ void StateMachine::start_height(uint64_t height, ValidatorSet validators) {
   rounds_.clear();
   started_ = true;
   height_ = height;
-  validators_ = std::make_shared<const ValidatorSet>(std::move(validators));
+  validators_ = std::make_shared<const chain::ValidatorSet>(std::move(validators));
   round_ = 0;
-  step_ = Step::kPropose;
+  step_ = chain::Step::kPropose;
   decided_ = false;
   locked_block_id_.clear();
-  locked_round_ = kNoRound;
+  locked_round_ = chain::kNoRound;
   valid_block_id_.clear();
   valid_block_.clear();
-  valid_round_ = kNoRound;
+  valid_round_ = chain::kNoRound;
   // Evidence keys of heights below the previous one can no longer recur.
   std::erase_if(evidence_seen_, [&](const auto& k) { return std::get<0>(k) + 1 < height_; });
   start_round(0);
@@ -122,17 +123,19 @@ Verdict StateMachine::check_height(uint64_t height, const Buffered& message) {
 Verdict StateMachine::on_proposal(const v1::Proposal& p) {
   if (Verdict v = check_height(p.height(), p); v.kind != Verdict::Kind::kAccepted) return v;
   if (decided_) return dropped("height " + std::to_string(height_) + " is already decided");
-  const Round r = p.round();
+  const chain::Round r = p.round();
   if (r > round_ + config_.max_rounds_ahead) {
     return dropped("round " + std::to_string(r) + " is too far ahead");
   }
-  if (p.block_id().size() != kBlockIdSize) return dropped("proposal block id is not 32 bytes");
-  if (p.signature().size() != kSignatureSize) return dropped("proposal signature is not 64 bytes");
-  if (p.pol_round() < kNoRound || p.pol_round() >= r) {
+  if (p.block_id().size() != chain::kBlockIdSize)
+    return dropped("proposal block id is not 32 bytes");
+  if (p.signature().size() != chain::kSignatureSize)
+    return dropped("proposal signature is not 64 bytes");
+  if (p.pol_round() < chain::kNoRound || p.pol_round() >= r) {
     return dropped("proposal pol_round " + std::to_string(p.pol_round()) +
                    " is not in [-1, round)");
   }
-  const ValidatorInfo& proposer = validators_->proposer(height_, r);
+  const chain::ValidatorInfo& proposer = validators_->proposer(height_, r);
   if (p.proposer() != proposer.address) {
     return dropped("proposal from " + excerpt(p.proposer()) + ", not the proposer of round " +
                    std::to_string(r));
@@ -141,7 +144,8 @@ Verdict StateMachine::on_proposal(const v1::Proposal& p) {
     if (rs->proposal->signature() == p.signature()) return duplicate();
     return dropped("a second proposal for round " + std::to_string(r) + " (the first is kept)");
   }
-  if (!verifier_.verify(proposer.public_key, proposal_digest(config_.chain_id, p), p.signature())) {
+  if (!verifier_.verify(proposer.public_key, chain::proposal_digest(config_.chain_id, p),
+                        p.signature())) {
     return dropped("proposal signature does not verify");
   }
   RoundState& rs = round_state(r);
@@ -158,8 +162,8 @@ Verdict StateMachine::on_vote(const v1::Vote& v) {
   }
   // Votes are still taken after the decision (run_rules does nothing then): they are gossiped
   // to peers that have not decided and may reveal equivocation.
-  if (Status s = check_vote_form(v); !s) return dropped(s.message());
-  const Round r = v.round();
+  if (Status s = chain::check_vote_form(v); !s) return dropped(s.message());
+  const chain::Round r = v.round();
   if (r > round_ + config_.max_rounds_ahead) {
     return dropped("round " + std::to_string(r) + " is too far ahead");
   }
@@ -168,19 +172,19 @@ Verdict StateMachine::on_vote(const v1::Vote& v) {
   }
   // A vote already held is answered without verifying it again.
   if (RoundState* rs = find_round(r)) {
-    const VoteSet& set = v.type() == v1::PREVOTE ? rs->prevotes : rs->precommits;
+    const chain::VoteSet& set = v.type() == v1::PREVOTE ? rs->prevotes : rs->precommits;
     if (set.holds(v)) return duplicate();
   }
-  if (Status s = verify_vote(*validators_, config_.chain_id, v, verifier_); !s) {
+  if (Status s = chain::verify_vote(*validators_, config_.chain_id, v, verifier_); !s) {
     return dropped(s.message());
   }
   RoundState& rs = round_state(r);
-  VoteSet& set = v.type() == v1::PREVOTE ? rs.prevotes : rs.precommits;
+  chain::VoteSet& set = v.type() == v1::PREVOTE ? rs.prevotes : rs.precommits;
   auto added = set.add(v, v.block_id().empty() || is_proposed(v.block_id()));
   if (!added) return dropped(added.status().message());
-  if (added->added == VoteSet::Added::kDuplicate) return duplicate();
+  if (added->added == chain::VoteSet::Added::kDuplicate) return duplicate();
   heard(rs, v.validator());
-  if (added->added == VoteSet::Added::kConflict) {
+  if (added->added == chain::VoteSet::Added::kConflict) {
     auto key = std::make_tuple(height_, v.validator(), r, static_cast<int>(v.type()), v.block_id());
     if (!evidence_seen_.insert(key).second) return duplicate();  // reported already
     actions_.report_evidence(*added->evidence);
@@ -196,33 +200,33 @@ Verdict StateMachine::on_vote(const v1::Vote& v) {
 Verdict StateMachine::on_previous_vote(const v1::Vote& v) {
   auto it = prev_rounds_.find(v.round());
   if (it == prev_rounds_.end()) return dropped("old height " + std::to_string(v.height()));
-  VoteSet& set = v.type() == v1::PREVOTE ? it->second.prevotes : it->second.precommits;
+  chain::VoteSet& set = v.type() == v1::PREVOTE ? it->second.prevotes : it->second.precommits;
   if (set.holds(v)) return duplicate();
-  if (Status s = verify_vote(*prev_validators_, config_.chain_id, v, verifier_); !s) {
+  if (Status s = chain::verify_vote(*prev_validators_, config_.chain_id, v, verifier_); !s) {
     return dropped(s.message());
   }
   auto added = set.add(v);
   if (!added) return dropped(added.status().message());
-  if (added->added == VoteSet::Added::kConflict) {
-    auto key = std::make_tuple(v.height(), v.validator(), static_cast<Round>(v.round()),
+  if (added->added == chain::VoteSet::Added::kConflict) {
+    auto key = std::make_tuple(v.height(), v.validator(), static_cast<chain::Round>(v.round()),
                                static_cast<int>(v.type()), v.block_id());
     if (!evidence_seen_.insert(key).second) return duplicate();
     actions_.report_evidence(*added->evidence);
     return {Verdict::Kind::kAccepted, "conflicting vote: evidence reported"};
   }
-  return added->added == VoteSet::Added::kDuplicate ? duplicate() : accepted();
+  return added->added == chain::VoteSet::Added::kDuplicate ? duplicate() : accepted();
 }
 
-void StateMachine::on_timeout(uint64_t height, Round round, Step step) {
+void StateMachine::on_timeout(uint64_t height, chain::Round round, chain::Step step) {
   if (!started_ || decided_ || height != height_ || round != round_) return;
   switch (step) {
-    case Step::kPropose:  // line 57
-      if (step_ == Step::kPropose) send_vote(v1::PREVOTE, Bytes());
+    case chain::Step::kPropose:  // line 57
+      if (step_ == chain::Step::kPropose) send_vote(v1::PREVOTE, Bytes());
       break;
-    case Step::kPrevote:  // line 61
-      if (step_ == Step::kPrevote) send_vote(v1::PRECOMMIT, Bytes());
+    case chain::Step::kPrevote:  // line 61
+      if (step_ == chain::Step::kPrevote) send_vote(v1::PRECOMMIT, Bytes());
       break;
-    case Step::kPrecommit:  // line 65
+    case chain::Step::kPrecommit:  // line 65
       start_round(round_ + 1);
       break;
   }
@@ -235,8 +239,8 @@ Verdict StateMachine::on_commit(const v1::Commit& commit, const Bytes& block) {
                    std::to_string(height_) + ")");
   }
   if (decided_) return duplicate();
-  if (Status s = verify_commit(*validators_, config_.chain_id, height_, commit.block_id(), commit,
-                               verifier_);
+  if (Status s = chain::verify_commit(*validators_, config_.chain_id, height_, commit.block_id(),
+                                      commit, verifier_);
       !s) {
     return dropped(s.message());
   }
@@ -256,7 +260,7 @@ StateMachine::Messages StateMachine::messages() const {
   }
   for (const auto& [r, rs] : rounds_) {
     if (rs.proposal) out.proposals.push_back(*rs.proposal);
-    for (const VoteSet* set : {&rs.prevotes, &rs.precommits}) {
+    for (const chain::VoteSet* set : {&rs.prevotes, &rs.precommits}) {
       for (const auto& [addr, v] : set->votes()) out.votes.push_back(v);
       // Conflicting votes are passed on too: a peer may need them for a proof of lock.
       for (const auto& [key, v] : set->conflicting()) out.votes.push_back(v);
@@ -267,7 +271,7 @@ StateMachine::Messages StateMachine::messages() const {
 
 // --- helpers ----------------------------------------------------------------------------------
 
-StateMachine::RoundState& StateMachine::round_state(Round round) {
+StateMachine::RoundState& StateMachine::round_state(chain::Round round) {
   auto it = rounds_.find(round);
   if (it == rounds_.end()) {
     it = rounds_
@@ -278,7 +282,7 @@ StateMachine::RoundState& StateMachine::round_state(Round round) {
   return it->second;
 }
 
-StateMachine::RoundState* StateMachine::find_round(Round round) {
+StateMachine::RoundState* StateMachine::find_round(chain::Round round) {
   auto it = rounds_.find(round);
   return it == rounds_.end() ? nullptr : &it->second;
 }
@@ -309,23 +313,23 @@ bool StateMachine::is_validator() const {
   return signer_ != nullptr && validators_->find(signer_->address()) != nullptr;
 }
 
-void StateMachine::schedule(Step step) {
+void StateMachine::schedule(chain::Step step) {
   actions_.schedule_timeout(config_.timeouts.duration_ms(step, round_), height_, round_, step);
 }
 
 // --- the algorithm ----------------------------------------------------------------------------
 
 // Lines 11-21: StartRound.
-void StateMachine::start_round(Round round) {
+void StateMachine::start_round(chain::Round round) {
   round_ = round;
-  step_ = Step::kPropose;
+  step_ = chain::Step::kPropose;
   prevote_timeout_scheduled_ = false;
   precommit_timeout_scheduled_ = false;
   locked_or_updated_valid_ = false;
   (void)round_state(round);
   // Scheduled by the proposer too: harmless (it fires only while still in the propose step) and
   // it covers a proposer whose proposal source or signer fails.
-  schedule(Step::kPropose);
+  schedule(chain::Step::kPropose);
   if (is_validator() && validators_->proposer(height_, round_).address == signer_->address()) {
     send_proposal();
   }
@@ -335,24 +339,25 @@ void StateMachine::send_proposal() {
   v1::Proposal p;
   p.set_height(height_);
   p.set_round(static_cast<uint32_t>(round_));
-  if (valid_round_ != kNoRound) {  // line 15: re-propose the valid value with its proof of lock
+  if (valid_round_ !=
+      chain::kNoRound) {  // line 15: re-propose the valid value with its proof of lock
     p.set_pol_round(valid_round_);
     p.set_block_id(valid_block_id_);
     p.set_block(valid_block_);
   } else {
     auto value = source_.propose(height_, round_);
-    if (!value || value->block_id.size() != kBlockIdSize) {
+    if (!value || value->block_id.size() != chain::kBlockIdSize) {
       actions_.signing_failed(value ? Status(Code::kInternal, "proposed block id is not 32 bytes")
                                     : value.status());
       return;
     }
-    p.set_pol_round(kNoRound);
+    p.set_pol_round(chain::kNoRound);
     p.set_block_id(value->block_id);
     p.set_block(value->block);
   }
   p.set_proposer(signer_->address());
   p.set_timestamp_ms(clock_.now_ms());
-  const auto hrs = std::make_tuple(height_, round_, static_cast<uint8_t>(Step::kPropose));
+  const auto hrs = std::make_tuple(height_, round_, static_cast<uint8_t>(chain::Step::kPropose));
   if (last_signed_ && hrs <= *last_signed_) return;
   if (Status s = signer_->sign_proposal(config_.chain_id, p); !s) {
     actions_.signing_failed(s);
@@ -367,7 +372,7 @@ void StateMachine::send_proposal() {
 }
 
 void StateMachine::send_vote(v1::VoteType type, const Bytes& block_id) {
-  const Step step = type == v1::PREVOTE ? Step::kPrevote : Step::kPrecommit;
+  const chain::Step step = type == v1::PREVOTE ? chain::Step::kPrevote : chain::Step::kPrecommit;
   step_ = step;  // the step advances whether or not this node votes
   if (!is_validator()) return;
   const auto hrs = std::make_tuple(height_, round_, static_cast<uint8_t>(step));
@@ -386,7 +391,7 @@ void StateMachine::send_vote(v1::VoteType type, const Bytes& block_id) {
   last_signed_ = hrs;
   RoundState& rs = round_state(round_);
   auto added = (type == v1::PREVOTE ? rs.prevotes : rs.precommits).add(v);
-  if (added && added->added == VoteSet::Added::kAdded) heard(rs, v.validator());
+  if (added && added->added == chain::VoteSet::Added::kAdded) heard(rs, v.validator());
   actions_.broadcast_vote(v);
 }
 
@@ -408,7 +413,7 @@ bool StateMachine::try_decide() {
 }
 
 // Line 55: messages of a higher round from more than 1/3 of the power.
-std::optional<Round> StateMachine::round_to_skip_to() const {
+std::optional<chain::Round> StateMachine::round_to_skip_to() const {
   for (auto it = rounds_.rbegin(); it != rounds_.rend() && it->first > round_; ++it) {
     if (validators_->is_one_third(it->second.heard_power)) return it->first;
   }
@@ -426,10 +431,10 @@ void StateMachine::run_rules() {
     RoundState& rs = round_state(round_);
     const v1::Proposal* p = rs.proposal ? &*rs.proposal : nullptr;
 
-    if (step_ == Step::kPropose && p != nullptr) {
-      if (p->pol_round() == kNoRound) {  // line 22
-        const bool ok =
-            proposal_valid(rs) && (locked_round_ == kNoRound || locked_block_id_ == p->block_id());
+    if (step_ == chain::Step::kPropose && p != nullptr) {
+      if (p->pol_round() == chain::kNoRound) {  // line 22
+        const bool ok = proposal_valid(rs) &&
+                        (locked_round_ == chain::kNoRound || locked_block_id_ == p->block_id());
         send_vote(v1::PREVOTE, ok ? p->block_id() : Bytes());
         continue;
       }
@@ -441,31 +446,31 @@ void StateMachine::run_rules() {
         continue;
       }
     }
-    if (step_ == Step::kPrevote && !prevote_timeout_scheduled_ &&
+    if (step_ == chain::Step::kPrevote && !prevote_timeout_scheduled_ &&
         rs.prevotes.has_two_thirds_any()) {  // line 34
       prevote_timeout_scheduled_ = true;
-      schedule(Step::kPrevote);
+      schedule(chain::Step::kPrevote);
     }
-    if (step_ != Step::kPropose && !locked_or_updated_valid_ && p != nullptr &&
+    if (step_ != chain::Step::kPropose && !locked_or_updated_valid_ && p != nullptr &&
         rs.prevotes.has_two_thirds_for(p->block_id()) && proposal_valid(rs)) {  // line 36
       locked_or_updated_valid_ = true;
       valid_block_id_ = p->block_id();
       valid_block_ = p->block();
       valid_round_ = round_;
-      if (step_ == Step::kPrevote) {
+      if (step_ == chain::Step::kPrevote) {
         locked_block_id_ = p->block_id();
         locked_round_ = round_;
         send_vote(v1::PRECOMMIT, p->block_id());
       }
       continue;
     }
-    if (step_ == Step::kPrevote && rs.prevotes.has_two_thirds_nil()) {  // line 44
+    if (step_ == chain::Step::kPrevote && rs.prevotes.has_two_thirds_nil()) {  // line 44
       send_vote(v1::PRECOMMIT, Bytes());
       continue;
     }
     if (!precommit_timeout_scheduled_ && rs.precommits.has_two_thirds_any()) {  // line 47
       precommit_timeout_scheduled_ = true;
-      schedule(Step::kPrecommit);
+      schedule(chain::Step::kPrecommit);
     }
     return;
   }

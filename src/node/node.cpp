@@ -83,7 +83,7 @@ Result<std::unique_ptr<Node>> Node::open(const Config& config) {
       // The signer guard lives beside the database: wiping the data dir wipes the guard too,
       // which is only safe for a node that re-syncs before it signs again (doc/consensus.md).
       auto guard = consensus::SignerGuard::open(
-          config.signer_state_path(), std::make_unique<consensus::KeySigner>(*n->validator_key_));
+          config.signer_state_path(), std::make_unique<chain::KeySigner>(*n->validator_key_));
       if (!guard) return guard.status();
       n->signer_ = std::move(*guard);
     }

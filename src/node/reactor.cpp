@@ -4,7 +4,7 @@
 
 #include <future>
 
-#include "btt/consensus/vote_set.h"
+#include "btt/chain/vote_set.h"
 #include "btt/mempool/admission.h"
 #include "btt/storage/db.h"
 
@@ -35,7 +35,7 @@ std::string short_hex(const std::string& bytes) {
 }  // namespace
 
 Reactor::Reactor(chain::Chain& chain, mempool::Mempool& pool, p2p::Transport* transport,
-                 consensus::Signer* signer, const crypto::KeyPair* proposer_key,
+                 chain::Signer* signer, const crypto::KeyPair* proposer_key,
                  const consensus::Clock& clock, ReactorOptions options, OnCommit on_commit,
                  OnFatal on_fatal)
     : chain_(chain),
@@ -175,8 +175,8 @@ void Reactor::run() {
   }
 }
 
-Result<consensus::ValidatorSet> Reactor::current_validators() const {
-  return consensus::ValidatorSet::create(chain_.validators());
+Result<chain::ValidatorSet> Reactor::current_validators() const {
+  return chain::ValidatorSet::create(chain_.validators());
 }
 
 void Reactor::start_next_height() {
@@ -207,7 +207,7 @@ void Reactor::start_next_height() {
 
 // --- proposal source -----------------------------------------------------------------------
 
-Result<consensus::ProposedBlock> Reactor::propose(uint64_t height, consensus::Round round) {
+Result<consensus::ProposedBlock> Reactor::propose(uint64_t height, chain::Round round) {
   const v1::ChainTip tip = chain_.tip();
   if (height != tip.height() + 1 || !proposer_key_) {
     return Status(Code::kUnavailable, "cannot propose height " + std::to_string(height));
@@ -286,13 +286,13 @@ void Reactor::broadcast_vote(const v1::Vote& vote) {
   send_consensus(env, nullptr);
 }
 
-void Reactor::schedule_timeout(uint64_t duration_ms, uint64_t height, consensus::Round round,
-                               consensus::Step step) {
+void Reactor::schedule_timeout(uint64_t duration_ms, uint64_t height, chain::Round round,
+                               chain::Step step) {
   post_after(duration_ms, [this, height, round, step] { sm_->on_timeout(height, round, step); });
 }
 
-void Reactor::decide(uint64_t height, consensus::Round round, const Bytes& block_id,
-                     const Bytes& block, const v1::Commit& commit) {
+void Reactor::decide(uint64_t height, chain::Round round, const Bytes& block_id, const Bytes& block,
+                     const v1::Commit& commit) {
   spdlog::debug("decided height={} round={} id={}", height, round, short_hex(block_id));
   // Not from inside the state machine's call: the commit runs as the next task.
   post(
@@ -430,9 +430,9 @@ void Reactor::on_evidence(const v1::Evidence& evidence) {
   }
   auto set = current_validators();
   if (!set) return;
-  consensus::Bip340Verifier verifier;
-  if (!consensus::verify_vote(*set, chain_.chain_id(), a, verifier) ||
-      !consensus::verify_vote(*set, chain_.chain_id(), b, verifier)) {
+  chain::Bip340Verifier verifier;
+  if (!chain::verify_vote(*set, chain_.chain_id(), a, verifier) ||
+      !chain::verify_vote(*set, chain_.chain_id(), b, verifier)) {
     return;
   }
   report_evidence(evidence);
@@ -488,8 +488,8 @@ void Reactor::on_block_response(const p2p::NodeId& from, const v1::BlockResponse
   auto set = current_validators();
   if (!set) return;
   const Hash32 hash = chain::block_hash(bwc.block().header());
-  if (auto s = consensus::verify_commit(*set, chain_.chain_id(), resp.height(), to_bytes(hash),
-                                        bwc.commit());
+  if (auto s = chain::verify_commit(*set, chain_.chain_id(), resp.height(), to_bytes(hash),
+                                    bwc.commit());
       !s) {
     spdlog::warn("peer {}: block {} with a bad commit: {}", from.to_string(), resp.height(),
                  s.message());
@@ -539,8 +539,8 @@ void Reactor::tick() {
 
   // Consensus messages again when the round is stuck (a peer may have missed them).
   const auto now = Clock::now();
-  std::tuple<uint64_t, consensus::Round, consensus::Step> progress{sm_->height(), sm_->round(),
-                                                                   sm_->step()};
+  std::tuple<uint64_t, chain::Round, chain::Step> progress{sm_->height(), sm_->round(),
+                                                           sm_->step()};
   if (progress != last_progress_) {
     last_progress_ = progress;
     last_progress_at_ = now;
@@ -586,7 +586,7 @@ v1::ConsensusState Reactor::state() const {
     s.set_mode(signer_ ? "validator" : "follower");
     s.set_height(sm_->height());
     s.set_round(static_cast<uint32_t>(sm_->round()));
-    s.set_step(consensus::step_name(sm_->step()));
+    s.set_step(chain::step_name(sm_->step()));
     s.set_locked_round(sm_->locked_round());
     s.set_valid_round(sm_->valid_round());
     if (signer_) s.set_validator_address(signer_->address());

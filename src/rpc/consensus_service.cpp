@@ -1,4 +1,4 @@
-#include "btt/consensus/validator_set.h"
+#include "btt/chain/validator_set.h"
 #include "services.h"
 
 namespace btt::rpc {
@@ -33,7 +33,7 @@ grpc::Status ConsensusService::GetValidators(grpc::ServerContext*, const v1::Get
     *out->add_validators() = v;
   }
   out->set_total_power(total);
-  if (auto set = consensus::ValidatorSet::create(validators)) {
+  if (auto set = chain::ValidatorSet::create(validators)) {
     out->set_proposer(set->proposer(tip.height() + 1, 0).address);
   }
   return grpc::Status::OK;

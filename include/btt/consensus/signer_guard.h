@@ -16,16 +16,16 @@
 #include <memory>
 #include <optional>
 
+#include "btt/chain/consensus_signing.h"
 #include "btt/common/status.h"
-#include "btt/consensus/signing.h"
 #include "btt/v1/consensus.pb.h"
 
 namespace btt::consensus {
 
-class SignerGuard final : public Signer {
+class SignerGuard final : public chain::Signer {
  public:
-  [[nodiscard]] static Result<std::unique_ptr<SignerGuard>> open(std::filesystem::path path,
-                                                                 std::unique_ptr<Signer> inner);
+  [[nodiscard]] static Result<std::unique_ptr<SignerGuard>> open(
+      std::filesystem::path path, std::unique_ptr<chain::Signer> inner);
 
   [[nodiscard]] const std::string& address() const override { return inner_->address(); }
   [[nodiscard]] Status sign_vote(std::string_view chain_id, v1::Vote& vote) override;
@@ -40,13 +40,13 @@ class SignerGuard final : public Signer {
   [[nodiscard]] static Result<v1::SignerState> decode(std::string_view file_bytes);
 
  private:
-  SignerGuard(std::filesystem::path path, std::unique_ptr<Signer> inner,
+  SignerGuard(std::filesystem::path path, std::unique_ptr<chain::Signer> inner,
               std::optional<v1::SignerState> last);
 
   struct Request {
     uint64_t height;
-    Round round;
-    Step step;
+    chain::Round round;
+    chain::Step step;
     const Bytes& block_id;
   };
   // nullopt: sign afresh; a value: the recorded signature and timestamp to reuse.
@@ -55,7 +55,7 @@ class SignerGuard final : public Signer {
   [[nodiscard]] Status persist(const v1::SignerState& state);
 
   std::filesystem::path path_;
-  std::unique_ptr<Signer> inner_;
+  std::unique_ptr<chain::Signer> inner_;
   std::optional<v1::SignerState> last_;
   bool failed_ = false;  // a write failed: refuse everything until reopened
 };

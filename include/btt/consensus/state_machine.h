@@ -19,12 +19,12 @@
 #include <variant>
 #include <vector>
 
+#include "btt/chain/consensus_signing.h"
+#include "btt/chain/validator_set.h"
+#include "btt/chain/vote_set.h"
 #include "btt/common/bytes.h"
 #include "btt/common/status.h"
 #include "btt/consensus/clock.h"
-#include "btt/consensus/signing.h"
-#include "btt/consensus/validator_set.h"
-#include "btt/consensus/vote_set.h"
 #include "btt/v1/consensus.pb.h"
 
 namespace btt::consensus {
@@ -40,7 +40,7 @@ struct TimeoutConfig {
   uint64_t precommit_delta_ms = 500;
 
   // Saturates at UINT64_MAX instead of wrapping.
-  [[nodiscard]] uint64_t duration_ms(Step step, Round round) const;
+  [[nodiscard]] uint64_t duration_ms(chain::Step step, chain::Round round) const;
 };
 
 struct StateMachineConfig {
@@ -52,7 +52,7 @@ struct StateMachineConfig {
   uint64_t max_future_heights = 1;
   // Messages for rounds more than this far above the current round are dropped, so one faulty
   // validator cannot make the node allocate a vote set for every round number.
-  Round max_rounds_ahead = 1000;
+  chain::Round max_rounds_ahead = 1000;
 };
 
 struct ProposedBlock {
@@ -66,7 +66,7 @@ class ProposalSource {
  public:
   virtual ~ProposalSource() = default;
   // A new block for (height, round) when this node proposes and holds no valid value.
-  [[nodiscard]] virtual Result<ProposedBlock> propose(uint64_t height, Round round) = 0;
+  [[nodiscard]] virtual Result<ProposedBlock> propose(uint64_t height, chain::Round round) = 0;
   // valid(v) of the paper: `block` has id `block_id` and may be decided at `height`. Called at
   // most once per received proposal.
   [[nodiscard]] virtual bool validate(uint64_t height, const Bytes& block_id,
@@ -79,10 +79,11 @@ class Actions {
   virtual void broadcast_proposal(const v1::Proposal& proposal) = 0;
   virtual void broadcast_vote(const v1::Vote& vote) = 0;
   // Call on_timeout(height, round, step) after duration_ms.
-  virtual void schedule_timeout(uint64_t duration_ms, uint64_t height, Round round, Step step) = 0;
+  virtual void schedule_timeout(uint64_t duration_ms, uint64_t height, chain::Round round,
+                                chain::Step step) = 0;
   // `block_id` is final at `height`; `commit` proves it. Called at most once per height.
-  virtual void decide(uint64_t height, Round round, const Bytes& block_id, const Bytes& block,
-                      const v1::Commit& commit) = 0;
+  virtual void decide(uint64_t height, chain::Round round, const Bytes& block_id,
+                      const Bytes& block, const v1::Commit& commit) = 0;
   virtual void report_evidence(const v1::Evidence& evidence) = 0;
   // The signer refused or failed (e.g. the double-sign guard); the message was not sent.
   virtual void signing_failed(const Status& status) {}
@@ -105,32 +106,32 @@ struct Verdict {
 class StateMachine {
  public:
   // signer: nullptr for a node that follows without voting. verifier: nullptr for BIP340.
-  StateMachine(StateMachineConfig config, Signer* signer, ProposalSource& source, Actions& actions,
-               const Clock& clock, SignatureVerifier* verifier = nullptr);
+  StateMachine(StateMachineConfig config, chain::Signer* signer, ProposalSource& source,
+               Actions& actions, const Clock& clock, chain::SignatureVerifier* verifier = nullptr);
   StateMachine(const StateMachine&) = delete;
   StateMachine& operator=(const StateMachine&) = delete;
 
   // Starts `height` (round 0) with its validator set, then replays buffered messages for it.
   // Heights only go up.
-  void start_height(uint64_t height, ValidatorSet validators);
+  void start_height(uint64_t height, chain::ValidatorSet validators);
 
   [[nodiscard]] Verdict on_proposal(const v1::Proposal& proposal);
   [[nodiscard]] Verdict on_vote(const v1::Vote& vote);
-  void on_timeout(uint64_t height, Round round, Step step);
+  void on_timeout(uint64_t height, chain::Round round, chain::Step step);
   // A commit (with its block) learned from a peer or block sync for the current height: verified
   // against the validator set, then decided. How a node that missed a height's messages catches
   // up.
   [[nodiscard]] Verdict on_commit(const v1::Commit& commit, const Bytes& block);
 
   [[nodiscard]] uint64_t height() const { return height_; }
-  [[nodiscard]] Round round() const { return round_; }
-  [[nodiscard]] Step step() const { return step_; }
+  [[nodiscard]] chain::Round round() const { return round_; }
+  [[nodiscard]] chain::Step step() const { return step_; }
   [[nodiscard]] bool decided() const { return decided_; }
-  [[nodiscard]] Round locked_round() const { return locked_round_; }
+  [[nodiscard]] chain::Round locked_round() const { return locked_round_; }
   [[nodiscard]] const Bytes& locked_block_id() const { return locked_block_id_; }
-  [[nodiscard]] Round valid_round() const { return valid_round_; }
+  [[nodiscard]] chain::Round valid_round() const { return valid_round_; }
   [[nodiscard]] const Bytes& valid_block_id() const { return valid_block_id_; }
-  [[nodiscard]] const ValidatorSet& validators() const { return *validators_; }
+  [[nodiscard]] const chain::ValidatorSet& validators() const { return *validators_; }
   [[nodiscard]] size_t buffered() const { return buffer_.size(); }
 
   // What to gossip to a peer: the previous height's precommits, then every proposal and vote held
@@ -143,11 +144,11 @@ class StateMachine {
 
  private:
   struct RoundState {
-    RoundState(const ValidatorSet& vals, uint64_t height, Round round);
+    RoundState(const chain::ValidatorSet& vals, uint64_t height, chain::Round round);
     std::optional<v1::Proposal> proposal;  // from the round's proposer, signature checked
     std::optional<bool> proposal_valid;    // valid(v), asked once
-    VoteSet prevotes;
-    VoteSet precommits;
+    chain::VoteSet prevotes;
+    chain::VoteSet precommits;
     std::vector<bool> heard_from;  // by validator index: any message in this round
     uint64_t heard_power = 0;
   };
@@ -155,54 +156,55 @@ class StateMachine {
 
   [[nodiscard]] Verdict on_previous_vote(const v1::Vote& vote);
   [[nodiscard]] Verdict check_height(uint64_t height, const Buffered& message);
-  RoundState& round_state(Round round);
-  [[nodiscard]] RoundState* find_round(Round round);
+  RoundState& round_state(chain::Round round);
+  [[nodiscard]] RoundState* find_round(chain::Round round);
   void heard(RoundState& rs, std::string_view address);
   [[nodiscard]] bool proposal_valid(RoundState& rs);
   [[nodiscard]] bool is_validator() const;
   [[nodiscard]] bool is_proposed(const Bytes& block_id) const;
 
-  void start_round(Round round);
+  void start_round(chain::Round round);
   void run_rules();
   [[nodiscard]] bool try_decide();
-  [[nodiscard]] std::optional<Round> round_to_skip_to() const;
+  [[nodiscard]] std::optional<chain::Round> round_to_skip_to() const;
   void send_vote(v1::VoteType type, const Bytes& block_id);
   void send_proposal();
-  void schedule(Step step);
+  void schedule(chain::Step step);
 
   StateMachineConfig config_;
-  Signer* signer_;
+  chain::Signer* signer_;
   ProposalSource& source_;
   Actions& actions_;
   const Clock& clock_;
-  Bip340Verifier default_verifier_;
-  SignatureVerifier& verifier_;
+  chain::Bip340Verifier default_verifier_;
+  chain::SignatureVerifier& verifier_;
 
   bool started_ = false;
   uint64_t height_ = 0;
-  std::shared_ptr<const ValidatorSet> validators_ = std::make_shared<const ValidatorSet>();
-  Round round_ = 0;
-  Step step_ = Step::kPropose;
+  std::shared_ptr<const chain::ValidatorSet> validators_ =
+      std::make_shared<const chain::ValidatorSet>();
+  chain::Round round_ = 0;
+  chain::Step step_ = chain::Step::kPropose;
   bool decided_ = false;
   Bytes locked_block_id_;
-  Round locked_round_ = kNoRound;
+  chain::Round locked_round_ = chain::kNoRound;
   Bytes valid_block_id_;
   Bytes valid_block_;
-  Round valid_round_ = kNoRound;
+  chain::Round valid_round_ = chain::kNoRound;
   // "for the first time" conditions of the paper, for the current round.
   bool prevote_timeout_scheduled_ = false;
   bool precommit_timeout_scheduled_ = false;
   bool locked_or_updated_valid_ = false;  // rule of line 36
 
-  std::map<Round, RoundState> rounds_;
+  std::map<chain::Round, RoundState> rounds_;
   // The height just decided, kept for gossip and evidence (on_previous_vote).
-  std::map<Round, RoundState> prev_rounds_;
-  std::shared_ptr<const ValidatorSet> prev_validators_;
+  std::map<chain::Round, RoundState> prev_rounds_;
+  std::shared_ptr<const chain::ValidatorSet> prev_validators_;
   // (height, validator, round, type, block id) of conflicts already reported.
-  std::set<std::tuple<uint64_t, std::string, Round, int, Bytes>> evidence_seen_;
+  std::set<std::tuple<uint64_t, std::string, chain::Round, int, Bytes>> evidence_seen_;
   std::deque<Buffered> buffer_;
   // The last (height, round, step) this state machine signed: never sign at or below it again.
-  std::optional<std::tuple<uint64_t, Round, uint8_t>> last_signed_;
+  std::optional<std::tuple<uint64_t, chain::Round, uint8_t>> last_signed_;
 };
 
 }  // namespace btt::consensus

@@ -58,7 +58,7 @@ class Node final : private rpc::ConsensusView {
   // With [p2p]: the network, the double-sign guard and the consensus reactor.
   std::optional<crypto::KeyPair> node_key_;
   std::unique_ptr<p2p::Transport> transport_;
-  std::unique_ptr<consensus::Signer> signer_;
+  std::unique_ptr<chain::Signer> signer_;
   std::unique_ptr<Reactor> reactor_;
 
   std::mutex stop_mu_;

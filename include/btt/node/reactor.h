@@ -52,9 +52,8 @@ class Reactor final : private consensus::ProposalSource, private consensus::Acti
   // signer/proposer_key: null for a node that follows without voting. transport may be null
   // (no network: a single validator).
   Reactor(chain::Chain& chain, mempool::Mempool& pool, p2p::Transport* transport,
-          consensus::Signer* signer, const crypto::KeyPair* proposer_key,
-          const consensus::Clock& clock, ReactorOptions options, OnCommit on_commit,
-          OnFatal on_fatal);
+          chain::Signer* signer, const crypto::KeyPair* proposer_key, const consensus::Clock& clock,
+          ReactorOptions options, OnCommit on_commit, OnFatal on_fatal);
   ~Reactor() override;
   Reactor(const Reactor&) = delete;
   Reactor& operator=(const Reactor&) = delete;
@@ -74,14 +73,14 @@ class Reactor final : private consensus::ProposalSource, private consensus::Acti
  private:
   // consensus::ProposalSource
   [[nodiscard]] Result<consensus::ProposedBlock> propose(uint64_t height,
-                                                         consensus::Round round) override;
+                                                         chain::Round round) override;
   [[nodiscard]] bool validate(uint64_t height, const Bytes& block_id, const Bytes& block) override;
   // consensus::Actions
   void broadcast_proposal(const v1::Proposal& proposal) override;
   void broadcast_vote(const v1::Vote& vote) override;
-  void schedule_timeout(uint64_t duration_ms, uint64_t height, consensus::Round round,
-                        consensus::Step step) override;
-  void decide(uint64_t height, consensus::Round round, const Bytes& block_id, const Bytes& block,
+  void schedule_timeout(uint64_t duration_ms, uint64_t height, chain::Round round,
+                        chain::Step step) override;
+  void decide(uint64_t height, chain::Round round, const Bytes& block_id, const Bytes& block,
               const v1::Commit& commit) override;
   void report_evidence(const v1::Evidence& evidence) override;
   void signing_failed(const Status& status) override;
@@ -106,12 +105,12 @@ class Reactor final : private consensus::ProposalSource, private consensus::Acti
   void tick_sync();
   void send_consensus(const v1::ConsensusEnvelope& env, const p2p::NodeId* to);
   void update_snapshot();
-  [[nodiscard]] Result<consensus::ValidatorSet> current_validators() const;
+  [[nodiscard]] Result<chain::ValidatorSet> current_validators() const;
 
   chain::Chain& chain_;
   mempool::Mempool& pool_;
   p2p::Transport* transport_;
-  consensus::Signer* signer_;
+  chain::Signer* signer_;
   const crypto::KeyPair* proposer_key_;
   const consensus::Clock& clock_;
   ReactorOptions options_;
@@ -128,7 +127,7 @@ class Reactor final : private consensus::ProposalSource, private consensus::Acti
   std::optional<uint64_t> sync_requested_;                // height asked for, if any
   std::chrono::steady_clock::time_point sync_requested_at_{};
   size_t sync_rotation_ = 0;
-  std::tuple<uint64_t, consensus::Round, consensus::Step> last_progress_{};
+  std::tuple<uint64_t, chain::Round, chain::Step> last_progress_{};
   std::chrono::steady_clock::time_point last_progress_at_{};
 
   mutable std::mutex mu_;  // guards the queue, timers and the snapshots below

@@ -5,19 +5,19 @@
 #include <sstream>
 
 #include "btt/consensus/signer_guard.h"
-#include "consensus_fixtures.h"
 #include "testkit/temp_dir.h"
+#include "testkit/validators.h"
 
 namespace btt::consensus {
 namespace {
 
-using testing::block_id_of;
-using testing::kChainId;
+using testkit::block_id_of;
+using testkit::kChainId;
 
 class SignerGuardTest : public ::testing::Test {
  protected:
   std::unique_ptr<SignerGuard> open_guard() {
-    auto g = SignerGuard::open(path, std::make_unique<KeySigner>(key));
+    auto g = SignerGuard::open(path, std::make_unique<chain::KeySigner>(key));
     EXPECT_TRUE(g.is_ok()) << g.status().to_string();
     return g.is_ok() ? std::move(*g) : nullptr;
   }
@@ -43,7 +43,7 @@ class SignerGuardTest : public ::testing::Test {
   }
   bool verifies(const v1::Vote& v) {
     auto sig = crypto::signature_from_bytes(v.signature());
-    return sig && crypto::schnorr_verify(key.public_key, vote_digest(kChainId, v), *sig);
+    return sig && crypto::schnorr_verify(key.public_key, chain::vote_digest(kChainId, v), *sig);
   }
   std::string file_bytes() {
     std::ifstream in(path, std::ios::binary);
@@ -78,7 +78,7 @@ TEST_F(SignerGuardTest, SignsAndPersistsBeforeReturning) {
   EXPECT_EQ(rec->step(), 2u);
   EXPECT_EQ(rec->block_id(), a);
   EXPECT_EQ(rec->signature(), v.signature());
-  EXPECT_EQ(rec->sign_bytes(), vote_sign_bytes(kChainId, v));
+  EXPECT_EQ(rec->sign_bytes(), chain::vote_sign_bytes(kChainId, v));
   EXPECT_FALSE(std::filesystem::exists(path.string() + ".tmp"));
 }
 
@@ -179,7 +179,7 @@ TEST_F(SignerGuardTest, CorruptFileIsRefusedNeverReset) {
   const std::string good = file_bytes();
   auto expect_refused = [&](const std::string& bytes, const std::string& why) {
     write_file(bytes);
-    auto g = SignerGuard::open(path, std::make_unique<KeySigner>(key));
+    auto g = SignerGuard::open(path, std::make_unique<chain::KeySigner>(key));
     ASSERT_FALSE(g.is_ok()) << why;
     EXPECT_EQ(g.status().code(), Code::kStorage);
     EXPECT_NE(g.status().message().find("is corrupt"), std::string::npos) << g.status().message();
@@ -198,12 +198,12 @@ TEST_F(SignerGuardTest, CorruptFileIsRefusedNeverReset) {
   expect_refused(bad_magic, "bad magic");
 
   write_file(good);
-  EXPECT_TRUE(SignerGuard::open(path, std::make_unique<KeySigner>(key)).is_ok());
+  EXPECT_TRUE(SignerGuard::open(path, std::make_unique<chain::KeySigner>(key)).is_ok());
 }
 
 TEST_F(SignerGuardTest, UnreadablePathIsRefused) {
   std::filesystem::create_directories(path);  // a directory where the file should be
-  auto g = SignerGuard::open(path, std::make_unique<KeySigner>(key));
+  auto g = SignerGuard::open(path, std::make_unique<chain::KeySigner>(key));
   EXPECT_FALSE(g.is_ok());
 }
 

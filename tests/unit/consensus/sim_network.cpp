@@ -29,8 +29,8 @@ struct Deliver {
 };
 struct Timeout {
   uint64_t height;
-  Round round;
-  Step step;
+  chain::Round round;
+  chain::Step step;
 };
 struct StartHeight {
   uint64_t height;
@@ -61,14 +61,14 @@ Bytes block_id_of(const Bytes& block) {
 class SimSource final : public ProposalSource {
  public:
   explicit SimSource(size_t node) : node_(node) {}
-  Result<ProposedBlock> propose(uint64_t height, Round round) override {
+  Result<ProposedBlock> propose(uint64_t height, chain::Round round) override {
     return make(height, round, 0);
   }
   bool validate(uint64_t height, const Bytes& block_id, const Bytes& block) override {
     const std::string prefix = "h=" + std::to_string(height) + ";";
     return block.rfind(prefix, 0) == 0 && block_id_of(block) == block_id;
   }
-  [[nodiscard]] ProposedBlock make(uint64_t height, Round round, int variant) const {
+  [[nodiscard]] ProposedBlock make(uint64_t height, chain::Round round, int variant) const {
     ProposedBlock b;
     b.block = "h=" + std::to_string(height) + ";r=" + std::to_string(round) +
               ";by=" + std::to_string(node_) + ";v=" + std::to_string(variant);
@@ -87,8 +87,9 @@ class NodeActions final : public Actions {
   NodeActions(Simulation& sim, size_t node) : sim_(sim), node_(node) {}
   void broadcast_proposal(const v1::Proposal& proposal) override;
   void broadcast_vote(const v1::Vote& vote) override;
-  void schedule_timeout(uint64_t duration_ms, uint64_t height, Round round, Step step) override;
-  void decide(uint64_t height, Round round, const Bytes& block_id, const Bytes& block,
+  void schedule_timeout(uint64_t duration_ms, uint64_t height, chain::Round round,
+                        chain::Step step) override;
+  void decide(uint64_t height, chain::Round round, const Bytes& block_id, const Bytes& block,
               const v1::Commit& commit) override;
   void report_evidence(const v1::Evidence& evidence) override;
 
@@ -106,7 +107,7 @@ struct Decision {
 struct Node {
   crypto::KeyPair key;
   bool byzantine = false;
-  std::unique_ptr<KeySigner> signer;
+  std::unique_ptr<chain::KeySigner> signer;
   std::unique_ptr<SimSource> source;
   std::unique_ptr<NodeActions> actions;
   std::unique_ptr<StateMachine> sm;
@@ -127,7 +128,7 @@ class Simulation {
       vals.push_back(v);
       keys.push_back(k);
     }
-    validators_ = *ValidatorSet::create(vals);
+    validators_ = *chain::ValidatorSet::create(vals);
     StateMachineConfig smc;
     smc.chain_id = std::string(kSimChainId);
     smc.timeouts = config.timeouts;
@@ -137,7 +138,7 @@ class Simulation {
         if (k.address.to_string() == validators_.validators()[i].address) node->key = k;
       }
       node->byzantine = config.byzantine.count(i) != 0;
-      node->signer = std::make_unique<KeySigner>(node->key, true);
+      node->signer = std::make_unique<chain::KeySigner>(node->key, true);
       node->source = std::make_unique<SimSource>(i);
       node->actions = std::make_unique<NodeActions>(*this, i);
       node->sm = std::make_unique<StateMachine>(smc, node->signer.get(), *node->source,
@@ -194,7 +195,7 @@ class Simulation {
     v1::Proposal p2 = p;
     p2.set_block_id(alt.block_id);
     p2.set_block(alt.block);
-    p2.set_pol_round(kNoRound);
+    p2.set_pol_round(chain::kNoRound);
     if (!n.signer->sign_proposal(kSimChainId, p2)) return;
     alt_block_[{from, p.height(), p.round()}] = alt.block_id;
     split_send(from, p, p2);
@@ -219,8 +220,8 @@ class Simulation {
     split_send(from, v, v2);
   }
 
-  void schedule_timeout(size_t node, uint64_t duration_ms, uint64_t height, Round round,
-                        Step step) {
+  void schedule_timeout(size_t node, uint64_t duration_ms, uint64_t height, chain::Round round,
+                        chain::Step step) {
     push(sat_add(now_, duration_ms), node, Timeout{height, round, step});
   }
 
@@ -233,7 +234,8 @@ class Simulation {
     }
     n.decided[height] = {block_id, block, commit};
     if (!n.byzantine) {
-      if (Status s = verify_commit(validators_, kSimChainId, height, block_id, commit, verifier_);
+      if (Status s =
+              chain::verify_commit(validators_, kSimChainId, height, block_id, commit, verifier_);
           !s) {
         violation(who + " decided with a bad commit: " + s.message());
       }
@@ -252,8 +254,8 @@ class Simulation {
     ++result_.evidence_reports;
     const auto& dv = ev.duplicate_vote();
     // Evidence must hold two validly signed, conflicting votes of one validator.
-    Status a = verify_vote(validators_, kSimChainId, dv.vote_a(), verifier_);
-    Status b = verify_vote(validators_, kSimChainId, dv.vote_b(), verifier_);
+    Status a = chain::verify_vote(validators_, kSimChainId, dv.vote_a(), verifier_);
+    Status b = chain::verify_vote(validators_, kSimChainId, dv.vote_b(), verifier_);
     if (!a || !b || dv.vote_a().validator() != dv.vote_b().validator() ||
         dv.vote_a().block_id() == dv.vote_b().block_id()) {
       violation("node " + std::to_string(node) + " reported bad evidence");
@@ -378,8 +380,8 @@ class Simulation {
   uint64_t now_ = 0;
   uint64_t seq_ = 0;
   SimClock clock_;
-  CachingVerifier verifier_;
-  ValidatorSet validators_;
+  chain::CachingVerifier verifier_;
+  chain::ValidatorSet validators_;
   std::vector<std::unique_ptr<Node>> nodes_;
   std::map<std::pair<uint64_t, uint64_t>, Event> queue_;  // (time, sequence): a stable order
   std::map<std::tuple<size_t, uint64_t, uint64_t>, Bytes> alt_block_;
@@ -395,11 +397,12 @@ void NodeActions::broadcast_proposal(const v1::Proposal& proposal) {
 void NodeActions::broadcast_vote(const v1::Vote& vote) {
   sim_.broadcast_vote(node_, vote);
 }
-void NodeActions::schedule_timeout(uint64_t duration_ms, uint64_t height, Round round, Step step) {
+void NodeActions::schedule_timeout(uint64_t duration_ms, uint64_t height, chain::Round round,
+                                   chain::Step step) {
   sim_.schedule_timeout(node_, duration_ms, height, round, step);
 }
-void NodeActions::decide(uint64_t height, Round round, const Bytes& block_id, const Bytes& block,
-                         const v1::Commit& commit) {
+void NodeActions::decide(uint64_t height, chain::Round round, const Bytes& block_id,
+                         const Bytes& block, const v1::Commit& commit) {
   sim_.decide(node_, height, block_id, block, commit);
 }
 void NodeActions::report_evidence(const v1::Evidence& evidence) {

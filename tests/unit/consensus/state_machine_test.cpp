@@ -2,14 +2,14 @@
 #include <gtest/gtest.h>
 
 #include "btt/consensus/state_machine.h"
-#include "consensus_fixtures.h"
+#include "testkit/validators.h"
 
 namespace btt::consensus {
 namespace {
 
-using testing::kChainId;
-using testing::make_validators;
-using testing::signed_vote;
+using testkit::kChainId;
+using testkit::make_validators;
+using testkit::signed_vote;
 
 class ManualClock final : public Clock {
  public:
@@ -20,7 +20,7 @@ class ManualClock final : public Clock {
 // Blocks are any bytes starting with "ok"; the id is tagged_hash("btt/test/block", bytes).
 class TestSource final : public ProposalSource {
  public:
-  Result<ProposedBlock> propose(uint64_t height, Round round) override {
+  Result<ProposedBlock> propose(uint64_t height, chain::Round round) override {
     return make("ok-mine-" + std::to_string(height) + "-" + std::to_string(round));
   }
   bool validate(uint64_t, const Bytes& block_id, const Bytes& block) override {
@@ -36,10 +36,10 @@ class TestSource final : public ProposalSource {
 struct Recorder final : Actions {
   void broadcast_proposal(const v1::Proposal& p) override { proposals.push_back(p); }
   void broadcast_vote(const v1::Vote& v) override { votes.push_back(v); }
-  void schedule_timeout(uint64_t ms, uint64_t h, Round r, Step s) override {
+  void schedule_timeout(uint64_t ms, uint64_t h, chain::Round r, chain::Step s) override {
     timeouts.push_back({ms, h, r, s});
   }
-  void decide(uint64_t h, Round r, const Bytes& id, const Bytes& block,
+  void decide(uint64_t h, chain::Round r, const Bytes& id, const Bytes& block,
               const v1::Commit& commit) override {
     decisions.push_back({h, r, id, block, commit});
   }
@@ -49,20 +49,20 @@ struct Recorder final : Actions {
   struct TimeoutCall {
     uint64_t ms;
     uint64_t height;
-    Round round;
-    Step step;
+    chain::Round round;
+    chain::Step step;
   };
   struct Decision {
     uint64_t height;
-    Round round;
+    chain::Round round;
     Bytes block_id;
     Bytes block;
     v1::Commit commit;
   };
-  [[nodiscard]] std::vector<v1::Vote> votes_of(v1::VoteType t, Round r) const {
+  [[nodiscard]] std::vector<v1::Vote> votes_of(v1::VoteType t, chain::Round r) const {
     std::vector<v1::Vote> out;
     for (const auto& v : votes) {
-      if (v.type() == t && static_cast<Round>(v.round()) == r) out.push_back(v);
+      if (v.type() == t && static_cast<chain::Round>(v.round()) == r) out.push_back(v);
     }
     return out;
   }
@@ -75,7 +75,7 @@ struct Recorder final : Actions {
 };
 
 // A signer that refuses everything, as a guard would after a conflict.
-class RefusingSigner final : public Signer {
+class RefusingSigner final : public chain::Signer {
  public:
   explicit RefusingSigner(std::string address) : address_(std::move(address)) {}
   const std::string& address() const override { return address_; }
@@ -93,7 +93,7 @@ class ConsensusStateMachineTest : public ::testing::Test {
   // 0, 1, 2, 3 are validators 3, 2, 1, 0 (ValidatorSet.ProposerOrderEqualPowers).
   void make_node(size_t me = 0, StateMachineConfig config = {}) {
     config.chain_id = std::string(kChainId);
-    signer = std::make_unique<KeySigner>(tv.keys[me], true);
+    signer = std::make_unique<chain::KeySigner>(tv.keys[me], true);
     sm = std::make_unique<StateMachine>(config, signer.get(), source, rec, clock);
   }
   v1::Proposal proposal(size_t from, uint64_t height, uint32_t round, const Bytes& block,
@@ -106,7 +106,7 @@ class ConsensusStateMachineTest : public ::testing::Test {
     p.set_block(block);
     p.set_proposer(tv.keys[from].address.to_string());
     p.set_timestamp_ms(5);
-    KeySigner s(tv.keys[from], true);
+    chain::KeySigner s(tv.keys[from], true);
     EXPECT_TRUE(s.sign_proposal(kChainId, p).is_ok());
     return p;
   }
@@ -120,11 +120,11 @@ class ConsensusStateMachineTest : public ::testing::Test {
     EXPECT_EQ(v.kind, Verdict::Kind::kAccepted) << v.reason;
   }
 
-  testing::TestValidators tv = make_validators({1, 1, 1, 1});
+  testkit::TestValidators tv = make_validators({1, 1, 1, 1});
   TestSource source;
   Recorder rec;
   ManualClock clock;
-  std::unique_ptr<Signer> signer;
+  std::unique_ptr<chain::Signer> signer;
   std::unique_ptr<StateMachine> sm;
 };
 
@@ -146,7 +146,7 @@ TEST_F(ConsensusStateMachineTest, SingleValidatorDecidesAtOnce) {
   EXPECT_EQ(d.height, 1u);
   EXPECT_EQ(d.round, 0);
   EXPECT_EQ(d.block, "ok-mine-1-0");
-  EXPECT_TRUE(verify_commit(tv.set, kChainId, 1, d.block_id, d.commit).is_ok());
+  EXPECT_TRUE(chain::verify_commit(tv.set, kChainId, 1, d.block_id, d.commit).is_ok());
   sm->start_height(2, tv.set);
   EXPECT_EQ(rec.decisions.size(), 2u);
   EXPECT_EQ(rec.decisions[1].height, 2u);
@@ -157,7 +157,7 @@ TEST_F(ConsensusStateMachineTest, HappyPathWithPeers) {
   sm->start_height(1, tv.set);
   EXPECT_TRUE(rec.proposals.empty());  // validator 3 proposes round 0
   ASSERT_EQ(rec.timeouts.size(), 1u);
-  EXPECT_EQ(rec.timeouts[0].step, Step::kPropose);
+  EXPECT_EQ(rec.timeouts[0].step, chain::Step::kPropose);
   expect_accepted(sm->on_proposal(proposal(3, 1, 0, "ok-a")));
   ASSERT_EQ(rec.votes_of(v1::PREVOTE, 0).size(), 1u);
   EXPECT_EQ(rec.votes_of(v1::PREVOTE, 0)[0].block_id(), id_of("ok-a"));
@@ -247,7 +247,7 @@ TEST_F(ConsensusStateMachineTest, LockedNodePrevotesNilUntilAProofOfLock) {
   ASSERT_EQ(sm->locked_round(), 0);
   expect_accepted(sm->on_vote(vote(1, v1::PRECOMMIT, 1, 0, "")));
   expect_accepted(sm->on_vote(vote(2, v1::PRECOMMIT, 1, 0, "")));
-  sm->on_timeout(1, 0, Step::kPrecommit);
+  sm->on_timeout(1, 0, chain::Step::kPrecommit);
   ASSERT_EQ(sm->round(), 1);
 
   // Round 1: a new value B without proof of lock: the locked node prevotes nil.
@@ -273,13 +273,13 @@ TEST_F(ConsensusStateMachineTest, ProofOfLockFromALaterRoundUnlocks) {
   // Round 1 passes for us without a proposal; the others saw +2/3 prevotes for B there.
   expect_accepted(sm->on_vote(vote(1, v1::PRECOMMIT, 1, 0, "")));
   expect_accepted(sm->on_vote(vote(2, v1::PRECOMMIT, 1, 0, "")));
-  sm->on_timeout(1, 0, Step::kPrecommit);
-  sm->on_timeout(1, 1, Step::kPropose);
+  sm->on_timeout(1, 0, chain::Step::kPrecommit);
+  sm->on_timeout(1, 1, chain::Step::kPropose);
   for (size_t i : {1, 2, 3}) expect_accepted(sm->on_vote(vote(i, v1::PREVOTE, 1, 1, "ok-b")));
   EXPECT_EQ(sm->locked_block_id(), id_of("ok-a"));  // in precommit step: no relock
   expect_accepted(sm->on_vote(vote(1, v1::PRECOMMIT, 1, 1, "")));
   expect_accepted(sm->on_vote(vote(2, v1::PRECOMMIT, 1, 1, "")));
-  sm->on_timeout(1, 1, Step::kPrecommit);
+  sm->on_timeout(1, 1, chain::Step::kPrecommit);
   ASSERT_EQ(sm->round(), 2);
   // Round 2 re-proposes B with pol_round 1 >= our locked round 0: we prevote B (line 28).
   expect_accepted(sm->on_proposal(proposal(1, 1, 2, "ok-b", 1)));
@@ -298,19 +298,19 @@ TEST_F(ConsensusStateMachineTest, InvalidProposalGetsNil) {
 TEST_F(ConsensusStateMachineTest, NeverSignsTwiceForOneStep) {
   make_node(0);
   sm->start_height(1, tv.set);
-  sm->on_timeout(1, 0, Step::kPropose);
-  sm->on_timeout(1, 0, Step::kPropose);
+  sm->on_timeout(1, 0, chain::Step::kPropose);
+  sm->on_timeout(1, 0, chain::Step::kPropose);
   expect_accepted(sm->on_proposal(proposal(3, 1, 0, "ok-a")));  // too late: already prevoted
-  sm->on_timeout(1, 0, Step::kPropose);
+  sm->on_timeout(1, 0, chain::Step::kPropose);
   ASSERT_EQ(rec.votes_of(v1::PREVOTE, 0).size(), 1u);
   EXPECT_TRUE(rec.votes_of(v1::PREVOTE, 0)[0].block_id().empty());
   for (size_t i : {1, 2}) expect_accepted(sm->on_vote(vote(i, v1::PREVOTE, 1, 0, "")));
-  sm->on_timeout(1, 0, Step::kPrevote);
-  sm->on_timeout(1, 0, Step::kPrevote);
+  sm->on_timeout(1, 0, chain::Step::kPrevote);
+  sm->on_timeout(1, 0, chain::Step::kPrevote);
   EXPECT_EQ(rec.votes_of(v1::PRECOMMIT, 0).size(), 1u);
   // Stale timeouts of another height or round change nothing.
-  sm->on_timeout(7, 0, Step::kPrecommit);
-  sm->on_timeout(1, 4, Step::kPrecommit);
+  sm->on_timeout(7, 0, chain::Step::kPrecommit);
+  sm->on_timeout(1, 4, chain::Step::kPrecommit);
   EXPECT_EQ(sm->round(), 0);
 }
 
@@ -321,9 +321,9 @@ TEST_F(ConsensusStateMachineTest, RefusingSignerSendsNothing) {
   sm = std::make_unique<StateMachine>(config, signer.get(), source, rec, clock);
   sm->start_height(1, tv.set);  // validator 3 proposes round 0
   EXPECT_TRUE(rec.proposals.empty());
-  sm->on_timeout(1, 0, Step::kPropose);
+  sm->on_timeout(1, 0, chain::Step::kPropose);
   EXPECT_TRUE(rec.votes.empty());
-  EXPECT_EQ(sm->step(), Step::kPrevote);  // the algorithm goes on
+  EXPECT_EQ(sm->step(), chain::Step::kPrevote);  // the algorithm goes on
   ASSERT_FALSE(rec.signing_errors.empty());
   EXPECT_NE(rec.signing_errors[0].find("refused"), std::string::npos);
 }
@@ -336,7 +336,7 @@ TEST_F(ConsensusStateMachineTest, SkipsToARoundWithMoreThanAThird) {
   expect_accepted(sm->on_vote(vote(2, v1::PRECOMMIT, 1, 5, "")));
   EXPECT_EQ(sm->round(), 5);  // 2 of 4 is
   EXPECT_EQ(rec.timeouts.back().round, 5);
-  EXPECT_EQ(rec.timeouts.back().step, Step::kPropose);
+  EXPECT_EQ(rec.timeouts.back().step, chain::Step::kPropose);
 }
 
 TEST_F(ConsensusStateMachineTest, TimeoutsGrowWithTheRound) {
@@ -346,25 +346,25 @@ TEST_F(ConsensusStateMachineTest, TimeoutsGrowWithTheRound) {
                   .prevote_delta_ms = 200,
                   .precommit_ms = 900,
                   .precommit_delta_ms = 100};
-  EXPECT_EQ(t.duration_ms(Step::kPropose, 0), 3000u);
-  EXPECT_EQ(t.duration_ms(Step::kPropose, 4), 5000u);
-  EXPECT_EQ(t.duration_ms(Step::kPrevote, 3), 1600u);
-  EXPECT_EQ(t.duration_ms(Step::kPrecommit, 10), 1900u);
+  EXPECT_EQ(t.duration_ms(chain::Step::kPropose, 0), 3000u);
+  EXPECT_EQ(t.duration_ms(chain::Step::kPropose, 4), 5000u);
+  EXPECT_EQ(t.duration_ms(chain::Step::kPrevote, 3), 1600u);
+  EXPECT_EQ(t.duration_ms(chain::Step::kPrecommit, 10), 1900u);
   t.propose_delta_ms = UINT64_MAX / 2;
-  EXPECT_EQ(t.duration_ms(Step::kPropose, 3), UINT64_MAX);  // saturates, never wraps
+  EXPECT_EQ(t.duration_ms(chain::Step::kPropose, 3), UINT64_MAX);  // saturates, never wraps
 
   make_node(0);
   sm->start_height(1, tv.set);
-  sm->on_timeout(1, 0, Step::kPropose);
+  sm->on_timeout(1, 0, chain::Step::kPropose);
   for (size_t i : {1, 2}) expect_accepted(sm->on_vote(vote(i, v1::PREVOTE, 1, 0, "")));
-  ASSERT_EQ(rec.timeouts.back().step, Step::kPrevote);
+  ASSERT_EQ(rec.timeouts.back().step, chain::Step::kPrevote);
   EXPECT_EQ(rec.timeouts.back().ms, StateMachineConfig{}.timeouts.prevote_ms);
 }
 
 TEST_F(ConsensusStateMachineTest, DecidesFromAVerifiedCommit) {
   make_node(0);
   sm->start_height(1, tv.set);
-  VoteSet precommits(tv.set, 1, 2, v1::PRECOMMIT);
+  chain::VoteSet precommits(tv.set, 1, 2, v1::PRECOMMIT);
   for (size_t i : {1, 2, 3}) {
     ASSERT_TRUE(precommits.add(vote(i, v1::PRECOMMIT, 1, 2, "ok-c")).is_ok());
   }
@@ -395,7 +395,7 @@ TEST_F(ConsensusStateMachineTest, ReportsEquivocationOnce) {
   // Also for the height just decided (a late, conflicting precommit).
   expect_accepted(sm->on_commit(
       [&] {
-        VoteSet pc(tv.set, 1, 0, v1::PRECOMMIT);
+        chain::VoteSet pc(tv.set, 1, 0, v1::PRECOMMIT);
         for (size_t i : {1, 2, 3}) (void)pc.add(vote(i, v1::PRECOMMIT, 1, 0, "ok-a"));
         return *pc.make_commit();
       }(),

@@ -6,13 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "btt/chain/consensus_signing.h"
+#include "btt/chain/validator_set.h"
 #include "btt/common/bytes.h"
 #include "btt/common/status.h"
-#include "btt/consensus/signing.h"
-#include "btt/consensus/validator_set.h"
 #include "btt/v1/consensus.pb.h"
 
-namespace btt::consensus {
+namespace btt::chain {
 
 // Form checks that need no key: a known type, a block id of 0 or 32 bytes, a 64-byte signature.
 [[nodiscard]] Status check_vote_form(const v1::Vote& vote);
@@ -96,4 +96,4 @@ class VoteSet {
   uint64_t voted_power_ = 0;
 };
 
-}  // namespace btt::consensus
+}  // namespace btt::chain

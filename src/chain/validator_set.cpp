@@ -1,4 +1,4 @@
-#include "btt/consensus/validator_set.h"
+#include "btt/chain/validator_set.h"
 
 #include <algorithm>
 #include <numeric>
@@ -6,7 +6,7 @@
 #include "btt/common/checked.h"
 #include "btt/crypto/address.h"
 
-namespace btt::consensus {
+namespace btt::chain {
 
 Result<ValidatorSet> ValidatorSet::create(const std::vector<v1::Validator>& validators) {
   if (validators.empty()) return Status(Code::kInvalidArgument, "validator set is empty");
@@ -85,4 +85,4 @@ size_t ValidatorSet::proposer_index(uint64_t height, Round round) const {
   return static_cast<size_t>(it - cumulative_end_.begin());
 }
 
-}  // namespace btt::consensus
+}  // namespace btt::chain

@@ -3,12 +3,12 @@
 
 #include <map>
 
-#include "consensus_fixtures.h"
+#include "testkit/validators.h"
 
-namespace btt::consensus {
+namespace btt::chain {
 namespace {
 
-using testing::make_validators;
+using testkit::make_validators;
 
 v1::Validator validator_of(const crypto::KeyPair& k, uint64_t power) {
   v1::Validator v;
@@ -152,4 +152,4 @@ TEST(ValidatorSet, SingleValidatorAlwaysProposes) {
 }
 
 }  // namespace
-}  // namespace btt::consensus
+}  // namespace btt::chain

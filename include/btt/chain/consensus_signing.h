@@ -17,7 +17,7 @@
 #include "btt/crypto/keys.h"
 #include "btt/v1/consensus.pb.h"
 
-namespace btt::consensus {
+namespace btt::chain {
 
 // Rounds are uint32 on the wire; int64 inside so that -1 ("none") fits for lock and POL rounds.
 using Round = int64_t;
@@ -103,4 +103,4 @@ class KeySigner final : public Signer {
   bool deterministic_aux_;
 };
 
-}  // namespace btt::consensus
+}  // namespace btt::chain

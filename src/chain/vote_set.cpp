@@ -1,8 +1,8 @@
-#include "btt/consensus/vote_set.h"
+#include "btt/chain/vote_set.h"
 
 #include <set>
 
-namespace btt::consensus {
+namespace btt::chain {
 namespace {
 
 std::string describe(const v1::Vote& v) {
@@ -194,4 +194,4 @@ Result<v1::Commit> VoteSet::make_commit() const {
   return c;
 }
 
-}  // namespace btt::consensus
+}  // namespace btt::chain

@@ -15,12 +15,12 @@
 #include <string_view>
 #include <vector>
 
+#include "btt/chain/consensus_signing.h"
 #include "btt/common/status.h"
-#include "btt/consensus/signing.h"
 #include "btt/crypto/keys.h"
 #include "btt/v1/consensus.pb.h"
 
-namespace btt::consensus {
+namespace btt::chain {
 
 struct ValidatorInfo {
   std::string address;  // canonical bech32m
@@ -60,4 +60,4 @@ class ValidatorSet {
   uint64_t step_ = 0;  // m above
 };
 
-}  // namespace btt::consensus
+}  // namespace btt::chain

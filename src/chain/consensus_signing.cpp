@@ -1,8 +1,8 @@
-#include "btt/consensus/signing.h"
+#include "btt/chain/consensus_signing.h"
 
 #include "btt/crypto/hash.h"
 
-namespace btt::consensus {
+namespace btt::chain {
 namespace {
 
 void put_prefix(Bytes& out, std::string_view chain_id, uint8_t type, uint64_t height,
@@ -117,4 +117,4 @@ Status KeySigner::sign_proposal(std::string_view chain_id, v1::Proposal& proposa
   return Status::ok();
 }
 
-}  // namespace btt::consensus
+}  // namespace btt::chain

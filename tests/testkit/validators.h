@@ -1,20 +1,20 @@
 #pragma once
-// Keys, validator sets and signed votes for the consensus unit tests.
+// Keys, validator sets and signed votes for the consensus and commit unit tests.
 #include <string>
 #include <vector>
 
-#include "btt/consensus/signing.h"
-#include "btt/consensus/validator_set.h"
+#include "btt/chain/consensus_signing.h"
+#include "btt/chain/validator_set.h"
 #include "btt/crypto/hash.h"
 #include "testkit/test_env.h"
 
-namespace btt::consensus::testing {
+namespace btt::testkit {
 
 inline constexpr std::string_view kChainId = "btt-consensus-test";
 
 struct TestValidators {
   std::vector<crypto::KeyPair> keys;  // in the validator set's (address) order
-  ValidatorSet set;
+  chain::ValidatorSet set;
 };
 
 // Validators "v0", "v1", ... with the given powers, as ValidatorSet orders them (by address).
@@ -31,7 +31,7 @@ inline TestValidators make_validators(const std::vector<uint64_t>& powers,
     vals.push_back(v);
     keys.push_back(k);
   }
-  auto set = ValidatorSet::create(vals);
+  auto set = chain::ValidatorSet::create(vals);
   TestValidators out;
   out.set = *set;
   for (const auto& v : out.set.validators()) {
@@ -56,9 +56,9 @@ inline v1::Vote signed_vote(const crypto::KeyPair& key, v1::VoteType type, uint6
   v.set_block_id(block_id);
   v.set_validator(key.address.to_string());
   v.set_timestamp_ms(timestamp_ms);
-  KeySigner signer(key, true);
+  chain::KeySigner signer(key, true);
   if (!signer.sign_vote(chain_id, v)) v.clear_signature();
   return v;
 }
 
-}  // namespace btt::consensus::testing
+}  // namespace btt::testkit

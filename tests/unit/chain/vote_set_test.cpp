@@ -1,16 +1,16 @@
 // VoteSet: thresholds, duplicates and equivocation, commits and their verification.
 #include <gtest/gtest.h>
 
-#include "btt/consensus/vote_set.h"
-#include "consensus_fixtures.h"
+#include "btt/chain/vote_set.h"
+#include "testkit/validators.h"
 
-namespace btt::consensus {
+namespace btt::chain {
 namespace {
 
-using testing::block_id_of;
-using testing::kChainId;
-using testing::make_validators;
-using testing::signed_vote;
+using testkit::block_id_of;
+using testkit::kChainId;
+using testkit::make_validators;
+using testkit::signed_vote;
 
 class VoteSetTest : public ::testing::Test {
  protected:
@@ -31,7 +31,7 @@ class VoteSetTest : public ::testing::Test {
     return c.is_ok() ? *c : v1::Commit();
   }
 
-  testing::TestValidators tv = make_validators({1, 1, 1, 1});
+  testkit::TestValidators tv = make_validators({1, 1, 1, 1});
   Bytes a = block_id_of("a");
   Bytes b = block_id_of("b");
 };
@@ -297,4 +297,4 @@ TEST_F(VoteSetTest, SignBytesLayout) {
 }
 
 }  // namespace
-}  // namespace btt::consensus
+}  // namespace btt::chain
