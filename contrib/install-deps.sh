@@ -14,6 +14,7 @@ PACKAGES=(
   libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libtoml11-dev
+  libopencv-core-dev libopencv-imgproc-dev
   procps psmisc
 )
 

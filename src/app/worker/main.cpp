@@ -3,15 +3,19 @@
 // fetches each job's input by locator and checks its SHA-256, runs the job kind's configured
 // command, commits the output's hash with a random salt, reveals once the stage allows it, and
 // publishes the output to a store directory.
+#include <fcntl.h>
 #include <grpcpp/grpcpp.h>
 #include <openssl/rand.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-#include <CLI/CLI.hpp>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
-#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -21,6 +25,7 @@
 #include <optional>
 #include <thread>
 
+#include "app/worker/config.h"
 #include "btt/chain/tx.h"
 #include "btt/crypto/hash.h"
 #include "btt/crypto/keyfile.h"
@@ -28,7 +33,6 @@
 #include "btt/v1/bank.grpc.pb.h"
 #include "btt/v1/compute.grpc.pb.h"
 #include "btt/v1/node.grpc.pb.h"
-#include "fetch.h"
 
 namespace {
 
@@ -41,23 +45,7 @@ void on_signal(int) {
   g_stop = true;
 }
 
-struct Options {
-  std::string node = "127.0.0.1:9740";
-  std::string key_file;
-  std::string accelerator = "gpu";
-  std::string model;
-  uint32_t memory_gb = 0;
-  uint32_t count = 1;
-  std::string region;
-  uint32_t efficiency = 0;
-  uint64_t price = 0;
-  uint64_t bond = 0;
-  std::vector<std::string> kinds;  // KIND=COMMAND
-  std::string input_dir;           // base of relative locators
-  std::string work_dir = ".";
-  std::string store_dir;  // outputs published here as <result hash>.out
-  uint32_t poll_ms = 500;
-};
+using worker::WorkerOptions;
 
 void log(const std::string& line) {
   std::cerr << "btt-worker: " << line << std::endl;
@@ -69,6 +57,28 @@ std::optional<std::string> read_file(const fs::path& p) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
+// Runs argv (no shell, stdin /dev/null, output to this process's) and waits; "" if it exited 0,
+// else what happened.
+std::string run_command(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  pid_t pid = -1;
+  const int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return "cannot start " + argv[0] + ": " + std::strerror(rc);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return "was lost: waitpid failed";
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
+  if (WIFEXITED(status)) return "exited with " + std::to_string(WEXITSTATUS(status));
+  return "died of signal " + std::to_string(WTERMSIG(status));
+}
+
 // What the worker remembers of a job it committed to (also on disk, so a restart can reveal).
 struct Work {
   Bytes result;  // 32 bytes
@@ -77,7 +87,7 @@ struct Work {
 
 class Worker {
  public:
-  Worker(Options o, crypto::KeyPair key)
+  Worker(WorkerOptions o, crypto::KeyPair key)
       : o_(std::move(o)),
         key_(std::move(key)),
         me_(key_.address.to_string()),
@@ -86,12 +96,6 @@ class Worker {
         bank_(v1::Bank::NewStub(channel_)),
         txs_(v1::Txs::NewStub(channel_)),
         compute_(v1::Compute::NewStub(channel_)) {
-    for (const auto& k : o_.kinds) {
-      const auto eq = k.find('=');
-      if (eq == std::string::npos || eq == 0)
-        throw std::runtime_error("--kind must be KIND=COMMAND");
-      commands_[k.substr(0, eq)] = k.substr(eq + 1);
-    }
     fs::create_directories(o_.work_dir);
     if (!o_.store_dir.empty()) fs::create_directories(o_.store_dir);
   }
@@ -269,50 +273,30 @@ class Worker {
   // Fetches, checks, runs; nullopt (and a log line) when the job cannot be computed here.
   std::optional<Work> compute(const v1::JobRecord& j) {
     const std::string id = std::to_string(j.id());
-    auto cmd = commands_.find(j.kind());
-    if (cmd == commands_.end()) {
+    auto cmd = o_.kinds.find(j.kind());
+    if (cmd == o_.kinds.end()) {
       log("job " + id + ": no command for kind " + j.kind());
       return std::nullopt;
     }
-    const std::string& loc = j.locator();
-    std::optional<std::string> data;
-    if (loc.rfind("http://", 0) == 0 || loc.rfind("https://", 0) == 0) {
-      std::string error;
-      data = worker::http_get(loc, j.input_size(), error);
-      if (!data) {
-        log("job " + id + ": cannot fetch " + loc + ": " + error);
-        return std::nullopt;
-      }
-    } else {
-      fs::path input;
-      if (loc.rfind("file://", 0) == 0) {
-        input = loc.substr(7);
-      } else if (loc.find("://") == std::string::npos && !o_.input_dir.empty()) {
-        input = fs::path(o_.input_dir) / fs::path(loc).filename();
-      } else {
-        log("job " + id + ": locator " + loc +
-            " is not supported (file://, http(s)://, or a name in --input-dir)");
-        return std::nullopt;
-      }
-      data = read_file(input);
-      if (!data) {
-        log("job " + id + ": cannot read " + input.string());
-        return std::nullopt;
-      }
-    }
-    if (to_bytes(crypto::sha256(*data)) != j.input_hash()) {
-      log("job " + id + ": input from " + loc + " does not match the job's input hash");
+    // A failed fetch or a hash mismatch computes nothing, so nothing is committed for it.
+    const auto input =
+        worker::fetch_input(j.locator(), o_.input_dir, j.input_size(), j.input_hash(), o_.fetch);
+    if (!input.ok()) {
+      log("job " + id + ": input not used (" + worker::fetch_error_name(input.error) +
+          "): " + input.message);
       return std::nullopt;
     }
     const fs::path in = fs::path(o_.work_dir) / ("job-" + id + ".in");
     const fs::path out = fs::path(o_.work_dir) / ("job-" + id + ".out");
     {
       std::ofstream f(in, std::ios::binary | std::ios::trunc);
-      f << *data;
+      f << input.body;
     }
-    const std::string command = cmd->second + " '" + in.string() + "' '" + out.string() + "'";
-    if (std::system(command.c_str()) != 0) {
-      log("job " + id + ": command failed: " + command);
+    std::error_code ec;
+    fs::remove(out, ec);
+    const auto argv = worker::command_argv(cmd->second, in.string(), out.string());
+    if (const std::string why = run_command(argv); !why.empty()) {
+      log("job " + id + ": the command of kind " + j.kind() + " " + why);
       return std::nullopt;
     }
     auto output = read_file(out);
@@ -364,7 +348,7 @@ class Worker {
     }
   }
 
-  Options o_;
+  WorkerOptions o_;
   crypto::KeyPair key_;
   std::string me_;
   std::shared_ptr<grpc::Channel> channel_;
@@ -372,7 +356,6 @@ class Worker {
   std::unique_ptr<v1::Bank::Stub> bank_;
   std::unique_ptr<v1::Txs::Stub> txs_;
   std::unique_ptr<v1::Compute::Stub> compute_;
-  std::map<std::string, std::string> commands_;
   std::optional<v1::ComputeParams> params_;
   std::optional<uint64_t> last_register_;
   std::mutex mu_;
@@ -384,27 +367,9 @@ class Worker {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"btt-worker: a compute node of the BTT marketplace (doc/compute.md)"};
-  Options o;
-  app.add_option("--node", o.node, "bttd gRPC address")->capture_default_str();
-  app.add_option("--key", o.key_file, "Key file of the node operator")->required();
-  app.add_option("--accelerator", o.accelerator, "Accelerator kind")->capture_default_str();
-  app.add_option("--model", o.model, "Accelerator model")->required();
-  app.add_option("--memory-gb", o.memory_gb, "Memory per accelerator (GB)");
-  app.add_option("--count", o.count, "Accelerators")->capture_default_str();
-  app.add_option("--region", o.region, "ISO 3166-1 alpha-2 region")->required();
-  app.add_option("--efficiency", o.efficiency, "Declared energy efficiency");
-  app.add_option("--price", o.price, "Asking price per compute unit (base units)")->required();
-  app.add_option("--bond", o.bond, "Bond at registration (base units)")->required();
-  app.add_option("--kind", o.kinds, "KIND=COMMAND: run COMMAND INPUT OUTPUT for jobs of KIND")
-      ->required();
-  app.add_option("--input-dir", o.input_dir, "Directory of inputs named by relative locators");
-  app.add_option("--work-dir", o.work_dir, "Working directory (inputs, outputs, salts)")
-      ->capture_default_str();
-  app.add_option("--store-dir", o.store_dir, "Publish outputs here as <result hash>.out");
-  app.add_option("--poll-ms", o.poll_ms, "Poll interval besides the stream")->capture_default_str();
-  CLI11_PARSE(app, argc, argv);
-
+  auto parsed = worker::parse_worker_args(argc, argv, std::cout, std::cerr);
+  if (!parsed.options) return parsed.exit_code;
+  WorkerOptions o = std::move(*parsed.options);
   auto key = crypto::read_key_file(o.key_file);
   if (!key) {
     std::cerr << "btt-worker: cannot read key file " << o.key_file << ": " << key.status().message()
@@ -415,7 +380,7 @@ int main(int argc, char** argv) {
   std::signal(SIGTERM, on_signal);
   try {
     log("node " + key->address.to_string() + " on " + o.node);
-    Worker worker(o, std::move(key).value());
+    Worker worker(std::move(o), std::move(key).value());
     return worker.run();
   } catch (const std::exception& e) {
     std::cerr << "btt-worker: " << e.what() << std::endl;

@@ -82,7 +82,9 @@ v1::ComputeParams default_params() {
     t->set_min_efficiency(min);
     t->set_factor_bps(bps);
   }
-  for (const char* kind : {"image-stats-v1", "panoramic-caries-v1", "treatment-plan-v1"}) {
+  // Sorted: is_job_kind searches them.
+  for (const char* kind :
+       {"image-stats-v1", "panoramic-caries-v1", "panoramic-lesions-v1", "treatment-plan-v1"}) {
     p.add_job_kinds(kind);
   }
   p.set_development_fund(development_fund_address().to_string());

@@ -37,6 +37,8 @@ TEST(ComputeParams, AbsentSectionGivesTheDocumentedDefaults) {
   EXPECT_EQ(hardware_multiplier(*p, "gpu"), 10'000u);
   EXPECT_EQ(hardware_multiplier(*p, "fpga"), 10'000u);
   EXPECT_TRUE(is_job_kind(*p, "panoramic-caries-v1"));
+  EXPECT_TRUE(is_job_kind(*p, "image-stats-v1"));
+  EXPECT_TRUE(is_job_kind(*p, "panoramic-lesions-v1"));
   EXPECT_FALSE(is_job_kind(*p, "unknown"));
   EXPECT_EQ(p->development_fund(), development_fund_address().to_string());
   EXPECT_EQ(p->escrow(), escrow_address().to_string());
