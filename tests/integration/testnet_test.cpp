@@ -99,8 +99,12 @@ TEST(TestnetTest, FourValidatorsToleratesFailuresNeverForksAndResyncs) {
     ASSERT_TRUE(wait_height(*a[i], height_of(*a[1]), 20));
     EXPECT_EQ(a[i]->balance(bob.address.to_string()), 777u) << "node" << i;
   }
+  // a[0] may already be a block ahead of the others: wait for each to reach h1 first.
   const uint64_t h1 = height_of(*a[0]);
-  for (size_t i = 1; i < 4; ++i) EXPECT_EQ(block_hash_at(*a[i], h1), block_hash_at(*a[0], h1));
+  for (size_t i = 1; i < 4; ++i) {
+    ASSERT_TRUE(wait_height(*a[i], h1, 20));
+    EXPECT_EQ(block_hash_at(*a[i], h1), block_hash_at(*a[0], h1)) << "node" << i;
+  }
 
   // 2. One validator stops: the other three (30 of 40 power) go on.
   EXPECT_EQ(n[3]->stop(), 0);
@@ -156,6 +160,7 @@ TEST(TestnetTest, FourValidatorsToleratesFailuresNeverForksAndResyncs) {
   n[4]->start();
   const uint64_t h7 = height_of(*a[0]) + 1;
   ASSERT_TRUE(wait_height(*a[4], h7, 60)) << n[4]->log_tail();
+  ASSERT_TRUE(wait_height(*a[0], h7, 20));
   EXPECT_EQ(block_hash_at(*a[4], h7), block_hash_at(*a[0], h7));
   EXPECT_EQ(a[4]->balance(bob.address.to_string()), 777u);
   for (size_t i = 0; i < 5; ++i) EXPECT_EQ(evidence_count(*a[i]), 0u) << "node" << i;
