@@ -481,7 +481,8 @@ std::optional<StateMachine::Buffered> StateMachine::take_recorded(const Hrs& hrs
 
 template <typename Message>
 Status StateMachine::record(const Message& message, bool own) {
-  if (wal_ == nullptr || replaying_) return Status::ok();
+  // Replayed inputs are in the WAL already; a message signed anew while replaying is not.
+  if (wal_ == nullptr || (replaying_ && !own)) return Status::ok();
   v1::WalRecord rec;
   if constexpr (std::is_same_v<Message, v1::Proposal>) {
     *(own ? rec.mutable_own_proposal() : rec.mutable_proposal()) = message;

@@ -139,8 +139,9 @@ class StateMachine {
   // ends in the round and step it had, with its locked and valid values. Where it signs, it uses
   // the message the WAL recorded as its own at that height/round/step (same signature and
   // timestamp, broadcast again) instead of signing anew, and it signs nothing at or below the last
-  // recorded own message. Nothing is written to the WAL while replaying. Buffered messages for
-  // the height are handled afterwards, as new inputs.
+  // recorded own message. The replayed inputs are not written again; a message it signs anew
+  // while replaying (one the WAL lost) is. Buffered messages for the height are handled
+  // afterwards, as new inputs.
   ReplayStats replay(uint64_t height, chain::ValidatorSet validators,
                      const std::vector<v1::WalRecord>& records);
 
@@ -186,7 +187,7 @@ class StateMachine {
 
   void begin_height(uint64_t height, chain::ValidatorSet validators);
   void handle_buffered();
-  // Writes a proposal or vote to the WAL (not while replaying).
+  // Writes a proposal or vote to the WAL (an input not while replaying).
   template <typename Message>
   [[nodiscard]] Status record(const Message& message, bool own);
   // Signs this node's proposal or vote at `hrs` and writes it to the WAL before it may be sent;

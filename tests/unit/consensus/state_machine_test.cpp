@@ -645,6 +645,26 @@ TEST_F(ConsensusStateMachineTest, ReplaySkipsOtherHeightsAndOtherKeys) {
   EXPECT_EQ(rec.votes[0].validator(), tv.keys[1].address.to_string());
 }
 
+// A crash between the signer guard's write and the WAL's: the WAL lost the last own message. The
+// replay signs it again (the guard would answer with the recorded signature) and writes it, so
+// that the WAL holds every own message that was sent.
+TEST_F(ConsensusStateMachineTest, ReplayWritesWhatItSignsAnew) {
+  MemoryWal wal;
+  start_logged(wal);
+  expect_accepted(sm->on_proposal(proposal(3, 1, 0, "ok-a")));
+  ASSERT_TRUE(wal.records.back().has_own_vote());
+  const v1::Vote prevote = wal.records.back().own_vote();
+  wal.records.pop_back();
+  MemoryWal after;
+  make_node(0);
+  sm->set_wal(&after);
+  const auto stats = sm->replay(1, tv.set, wal.records);
+  EXPECT_EQ(stats.own_reused, 0u);
+  EXPECT_EQ(stats.inputs, 1u);
+  ASSERT_EQ(after.records.size(), 1u) << "the proposal is not written again, the prevote is";
+  EXPECT_EQ(after.records[0].own_vote().SerializeAsString(), prevote.SerializeAsString());
+}
+
 // Messages for the height that arrived before the replay are handled after it, as new inputs (so
 // the WAL order stays the order things were acted on).
 TEST_F(ConsensusStateMachineTest, BufferedMessagesAreHandledAfterTheReplay) {
