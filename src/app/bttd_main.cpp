@@ -1,6 +1,7 @@
 // bttd: the BTT full node.
 //   bttd init  --home DIR [--chain-id ID] [--dev] [--grpc-addr HOST:PORT]
 //   bttd start --home DIR [--grpc-addr HOST:PORT] [--log-level L] [--block-time-ms N]
+//              [--wal-discard-corrupt]
 //   bttd testnet --dir DIR [--validators N] [--non-validators M] [--chain-id ID]
 //                [--block-time-ms N]
 //   bttd --version
@@ -65,7 +66,7 @@ int cmd_testnet(const btt::node::TestnetOptions& options) {
 }
 
 int cmd_start(const std::filesystem::path& home, const std::string& grpc_addr,
-              const std::string& log_level, uint32_t block_time_ms) {
+              const std::string& log_level, uint32_t block_time_ms, bool wal_discard_corrupt) {
   auto config = btt::node::Config::load(home);
   if (!config) {
     std::cerr << "error: " << config.status().message() << "\n";
@@ -74,6 +75,7 @@ int cmd_start(const std::filesystem::path& home, const std::string& grpc_addr,
   if (!grpc_addr.empty()) config->grpc_addr = grpc_addr;
   if (!log_level.empty()) config->log_level = log_level;
   if (block_time_ms != 0) config->block_time_ms = block_time_ms;
+  config->wal_discard_corrupt = wal_discard_corrupt;
   if (auto s = config->validate(); !s) {
     std::cerr << "error: " << s.message() << "\n";
     return 1;
@@ -152,6 +154,10 @@ int main(int argc, char** argv) {
   start->add_option("--grpc-addr", grpc_addr, "gRPC listen address HOST:PORT (overrides config)");
   start->add_option("--log-level", log_level, "trace|debug|info|warn|error|critical|off");
   start->add_option("--block-time-ms", block_time_ms, "block time in ms (overrides config)");
+  bool wal_discard_corrupt = false;
+  start->add_flag("--wal-discard-corrupt", wal_discard_corrupt,
+                  "start although the consensus WAL (DATA_DIR/cs.wal) is corrupt in the middle: "
+                  "keep the records before the corruption (doc/operator.md)");
 
   try {
     app.parse(argc, argv);
@@ -170,7 +176,8 @@ int main(int argc, char** argv) {
       testnet_options.dir = testnet_dir;
       return cmd_testnet(testnet_options);
     }
-    if (start->parsed()) return cmd_start(home_str, grpc_addr, log_level, block_time_ms);
+    if (start->parsed())
+      return cmd_start(home_str, grpc_addr, log_level, block_time_ms, wal_discard_corrupt);
   } catch (const btt::storage::StorageError& e) {
     spdlog::critical("storage failure: {}", e.what());
     return 1;

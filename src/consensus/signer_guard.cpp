@@ -9,6 +9,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "btt/common/file_io.h"
 #include "btt/crypto/hash.h"
 
 namespace btt::consensus {
@@ -16,10 +17,6 @@ namespace {
 
 constexpr std::string_view kMagic = "BTTSIGN1";
 constexpr size_t kMaxPayload = 1 << 16;
-
-std::string errno_text(int err) {
-  return std::strerror(err);
-}
 
 std::string hrs(uint64_t height, chain::Round round, chain::Step step) {
   return "height " + std::to_string(height) + " round " + std::to_string(round) + " step " +
@@ -31,18 +28,6 @@ std::string corrupt_advice(const std::filesystem::path& path, const std::string&
          "); refusing to sign. It records the last height/round/step this validator signed: "
          "restore it from a backup, or delete it only if you are certain this key has signed "
          "nothing at or above the current height";
-}
-
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
 }
 
 }  // namespace
@@ -162,13 +147,7 @@ Status SignerGuard::persist(const v1::SignerState& state) {
   }
   if (::close(fd) != 0) return fail("close", errno);
   if (::rename(tmp.c_str(), path_.c_str()) != 0) return fail("rename", errno);
-  const auto parent = path_.parent_path();
-  int dir_fd = ::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd < 0) return fail("open the directory of", errno);
-  const bool synced = ::fsync(dir_fd) == 0;
-  const int err = errno;
-  ::close(dir_fd);
-  if (!synced) return fail("fsync the directory of", err);
+  if (!fsync_parent_dir(path_)) return fail("fsync the directory of", errno);
   return Status::ok();
 }
 

@@ -1,5 +1,7 @@
 #include "btt/consensus/state_machine.h"
 
+#include <type_traits>
+
 #include "btt/common/checked.h"
 
 namespace btt::consensus {
@@ -54,6 +56,59 @@ StateMachine::StateMachine(StateMachineConfig config, chain::Signer* signer, Pro
 
 void StateMachine::start_height(uint64_t height, chain::ValidatorSet validators) {
   if (started_ && height <= height_) return;
+  begin_height(height, std::move(validators));
+  handle_buffered();
+}
+
+StateMachine::ReplayStats StateMachine::replay(uint64_t height, chain::ValidatorSet validators,
+                                               const std::vector<v1::WalRecord>& records) {
+  if (started_ && height <= height_) return {};
+  replay_stats_ = {};
+  recorded_own_.clear();
+  const std::string self = signer_ != nullptr ? signer_->address() : std::string();
+  for (const auto& r : records) {
+    if (self.empty()) break;
+    if (r.has_own_proposal() && r.own_proposal().height() == height &&
+        r.own_proposal().proposer() == self) {
+      const v1::Proposal& p = r.own_proposal();
+      recorded_own_.try_emplace(Hrs{height, p.round(), static_cast<uint8_t>(chain::Step::kPropose)},
+                                p);
+    } else if (r.has_own_vote() && r.own_vote().height() == height &&
+               r.own_vote().validator() == self) {
+      const v1::Vote& v = r.own_vote();
+      if (auto step = chain::vote_step(v.type())) {
+        recorded_own_.try_emplace(Hrs{height, v.round(), static_cast<uint8_t>(*step)}, v);
+      }
+    }
+  }
+  // What the WAL says this node signed is never signed anew (only re-sent as recorded).
+  if (!recorded_own_.empty()) {
+    const Hrs last = recorded_own_.rbegin()->first;
+    if (!last_signed_ || *last_signed_ < last) last_signed_ = last;
+  }
+  replaying_ = true;
+  begin_height(height, std::move(validators));
+  for (const auto& r : records) {
+    if (r.has_proposal() && r.proposal().height() == height) {
+      (void)on_proposal(r.proposal());
+    } else if (r.has_vote() && r.vote().height() == height) {
+      (void)on_vote(r.vote());
+    } else if (r.has_timeout() && r.timeout().height() == height && r.timeout().step() >= 1 &&
+               r.timeout().step() <= 3) {
+      on_timeout(height, r.timeout().round(), static_cast<chain::Step>(r.timeout().step()));
+    } else {
+      continue;
+    }
+    ++replay_stats_.inputs;
+  }
+  replaying_ = false;
+  replay_stats_.own_unused = recorded_own_.size();
+  recorded_own_.clear();
+  handle_buffered();
+  return replay_stats_;
+}
+
+void StateMachine::begin_height(uint64_t height, chain::ValidatorSet validators) {
   // The previous height's votes stay for late precommits and equivocation evidence; the vote
   // sets point into the shared validator set, which moves with them.
   if (started_ && height == height_ + 1) {
@@ -79,8 +134,10 @@ void StateMachine::start_height(uint64_t height, chain::ValidatorSet validators)
   std::erase_if(evidence_seen_, [&](const auto& k) { return std::get<0>(k) + 1 < height_; });
   start_round(0);
   run_rules();
+}
 
-  // Replay what arrived early, in arrival order; keep what is still ahead.
+// Replays what arrived early, in arrival order; keeps what is still ahead.
+void StateMachine::handle_buffered() {
   std::deque<Buffered> later;
   std::vector<Buffered> now;
   for (auto& m : buffer_) {
@@ -148,6 +205,7 @@ Verdict StateMachine::on_proposal(const v1::Proposal& p) {
                         p.signature())) {
     return dropped("proposal signature does not verify");
   }
+  if (Status s = record(p, false); !s) return dropped("consensus WAL: " + s.message());
   RoundState& rs = round_state(r);
   rs.proposal = p;
   heard(rs, p.proposer());
@@ -183,6 +241,11 @@ Verdict StateMachine::on_vote(const v1::Vote& v) {
   auto added = set.add(v, v.block_id().empty() || is_proposed(v.block_id()));
   if (!added) return dropped(added.status().message());
   if (added->added == chain::VoteSet::Added::kDuplicate) return duplicate();
+  // Written once the vote is known to change a tally (an uncounted conflict changes none), so
+  // that only votes that matter take room in the WAL.
+  if (added->added == chain::VoteSet::Added::kAdded || added->counted) {
+    if (Status s = record(v, false); !s) return dropped("consensus WAL: " + s.message());
+  }
   heard(rs, v.validator());
   if (added->added == chain::VoteSet::Added::kConflict) {
     auto key = std::make_tuple(height_, v.validator(), r, static_cast<int>(v.type()), v.block_id());
@@ -219,6 +282,15 @@ Verdict StateMachine::on_previous_vote(const v1::Vote& v) {
 
 void StateMachine::on_timeout(uint64_t height, chain::Round round, chain::Step step) {
   if (!started_ || decided_ || height != height_ || round != round_) return;
+  // A propose or prevote timeout takes effect only in its own step; others change nothing.
+  if (step != chain::Step::kPrecommit && step != step_) return;
+  if (wal_ != nullptr && !replaying_) {
+    v1::WalRecord rec;
+    rec.mutable_timeout()->set_height(height);
+    rec.mutable_timeout()->set_round(static_cast<uint32_t>(round));
+    rec.mutable_timeout()->set_step(static_cast<uint32_t>(step));
+    if (!wal_->append(rec)) return;
+  }
   switch (step) {
     case chain::Step::kPropose:  // line 57
       if (step_ == chain::Step::kPropose) send_vote(v1::PREVOTE, Bytes());
@@ -336,34 +408,34 @@ void StateMachine::start_round(chain::Round round) {
 }
 
 void StateMachine::send_proposal() {
+  const Hrs hrs{height_, round_, static_cast<uint8_t>(chain::Step::kPropose)};
   v1::Proposal p;
-  p.set_height(height_);
-  p.set_round(static_cast<uint32_t>(round_));
-  if (valid_round_ !=
-      chain::kNoRound) {  // line 15: re-propose the valid value with its proof of lock
-    p.set_pol_round(valid_round_);
-    p.set_block_id(valid_block_id_);
-    p.set_block(valid_block_);
+  if (auto recorded = take_recorded(hrs)) {
+    p = std::get<v1::Proposal>(std::move(*recorded));
   } else {
-    auto value = source_.propose(height_, round_);
-    if (!value || value->block_id.size() != chain::kBlockIdSize) {
-      actions_.signing_failed(value ? Status(Code::kInternal, "proposed block id is not 32 bytes")
-                                    : value.status());
-      return;
+    if (last_signed_ && hrs <= *last_signed_) return;
+    p.set_height(height_);
+    p.set_round(static_cast<uint32_t>(round_));
+    if (valid_round_ != chain::kNoRound) {
+      // line 15: re-propose the valid value with its proof of lock
+      p.set_pol_round(valid_round_);
+      p.set_block_id(valid_block_id_);
+      p.set_block(valid_block_);
+    } else {
+      auto value = source_.propose(height_, round_);
+      if (!value || value->block_id.size() != chain::kBlockIdSize) {
+        actions_.signing_failed(value ? Status(Code::kInternal, "proposed block id is not 32 bytes")
+                                      : value.status());
+        return;
+      }
+      p.set_pol_round(chain::kNoRound);
+      p.set_block_id(value->block_id);
+      p.set_block(value->block);
     }
-    p.set_pol_round(chain::kNoRound);
-    p.set_block_id(value->block_id);
-    p.set_block(value->block);
+    p.set_proposer(signer_->address());
+    p.set_timestamp_ms(clock_.now_ms());
+    if (!sign_own(p, hrs)) return;
   }
-  p.set_proposer(signer_->address());
-  p.set_timestamp_ms(clock_.now_ms());
-  const auto hrs = std::make_tuple(height_, round_, static_cast<uint8_t>(chain::Step::kPropose));
-  if (last_signed_ && hrs <= *last_signed_) return;
-  if (Status s = signer_->sign_proposal(config_.chain_id, p); !s) {
-    actions_.signing_failed(s);
-    return;
-  }
-  last_signed_ = hrs;
   RoundState& rs = round_state(round_);
   rs.proposal = p;
   rs.proposal_valid = true;  // our own value (or the valid value, already validated)
@@ -375,24 +447,65 @@ void StateMachine::send_vote(v1::VoteType type, const Bytes& block_id) {
   const chain::Step step = type == v1::PREVOTE ? chain::Step::kPrevote : chain::Step::kPrecommit;
   step_ = step;  // the step advances whether or not this node votes
   if (!is_validator()) return;
-  const auto hrs = std::make_tuple(height_, round_, static_cast<uint8_t>(step));
-  if (last_signed_ && hrs <= *last_signed_) return;
+  const Hrs hrs{height_, round_, static_cast<uint8_t>(step)};
   v1::Vote v;
-  v.set_type(type);
-  v.set_height(height_);
-  v.set_round(static_cast<uint32_t>(round_));
-  v.set_block_id(block_id);
-  v.set_validator(signer_->address());
-  v.set_timestamp_ms(clock_.now_ms());
-  if (Status s = signer_->sign_vote(config_.chain_id, v); !s) {
-    actions_.signing_failed(s);
-    return;
+  if (auto recorded = take_recorded(hrs)) {
+    v = std::get<v1::Vote>(std::move(*recorded));
+    // What was signed and sent stands, even if this replay would choose otherwise.
+    if (v.block_id() != block_id) ++replay_stats_.own_changed;
+  } else {
+    if (last_signed_ && hrs <= *last_signed_) return;
+    v.set_type(type);
+    v.set_height(height_);
+    v.set_round(static_cast<uint32_t>(round_));
+    v.set_block_id(block_id);
+    v.set_validator(signer_->address());
+    v.set_timestamp_ms(clock_.now_ms());
+    if (!sign_own(v, hrs)) return;
   }
-  last_signed_ = hrs;
   RoundState& rs = round_state(round_);
   auto added = (type == v1::PREVOTE ? rs.prevotes : rs.precommits).add(v);
   if (added && added->added == chain::VoteSet::Added::kAdded) heard(rs, v.validator());
   actions_.broadcast_vote(v);
+}
+
+std::optional<StateMachine::Buffered> StateMachine::take_recorded(const Hrs& hrs) {
+  if (!replaying_) return std::nullopt;
+  auto it = recorded_own_.find(hrs);
+  if (it == recorded_own_.end()) return std::nullopt;
+  Buffered out = std::move(it->second);
+  recorded_own_.erase(it);
+  ++replay_stats_.own_reused;
+  return out;
+}
+
+template <typename Message>
+Status StateMachine::record(const Message& message, bool own) {
+  // Replayed inputs are in the WAL already; a message signed anew while replaying is not.
+  if (wal_ == nullptr || (replaying_ && !own)) return Status::ok();
+  v1::WalRecord rec;
+  if constexpr (std::is_same_v<Message, v1::Proposal>) {
+    *(own ? rec.mutable_own_proposal() : rec.mutable_proposal()) = message;
+  } else {
+    *(own ? rec.mutable_own_vote() : rec.mutable_vote()) = message;
+  }
+  return wal_->append(rec);
+}
+
+template <typename Message>
+bool StateMachine::sign_own(Message& message, const Hrs& hrs) {
+  Status s;
+  if constexpr (std::is_same_v<Message, v1::Proposal>) {
+    s = signer_->sign_proposal(config_.chain_id, message);
+  } else {
+    s = signer_->sign_vote(config_.chain_id, message);
+  }
+  if (s) {
+    last_signed_ = hrs;
+    s = record(message, true);  // durable in the WAL before anyone sees it
+  }
+  if (!s) actions_.signing_failed(s);
+  return s.is_ok();
 }
 
 // Lines 49-54 (any round): a block with +2/3 precommits whose value we hold and find valid.

@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <system_error>
 
+#include "btt/common/file_io.h"
+
 namespace btt::crypto {
 namespace {
 
@@ -19,10 +21,6 @@ constexpr size_t kMaxKeyFileSize = 64 * 1024;
 
 std::string quoted(const std::filesystem::path& path) {
   return "'" + path.string() + "'";
-}
-
-std::string errno_text(int err) {
-  return std::error_code(err, std::generic_category()).message();
 }
 
 Status file_error(Code code, const std::filesystem::path& path, const std::string& what) {
@@ -36,18 +34,6 @@ struct ScopedWipe {
     if (!s.empty()) OPENSSL_cleanse(s.data(), s.size());
   }
 };
-
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
 
 // Reads one JSON string field; nullopt if missing or not a string.
 std::optional<std::string> string_field(const nlohmann::json& j, const char* name) {
@@ -134,11 +120,7 @@ Status write_key_file(const std::filesystem::path& path, const KeyPair& key) {
     return file_error(Code::kInternal, path, "cannot write: " + errno_text(err));
   }
   // Best effort: make the new directory entry durable too.
-  int dir_fd = ::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    (void)::fsync(dir_fd);
-    ::close(dir_fd);
-  }
+  (void)fsync_parent_dir(path);
   return Status::ok();
 }
 

@@ -4,8 +4,35 @@
 
 #include "btt/chain/genesis.h"
 #include "btt/consensus/signer_guard.h"
+#include "btt/consensus/wal.h"
 
 namespace btt::node {
+namespace {
+
+// The consensus WAL beside the signer guard; a torn tail or a discarded corruption is logged.
+Result<std::unique_ptr<consensus::Wal>> open_wal(const Config& config) {
+  consensus::WalOptions options;
+  options.discard_corrupt = config.wal_discard_corrupt;
+  auto wal = consensus::Wal::open(config.consensus_wal_path(), options);
+  if (!wal) return wal.status();
+  const consensus::WalOpenReport& r = (*wal)->report();
+  if (r.torn_at) {
+    spdlog::warn(
+        "consensus WAL {}: ignored a torn last record at offset {} ({} bytes: {}), the trace of "
+        "a crash in the middle of a write",
+        (*wal)->path().string(), *r.torn_at, r.torn_bytes, r.problem);
+  }
+  if (r.discarded_at) {
+    spdlog::warn(
+        "consensus WAL {}: --wal-discard-corrupt: dropped everything from offset {} ({}), kept "
+        "the {} records before it; the whole file was copied to {}.corrupt",
+        (*wal)->path().string(), *r.discarded_at, r.problem, r.records, (*wal)->path().string());
+  }
+  spdlog::debug("consensus WAL {}: {} records", (*wal)->path().string(), r.records);
+  return wal;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Node>> Node::open(const Config& config) {
   if (auto s = config.validate(); !s) return s;
@@ -87,6 +114,9 @@ Result<std::unique_ptr<Node>> Node::open(const Config& config) {
       if (!guard) return guard.status();
       n->signer_ = std::move(*guard);
     }
+    auto wal = open_wal(config);
+    if (!wal) return wal.status();
+    n->wal_ = std::move(*wal);
     p2p::TransportConfig tc;
     tc.chain_id = n->chain_->chain_id();
     tc.listen_addr = config.p2p_listen_addr;
@@ -113,6 +143,7 @@ Result<std::unique_ptr<Node>> Node::open(const Config& config) {
         n->validator_key_ ? &*n->validator_key_ : nullptr, *n->clock_, ro,
         [raw](const chain::CommittedBlock& b) { raw->hub_->publish(b.header.height()); },
         [raw](const std::string& why) { raw->request_stop(why, true); });
+    n->reactor_->set_wal(n->wal_.get());
     n->reactor_->attach();
   }
   return n;

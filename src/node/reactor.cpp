@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <future>
 
 #include "btt/chain/vote_set.h"
@@ -57,6 +58,26 @@ Reactor::Reactor(chain::Chain& chain, mempool::Mempool& pool, p2p::Transport* tr
 
 Reactor::~Reactor() {
   stop();
+}
+
+void Reactor::set_wal(consensus::Wal* wal) {
+  wal_ = wal;
+  wal_records_ = wal_ != nullptr ? wal_->take_records() : std::vector<v1::WalRecord>();
+  consensus::WalSink& sink = *this;
+  sm_->set_wal(wal_ != nullptr ? &sink : nullptr);
+}
+
+Status Reactor::append(const v1::WalRecord& record) {
+  Status s = wal_->append(record);
+  if (!s && wal_->failed()) wal_failure(s);
+  return s;
+}
+
+void Reactor::wal_failure(const Status& status) {
+  if (wal_failed_) return;
+  wal_failed_ = true;
+  spdlog::critical("consensus stopped: {}", status.message());
+  if (on_fatal_) on_fatal_(status.message());
 }
 
 void Reactor::attach() {
@@ -200,7 +221,29 @@ void Reactor::start_next_height() {
     return;
   }
   prepared_.clear();
-  sm_->start_height(height, std::move(*set));
+  // After a restart the WAL may hold this height's inputs: resume the round from them.
+  const auto records = std::exchange(wal_records_, {});
+  const bool resume = std::any_of(records.begin(), records.end(), [&](const auto& r) {
+    return !r.has_committed() && consensus::Wal::height_of(r) == height;
+  });
+  if (resume) {
+    const auto stats = sm_->replay(height, std::move(*set), records);
+    spdlog::info(
+        "consensus WAL: replayed {} inputs of height {}: round {} step {} locked_round {} "
+        "valid_round {}; {} own messages re-sent, {} not reached, {} where the replay chose "
+        "another block",
+        stats.inputs, height, sm_->round(), chain::step_name(sm_->step()), sm_->locked_round(),
+        sm_->valid_round(), stats.own_reused, stats.own_unused, stats.own_changed);
+  } else {
+    // A height started afresh: the WAL keeps only its records from here on.
+    if (wal_ != nullptr) {
+      if (Status s = wal_->rotate(tip.height()); !s) {
+        wal_failure(s);
+        return;
+      }
+    }
+    sm_->start_height(height, std::move(*set));
+  }
   last_progress_ = {sm_->height(), sm_->round(), sm_->step()};
   last_progress_at_ = Clock::now();
 }

@@ -1,15 +1,21 @@
 // Multi-validator BFT with real bttd processes on 127.0.0.1 (doc/consensus.md, "Tests"): four
 // validators commit blocks; with one down the chain goes on; with two down it halts without
-// forking; restarted, it resumes; a validator killed with SIGKILL mid-round and restarted never
-// double-signs; a node whose data is wiped resyncs to the same state hash; a non-validator that
-// joins late syncs. One scenario, so the network starts once.
+// forking; a validator killed with SIGKILL while it is halted resumes its round from its
+// consensus WAL; restarted, the chain resumes; a validator killed with SIGKILL mid-round and
+// restarted never double-signs; a node whose data is wiped resyncs to the same state hash; a
+// non-validator that joins late syncs. One scenario, so the network starts once.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
+#include "btt/consensus/signer_guard.h"
+#include "btt/consensus/wal.h"
 #include "btt/crypto/keyfile.h"
 #include "btt/v1/consensus_query.grpc.pb.h"
 #include "testkit/node_api.h"
@@ -58,6 +64,75 @@ size_t evidence_count(NodeApi& api) {
   auto s = stub->GetEvidence(&ctx, v1::GetEvidenceRequest(), &out);
   if (!s.ok()) throw std::runtime_error("GetEvidence: " + s.error_message());
   return static_cast<size_t>(out.evidence_size());
+}
+
+v1::ConsensusState consensus_state(NodeApi& api) {
+  auto stub = v1::Consensus::NewStub(api.channel());
+  grpc::ClientContext ctx;
+  set_deadline(ctx);
+  v1::ConsensusState out;
+  auto s = stub->GetConsensusState(&ctx, v1::GetConsensusStateRequest(), &out);
+  if (!s.ok()) throw std::runtime_error("GetConsensusState: " + s.error_message());
+  return out;
+}
+
+std::tuple<uint64_t, uint32_t, int> round_and_step(const v1::ConsensusState& s) {
+  const int step = s.step() == "propose" ? 1 : s.step() == "prevote" ? 2 : 3;
+  return {s.height(), s.round(), step};
+}
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+size_t count_in_log(const NodeProcess& node, std::string_view needle) {
+  const std::string log = slurp(node.log_path());
+  size_t n = 0;
+  for (size_t at = log.find(needle); at != std::string::npos; at = log.find(needle, at + 1)) ++n;
+  return n;
+}
+
+// The signer guard file and the consensus WAL of a stopped validator agree: no two own messages
+// in the WAL for one height/round/step differ, and the last one is what the guard recorded (or
+// the guard is one step ahead: SIGKILL between the guard's write and the WAL's). Returns the
+// guard's record.
+v1::SignerState check_guard_and_wal(const std::filesystem::path& data) {
+  auto guard = consensus::SignerGuard::decode(slurp(data / "signer_state"));
+  EXPECT_TRUE(guard) << guard.status().message();
+  if (!guard) return {};
+  auto wal = consensus::Wal::read(data / "cs.wal");
+  EXPECT_TRUE(wal) << wal.status().message();
+  if (!wal) return *guard;
+  EXPECT_NE(wal->end, consensus::WalContents::End::kCorrupt) << wal->problem;
+  std::map<std::tuple<uint64_t, uint32_t, uint32_t>, std::pair<std::string, std::string>> own;
+  std::tuple<uint64_t, uint32_t, uint32_t> last{};
+  for (const auto& r : wal->records) {
+    std::tuple<uint64_t, uint32_t, uint32_t> hrs;
+    std::pair<std::string, std::string> what;
+    if (r.has_own_proposal()) {
+      hrs = {r.own_proposal().height(), r.own_proposal().round(), 1};
+      what = {r.own_proposal().block_id(), r.own_proposal().signature()};
+    } else if (r.has_own_vote()) {
+      hrs = {r.own_vote().height(), r.own_vote().round(),
+             r.own_vote().type() == v1::PREVOTE ? 2u : 3u};
+      what = {r.own_vote().block_id(), r.own_vote().signature()};
+    } else {
+      continue;
+    }
+    auto [it, fresh] = own.emplace(hrs, what);
+    EXPECT_TRUE(fresh || it->second == what) << "two different own messages in the WAL";
+    last = std::max(last, hrs);
+  }
+  const std::tuple<uint64_t, uint32_t, uint32_t> g{guard->height(), guard->round(), guard->step()};
+  EXPECT_LE(last, g) << "the WAL holds an own message the guard never recorded";
+  if (!own.empty() && last == g) {
+    EXPECT_EQ(own[last].first, guard->block_id());
+    EXPECT_EQ(own[last].second, guard->signature());
+  }
+  return *guard;
 }
 
 TEST(TestnetTest, FourValidatorsToleratesFailuresNeverForksAndResyncs) {
@@ -123,6 +198,33 @@ TEST(TestnetTest, FourValidatorsToleratesFailuresNeverForksAndResyncs) {
     ASSERT_EQ(block_hash_at(*a[0], h), block_hash_at(*a[1], h)) << "fork at height " << h;
   }
 
+  // 3b. While the chain is halted, validator 1 dies (SIGKILL) in the middle of its round. Its
+  // signer guard file and WAL agree on what it signed; restarted, it replays the WAL and is back
+  // in the round and step it had (without the WAL it would start over at round 0, propose step).
+  {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (height_of(*a[1]) != height_of(*a[0]) && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_EQ(height_of(*a[1]), height_of(*a[0]));
+    const v1::ConsensusState before = consensus_state(*a[1]);
+    const size_t replays = count_in_log(*n[1], "consensus WAL: replayed");
+    n[1]->kill9();
+    const v1::SignerState guard = check_guard_and_wal(n[1]->home() / "data");
+    EXPECT_EQ(guard.height(), before.height()) << "it signed at the halted height";
+    n[1]->start();
+    bool replayed = false;
+    for (int i = 0; i < 100 && !replayed; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      replayed = count_in_log(*n[1], "consensus WAL: replayed") > replays;
+    }
+    ASSERT_TRUE(replayed) << n[1]->log_tail();
+    const v1::ConsensusState after = consensus_state(*a[1]);
+    EXPECT_GE(round_and_step(after), round_and_step(before))
+        << "before: " << before.ShortDebugString() << "\nafter: " << after.ShortDebugString();
+    EXPECT_EQ(after.locked_round(), before.locked_round());
+  }
+
   // 4. Both come back: the chain resumes, and the stopped ones catch up.
   n[2]->start();
   n[3]->start();
@@ -131,10 +233,12 @@ TEST(TestnetTest, FourValidatorsToleratesFailuresNeverForksAndResyncs) {
 
   // 5. A validator killed with SIGKILL mid-round and restarted never double-signs: its signer
   // guard answers a repeated request with the recorded signature and refuses a conflicting one,
-  // so no node ever sees two different votes from it (evidence).
+  // so no node ever sees two different votes from it (evidence), and its guard file and WAL
+  // agree after each kill.
   for (int k = 0; k < 2; ++k) {
     std::this_thread::sleep_for(std::chrono::milliseconds(170 + 130 * k));
     n[1]->kill9();
+    (void)check_guard_and_wal(n[1]->home() / "data");
     n[1]->start();
   }
   uint64_t h5 = height_of(*a[0]);

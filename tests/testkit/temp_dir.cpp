@@ -5,8 +5,10 @@
 
 namespace btt::testkit {
 
-TempDir::TempDir(const std::string& tag) {
-  std::string tmpl = (std::filesystem::temp_directory_path() / (tag + ".XXXXXX")).string();
+TempDir::TempDir(const std::string& tag) : TempDir(tag, std::filesystem::temp_directory_path()) {}
+
+TempDir::TempDir(const std::string& tag, const std::filesystem::path& base) {
+  std::string tmpl = (base / (tag + ".XXXXXX")).string();
   if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
   path_ = tmpl;
 }

@@ -8,6 +8,8 @@ namespace btt::testkit {
 class TempDir {
  public:
   explicit TempDir(const std::string& tag = "btt");
+  // Under `base` instead of the system temp dir.
+  TempDir(const std::string& tag, const std::filesystem::path& base);
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;

@@ -89,6 +89,16 @@ class Actions {
   virtual void signing_failed(const Status& status) {}
 };
 
+// Where the state machine writes the consensus WAL (wal.h): every input it is about to act on (a
+// proposal or vote that passed verification and changes its tallies, a step timeout that takes
+// effect) and every message it signed, before that message is broadcast. A failed write: the
+// input is dropped and the message is not sent.
+class WalSink {
+ public:
+  virtual ~WalSink() = default;
+  [[nodiscard]] virtual Status append(const v1::WalRecord& record) = 0;
+};
+
 // What became of an input message (for logs and peer scoring).
 struct Verdict {
   enum class Kind {
@@ -114,6 +124,26 @@ class StateMachine {
   // Starts `height` (round 0) with its validator set, then replays buffered messages for it.
   // Heights only go up.
   void start_height(uint64_t height, chain::ValidatorSet validators);
+
+  // Writes inputs and own messages to `wal` from now on (nullptr: none).
+  void set_wal(WalSink* wal) { wal_ = wal; }
+
+  struct ReplayStats {
+    size_t inputs = 0;       // recorded proposals, votes and timeouts fed again
+    size_t own_reused = 0;   // own messages taken from the WAL instead of being signed again
+    size_t own_unused = 0;   // own messages the replay did not reach
+    size_t own_changed = 0;  // reused although the replay chose another block id (recorded wins)
+  };
+  // Starts `height` as start_height does, then feeds the WAL records of that height (in the
+  // order written; other heights are skipped) through the same inputs, so that the state machine
+  // ends in the round and step it had, with its locked and valid values. Where it signs, it uses
+  // the message the WAL recorded as its own at that height/round/step (same signature and
+  // timestamp, broadcast again) instead of signing anew, and it signs nothing at or below the last
+  // recorded own message. The replayed inputs are not written again; a message it signs anew
+  // while replaying (one the WAL lost) is. Buffered messages for the height are handled
+  // afterwards, as new inputs.
+  ReplayStats replay(uint64_t height, chain::ValidatorSet validators,
+                     const std::vector<v1::WalRecord>& records);
 
   [[nodiscard]] Verdict on_proposal(const v1::Proposal& proposal);
   [[nodiscard]] Verdict on_vote(const v1::Vote& vote);
@@ -153,7 +183,18 @@ class StateMachine {
     uint64_t heard_power = 0;
   };
   using Buffered = std::variant<v1::Proposal, v1::Vote>;
+  using Hrs = std::tuple<uint64_t, chain::Round, uint8_t>;  // height, round, step
 
+  void begin_height(uint64_t height, chain::ValidatorSet validators);
+  void handle_buffered();
+  // Writes a proposal or vote to the WAL (an input not while replaying).
+  template <typename Message>
+  [[nodiscard]] Status record(const Message& message, bool own);
+  // Signs this node's proposal or vote at `hrs` and writes it to the WAL before it may be sent;
+  // false, after signing_failed, if either fails.
+  template <typename Message>
+  [[nodiscard]] bool sign_own(Message& message, const Hrs& hrs);
+  [[nodiscard]] std::optional<Buffered> take_recorded(const Hrs& hrs);
   [[nodiscard]] Verdict on_previous_vote(const v1::Vote& vote);
   [[nodiscard]] Verdict check_height(uint64_t height, const Buffered& message);
   RoundState& round_state(chain::Round round);
@@ -204,7 +245,13 @@ class StateMachine {
   std::set<std::tuple<uint64_t, std::string, chain::Round, int, Bytes>> evidence_seen_;
   std::deque<Buffered> buffer_;
   // The last (height, round, step) this state machine signed: never sign at or below it again.
-  std::optional<std::tuple<uint64_t, chain::Round, uint8_t>> last_signed_;
+  std::optional<Hrs> last_signed_;
+
+  WalSink* wal_ = nullptr;
+  // While replaying: the WAL is not written, and own messages come from here.
+  bool replaying_ = false;
+  std::map<Hrs, Buffered> recorded_own_;
+  ReplayStats replay_stats_;
 };
 
 }  // namespace btt::consensus

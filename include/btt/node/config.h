@@ -48,6 +48,9 @@ struct Config {
   size_t storage_block_cache_mb = 256;
 
   std::string log_level = "info";
+  // Command line only (bttd start --wal-discard-corrupt): open a consensus WAL that is corrupt in
+  // the middle by keeping the records before the corruption (doc/operator.md).
+  bool wal_discard_corrupt = false;
 
   [[nodiscard]] std::filesystem::path genesis_path() const { return home / "genesis.json"; }
   [[nodiscard]] std::filesystem::path data_dir() const { return home / "data"; }
@@ -57,6 +60,7 @@ struct Config {
   [[nodiscard]] std::filesystem::path signer_state_path() const {
     return data_dir() / "signer_state";
   }
+  [[nodiscard]] std::filesystem::path consensus_wal_path() const { return data_dir() / "cs.wal"; }
   [[nodiscard]] bool p2p_enabled() const { return !p2p_listen_addr.empty(); }
 
   // Reads HOME/config.toml; a missing file gives the defaults. Unknown keys and bad values are

@@ -59,6 +59,7 @@ class Node final : private rpc::ConsensusView {
   std::optional<crypto::KeyPair> node_key_;
   std::unique_ptr<p2p::Transport> transport_;
   std::unique_ptr<chain::Signer> signer_;
+  std::unique_ptr<consensus::Wal> wal_;  // before reactor_, which writes to it
   std::unique_ptr<Reactor> reactor_;
 
   std::mutex stop_mu_;

@@ -25,6 +25,7 @@
 #include "btt/chain/chain.h"
 #include "btt/consensus/clock.h"
 #include "btt/consensus/state_machine.h"
+#include "btt/consensus/wal.h"
 #include "btt/mempool/mempool.h"
 #include "btt/p2p/transport.h"
 #include "btt/v1/consensus_query.pb.h"
@@ -44,7 +45,9 @@ struct ReactorOptions {
   uint32_t gossip_interval_ms = 500;
 };
 
-class Reactor final : private consensus::ProposalSource, private consensus::Actions {
+class Reactor final : private consensus::ProposalSource,
+                      private consensus::Actions,
+                      private consensus::WalSink {
  public:
   using OnCommit = std::function<void(const chain::CommittedBlock&)>;
   using OnFatal = std::function<void(const std::string&)>;
@@ -58,6 +61,10 @@ class Reactor final : private consensus::ProposalSource, private consensus::Acti
   Reactor(const Reactor&) = delete;
   Reactor& operator=(const Reactor&) = delete;
 
+  // The consensus WAL (doc/consensus.md, "The consensus WAL"), before start(): the state machine
+  // writes to it, the first height resumes from its records if they are of that height, and it
+  // is rotated whenever a height starts afresh. A failed write stops the node (on_fatal).
+  void set_wal(consensus::Wal* wal);
   // Registers the p2p handlers; call before transport->start().
   void attach();
   void start();
@@ -84,6 +91,9 @@ class Reactor final : private consensus::ProposalSource, private consensus::Acti
               const v1::Commit& commit) override;
   void report_evidence(const v1::Evidence& evidence) override;
   void signing_failed(const Status& status) override;
+  // consensus::WalSink
+  [[nodiscard]] Status append(const v1::WalRecord& record) override;
+  void wal_failure(const Status& status);  // stops the node, once
 
   using Task = std::function<void()>;
   void post(Task task);
@@ -117,6 +127,9 @@ class Reactor final : private consensus::ProposalSource, private consensus::Acti
   OnCommit on_commit_;
   OnFatal on_fatal_;
   std::unique_ptr<consensus::StateMachine> sm_;
+  consensus::Wal* wal_ = nullptr;
+  std::vector<v1::WalRecord> wal_records_;  // read at start, replayed by the first height
+  bool wal_failed_ = false;
 
   // Blocks executed for the current height (proposed or validated), by block id.
   std::map<Bytes, chain::PreparedBlock> prepared_;

@@ -5,7 +5,10 @@
 #include <sstream>
 #include <variant>
 
+#include "btt/consensus/signer_guard.h"
+#include "btt/consensus/wal.h"
 #include "btt/crypto/hash.h"
+#include "sm_snapshot.h"
 #include "testkit/test_env.h"
 
 namespace btt::consensus::sim {
@@ -37,10 +40,16 @@ struct StartHeight {
 };
 struct GossipTick {};
 struct Heal {};
-using EventBody = std::variant<Deliver, Timeout, StartHeight, GossipTick, Heal>;
+struct CrashNow {
+  Crash::Loss loss;
+  uint64_t down_ms;
+};
+struct Restart {};
+using EventBody = std::variant<Deliver, Timeout, StartHeight, GossipTick, Heal, CrashNow, Restart>;
 struct Event {
   size_t node;
   EventBody body;
+  uint64_t incarnation = 0;  // of the node when scheduled: its timers die with a crash
 };
 
 class SimClock final : public Clock {
@@ -104,6 +113,12 @@ struct Decision {
   v1::Commit commit;
 };
 
+// What an honest node sent at one (height, round, step).
+struct Sent {
+  Bytes block_id;
+  int64_t pol_round;
+};
+
 struct Node {
   crypto::KeyPair key;
   bool byzantine = false;
@@ -112,6 +127,14 @@ struct Node {
   std::unique_ptr<NodeActions> actions;
   std::unique_ptr<StateMachine> sm;
   std::map<uint64_t, Decision> decided;
+  std::map<std::tuple<uint64_t, chain::Round, int>, Sent> sent;
+  // Crash-restart: files in `dir`, the guard signs, the WAL records.
+  std::filesystem::path dir;
+  std::unique_ptr<SignerGuard> guard;
+  std::unique_ptr<Wal> wal;
+  bool down = false;
+  uint64_t incarnation = 0;
+  std::optional<Snapshot> before_crash;
 };
 
 class Simulation {
@@ -129,9 +152,10 @@ class Simulation {
       keys.push_back(k);
     }
     validators_ = *chain::ValidatorSet::create(vals);
-    StateMachineConfig smc;
-    smc.chain_id = std::string(kSimChainId);
-    smc.timeouts = config.timeouts;
+    smc_.chain_id = std::string(kSimChainId);
+    smc_.timeouts = config.timeouts;
+    std::set<size_t> crashing;
+    for (const auto& c : config.crashes) crashing.insert(c.node);
     for (size_t i = 0; i < validators_.size(); ++i) {
       auto node = std::make_unique<Node>();
       for (const auto& k : keys) {
@@ -141,9 +165,13 @@ class Simulation {
       node->signer = std::make_unique<chain::KeySigner>(node->key, true);
       node->source = std::make_unique<SimSource>(i);
       node->actions = std::make_unique<NodeActions>(*this, i);
-      node->sm = std::make_unique<StateMachine>(smc, node->signer.get(), *node->source,
-                                                *node->actions, clock_, &verifier_);
       nodes_.push_back(std::move(node));
+      if (crashing.count(i) != 0 && !nodes_[i]->byzantine) {
+        nodes_[i]->dir = config.data_dir / ("node" + std::to_string(i));
+        std::filesystem::create_directories(nodes_[i]->dir);
+        (void)open_files(i);  // a refusal is a violation; the node then runs without files
+      }
+      build_state_machine(i);
     }
     result_.decisions.resize(nodes_.size());
     for (const auto& n : nodes_) {
@@ -158,6 +186,9 @@ class Simulation {
       push(config_.gossip_interval_ms + i, i, GossipTick{});
     }
     push(config_.heal_ms, 0, Heal{});
+    for (const auto& c : config_.crashes) {
+      if (c.node < nodes_.size()) push(c.at_ms, c.node, CrashNow{c.loss, c.down_ms});
+    }
     while (!queue_.empty()) {
       auto handle = queue_.extract(queue_.begin());
       now_ = handle.key().first;
@@ -187,6 +218,7 @@ class Simulation {
   void broadcast_proposal(size_t from, const v1::Proposal& p) {
     Node& n = *nodes_[from];
     if (!n.byzantine) {
+      note_sent(from, p.height(), p.round(), chain::Step::kPropose, p.block_id(), p.pol_round());
       send_all(from, p);
       return;
     }
@@ -204,6 +236,7 @@ class Simulation {
   void broadcast_vote(size_t from, const v1::Vote& v) {
     Node& n = *nodes_[from];
     if (!n.byzantine) {
+      note_sent(from, v.height(), v.round(), *chain::vote_step(v.type()), v.block_id(), 0);
       send_all(from, v);
       return;
     }
@@ -269,7 +302,126 @@ class Simulation {
   }
 
   void push(uint64_t at, size_t node, EventBody body) {
-    queue_.emplace(std::make_pair(at, seq_++), Event{node, std::move(body)});
+    queue_.emplace(std::make_pair(at, seq_++),
+                   Event{node, std::move(body), nodes_.empty() ? 0 : nodes_[node]->incarnation});
+  }
+
+  // --- crash-restart -----------------------------------------------------------------------
+
+  [[nodiscard]] std::filesystem::path wal_path(size_t i) const { return nodes_[i]->dir / "cs.wal"; }
+
+  void build_state_machine(size_t i) {
+    Node& n = *nodes_[i];
+    chain::Signer* signer = n.guard ? static_cast<chain::Signer*>(n.guard.get()) : n.signer.get();
+    n.sm = std::make_unique<StateMachine>(smc_, signer, *n.source, *n.actions, clock_, &verifier_);
+    if (n.wal) n.sm->set_wal(n.wal.get());
+  }
+
+  // Opens node i's WAL and signer guard as bttd does at start (the WAL without fsync: the
+  // simulation decides what a crash loses). False, with a violation, if either is refused.
+  bool open_files(size_t i) {
+    Node& n = *nodes_[i];
+    auto wal = Wal::open(wal_path(i), {.sync = false});
+    if (!wal) {
+      violation("node " + std::to_string(i) + ": WAL refused: " + wal.status().message());
+      return false;
+    }
+    if ((*wal)->report().torn_at) ++result_.torn_tails;
+    auto guard =
+        SignerGuard::open(n.dir / "signer_state", std::make_unique<chain::KeySigner>(n.key, true));
+    if (!guard) {
+      violation("node " + std::to_string(i) + ": guard refused: " + guard.status().message());
+      return false;
+    }
+    n.wal = std::move(*wal);
+    n.guard = std::move(*guard);
+    return true;
+  }
+
+  // An honest node sends one thing per (height, round, step), crashes or not.
+  void note_sent(size_t from, uint64_t height, chain::Round round, chain::Step step,
+                 const Bytes& block_id, int64_t pol_round) {
+    Node& n = *nodes_[from];
+    auto [it, fresh] =
+        n.sent.try_emplace({height, round, static_cast<int>(step)}, Sent{block_id, pol_round});
+    if (!fresh && (it->second.block_id != block_id || it->second.pol_round != pol_round)) {
+      violation("EQUIVOCATION: node " + std::to_string(from) + " sent two different " +
+                chain::step_name(step) + " messages at height " + std::to_string(height) +
+                " round " + std::to_string(round));
+    }
+  }
+
+  void crash(size_t i, Crash::Loss loss, uint64_t down_ms) {
+    Node& n = *nodes_[i];
+    if (n.down || !n.wal) return;
+    n.before_crash.reset();
+    if (!n.sm->decided() && loss == Crash::Loss::kNone) n.before_crash.emplace(*n.sm);
+    const uint64_t size = n.wal->size();
+    const uint64_t synced = n.wal->synced_size();
+    const uint64_t last_own = n.wal->last_own_offset();
+    n.sm.reset();
+    n.wal.reset();
+    n.guard.reset();
+    uint64_t keep = size;
+    if (loss == Crash::Loss::kUnsynced) {
+      keep = synced + rng_() % (size - synced + 1);
+    } else if (loss == Crash::Loss::kLastOwn) {
+      const uint64_t from = last_own > 0 ? last_own : synced;
+      keep = from + rng_() % (size - from + 1);
+    }
+    // Any byte offset: the cut may fall inside a record (a torn write).
+    if (keep < size) std::filesystem::resize_file(wal_path(i), keep);
+    n.down = true;
+    ++n.incarnation;
+    push(sat_add(now_, down_ms), i, Restart{});
+  }
+
+  void restart(size_t i) {
+    Node& n = *nodes_[i];
+    ++result_.restarts;
+    if (!open_files(i)) return;  // stays down; the violation says why
+    const std::string who = "node " + std::to_string(i);
+    // The guard file holds at least the last thing the node sent, with the same block.
+    if (!n.sent.empty()) {
+      const auto& [hrs, what] = *n.sent.rbegin();
+      const auto& last = n.guard->last();
+      const std::tuple<uint64_t, chain::Round, int> guard_hrs =
+          last ? std::make_tuple(last->height(), static_cast<chain::Round>(last->round()),
+                                 static_cast<int>(last->step()))
+               : std::make_tuple(uint64_t{0}, chain::Round{0}, 0);
+      if (!last || guard_hrs < hrs) {
+        violation(who + ": its signer guard is behind the last message it sent");
+      } else if (guard_hrs == hrs && last->block_id() != what.block_id) {
+        violation(who + ": its signer guard records another block than it sent");
+      }
+    }
+    n.down = false;
+    build_state_machine(i);
+    const uint64_t tip = n.decided.empty() ? 0 : n.decided.rbegin()->first;
+    const auto records = n.wal->take_records();
+    const bool resume = std::any_of(records.begin(), records.end(), [&](const auto& r) {
+      return !r.has_committed() && Wal::height_of(r) == tip + 1;
+    });
+    if (resume) {
+      const auto stats = n.sm->replay(tip + 1, validators_, records);
+      ++result_.replays;
+      result_.replayed_inputs += stats.inputs;
+      result_.own_resent += stats.own_reused;
+      if (n.before_crash && n.before_crash->height == tip + 1) {
+        const Snapshot now(*n.sm);
+        if (now == *n.before_crash) {
+          ++result_.exact_resumes;
+        } else {
+          result_.replay_mismatches.push_back(who + " at " + std::to_string(now_) + " ms: before " +
+                                              n.before_crash->to_string() + ", after " +
+                                              now.to_string());
+        }
+      }
+    } else {
+      if (Status s = n.wal->rotate(tip); !s) violation(who + ": " + s.message());
+      n.sm->start_height(tip + 1, validators_);
+    }
+    note_round(i);
   }
 
   void violation(std::string what) { result_.safety_violations.push_back(std::move(what)); }
@@ -304,12 +456,28 @@ class Simulation {
 
   void process(Event& ev) {
     Node& n = *nodes_[ev.node];
-    if (auto* d = std::get_if<Deliver>(&ev.body)) {
+    const bool timer =
+        std::holds_alternative<Timeout>(ev.body) || std::holds_alternative<StartHeight>(ev.body);
+    if ((timer && ev.incarnation != n.incarnation) ||
+        (n.down && (timer || std::holds_alternative<Deliver>(ev.body)))) {
+      return;  // died with the process, or lost while it is down
+    }
+    if (auto* c = std::get_if<CrashNow>(&ev.body)) {
+      crash(ev.node, c->loss, c->down_ms);
+    } else if (std::holds_alternative<Restart>(ev.body)) {
+      restart(ev.node);
+    } else if (n.down && std::holds_alternative<GossipTick>(ev.body)) {
+      push(now_ + config_.gossip_interval_ms, ev.node, GossipTick{});
+    } else if (auto* d = std::get_if<Deliver>(&ev.body)) {
       deliver(ev.node, d->from, d->message);
     } else if (auto* t = std::get_if<Timeout>(&ev.body)) {
       n.sm->on_timeout(t->height, t->round, t->step);
       note_round(ev.node);
     } else if (auto* s = std::get_if<StartHeight>(&ev.body)) {
+      // As the reactor: a height started afresh rotates the WAL first.
+      if (n.wal && s->height > n.sm->height()) {
+        if (Status st = n.wal->rotate(s->height - 1); !st) violation(st.message());
+      }
       n.sm->start_height(s->height, validators_);
       note_round(ev.node);
     } else if (std::holds_alternative<GossipTick>(ev.body)) {
@@ -356,12 +524,15 @@ class Simulation {
   }
 
   void note_round(size_t node) {
-    if (nodes_[node]->byzantine) return;
+    if (nodes_[node]->byzantine || nodes_[node]->down) return;
     result_.max_round =
         std::max(result_.max_round, static_cast<uint64_t>(nodes_[node]->sm->round()));
   }
 
   [[nodiscard]] bool all_reached_target() const {
+    for (const auto& n : nodes_) {
+      if (n->down) return false;
+    }
     for (const auto& n : nodes_) {
       if (n->byzantine) continue;
       if (n->decided.empty() || n->decided.rbegin()->first < result_.target_height) return false;
@@ -376,6 +547,7 @@ class Simulation {
   }
 
   const SimConfig& config_;
+  StateMachineConfig smc_;
   std::mt19937_64 rng_;
   uint64_t now_ = 0;
   uint64_t seq_ = 0;
@@ -438,18 +610,45 @@ SimConfig SimConfig::random(size_t validators, size_t byzantine, uint64_t seed) 
   return c;
 }
 
+SimConfig SimConfig::random_with_crashes(size_t validators, size_t byzantine, uint64_t seed,
+                                         std::filesystem::path dir) {
+  SimConfig c = random(validators, byzantine, seed);
+  c.data_dir = std::move(dir);
+  std::mt19937_64 rng(seed * 0xD1B54A32D192ED03ULL + 5);
+  std::vector<size_t> honest;
+  for (size_t i = 0; i < validators; ++i) {
+    if (c.byzantine.count(i) == 0) honest.push_back(i);
+  }
+  const uint64_t crashes = 1 + rng() % 3;
+  for (uint64_t k = 0; k < crashes; ++k) {
+    Crash cr;
+    cr.node = honest[rng() % honest.size()];
+    cr.at_ms = 200 + rng() % (c.heal_ms + 1'800);
+    cr.down_ms = rng() % 2'501;
+    cr.loss = static_cast<Crash::Loss>(rng() % 3);
+    c.crashes.push_back(cr);
+  }
+  return c;
+}
+
 std::string SimResult::summary() const {
   std::ostringstream s;
   s << "heal_height=" << heal_height << " target=" << target_height << " live=" << live
     << " end_ms=" << end_time_ms << " events=" << events << " sent=" << messages_sent
-    << " lost=" << messages_lost << " max_round=" << max_round << " evidence=" << evidence_reports
-    << " decided=[";
+    << " lost=" << messages_lost << " max_round=" << max_round << " evidence=" << evidence_reports;
+  if (restarts > 0) {
+    s << " restarts=" << restarts << " replays=" << replays
+      << " replayed_inputs=" << replayed_inputs << " own_resent=" << own_resent
+      << " torn=" << torn_tails << " exact=" << exact_resumes;
+  }
+  s << " decided=[";
   for (size_t i = 0; i < decisions.size(); ++i) {
     s << (i ? " " : "") << (honest[i] ? "" : "B:")
       << (decisions[i].empty() ? 0 : decisions[i].rbegin()->first);
   }
   s << "]";
   for (const auto& v : safety_violations) s << "\n  " << v;
+  for (const auto& m : replay_mismatches) s << "\n  replay: " << m;
   return s.str();
 }
 

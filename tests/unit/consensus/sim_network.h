@@ -10,7 +10,13 @@
 // run the same state machine but equivocate: every vote and proposal they send goes in one
 // version to even-indexed peers and in a conflicting one (another block, or nil) to odd-indexed
 // peers; they relay nothing, but ask for commits to catch up like everyone.
+//
+// Crash-restart (SimConfig::crashes): an honest node with a consensus WAL and a signer guard in
+// files drops its state machine at a given time (losing, as configured, what a crash would lose
+// from the WAL), is down for a while, then comes back like bttd: from its decided blocks, its
+// signer guard file and a replay of its WAL.
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <string>
@@ -34,6 +40,20 @@ struct Partition {
   std::vector<int> side;  // side[node]
 };
 
+// An honest node crashes at `at_ms` and restarts `down_ms` later.
+struct Crash {
+  enum class Loss {
+    kNone,      // the process dies: every write(2) is in the page cache and survives
+    kUnsynced,  // power loss: the WAL keeps a random prefix of what was not fsynced
+    kLastOwn,   // as if it died between the signer guard's write and the WAL's: the last own
+                // record (and anything after it) may be lost too, though it was sent
+  };
+  size_t node = 0;
+  uint64_t at_ms = 0;
+  uint64_t down_ms = 0;
+  Loss loss = Loss::kNone;
+};
+
 struct SimConfig {
   size_t validators = 4;
   std::set<size_t> byzantine;  // node indices (validator-set order)
@@ -54,9 +74,16 @@ struct SimConfig {
                          .precommit_ms = 500,
                          .precommit_delta_ms = 250};
 
+  std::vector<Crash> crashes;
+  std::filesystem::path data_dir;  // with crashes: where the crashing nodes keep their files
+
   // A seeded random scenario: delays up to 600 ms, up to 30% loss and up to two partitions
   // before a heal between 4 and 12 s; then delays up to 100 ms and up to 5% loss.
   [[nodiscard]] static SimConfig random(size_t validators, size_t byzantine, uint64_t seed);
+  // random(), plus one to three crashes of honest nodes between 0.2 s and 2 s after the heal,
+  // each down for up to 2.5 s and losing a random kind of WAL tail.
+  [[nodiscard]] static SimConfig random_with_crashes(size_t validators, size_t byzantine,
+                                                     uint64_t seed, std::filesystem::path dir);
 };
 
 struct SimResult {
@@ -74,6 +101,15 @@ struct SimResult {
   uint64_t messages_sent = 0;
   uint64_t messages_lost = 0;
   uint64_t max_round = 0;  // highest round any honest node reached
+  // Crash-restart.
+  uint64_t restarts = 0;
+  uint64_t replays = 0;          // restarts that resumed a height from the WAL
+  uint64_t replayed_inputs = 0;  // inputs fed again by those replays
+  uint64_t own_resent = 0;       // own messages re-sent from the WAL
+  uint64_t torn_tails = 0;       // restarts whose WAL ended in a torn record
+  uint64_t exact_resumes = 0;    // replays after a loss-free crash that restored the exact state
+  // Replays after a loss-free crash that did not come back to the state before the crash.
+  std::vector<std::string> replay_mismatches;
 
   // One line for a failure message: seed, heights, rounds, traffic.
   [[nodiscard]] std::string summary() const;

@@ -1,7 +1,13 @@
 // The state machine driven by hand: one node, messages fed one by one, actions recorded.
 #include <gtest/gtest.h>
 
+#include <functional>
+
+#include "btt/consensus/signer_guard.h"
 #include "btt/consensus/state_machine.h"
+#include "btt/consensus/wal.h"
+#include "sm_snapshot.h"
+#include "testkit/temp_dir.h"
 #include "testkit/validators.h"
 
 namespace btt::consensus {
@@ -21,7 +27,8 @@ class ManualClock final : public Clock {
 class TestSource final : public ProposalSource {
  public:
   Result<ProposedBlock> propose(uint64_t height, chain::Round round) override {
-    return make("ok-mine-" + std::to_string(height) + "-" + std::to_string(round));
+    ++proposals;
+    return make("ok-mine" + salt + "-" + std::to_string(height) + "-" + std::to_string(round));
   }
   bool validate(uint64_t, const Bytes& block_id, const Bytes& block) override {
     ++validations;
@@ -31,6 +38,24 @@ class TestSource final : public ProposalSource {
     return {to_bytes(crypto::tagged_hash("btt/test/block", block)), block};
   }
   int validations = 0;
+  int proposals = 0;
+  std::string salt;  // changes what propose() returns (as a mempool would after a restart)
+};
+
+// The WAL in memory; optionally failing every write.
+struct MemoryWal final : WalSink {
+  Status append(const v1::WalRecord& r) override {
+    if (fail) return Status(Code::kStorage, "disk full");
+    records.push_back(r);
+    return Status::ok();
+  }
+  [[nodiscard]] size_t count(v1::WalRecord::RecordCase kind) const {
+    size_t n = 0;
+    for (const auto& r : records) n += r.record_case() == kind ? 1 : 0;
+    return n;
+  }
+  std::vector<v1::WalRecord> records;
+  bool fail = false;
 };
 
 struct Recorder final : Actions {
@@ -116,6 +141,12 @@ class ConsensusStateMachineTest : public ::testing::Test {
                        block.empty() ? Bytes() : TestSource::make(block).block_id);
   }
   static Bytes id_of(const Bytes& block) { return TestSource::make(block).block_id; }
+  // A fresh validator `me` writing to `wal`, started at height 1.
+  void start_logged(MemoryWal& wal, size_t me = 0) {
+    make_node(me);
+    sm->set_wal(&wal);
+    sm->start_height(1, tv.set);
+  }
   void expect_accepted(const Verdict& v) {
     EXPECT_EQ(v.kind, Verdict::Kind::kAccepted) << v.reason;
   }
@@ -419,6 +450,300 @@ TEST_F(ConsensusStateMachineTest, FollowerWithoutSignerDecides) {
   EXPECT_TRUE(rec.votes.empty());
   ASSERT_EQ(rec.decisions.size(), 1u);
   EXPECT_EQ(rec.decisions[0].block, "ok-a");
+}
+
+// --- the consensus WAL and replay ------------------------------------------------------------
+
+TEST_F(ConsensusStateMachineTest, WalRecordsVerifiedInputsAndOwnMessages) {
+  MemoryWal wal;
+  start_logged(wal);
+  expect_accepted(sm->on_proposal(proposal(3, 1, 0, "ok-a")));
+  EXPECT_EQ(wal.count(v1::WalRecord::kProposal), 1u);
+  EXPECT_EQ(wal.count(v1::WalRecord::kOwnVote), 1u);  // the prevote, written before it was sent
+  ASSERT_EQ(rec.votes.size(), 1u);
+  EXPECT_EQ(wal.records.back().own_vote().SerializeAsString(), rec.votes[0].SerializeAsString());
+  // Dropped and duplicate inputs are not written; only accepted ones are.
+  EXPECT_TRUE(sm->on_vote(vote(1, v1::PREVOTE, 1, 0, "ok-a")).kind == Verdict::Kind::kAccepted);
+  EXPECT_EQ(sm->on_vote(vote(1, v1::PREVOTE, 1, 0, "ok-a")).kind, Verdict::Kind::kDuplicate);
+  v1::Vote forged = vote(2, v1::PREVOTE, 1, 0, "ok-a");
+  forged.set_signature(Bytes(64, 'x'));
+  EXPECT_TRUE(sm->on_vote(forged).dropped());
+  EXPECT_EQ(wal.count(v1::WalRecord::kVote), 1u);
+  // A timeout that changes nothing (propose timeout in the prevote step) is not written; one that
+  // does is.
+  sm->on_timeout(1, 0, chain::Step::kPropose);
+  EXPECT_EQ(wal.count(v1::WalRecord::kTimeout), 0u);
+  expect_accepted(sm->on_vote(vote(1, v1::PRECOMMIT, 1, 0, "")));
+  expect_accepted(sm->on_vote(vote(2, v1::PREVOTE, 1, 0, "")));
+  expect_accepted(sm->on_vote(vote(2, v1::PRECOMMIT, 1, 0, "")));
+  expect_accepted(sm->on_vote(vote(3, v1::PRECOMMIT, 1, 0, "")));
+  sm->on_timeout(1, 0, chain::Step::kPrecommit);
+  EXPECT_EQ(wal.count(v1::WalRecord::kTimeout), 1u);
+  EXPECT_EQ(sm->round(), 1);
+}
+
+TEST_F(ConsensusStateMachineTest, WalWriteFailureDropsTheInputAndSendsNothing) {
+  MemoryWal wal;
+  start_logged(wal);
+  wal.fail = true;
+  Verdict v = sm->on_proposal(proposal(3, 1, 0, "ok-a"));
+  EXPECT_TRUE(v.dropped());
+  EXPECT_NE(v.reason.find("consensus WAL"), std::string::npos);
+  EXPECT_TRUE(rec.votes.empty());
+  // An own message that cannot be made durable is not sent.
+  wal.fail = false;
+  expect_accepted(sm->on_vote(vote(1, v1::PREVOTE, 1, 0, "")));
+  wal.fail = true;
+  sm->on_timeout(1, 0, chain::Step::kPropose);  // not written: ignored
+  EXPECT_EQ(sm->step(), chain::Step::kPropose);
+  wal.fail = false;
+  sm->on_timeout(1, 0, chain::Step::kPropose);
+  ASSERT_EQ(rec.votes.size(), 1u);
+  wal.fail = true;
+  for (size_t i : {2, 3}) (void)sm->on_vote(vote(i, v1::PREVOTE, 1, 0, ""));
+  EXPECT_EQ(rec.votes.size(), 1u);
+}
+
+// The scenario of LockedNodePrevotesNilUntilAProofOfLock with a crash in round 1: rebuilt from its
+// WAL, the validator is still in round 1 and locked on A from round 0, re-sends exactly what it
+// signed (same signatures, no new signature), and then prevotes nil for B as a locked node must.
+TEST_F(ConsensusStateMachineTest, RestartFromWalKeepsTheLockAndTheRound) {
+  testkit::TempDir dir("btt-sm-wal");
+  const auto wal_path = dir.path() / "cs.wal";
+  const auto guard_path = dir.path() / "signer_state";
+  StateMachineConfig config;
+  config.chain_id = std::string(kChainId);
+  std::optional<Snapshot> before;
+  std::vector<v1::Vote> sent;
+  v1::SignerState guard_before;
+  {
+    auto wal = Wal::open(wal_path, {.sync = false});
+    ASSERT_TRUE(wal);
+    auto guard =
+        SignerGuard::open(guard_path, std::make_unique<chain::KeySigner>(tv.keys[0], true));
+    ASSERT_TRUE(guard);
+    StateMachine node(config, guard->get(), source, rec, clock);
+    node.set_wal(wal->get());
+    node.start_height(1, tv.set);
+    expect_accepted(node.on_proposal(proposal(3, 1, 0, "ok-a")));
+    expect_accepted(node.on_vote(vote(1, v1::PREVOTE, 1, 0, "ok-a")));
+    expect_accepted(node.on_vote(vote(2, v1::PREVOTE, 1, 0, "ok-a")));
+    ASSERT_EQ(node.locked_round(), 0);
+    expect_accepted(node.on_vote(vote(1, v1::PRECOMMIT, 1, 0, "")));
+    expect_accepted(node.on_vote(vote(2, v1::PRECOMMIT, 1, 0, "")));
+    clock.now += 4000;
+    node.on_timeout(1, 0, chain::Step::kPrecommit);
+    ASSERT_EQ(node.round(), 1);
+    before.emplace(node);
+    sent = rec.votes;
+    ASSERT_EQ(sent.size(), 2u);  // prevote A and precommit A in round 0
+    ASSERT_TRUE((*guard)->last());
+    guard_before = *(*guard)->last();
+  }  // crash: the objects are gone, the files stay
+
+  clock.now += 60'000;  // a restart takes a while: re-signing now would give other signatures
+  Recorder after;
+  auto wal = Wal::open(wal_path, {.sync = false});
+  ASSERT_TRUE(wal) << wal.status().message();
+  auto guard = SignerGuard::open(guard_path, std::make_unique<chain::KeySigner>(tv.keys[0], true));
+  ASSERT_TRUE(guard);
+  StateMachine node(config, guard->get(), source, after, clock);
+  node.set_wal(wal->get());
+  const auto records = (*wal)->take_records();
+  const auto stats = node.replay(1, tv.set, records);
+  EXPECT_EQ(Snapshot(node), *before);
+  EXPECT_EQ(node.locked_block_id(), id_of("ok-a"));
+  EXPECT_EQ(stats.own_reused, 2u);
+  EXPECT_EQ(stats.own_unused, 0u);
+  EXPECT_EQ(stats.own_changed, 0u);
+  EXPECT_EQ(stats.inputs, 6u);  // proposal, 4 votes, 1 timeout
+  // Re-sent byte for byte; nothing was signed again.
+  ASSERT_EQ(after.votes.size(), sent.size());
+  for (size_t i = 0; i < sent.size(); ++i) {
+    EXPECT_EQ(after.votes[i].SerializeAsString(), sent[i].SerializeAsString()) << i;
+  }
+  EXPECT_TRUE(after.signing_errors.empty());
+  EXPECT_EQ((*guard)->last()->SerializeAsString(), guard_before.SerializeAsString());
+  // Nothing was written again while replaying.
+  EXPECT_EQ(Wal::read(wal_path)->records.size(), records.size());
+
+  // Round 1 goes on as for a node that never crashed: B without proof of lock gets nil.
+  expect_accepted(node.on_proposal(proposal(2, 1, 1, "ok-b")));
+  ASSERT_EQ(after.votes_of(v1::PREVOTE, 1).size(), 1u);
+  EXPECT_TRUE(after.votes_of(v1::PREVOTE, 1)[0].block_id().empty());
+  EXPECT_EQ((*guard)->last()->round(), 1u);
+  EXPECT_EQ((*guard)->last()->step(), 2u);
+  EXPECT_TRUE((*guard)->last()->block_id().empty());
+  // And the prevote was written to the WAL after the replayed records.
+  auto read = Wal::read(wal_path);
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->records.size(), records.size() + 2);  // the proposal B, then the own prevote
+  EXPECT_TRUE(read->records.back().has_own_vote());
+}
+
+// Without the WAL the same validator restarts in round 0, unlocked: it would prevote a new
+// proposal there and, in round 1, prevote B. The guard keeps that from being equivocation, but
+// the lock is gone; this is what the WAL is for.
+TEST_F(ConsensusStateMachineTest, RestartWithoutWalForgetsTheLock) {
+  MemoryWal wal;
+  start_logged(wal);
+  expect_accepted(sm->on_proposal(proposal(3, 1, 0, "ok-a")));
+  for (size_t i : {1, 2}) expect_accepted(sm->on_vote(vote(i, v1::PREVOTE, 1, 0, "ok-a")));
+  ASSERT_EQ(sm->locked_round(), 0);
+  make_node(0);
+  sm->start_height(1, tv.set);
+  EXPECT_EQ(sm->locked_round(), chain::kNoRound);
+  make_node(0);
+  (void)sm->replay(1, tv.set, wal.records);
+  EXPECT_EQ(sm->locked_round(), 0);
+}
+
+// The proposer crashes after proposing: the replay re-sends the recorded proposal (same block and
+// signature) and does not ask its source for a new block, which would differ.
+TEST_F(ConsensusStateMachineTest, ReplayResendsTheOwnProposal) {
+  MemoryWal wal;
+  start_logged(wal, 3);  // proposer of round 0
+  ASSERT_EQ(rec.proposals.size(), 1u);
+  ASSERT_EQ(wal.count(v1::WalRecord::kOwnProposal), 1u);
+  const v1::Proposal first = rec.proposals[0];
+
+  source.salt = "-after-restart";
+  source.proposals = 0;
+  clock.now += 5000;
+  Recorder after;
+  StateMachineConfig config;
+  config.chain_id = std::string(kChainId);
+  StateMachine node(config, signer.get(), source, after, clock);
+  const auto stats = node.replay(1, tv.set, wal.records);
+  EXPECT_EQ(source.proposals, 0);
+  ASSERT_EQ(after.proposals.size(), 1u);
+  EXPECT_EQ(after.proposals[0].SerializeAsString(), first.SerializeAsString());
+  EXPECT_EQ(stats.own_reused, 2u);  // the proposal and the prevote for it
+  ASSERT_EQ(after.votes.size(), 1u);
+  EXPECT_EQ(after.votes[0].block_id(), first.block_id());
+}
+
+TEST_F(ConsensusStateMachineTest, ReplaySkipsOtherHeightsAndOtherKeys) {
+  MemoryWal wal;
+  start_logged(wal);
+  expect_accepted(sm->on_proposal(proposal(3, 1, 0, "ok-a")));
+  ASSERT_FALSE(wal.records.empty());
+  // Height 2 from height 1's records: a plain start.
+  make_node(0);
+  auto stats = sm->replay(2, tv.set, wal.records);
+  EXPECT_EQ(stats.inputs, 0u);
+  EXPECT_EQ(stats.own_reused, 0u);
+  EXPECT_EQ(sm->height(), 2u);
+  EXPECT_EQ(sm->step(), chain::Step::kPropose);
+  // Another validator key (validator 1) reading validator 0's WAL: the inputs replay, but the own
+  // messages of another key are not taken as its own; it signs for itself.
+  rec = Recorder();
+  make_node(1);
+  stats = sm->replay(1, tv.set, wal.records);
+  EXPECT_EQ(stats.own_reused, 0u);
+  ASSERT_EQ(rec.votes.size(), 1u);
+  EXPECT_EQ(rec.votes[0].validator(), tv.keys[1].address.to_string());
+}
+
+// A crash between the signer guard's write and the WAL's: the WAL lost the last own message. The
+// replay signs it again (the guard would answer with the recorded signature) and writes it, so
+// that the WAL holds every own message that was sent.
+TEST_F(ConsensusStateMachineTest, ReplayWritesWhatItSignsAnew) {
+  MemoryWal wal;
+  start_logged(wal);
+  expect_accepted(sm->on_proposal(proposal(3, 1, 0, "ok-a")));
+  ASSERT_TRUE(wal.records.back().has_own_vote());
+  const v1::Vote prevote = wal.records.back().own_vote();
+  wal.records.pop_back();
+  MemoryWal after;
+  make_node(0);
+  sm->set_wal(&after);
+  const auto stats = sm->replay(1, tv.set, wal.records);
+  EXPECT_EQ(stats.own_reused, 0u);
+  EXPECT_EQ(stats.inputs, 1u);
+  ASSERT_EQ(after.records.size(), 1u) << "the proposal is not written again, the prevote is";
+  EXPECT_EQ(after.records[0].own_vote().SerializeAsString(), prevote.SerializeAsString());
+}
+
+// Messages for the height that arrived before the replay are handled after it, as new inputs (so
+// the WAL order stays the order things were acted on).
+TEST_F(ConsensusStateMachineTest, BufferedMessagesAreHandledAfterTheReplay) {
+  MemoryWal wal;
+  start_logged(wal);
+  expect_accepted(sm->on_proposal(proposal(3, 1, 0, "ok-a")));
+  const auto records = wal.records;
+  MemoryWal wal2;
+  make_node(0);
+  sm->set_wal(&wal2);
+  EXPECT_EQ(sm->on_vote(vote(1, v1::PREVOTE, 1, 0, "ok-a")).kind, Verdict::Kind::kBuffered);
+  (void)sm->replay(1, tv.set, records);
+  EXPECT_TRUE(wal2.records.size() == 1u && wal2.records[0].has_vote()) << wal2.records.size();
+  EXPECT_EQ(sm->step(), chain::Step::kPrevote);
+}
+
+// A crash after every single input of a long script: each time, a fresh state machine replays
+// the WAL written so far and comes back to exactly the state the live one had, re-sending
+// exactly the messages the live one had sent at that height.
+TEST_F(ConsensusStateMachineTest, ReplayAfterEveryInputRestoresTheState) {
+  MemoryWal wal;
+  make_node(0);
+  sm->set_wal(&wal);
+  using Step = std::function<void()>;
+  std::vector<Step> script = {
+      [&] { sm->start_height(1, tv.set); },
+      [&] { (void)sm->on_proposal(proposal(3, 1, 0, "ok-a")); },
+      [&] { (void)sm->on_vote(vote(1, v1::PREVOTE, 1, 0, "ok-a")); },
+      [&] { (void)sm->on_vote(vote(3, v1::PREVOTE, 1, 0, "")); },
+      [&] { (void)sm->on_vote(vote(2, v1::PREVOTE, 1, 0, "ok-a")); },  // lock A, precommit A
+      [&] { (void)sm->on_vote(vote(2, v1::PREVOTE, 1, 0, "ok-c")); },  // equivocation
+      [&] { (void)sm->on_vote(vote(1, v1::PRECOMMIT, 1, 0, "")); },
+      [&] { (void)sm->on_vote(vote(3, v1::PRECOMMIT, 1, 0, "")); },
+      [&] { sm->on_timeout(1, 0, chain::Step::kPrecommit); },  // round 1
+      [&] { sm->on_timeout(1, 1, chain::Step::kPropose); },    // prevote nil
+      [&] { (void)sm->on_vote(vote(1, v1::PREVOTE, 1, 1, "ok-b")); },
+      [&] { (void)sm->on_vote(vote(2, v1::PREVOTE, 1, 1, "ok-b")); },
+      [&] { (void)sm->on_vote(vote(3, v1::PREVOTE, 1, 1, "ok-b")); },
+      [&] { sm->on_timeout(1, 1, chain::Step::kPrevote); },  // precommit nil
+      [&] { (void)sm->on_vote(vote(1, v1::PRECOMMIT, 1, 1, "")); },
+      [&] { (void)sm->on_vote(vote(2, v1::PRECOMMIT, 1, 1, "")); },
+      [&] { sm->on_timeout(1, 1, chain::Step::kPrecommit); },  // round 2
+      [&] { (void)sm->on_vote(vote(1, v1::PREVOTE, 1, 3, "ok-a")); },
+      // f+1 in round 3: skip to it, re-propose A (the valid value, POL round 0), prevote it, then
+      // lock on it again and precommit.
+      [&] { (void)sm->on_vote(vote(2, v1::PREVOTE, 1, 3, "ok-a")); },
+      [&] { (void)sm->on_vote(vote(1, v1::PRECOMMIT, 1, 3, "ok-a")); },
+      [&] { (void)sm->on_vote(vote(2, v1::PRECOMMIT, 1, 3, "ok-a")); },  // decide A
+  };
+  StateMachineConfig config;
+  config.chain_id = std::string(kChainId);
+  for (size_t i = 0; i < script.size(); ++i) {
+    clock.now += 700;
+    script[i]();
+    SCOPED_TRACE("after input " + std::to_string(i));
+    Recorder after;
+    TestSource fresh_source;
+    fresh_source.salt = "-other";
+    StateMachine node(config, signer.get(), fresh_source, after, clock);
+    const auto stats = node.replay(1, tv.set, wal.records);
+    EXPECT_EQ(Snapshot(node), Snapshot(*sm));
+    EXPECT_EQ(stats.own_unused, 0u);
+    EXPECT_EQ(stats.own_changed, 0u);
+    EXPECT_EQ(after.votes.size(), rec.votes.size());
+    for (size_t k = 0; k < std::min(after.votes.size(), rec.votes.size()); ++k) {
+      EXPECT_EQ(after.votes[k].SerializeAsString(), rec.votes[k].SerializeAsString()) << k;
+    }
+    ASSERT_EQ(after.proposals.size(), rec.proposals.size());
+    for (size_t k = 0; k < rec.proposals.size(); ++k) {
+      EXPECT_EQ(after.proposals[k].SerializeAsString(), rec.proposals[k].SerializeAsString());
+    }
+    EXPECT_EQ(after.decisions.size(), rec.decisions.size());
+    EXPECT_EQ(fresh_source.proposals, 0);
+  }
+  ASSERT_EQ(rec.proposals.size(), 1u);
+  EXPECT_EQ(rec.proposals[0].pol_round(), 0);
+  ASSERT_EQ(rec.decisions.size(), 1u);
+  EXPECT_EQ(rec.decisions[0].block, "ok-a");
+  EXPECT_EQ(rec.decisions[0].round, 3);
 }
 
 }  // namespace
