@@ -39,6 +39,8 @@ Status Config::validate() const {
     return bad("grpc.addr", "'" + grpc_addr + "' is not HOST:PORT");
   if (block_time_ms < 10 || block_time_ms > 600000)
     return bad("consensus.block_time_ms", "must be in [10, 600000]");
+  if (create_empty_blocks_interval_ms > 86'400'000)
+    return bad("consensus.create_empty_blocks_interval_ms", "must be in [0, 86400000]");
   if (mempool_max_txs < 1 || mempool_max_txs > 10'000'000) {
     return bad("mempool.max_txs", "must be in [1, 10000000]");
   }
@@ -120,9 +122,10 @@ Result<Config> Config::load(const std::filesystem::path& home) {
         {"node", {"moniker"}},
         {"grpc", {"addr", "max_message_bytes", "max_streams"}},
         {"consensus",
-         {"block_time_ms", "create_empty_blocks", "validator_key_file", "timeout_propose_ms",
-          "timeout_propose_delta_ms", "timeout_prevote_ms", "timeout_prevote_delta_ms",
-          "timeout_precommit_ms", "timeout_precommit_delta_ms"}},
+         {"block_time_ms", "create_empty_blocks", "create_empty_blocks_interval_ms",
+          "validator_key_file", "timeout_propose_ms", "timeout_propose_delta_ms",
+          "timeout_prevote_ms", "timeout_prevote_delta_ms", "timeout_precommit_ms",
+          "timeout_precommit_delta_ms"}},
         {"p2p",
          {"listen_addr", "persistent_peers", "max_inbound", "max_outbound", "ban_ips", "pex",
           "node_key_file"}},
@@ -149,6 +152,8 @@ Result<Config> Config::load(const std::filesystem::path& home) {
     c.block_time_ms = get_or<uint32_t>(data, "consensus", "block_time_ms", c.block_time_ms);
     c.create_empty_blocks =
         get_or<bool>(data, "consensus", "create_empty_blocks", c.create_empty_blocks);
+    c.create_empty_blocks_interval_ms = get_or<uint64_t>(
+        data, "consensus", "create_empty_blocks_interval_ms", c.create_empty_blocks_interval_ms);
     c.validator_key_file =
         get_or<std::string>(data, "consensus", "validator_key_file", c.validator_key_file);
     c.timeout_propose_ms =
@@ -195,7 +200,10 @@ std::string Config::to_toml() const {
     << "addr = \"" << grpc_addr << "\"\nmax_message_bytes = " << grpc_max_message_bytes
     << "\nmax_streams = " << grpc_max_streams << "\n\n"
     << "[consensus]\nblock_time_ms = " << block_time_ms
-    << "\ncreate_empty_blocks = " << (create_empty_blocks ? "true" : "false")
+    << "\n# false: no block while the mempool is empty (doc/consensus.md, \"Empty blocks\");\n"
+    << "# then an empty block anyway every create_empty_blocks_interval_ms (0: never).\n"
+    << "create_empty_blocks = " << (create_empty_blocks ? "true" : "false")
+    << "\ncreate_empty_blocks_interval_ms = " << create_empty_blocks_interval_ms
     << "\nvalidator_key_file = \"" << validator_key_file << "\"\n"
     << "# Step timeouts of multi-validator consensus: base + round * delta.\n"
     << "timeout_propose_ms = " << timeout_propose_ms

@@ -238,6 +238,22 @@ void Reactor::start_next_height() {
       return;
     }
   }
+  if (!options_.create_empty_blocks && !has_work(tip)) {
+    if (!waiting_for_txs_) {
+      waiting_for_txs_ = true;
+      spdlog::debug("height {} waits for txs", height);
+      const uint64_t interval = options_.create_empty_blocks_interval_ms;
+      if (interval > 0) {
+        // Saturating: the wake-up is only a check, so an early or late one is harmless.
+        const uint64_t due =
+            tip.time_ms() > UINT64_MAX - interval ? UINT64_MAX : tip.time_ms() + interval;
+        const uint64_t now = clock_.now_ms();
+        post_after(due > now ? due - now : 0, [this] { wake(); });
+      }
+    }
+    return;
+  }
+  waiting_for_txs_ = false;
   auto set = current_validators();
   if (!set) {
     if (on_fatal_) on_fatal_("validator set: " + set.status().message());
@@ -247,6 +263,26 @@ void Reactor::start_next_height() {
   sm_->start_height(height, std::move(*set));
   last_progress_ = {sm_->height(), sm_->round(), sm_->step()};
   last_progress_at_ = now_ms();
+}
+
+bool Reactor::has_work(const v1::ChainTip& tip) {
+  if (peer_started_ == tip.height() + 1) return true;
+  const uint64_t interval = options_.create_empty_blocks_interval_ms;
+  const uint64_t now = clock_.now_ms();
+  if (interval > 0 && now >= tip.time_ms() && now - tip.time_ms() >= interval) return true;
+  {
+    // Evidence of a height below the next one can go into its block.
+    std::lock_guard lock(mu_);
+    for (const auto& [key, e] : evidence_) {
+      if (e.duplicate_vote().vote_a().height() <= tip.height()) return true;
+    }
+  }
+  const auto params = chain_.params();
+  return !pool_.reap(1, params.max_block_bytes(), mempool::committed_accounts(chain_)).empty();
+}
+
+void Reactor::wake() {
+  if (waiting_for_txs_ && !next_height_pending_) start_next_height();
 }
 
 // --- proposal source -----------------------------------------------------------------------
@@ -362,6 +398,8 @@ void Reactor::report_evidence(const v1::Evidence& reported) {
   v1::ConsensusEnvelope env;
   *env.mutable_evidence() = evidence;
   send_consensus(env, nullptr);
+  // Not from inside the state machine's call (this is one of its actions).
+  post([this] { wake(); });
 }
 
 void Reactor::prune_evidence() {
@@ -470,6 +508,22 @@ void Reactor::on_consensus(const p2p::NodeId& from, const std::string& payload) 
     spdlog::debug("peer {}: consensus message does not decode", from.to_string());
     return;
   }
+  if (!options_.create_empty_blocks) {
+    // A validator's proposal or vote for the next height, which this node has not started (it
+    // waits for txs, or pauses after the last block): that validator started it, so this node
+    // starts it too when it would otherwise wait (and follows).
+    const uint64_t next = chain_.tip().height() + 1;
+    const std::string* signer = nullptr;
+    if (env.has_proposal() && env.proposal().height() == next) signer = &env.proposal().proposer();
+    if (env.has_vote() && env.vote().height() == next) signer = &env.vote().validator();
+    if (signer && sm_->height() < next && peer_started_ != next) {
+      auto set = current_validators();
+      if (set && set->find(*signer)) {
+        peer_started_ = next;
+        wake();
+      }
+    }
+  }
   consensus::Verdict verdict;
   switch (env.msg_case()) {
     case v1::ConsensusEnvelope::kProposal:
@@ -518,6 +572,7 @@ void Reactor::on_txs(const p2p::NodeId& from, const v1::TxGossip& gossip) {
     auto admitted = mempool::admit(tx, chain_, pool_);
     if (admitted) relay.mutable_tx_gossip()->add_txs(gossip.txs(i));
   }
+  if (relay.tx_gossip().txs_size() > 0) wake();
   if (transport_ && relay.tx_gossip().txs_size() > 0) {
     for (const auto& peer : transport_->peers()) {
       if (peer.id != from) transport_->send(peer.id, relay);
@@ -526,6 +581,7 @@ void Reactor::on_txs(const p2p::NodeId& from, const v1::TxGossip& gossip) {
 }
 
 void Reactor::gossip_tx(const v1::Tx& tx) {
+  if (!options_.create_empty_blocks) post([this] { wake(); });
   if (!transport_) return;
   v1::P2pMessage msg;
   msg.mutable_tx_gossip()->add_txs(tx.SerializeAsString());
@@ -614,7 +670,9 @@ void Reactor::tick() {
   if (progress != last_progress_) {
     last_progress_ = progress;
     last_progress_at_ = now;
-  } else if (now - last_progress_at_ >= options_.gossip_interval_ms) {
+  } else if (!waiting_for_txs_ && now - last_progress_at_ >= options_.gossip_interval_ms) {
+    // (Not while waiting for txs: the height is decided everywhere it matters, and a peer that
+    // missed it catches up by block sync.)
     auto messages = sm_->messages();
     for (const auto& p : messages.proposals) broadcast_proposal(p);
     for (const auto& v : messages.votes) broadcast_vote(v);
@@ -651,23 +709,32 @@ void Reactor::tick_sync() {
 v1::ConsensusState Reactor::make_state() const {
   v1::ConsensusState s;
   s.set_mode(signer_ ? "validator" : "follower");
-  s.set_height(sm_->height());
-  s.set_round(static_cast<uint32_t>(sm_->round()));
-  s.set_step(chain::step_name(sm_->step()));
-  s.set_locked_round(sm_->locked_round());
-  s.set_valid_round(sm_->valid_round());
-  if (signer_) s.set_validator_address(signer_->address());
-  std::map<uint32_t, std::pair<uint32_t, uint32_t>> counts;
-  for (const auto& v : sm_->messages().votes) {
-    if (v.height() != sm_->height()) continue;
-    auto& c = counts[v.round()];
-    (v.type() == v1::PREVOTE ? c.first : c.second)++;
+  if (waiting_for_txs_) {
+    s.set_height(chain_.tip().height() + 1);
+    s.set_step("waiting_for_txs");
+    s.set_locked_round(chain::kNoRound);
+    s.set_valid_round(chain::kNoRound);
+  } else {
+    s.set_height(sm_->height());
+    s.set_round(static_cast<uint32_t>(sm_->round()));
+    s.set_step(chain::step_name(sm_->step()));
+    s.set_locked_round(sm_->locked_round());
+    s.set_valid_round(sm_->valid_round());
   }
-  for (const auto& [round, c] : counts) {
-    auto* vc = s.add_votes();
-    vc->set_round(round);
-    vc->set_prevotes(c.first);
-    vc->set_precommits(c.second);
+  if (signer_) s.set_validator_address(signer_->address());
+  if (!waiting_for_txs_) {
+    std::map<uint32_t, std::pair<uint32_t, uint32_t>> counts;
+    for (const auto& v : sm_->messages().votes) {
+      if (v.height() != sm_->height()) continue;
+      auto& c = counts[v.round()];
+      (v.type() == v1::PREVOTE ? c.first : c.second)++;
+    }
+    for (const auto& [round, c] : counts) {
+      auto* vc = s.add_votes();
+      vc->set_round(round);
+      vc->set_prevotes(c.first);
+      vc->set_precommits(c.second);
+    }
   }
   if (auto c = chain_.commit_at(chain_.tip().height())) s.set_last_commit_round(c->round());
   return s;

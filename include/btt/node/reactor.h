@@ -43,6 +43,12 @@ struct ReactorOptions {
   // Status to peers and block requests this often; consensus messages are sent again when the
   // round has not moved for this long.
   uint32_t gossip_interval_ms = 500;
+  // false: a height does not start (round 0, propose timeout) while the mempool holds nothing
+  // to include and no evidence is pending, unless a peer's proposal or vote for it arrives or
+  // create_empty_blocks_interval_ms (0: never) has passed since the last block's time
+  // (doc/consensus.md, "Empty blocks").
+  bool create_empty_blocks = true;
+  uint64_t create_empty_blocks_interval_ms = 0;
   // Tests: no thread; run_ready() runs the queued tasks and the timers due by `clock`.
   bool manual_drive = false;
 };
@@ -114,6 +120,9 @@ class Reactor final : private consensus::ProposalSource, private consensus::Acti
                       const v1::Commit& commit);
   void after_commit(const chain::CommittedBlock& block);
   void start_next_height();
+  // create_empty_blocks = false: whether the next height has something to decide.
+  [[nodiscard]] bool has_work(const v1::ChainTip& tip);
+  void wake();
   void prune_evidence();
   void tick();
   void tick_sync();
@@ -143,6 +152,9 @@ class Reactor final : private consensus::ProposalSource, private consensus::Acti
   size_t sync_rotation_ = 0;
   std::tuple<uint64_t, chain::Round, chain::Step> last_progress_{};
   uint64_t last_progress_at_ = 0;
+  // create_empty_blocks = false: the next height waits for txs, evidence or a peer.
+  bool waiting_for_txs_ = false;
+  uint64_t peer_started_ = 0;  // a height a validator has started that this node has not
 
   mutable std::mutex mu_;  // guards the queue, timers and the snapshots below
   std::condition_variable cv_;

@@ -34,6 +34,7 @@ TEST(Config, ReadsValuesAndRoundTrips) {
   c.grpc_addr = "127.0.0.1:19999";
   c.block_time_ms = 250;
   c.create_empty_blocks = false;
+  c.create_empty_blocks_interval_ms = 60'000;
   c.mempool_max_txs = 77;
   c.log_level = "debug";
   c.moniker = "clinic-node";
@@ -43,6 +44,7 @@ TEST(Config, ReadsValuesAndRoundTrips) {
   EXPECT_EQ(back->grpc_addr, "127.0.0.1:19999");
   EXPECT_EQ(back->block_time_ms, 250u);
   EXPECT_FALSE(back->create_empty_blocks);
+  EXPECT_EQ(back->create_empty_blocks_interval_ms, 60'000u);
   EXPECT_EQ(back->mempool_max_txs, 77u);
   EXPECT_EQ(back->log_level, "debug");
   EXPECT_EQ(back->moniker, "clinic-node");
@@ -60,6 +62,8 @@ TEST(Config, RefusesUnknownKeysBadTypesAndRanges) {
   refused("[nope]\n", "unknown section [nope]");
   refused("[consensus]\nblock_time_ms = \"fast\"\n", "cannot read");
   refused("[consensus]\nblock_time_ms = 1\n", "consensus.block_time_ms");
+  refused("[consensus]\ncreate_empty_blocks_interval_ms = 86400001\n",
+          "consensus.create_empty_blocks_interval_ms");
   refused("[grpc]\naddr = \"localhost\"\n", "grpc.addr");
   refused("[grpc]\nmax_streams = 0\n", "grpc.max_streams");
   refused("[log]\nlevel = \"loud\"\n", "log.level");

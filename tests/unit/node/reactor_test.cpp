@@ -197,10 +197,11 @@ class ReactorTest : public ::testing::Test {
     connect_all();
     start_all();
   }
-  // Block time 200 ms.
-  static ReactorOptions fast() {
+  // Block time 200 ms; with create_empty_blocks as given.
+  static ReactorOptions fast(bool create_empty_blocks) {
     ReactorOptions o;
     o.block_time_ms = 200;
+    o.create_empty_blocks = create_empty_blocks;
     return o;
   }
 
@@ -293,6 +294,108 @@ TEST_F(ReactorTest, SingleValidatorCommitsEveryBlockTime) {
   EXPECT_EQ(n.committed, (std::vector<uint64_t>{1, 2, 3}));
   EXPECT_EQ(n.reactor->state().mode(), "validator");
   EXPECT_TRUE(n.fatal.empty());
+}
+
+TEST_F(ReactorTest, NoEmptyBlocksWaitsForATxThenForTheInterval) {
+  make_genesis(1);
+  ReactorOptions o;
+  o.block_time_ms = 1000;
+  o.create_empty_blocks = false;
+  auto& n = add_node(0, o, false);
+  n.reactor->start();
+  run_for(20'000);
+  EXPECT_EQ(n.height(), 0u);
+  auto s = n.reactor->state();
+  EXPECT_EQ(s.step(), "waiting_for_txs");
+  EXPECT_EQ(s.height(), 1u);
+  EXPECT_EQ(s.round(), 0u);
+
+  broadcast(n, transfer(0));
+  settle();
+  ASSERT_EQ(n.height(), 1u);  // at once: the height was only waiting for the tx
+  EXPECT_EQ(bob_balance(n), 5u);
+  run_for(20'000);
+  EXPECT_EQ(n.height(), 1u);
+
+  // A tx that cannot be included (its nonce leaves a gap) is not a reason for a block.
+  broadcast(n, transfer(2));
+  run_for(5'000);
+  EXPECT_EQ(n.height(), 1u);
+  broadcast(n, transfer(1));
+  run_for(2'000);
+  EXPECT_EQ(n.height(), 2u);
+  EXPECT_EQ(bob_balance(n), 15u);
+  EXPECT_EQ(n.pool.stats().txs, 0u);
+}
+
+TEST_F(ReactorTest, NoEmptyBlocksStillCommitsEveryInterval) {
+  make_genesis(1);
+  ReactorOptions o;
+  o.block_time_ms = 1000;
+  o.create_empty_blocks = false;
+  o.create_empty_blocks_interval_ms = 30'000;
+  auto& n = add_node(0, o, false);
+  n.reactor->start();
+  // Genesis time is 10 s behind the clock: the first empty block comes 20 s in.
+  run_for(19'000);
+  EXPECT_EQ(n.height(), 0u);
+  run_for(1'010);
+  ASSERT_EQ(n.height(), 1u);
+  const uint64_t t1 = n.chain.chain->tip().time_ms();
+  run_for(29'000);
+  EXPECT_EQ(n.height(), 1u);
+  run_for(1'010);
+  ASSERT_EQ(n.height(), 2u);
+  EXPECT_GE(n.chain.chain->tip().time_ms(), t1 + 30'000);
+}
+
+TEST_F(ReactorTest, FourValidatorsCommitAndWaitWithoutRoundChurn) {
+  make_genesis(4);
+  run_validators(4, fast(false));
+  const size_t before = net.consensus_messages;
+  run_for(20'000);
+  // Nobody proposed or voted: no timeouts, no rounds.
+  for (auto& n : nodes) {
+    EXPECT_EQ(n->height(), 0u);
+    auto s = n->reactor->state();
+    EXPECT_EQ(s.step(), "waiting_for_txs");
+    EXPECT_EQ(s.round(), 0u);
+  }
+  EXPECT_EQ(net.consensus_messages, before);
+
+  // A tx sent to one node is gossiped; everyone starts and the block commits everywhere.
+  broadcast(*nodes[2], transfer(0, 11));
+  ASSERT_TRUE(run_until([&] { return all_at(1); }, 10'000));
+  for (auto& n : nodes) {
+    EXPECT_EQ(bob_balance(*n), 11u);
+    EXPECT_EQ(n->chain.chain->tip().block_hash(), nodes[0]->chain.chain->tip().block_hash());
+  }
+  // Then everyone waits again, quietly.
+  run_for(2'000);
+  const size_t after = net.consensus_messages;
+  run_for(20'000);
+  for (auto& n : nodes) EXPECT_EQ(n->height(), 1u);
+  EXPECT_EQ(net.consensus_messages, after);
+}
+
+TEST_F(ReactorTest, FollowerStartsAHeightWhenAValidatorDoes) {
+  // One validator sees the tx, the others only its proposal (tx gossip lost): they follow it.
+  make_genesis(4);
+  run_validators(4, fast(false));
+  run_for(2'000);
+  // The proposer of height 1, round 0 gets the tx directly (not via gossip).
+  auto set = chain::ValidatorSet::create(nodes[0]->chain.chain->validators());
+  ASSERT_TRUE(set.is_ok());
+  const std::string proposer = set->proposer(1, 0).address;
+  TestNode* p = nullptr;
+  for (auto& n : nodes) {
+    if (n->validator_key->address.to_string() == proposer) p = n.get();
+  }
+  ASSERT_NE(p, nullptr);
+  ASSERT_TRUE(mempool::admit(transfer(0, 3), *p->chain.chain, p->pool).is_ok());
+  run_for(600);  // the reactor's tick notices its pool
+  ASSERT_TRUE(run_until([&] { return all_at(1); }, 10'000));
+  for (auto& n : nodes) EXPECT_EQ(bob_balance(*n), 3u);
 }
 
 TEST_F(ReactorTest, GossipedTxsAreAdmittedAndRelayedOnce) {
@@ -416,7 +519,7 @@ TEST_F(ReactorTest, BlockSyncAppliesVerifiedBlocksAndRefusesBadCommits) {
 TEST_F(ReactorTest, EvidenceFromDoubleVotesIsCommittedOnEveryNode) {
   make_genesis(4);
   // Three of the four validators run (30 of 40 power); the fourth's key double-signs.
-  run_validators(3, fast());
+  run_validators(3, fast(true));
   auto& peer = net.add(testkit::test_key("peer").address);
   net.connect(node_id(0), peer.id());
   net.connect(node_id(1), peer.id());
@@ -487,6 +590,27 @@ TEST_F(ReactorTest, EvidenceFromDoubleVotesIsCommittedOnEveryNode) {
   EXPECT_TRUE(nodes[0]->reactor->evidence().empty());
   ASSERT_TRUE(run_until([&] { return all_at(now + 2); }));
   for (const auto& n : nodes) EXPECT_TRUE(n->fatal.empty());
+}
+
+TEST_F(ReactorTest, EvidenceWakesAChainThatWaitsForTxs) {
+  make_genesis(4);
+  run_validators(4, fast(false));
+  auto& peer = net.add(testkit::test_key("peer").address);
+  net.connect(node_id(3), peer.id());
+  broadcast(*nodes[0], transfer(0));
+  ASSERT_TRUE(run_until([&] { return all_at(1); }, 10'000));
+  run_for(5'000);
+  ASSERT_EQ(nodes[0]->height(), 1u);
+  // Evidence of height 1 arrives at one node: it is reason enough for a block.
+  const v1::Evidence e = testkit::double_vote(g.validators[1], 1, 2, v1::PRECOMMIT);
+  ASSERT_TRUE(peer.send(node_id(3), consensus_message(nullptr, &e)));
+  ASSERT_TRUE(run_until([&] { return all_at(2); }, 10'000));
+  for (const auto& n : nodes) {
+    EXPECT_TRUE(
+        chain::committed_evidence(n->chain.chain->state(), 1, g.validators[1].address).has_value());
+  }
+  run_for(5'000);
+  for (const auto& n : nodes) EXPECT_EQ(n->height(), 2u);
 }
 
 }  // namespace
