@@ -41,6 +41,8 @@ Status Config::validate() const {
     return bad("consensus.block_time_ms", "must be in [10, 600000]");
   if (create_empty_blocks_interval_ms > 86'400'000)
     return bad("consensus.create_empty_blocks_interval_ms", "must be in [0, 86400000]");
+  if (validator_key_file.empty()) return bad("consensus.validator_key_file", "must not be empty");
+  if (node_key_file.empty()) return bad("p2p.node_key_file", "must not be empty");
   if (mempool_max_txs < 1 || mempool_max_txs > 10'000'000) {
     return bad("mempool.max_txs", "must be in [1, 10000000]");
   }
@@ -90,23 +92,46 @@ Status Config::validate() const {
 }
 
 namespace {
-// A present key must have the right type (toml::find throws, and load reports it); an absent
-// key keeps the default.
+// A value of the wrong type or range in the file; the message names the key.
+struct KeyError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+template <typename T>
+const char* type_name() {
+  if constexpr (std::is_same_v<T, bool>) {
+    return "true or false";
+  } else if constexpr (std::is_integral_v<T>) {
+    return "an integer";
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    return "a string";
+  } else {
+    return "an array of strings";
+  }
+}
+
+// A present key must have the right type (KeyError naming it otherwise); an absent key keeps
+// the default.
 template <typename T>
 T get_or(const toml::value& data, const char* table, const char* key, T fallback) {
   if (!data.contains(table)) return fallback;
   const auto& t = toml::find(data, table);
   if (!t.contains(key)) return fallback;
+  const std::string name = std::string(table) + "." + key;
   if constexpr (std::is_integral_v<T> && std::is_unsigned_v<T> && !std::is_same_v<T, bool>) {
+    if (!toml::find(t, key).is_integer()) throw KeyError(name + ": must be " + type_name<T>());
     // toml11 would wrap a negative integer into a huge unsigned one.
     const auto v = toml::find<std::int64_t>(t, key);
     if (v < 0 || static_cast<uint64_t>(v) > std::numeric_limits<T>::max()) {
-      throw std::out_of_range(std::string(table) + "." + key + " = " + std::to_string(v) +
-                              " is out of range");
+      throw KeyError(name + " = " + std::to_string(v) + " is out of range");
     }
     return static_cast<T>(v);
   } else {
-    return toml::find<T>(t, key);
+    try {
+      return toml::find<T>(t, key);
+    } catch (const std::exception&) {
+      throw KeyError(name + ": must be " + type_name<T>());
+    }
   }
 }
 }  // namespace
@@ -184,6 +209,8 @@ Result<Config> Config::load(const std::filesystem::path& home) {
     c.storage_block_cache_mb =
         get_or<size_t>(data, "storage", "block_cache_mb", c.storage_block_cache_mb);
     c.log_level = get_or<std::string>(data, "log", "level", c.log_level);
+  } catch (const KeyError& e) {
+    return Status(Code::kInvalidArgument, std::string("config: ") + e.what());
   } catch (const std::exception& e) {
     return Status(Code::kInvalidArgument,
                   "config: cannot read " + c.config_path().string() + ": " + e.what());
