@@ -5,6 +5,7 @@
 #include <future>
 
 #include "btt/chain/consensus_signing.h"
+#include "btt/chain/evidence.h"
 #include "btt/chain/validator_set.h"
 #include "btt/chain/vote_set.h"
 #include "btt/crypto/hash.h"
@@ -68,6 +69,15 @@ uint64_t micros_since(std::chrono::steady_clock::time_point start) {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                    std::chrono::steady_clock::now() - start)
                                    .count());
+}
+
+// Block-level events that come before the hooks' (evidence).
+void prepend_events(v1::BlockResult& result, std::vector<v1::Event> first) {
+  if (first.empty()) return;
+  google::protobuf::RepeatedPtrField<v1::Event> events;
+  for (auto& e : first) *events.Add() = std::move(e);
+  for (auto& e : *result.mutable_events()) *events.Add() = std::move(e);
+  result.mutable_events()->Swap(&events);
 }
 
 Hash32 results_root(const v1::BlockResult& result) {
@@ -149,7 +159,7 @@ Result<CommittedBlock> Chain::propose(const std::vector<TxPtr>& candidates, uint
   if (prev.height() > 0) {
     if (auto c = commit_at(prev.height())) last_commit = *c;
   }
-  auto prepared = build_locked(candidates, time_ms, proposer, last_commit);
+  auto prepared = build_locked(candidates, time_ms, proposer, last_commit, {});
   if (!prepared) return prepared.status();
   // The proposer's own precommit is the commit: the batch that writes the block writes it too, so
   // a restart can never sign this height again.
@@ -174,23 +184,34 @@ Result<CommittedBlock> Chain::propose(const std::vector<TxPtr>& candidates, uint
 }
 
 Result<PreparedBlock> Chain::build(const std::vector<TxPtr>& candidates, uint64_t time_ms,
-                                   const crypto::KeyPair& proposer, const v1::Commit& last_commit) {
+                                   const crypto::KeyPair& proposer, const v1::Commit& last_commit,
+                                   const std::vector<v1::Evidence>& evidence) {
   std::lock_guard commit_lock(commit_mu_);
-  return build_locked(candidates, time_ms, proposer, last_commit);
+  return build_locked(candidates, time_ms, proposer, last_commit, evidence);
 }
 
 Result<PreparedBlock> Chain::build_locked(const std::vector<TxPtr>& candidates, uint64_t time_ms,
                                           const crypto::KeyPair& proposer,
-                                          const v1::Commit& last_commit) {
+                                          const v1::Commit& last_commit,
+                                          const std::vector<v1::Evidence>& evidence) {
   v1::ChainTip prev = tip();
   if (time_ms <= prev.time_ms()) time_ms = prev.time_ms() + 1;
   ledger::BlockInfo info{genesis_.chain_id, prev.height() + 1, time_ms, genesis_.genesis_time_ms,
                          prev.block_hash()};
   ledger::BlockOverlay overlay(state_);
   const auto start = std::chrono::steady_clock::now();
+  std::vector<VerifiedEvidence> included;
+  if (!evidence.empty()) {
+    auto set = ValidatorSet::create(load_validators(state_));
+    if (!set) return Status(Code::kInternal, "validator set: " + set.status().message());
+    included = select_evidence(state_, *set, genesis_.chain_id, info.height, params(), evidence);
+  }
+  // Evidence is recorded before the block's hooks and txs run (so begin_block sees it).
+  auto evidence_events = record_evidence(overlay, included, info.height);
   auto executed = execute_block(candidates, overlay, info, registry_, ExecMode::kPropose);
   if (!executed) return executed.status();
   executed->execute_us = micros_since(start);
+  prepend_events(executed->result, std::move(evidence_events));
 
   v1::BlockHeader header;
   header.set_chain_id(genesis_.chain_id);
@@ -198,8 +219,11 @@ Result<PreparedBlock> Chain::build_locked(const std::vector<TxPtr>& candidates, 
   header.set_time_ms(time_ms);
   header.set_prev_hash(prev.block_hash());
   header.set_proposer(proposer.address.to_string());
-  return finish(overlay, std::move(*executed), std::move(header), &proposer, nullptr,
-                info.height > 1 ? &last_commit : nullptr);
+  Proposed proposed;
+  proposed.proposer = &proposer;
+  proposed.last_commit = info.height > 1 ? &last_commit : nullptr;
+  for (auto& e : included) proposed.evidence.push_back(std::move(e.bytes));
+  return finish(overlay, std::move(*executed), std::move(header), &proposed, nullptr);
 }
 
 Result<CommittedBlock> Chain::apply(const v1::Block& block, const v1::Commit* commit) {
@@ -251,11 +275,11 @@ Result<PreparedBlock> Chain::prepare_locked(const v1::Block& block) {
   if (!sig || !crypto::schnorr_verify(*proposer_key, hash, *sig)) {
     return bad("proposer signature does not verify");
   }
+  auto set = chain::ValidatorSet::create(validators);
+  if (!set) return bad("validator set: " + set.status().message());
   if (header.height() > 1) {
     // The previous block's commit, against the validator set that decided it (the set in the
     // state after height - 1, which is the committed state here).
-    auto set = chain::ValidatorSet::create(validators);
-    if (!set) return bad("validator set: " + set.status().message());
     if (!block.has_last_commit()) return bad("last_commit is missing");
     if (auto s = chain::verify_commit(*set, genesis_.chain_id, header.height() - 1,
                                       prev.block_hash(), block.last_commit());
@@ -266,9 +290,21 @@ Result<PreparedBlock> Chain::prepare_locked(const v1::Block& block) {
     return bad("last_commit at height 1");
   }
 
+  v1::LedgerParams params = this->params();
+  // Evidence: covered by the block hash through evidence_root, each piece verified against the
+  // committed state (doc/protocol.md, "Evidence").
+  {
+    std::vector<Bytes> carried(block.evidence().begin(), block.evidence().end());
+    if (header.evidence_root() != evidence_root(carried)) {
+      return bad("evidence_root does not match its evidence");
+    }
+  }
+  auto evidence = check_block_evidence(state_, *set, genesis_.chain_id, header.height(), params,
+                                       block.evidence());
+  if (!evidence) return bad(evidence.status().message());
+
   std::vector<TxPtr> txs;
   txs.reserve(static_cast<size_t>(block.txs_size()));
-  v1::LedgerParams params = this->params();
   for (int i = 0; i < block.txs_size(); ++i) {
     auto tx = decode_tx(block.txs(i), params.max_tx_bytes());
     if (!tx) return bad("tx " + std::to_string(i) + ": " + tx.status().message());
@@ -280,15 +316,17 @@ Result<PreparedBlock> Chain::prepare_locked(const v1::Block& block) {
                          genesis_.genesis_time_ms, prev.block_hash()};
   ledger::BlockOverlay overlay(state_);
   const auto start = std::chrono::steady_clock::now();
+  auto evidence_events = record_evidence(overlay, *evidence, header.height());
   auto executed = execute_block(txs, overlay, info, registry_, ExecMode::kVerify);
   if (!executed) return executed.status();
   executed->execute_us = micros_since(start);
-  return finish(overlay, std::move(*executed), std::move(header), nullptr, &block, nullptr);
+  prepend_events(executed->result, std::move(evidence_events));
+  return finish(overlay, std::move(*executed), std::move(header), nullptr, &block);
 }
 
 Result<PreparedBlock> Chain::finish(ledger::BlockOverlay& overlay, ExecutedBlock executed,
-                                    v1::BlockHeader header, const crypto::KeyPair* proposer,
-                                    const v1::Block* received, const v1::Commit* last_commit) {
+                                    v1::BlockHeader header, const Proposed* proposed,
+                                    const v1::Block* received) {
   const auto start = std::chrono::steady_clock::now();
   const v1::ChainTip prev = tip();
   const uint64_t height = header.height();
@@ -344,13 +382,15 @@ Result<PreparedBlock> Chain::finish(ledger::BlockOverlay& overlay, ExecutedBlock
     header.set_state_hash(to_bytes(digests.state));
     header.set_results_hash(to_bytes(digests.results));
     header.set_tx_count(static_cast<uint32_t>(executed.txs.size()));
+    header.set_evidence_root(evidence_root(proposed->evidence));
     out.block.set_header(header.SerializeAsString());
-    auto sig = crypto::schnorr_sign(proposer->secret_key, block_hash(out.block.header()));
+    auto sig = crypto::schnorr_sign(proposed->proposer->secret_key, block_hash(out.block.header()));
     if (!sig) return Status(Code::kInternal, "cannot sign the block: invalid proposer key");
     out.block.set_signature(std::string(as_view(*sig)));
     out.block.mutable_txs()->Reserve(static_cast<int>(executed.txs.size()));
     for (const auto& tx : executed.txs) *out.block.add_txs() = tx->tx;
-    if (last_commit) *out.block.mutable_last_commit() = *last_commit;
+    if (proposed->last_commit) *out.block.mutable_last_commit() = *proposed->last_commit;
+    for (const auto& e : proposed->evidence) out.block.add_evidence(e);
   }
   out.hash = block_hash(out.block.header());
   out.header = std::move(header);

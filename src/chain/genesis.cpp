@@ -95,9 +95,10 @@ bool valid_chain_id(std::string_view id) {
 Result<v1::LedgerParams> parse_params(const json& j) {
   v1::LedgerParams p = ledger::default_ledger_params();
   if (j.is_null()) return p;
-  if (auto s = check_keys(j, "params",
-                          {"min_fee", "max_tx_bytes", "max_messages", "max_memo_bytes",
-                           "max_outputs", "max_block_txs", "max_block_bytes"});
+  if (auto s = check_keys(
+          j, "params",
+          {"min_fee", "max_tx_bytes", "max_messages", "max_memo_bytes", "max_outputs",
+           "max_block_txs", "max_block_bytes", "max_evidence_age", "max_block_evidence"});
       !s)
     return s;
   struct U32Field {
@@ -111,6 +112,7 @@ Result<v1::LedgerParams> parse_params(const json& j) {
       {"max_memo_bytes", &v1::LedgerParams::set_max_memo_bytes, 0, 4096},
       {"max_outputs", &v1::LedgerParams::set_max_outputs, 1, 4096},
       {"max_block_txs", &v1::LedgerParams::set_max_block_txs, 1, 1000000},
+      {"max_block_evidence", &v1::LedgerParams::set_max_block_evidence, 1, 1000},
   };
   for (const auto& f : fields) {
     if (!j.contains(f.name)) continue;
@@ -126,6 +128,13 @@ Result<v1::LedgerParams> parse_params(const json& j) {
     auto v = parse_amount(j["min_fee"], "params.min_fee");
     if (!v) return v.status();
     p.set_min_fee(*v);
+  }
+  if (j.contains("max_evidence_age")) {
+    auto v = parse_u32(j["max_evidence_age"], "params.max_evidence_age");
+    if (!v) return v.status();
+    if (*v < 1 || *v > 10'000'000)
+      return err("params.max_evidence_age", "must be in [1, 10000000]");
+    p.set_max_evidence_age(*v);
   }
   if (j.contains("max_block_bytes")) {
     auto v = parse_amount(j["max_block_bytes"], "params.max_block_bytes");
@@ -430,7 +439,9 @@ json Genesis::to_json() const {
                  {"max_memo_bytes", params.max_memo_bytes()},
                  {"max_outputs", params.max_outputs()},
                  {"max_block_txs", params.max_block_txs()},
-                 {"max_block_bytes", std::to_string(params.max_block_bytes())}};
+                 {"max_block_bytes", std::to_string(params.max_block_bytes())},
+                 {"max_evidence_age", params.max_evidence_age()},
+                 {"max_block_evidence", params.max_block_evidence()}};
   j["assets"] = json::array();
   for (const auto& a : assets)
     j["assets"].push_back({{"asset", a.asset()}, {"decimals", a.decimals()}});

@@ -43,7 +43,12 @@ Result<std::optional<chain::CommittedBlock>> BlockProducer::produce_once() {
   auto accounts = mempool::committed_accounts(chain_);
   auto candidates = pool_.reap(params.max_block_txs(), params.max_block_bytes(), accounts);
   if (candidates.empty() && !options_.create_empty_blocks) {
-    return std::optional<chain::CommittedBlock>();
+    const uint64_t interval = options_.create_empty_blocks_interval_ms;
+    const uint64_t last = chain_.tip().time_ms();
+    const uint64_t now = clock_.now_ms();
+    if (interval == 0 || now < last || now - last < interval) {
+      return std::optional<chain::CommittedBlock>();
+    }
   }
   auto block = chain_.propose(candidates, clock_.now_ms(), key_);
   if (!block) return block.status();

@@ -32,6 +32,9 @@ v1::LedgerParams default_ledger_params() {
   p.set_max_outputs(64);
   p.set_max_block_txs(10000);
   p.set_max_block_bytes(8u << 20);
+  // Evidence limits (chain/evidence.h: kDefaultMaxEvidenceAge, kDefaultMaxBlockEvidence).
+  p.set_max_evidence_age(100'000);
+  p.set_max_block_evidence(64);
   return p;
 }
 

@@ -39,6 +39,10 @@ Status Config::validate() const {
     return bad("grpc.addr", "'" + grpc_addr + "' is not HOST:PORT");
   if (block_time_ms < 10 || block_time_ms > 600000)
     return bad("consensus.block_time_ms", "must be in [10, 600000]");
+  if (create_empty_blocks_interval_ms > 86'400'000)
+    return bad("consensus.create_empty_blocks_interval_ms", "must be in [0, 86400000]");
+  if (validator_key_file.empty()) return bad("consensus.validator_key_file", "must not be empty");
+  if (node_key_file.empty()) return bad("p2p.node_key_file", "must not be empty");
   if (mempool_max_txs < 1 || mempool_max_txs > 10'000'000) {
     return bad("mempool.max_txs", "must be in [1, 10000000]");
   }
@@ -88,23 +92,46 @@ Status Config::validate() const {
 }
 
 namespace {
-// A present key must have the right type (toml::find throws, and load reports it); an absent
-// key keeps the default.
+// A value of the wrong type or range in the file; the message names the key.
+struct KeyError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+template <typename T>
+const char* type_name() {
+  if constexpr (std::is_same_v<T, bool>) {
+    return "true or false";
+  } else if constexpr (std::is_integral_v<T>) {
+    return "an integer";
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    return "a string";
+  } else {
+    return "an array of strings";
+  }
+}
+
+// A present key must have the right type (KeyError naming it otherwise); an absent key keeps
+// the default.
 template <typename T>
 T get_or(const toml::value& data, const char* table, const char* key, T fallback) {
   if (!data.contains(table)) return fallback;
   const auto& t = toml::find(data, table);
   if (!t.contains(key)) return fallback;
+  const std::string name = std::string(table) + "." + key;
   if constexpr (std::is_integral_v<T> && std::is_unsigned_v<T> && !std::is_same_v<T, bool>) {
+    if (!toml::find(t, key).is_integer()) throw KeyError(name + ": must be " + type_name<T>());
     // toml11 would wrap a negative integer into a huge unsigned one.
     const auto v = toml::find<std::int64_t>(t, key);
     if (v < 0 || static_cast<uint64_t>(v) > std::numeric_limits<T>::max()) {
-      throw std::out_of_range(std::string(table) + "." + key + " = " + std::to_string(v) +
-                              " is out of range");
+      throw KeyError(name + " = " + std::to_string(v) + " is out of range");
     }
     return static_cast<T>(v);
   } else {
-    return toml::find<T>(t, key);
+    try {
+      return toml::find<T>(t, key);
+    } catch (const std::exception&) {
+      throw KeyError(name + ": must be " + type_name<T>());
+    }
   }
 }
 }  // namespace
@@ -120,9 +147,10 @@ Result<Config> Config::load(const std::filesystem::path& home) {
         {"node", {"moniker"}},
         {"grpc", {"addr", "max_message_bytes", "max_streams"}},
         {"consensus",
-         {"block_time_ms", "create_empty_blocks", "validator_key_file", "timeout_propose_ms",
-          "timeout_propose_delta_ms", "timeout_prevote_ms", "timeout_prevote_delta_ms",
-          "timeout_precommit_ms", "timeout_precommit_delta_ms"}},
+         {"block_time_ms", "create_empty_blocks", "create_empty_blocks_interval_ms",
+          "validator_key_file", "timeout_propose_ms", "timeout_propose_delta_ms",
+          "timeout_prevote_ms", "timeout_prevote_delta_ms", "timeout_precommit_ms",
+          "timeout_precommit_delta_ms"}},
         {"p2p",
          {"listen_addr", "persistent_peers", "max_inbound", "max_outbound", "ban_ips", "pex",
           "node_key_file"}},
@@ -149,6 +177,8 @@ Result<Config> Config::load(const std::filesystem::path& home) {
     c.block_time_ms = get_or<uint32_t>(data, "consensus", "block_time_ms", c.block_time_ms);
     c.create_empty_blocks =
         get_or<bool>(data, "consensus", "create_empty_blocks", c.create_empty_blocks);
+    c.create_empty_blocks_interval_ms = get_or<uint64_t>(
+        data, "consensus", "create_empty_blocks_interval_ms", c.create_empty_blocks_interval_ms);
     c.validator_key_file =
         get_or<std::string>(data, "consensus", "validator_key_file", c.validator_key_file);
     c.timeout_propose_ms =
@@ -179,6 +209,8 @@ Result<Config> Config::load(const std::filesystem::path& home) {
     c.storage_block_cache_mb =
         get_or<size_t>(data, "storage", "block_cache_mb", c.storage_block_cache_mb);
     c.log_level = get_or<std::string>(data, "log", "level", c.log_level);
+  } catch (const KeyError& e) {
+    return Status(Code::kInvalidArgument, std::string("config: ") + e.what());
   } catch (const std::exception& e) {
     return Status(Code::kInvalidArgument,
                   "config: cannot read " + c.config_path().string() + ": " + e.what());
@@ -195,7 +227,10 @@ std::string Config::to_toml() const {
     << "addr = \"" << grpc_addr << "\"\nmax_message_bytes = " << grpc_max_message_bytes
     << "\nmax_streams = " << grpc_max_streams << "\n\n"
     << "[consensus]\nblock_time_ms = " << block_time_ms
-    << "\ncreate_empty_blocks = " << (create_empty_blocks ? "true" : "false")
+    << "\n# false: no block while the mempool is empty (doc/consensus.md, \"Empty blocks\");\n"
+    << "# then an empty block anyway every create_empty_blocks_interval_ms (0: never).\n"
+    << "create_empty_blocks = " << (create_empty_blocks ? "true" : "false")
+    << "\ncreate_empty_blocks_interval_ms = " << create_empty_blocks_interval_ms
     << "\nvalidator_key_file = \"" << validator_key_file << "\"\n"
     << "# Step timeouts of multi-validator consensus: base + round * delta.\n"
     << "timeout_propose_ms = " << timeout_propose_ms

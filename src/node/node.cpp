@@ -137,6 +137,8 @@ Result<std::unique_ptr<Node>> Node::open(const Config& config) {
     ro.timeouts.precommit_ms = config.timeout_precommit_ms;
     ro.timeouts.precommit_delta_ms = config.timeout_precommit_delta_ms;
     ro.block_time_ms = config.block_time_ms;
+    ro.create_empty_blocks = config.create_empty_blocks;
+    ro.create_empty_blocks_interval_ms = config.create_empty_blocks_interval_ms;
     Node* raw = n.get();
     n->reactor_ = std::make_unique<Reactor>(
         *n->chain_, *n->pool_, n->transport_.get(), n->signer_.get(),
@@ -176,7 +178,8 @@ Status Node::start() {
     return Status::ok();
   }
 
-  consensus::ProducerOptions options{config_.block_time_ms, config_.create_empty_blocks};
+  consensus::ProducerOptions options{config_.block_time_ms, config_.create_empty_blocks,
+                                     config_.create_empty_blocks_interval_ms};
   producer_ = std::make_unique<consensus::BlockProducer>(
       *chain_, *pool_, *validator_key_, options, *clock_,
       [this](const chain::CommittedBlock& b) { hub_->publish(b.header.height()); });

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <future>
 
+#include "btt/chain/evidence.h"
 #include "btt/chain/vote_set.h"
 #include "btt/mempool/admission.h"
 #include "btt/storage/db.h"
@@ -18,8 +19,8 @@ using Clock = std::chrono::steady_clock;
 constexpr int kMaxGossipTxs = 10'000;
 // Evidence kept for queries (first come first kept).
 constexpr size_t kMaxEvidence = 1000;
-// A block request unanswered for this long is sent again (to the next peer ahead).
-constexpr auto kSyncRetry = std::chrono::milliseconds(2000);
+// A block request unanswered for this long (ms) is sent again (to the next peer ahead).
+constexpr uint64_t kSyncRetryMs = 2000;
 // Time a starting node gives its peers to report their heights before it joins consensus.
 constexpr uint64_t kFirstHeightDelayMs = 1000;
 
@@ -35,7 +36,7 @@ std::string short_hex(const std::string& bytes) {
 
 }  // namespace
 
-Reactor::Reactor(chain::Chain& chain, mempool::Mempool& pool, p2p::Transport* transport,
+Reactor::Reactor(chain::Chain& chain, mempool::Mempool& pool, p2p::Network* transport,
                  chain::Signer* signer, const crypto::KeyPair* proposer_key,
                  const consensus::Clock& clock, ReactorOptions options, OnCommit on_commit,
                  OnFatal on_fatal)
@@ -109,6 +110,11 @@ void Reactor::attach() {
           *env.mutable_vote() = v;
           send_consensus(env, &id);
         }
+        for (const auto& e : evidence()) {
+          v1::ConsensusEnvelope env;
+          *env.mutable_evidence() = e;
+          send_consensus(env, &id);
+        }
       });
     } else if (ev.kind == p2p::PeerEvent::Kind::kDisconnected ||
                ev.kind == p2p::PeerEvent::Kind::kBanned) {
@@ -122,7 +128,7 @@ void Reactor::attach() {
 }
 
 void Reactor::start() {
-  thread_ = std::thread([this] { run(); });
+  if (!options_.manual_drive) thread_ = std::thread([this] { run(); });
   // With peers, first learn their heights (they send a status on connect), so a node that is
   // behind syncs before it signs anything (start_next_height waits while a peer is ahead).
   post_after(transport_ ? kFirstHeightDelayMs : 0, [this] {
@@ -154,44 +160,82 @@ void Reactor::post_after(uint64_t delay_ms, Task task) {
   {
     std::lock_guard lock(mu_);
     if (stopping_) return;
-    timers_.emplace(Clock::now() + std::chrono::milliseconds(delay_ms), std::move(task));
+    timers_.emplace(now_ms() + delay_ms, std::move(task));
   }
   cv_.notify_one();
 }
 
+uint64_t Reactor::now_ms() const {
+  if (options_.manual_drive) return clock_.now_ms();
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
+          .count());
+}
+
+std::optional<Reactor::Task> Reactor::take_ready_locked() {
+  if (!queue_.empty()) {
+    Task task = std::move(queue_.front());
+    queue_.pop_front();
+    return task;
+  }
+  if (!timers_.empty() && timers_.begin()->first <= now_ms()) {
+    Task task = std::move(timers_.begin()->second);
+    timers_.erase(timers_.begin());
+    return task;
+  }
+  return std::nullopt;
+}
+
+bool Reactor::run_task(Task& task) {
+  try {
+    task();
+  } catch (const storage::StorageError& e) {
+    // Nothing half-written was committed; stopping is the only safe thing.
+    spdlog::critical("consensus stopped: {}", e.what());
+    if (on_fatal_) on_fatal_(e.what());
+    return false;
+  } catch (const std::exception& e) {
+    spdlog::error("consensus: {}", e.what());
+  }
+  return true;
+}
+
 void Reactor::run() {
   while (true) {
-    Task task;
+    std::optional<Task> task;
     {
       std::unique_lock lock(mu_);
       while (true) {
         if (stopping_) return;
-        if (!queue_.empty()) {
-          task = std::move(queue_.front());
-          queue_.pop_front();
-          break;
-        }
-        if (!timers_.empty() && timers_.begin()->first <= Clock::now()) {
-          task = std::move(timers_.begin()->second);
-          timers_.erase(timers_.begin());
-          break;
-        }
+        task = take_ready_locked();
+        if (task) break;
         if (timers_.empty()) {
           cv_.wait(lock);
         } else {
-          cv_.wait_until(lock, timers_.begin()->first);
+          cv_.wait_until(lock,
+                         Clock::time_point(std::chrono::milliseconds(timers_.begin()->first)));
         }
       }
     }
-    try {
-      task();
-    } catch (const storage::StorageError& e) {
-      // Nothing half-written was committed; stopping is the only safe thing.
-      spdlog::critical("consensus stopped: {}", e.what());
-      if (on_fatal_) on_fatal_(e.what());
-      return;
-    } catch (const std::exception& e) {
-      spdlog::error("consensus: {}", e.what());
+    if (!run_task(*task)) return;
+  }
+}
+
+size_t Reactor::run_ready() {
+  size_t ran = 0;
+  while (true) {
+    std::optional<Task> task;
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return ran;
+      task = take_ready_locked();
+    }
+    if (!task) return ran;
+    ++ran;
+    if (!run_task(*task)) {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+      return ran;
     }
   }
 }
@@ -215,6 +259,22 @@ void Reactor::start_next_height() {
       return;
     }
   }
+  if (!options_.create_empty_blocks && !has_work(tip)) {
+    if (!waiting_for_txs_) {
+      waiting_for_txs_ = true;
+      spdlog::debug("height {} waits for txs", height);
+      const uint64_t interval = options_.create_empty_blocks_interval_ms;
+      if (interval > 0) {
+        // Saturating: the wake-up is only a check, so an early or late one is harmless.
+        const uint64_t due =
+            tip.time_ms() > UINT64_MAX - interval ? UINT64_MAX : tip.time_ms() + interval;
+        const uint64_t now = clock_.now_ms();
+        post_after(due > now ? due - now : 0, [this] { wake(); });
+      }
+    }
+    return;
+  }
+  waiting_for_txs_ = false;
   auto set = current_validators();
   if (!set) {
     if (on_fatal_) on_fatal_("validator set: " + set.status().message());
@@ -245,7 +305,27 @@ void Reactor::start_next_height() {
     sm_->start_height(height, std::move(*set));
   }
   last_progress_ = {sm_->height(), sm_->round(), sm_->step()};
-  last_progress_at_ = Clock::now();
+  last_progress_at_ = now_ms();
+}
+
+bool Reactor::has_work(const v1::ChainTip& tip) {
+  if (peer_started_ == tip.height() + 1) return true;
+  const uint64_t interval = options_.create_empty_blocks_interval_ms;
+  const uint64_t now = clock_.now_ms();
+  if (interval > 0 && now >= tip.time_ms() && now - tip.time_ms() >= interval) return true;
+  {
+    // Evidence of a height below the next one can go into its block.
+    std::lock_guard lock(mu_);
+    for (const auto& [key, e] : evidence_) {
+      if (e.duplicate_vote().vote_a().height() <= tip.height()) return true;
+    }
+  }
+  const auto params = chain_.params();
+  return !pool_.reap(1, params.max_block_bytes(), mempool::committed_accounts(chain_)).empty();
+}
+
+void Reactor::wake() {
+  if (waiting_for_txs_ && !next_height_pending_) start_next_height();
 }
 
 // --- proposal source -----------------------------------------------------------------------
@@ -271,7 +351,8 @@ Result<consensus::ProposedBlock> Reactor::propose(uint64_t height, chain::Round 
     last_commit = *c;
   }
   // Block time: the proposer's clock, at least the previous block's time + 1 ms (Chain::build).
-  auto prepared = chain_.build(candidates, clock_.now_ms(), *proposer_key_, last_commit);
+  auto prepared =
+      chain_.build(candidates, clock_.now_ms(), *proposer_key_, last_commit, evidence());
   if (!prepared) return prepared.status();
   consensus::ProposedBlock out;
   out.block_id = to_bytes(prepared->block.hash);
@@ -342,20 +423,43 @@ void Reactor::decide(uint64_t height, chain::Round round, const Bytes& block_id,
       [this, height, block_id, block, commit] { commit_decided(height, block_id, block, commit); });
 }
 
-void Reactor::report_evidence(const v1::Evidence& evidence) {
-  spdlog::warn("evidence of a double vote: {}", evidence.ShortDebugString());
+void Reactor::report_evidence(const v1::Evidence& reported) {
+  // Kept in canonical form (the form a block carries), one per validator and height: a block
+  // records at most one piece per key.
+  const v1::Evidence evidence = chain::canonical_evidence(reported);
+  const auto& vote = evidence.duplicate_vote().vote_a();
+  auto address = crypto::Address::parse(vote.validator());
+  if (!address) return;
+  const Bytes key = chain::evidence_key(vote.height(), *address);
+  if (chain_.state().get(key)) return;  // committed already
   {
     std::lock_guard lock(mu_);
-    const std::string bytes = evidence.SerializeAsString();
-    for (const auto& e : evidence_) {
-      if (e.SerializeAsString() == bytes) return;
-    }
-    if (evidence_.size() >= kMaxEvidence) return;
-    evidence_.push_back(evidence);
+    if (evidence_.count(key) || evidence_.size() >= kMaxEvidence) return;
+    evidence_.emplace(key, evidence);
   }
+  spdlog::warn("evidence of a double vote: {}", evidence.ShortDebugString());
   v1::ConsensusEnvelope env;
   *env.mutable_evidence() = evidence;
   send_consensus(env, nullptr);
+  // Not from inside the state machine's call (this is one of its actions).
+  post([this] { wake(); });
+}
+
+void Reactor::prune_evidence() {
+  const uint64_t next = chain_.tip().height() + 1;
+  const auto params = chain_.params();
+  // Only this thread changes evidence_, so what is read here is still there below.
+  std::vector<Bytes> gone;
+  for (const auto& e : evidence()) {
+    const uint64_t h = e.duplicate_vote().vote_a().height();
+    const bool too_old = h < next && !chain::check_evidence_height(h, next, params);
+    auto address = crypto::Address::parse(e.duplicate_vote().vote_a().validator());
+    if (!address) continue;
+    Bytes key = chain::evidence_key(h, *address);
+    if (too_old || chain_.state().get(key)) gone.push_back(std::move(key));
+  }
+  std::lock_guard lock(mu_);
+  for (const auto& key : gone) evidence_.erase(key);
 }
 
 void Reactor::signing_failed(const Status& status) {
@@ -392,10 +496,12 @@ void Reactor::commit_decided(uint64_t height, const Bytes& block_id, const Bytes
     committed = std::move(*r);
   }
   const auto& b = *committed;
-  spdlog::info("committed block height={} round={} txs={} hash={} execute_ms={}.{} commit_ms={}.{}",
-               b.header.height(), commit.round(), b.txs.size(), to_hex(b.hash).substr(0, 16),
-               b.execute_us / 1000, b.execute_us % 1000 / 100, b.commit_us / 1000,
-               b.commit_us % 1000 / 100);
+  spdlog::info(
+      "committed block height={} round={} txs={} evidence={} hash={} execute_ms={}.{} "
+      "commit_ms={}.{}",
+      b.header.height(), commit.round(), b.txs.size(), b.block.evidence_size(),
+      to_hex(b.hash).substr(0, 16), b.execute_us / 1000, b.execute_us % 1000 / 100,
+      b.commit_us / 1000, b.commit_us % 1000 / 100);
   after_commit(b);
   prepared_.clear();
   next_height_pending_ = true;
@@ -407,6 +513,7 @@ void Reactor::after_commit(const chain::CommittedBlock& block) {
   ids.reserve(block.txs.size());
   for (const auto& tx : block.txs) ids.push_back(tx->id);
   pool_.update(ids, mempool::committed_accounts(chain_));
+  prune_evidence();
   if (on_commit_) on_commit_(block);
 }
 
@@ -444,6 +551,22 @@ void Reactor::on_consensus(const p2p::NodeId& from, const std::string& payload) 
     spdlog::debug("peer {}: consensus message does not decode", from.to_string());
     return;
   }
+  if (!options_.create_empty_blocks) {
+    // A validator's proposal or vote for the next height, which this node has not started (it
+    // waits for txs, or pauses after the last block): that validator started it, so this node
+    // starts it too when it would otherwise wait (and follows).
+    const uint64_t next = chain_.tip().height() + 1;
+    const std::string* signer = nullptr;
+    if (env.has_proposal() && env.proposal().height() == next) signer = &env.proposal().proposer();
+    if (env.has_vote() && env.vote().height() == next) signer = &env.vote().validator();
+    if (signer && sm_->height() < next && peer_started_ != next) {
+      auto set = current_validators();
+      if (set && set->find(*signer)) {
+        peer_started_ = next;
+        wake();
+      }
+    }
+  }
   consensus::Verdict verdict;
   switch (env.msg_case()) {
     case v1::ConsensusEnvelope::kProposal:
@@ -464,21 +587,22 @@ void Reactor::on_consensus(const p2p::NodeId& from, const std::string& payload) 
 }
 
 void Reactor::on_evidence(const v1::Evidence& evidence) {
-  if (!evidence.has_duplicate_vote()) return;
-  const auto& a = evidence.duplicate_vote().vote_a();
-  const auto& b = evidence.duplicate_vote().vote_b();
-  if (a.validator() != b.validator() || a.height() != b.height() || a.round() != b.round() ||
-      a.type() != b.type() || a.block_id() == b.block_id()) {
-    return;
-  }
   auto set = current_validators();
   if (!set) return;
   chain::Bip340Verifier verifier;
-  if (!chain::verify_vote(*set, chain_.chain_id(), a, verifier) ||
-      !chain::verify_vote(*set, chain_.chain_id(), b, verifier)) {
+  auto verified = chain::verify_evidence(*set, chain_.chain_id(), evidence, verifier,
+                                         /*allow_any_order=*/true);
+  if (!verified) {
+    spdlog::debug("evidence refused: {}", verified.status().message());
     return;
   }
-  report_evidence(evidence);
+  // Not too old for the next block (a later height is kept: it fits a later block).
+  const uint64_t next = chain_.tip().height() + 1;
+  if (verified->height < next &&
+      !chain::check_evidence_height(verified->height, next, chain_.params())) {
+    return;
+  }
+  report_evidence(verified->evidence);
 }
 
 void Reactor::on_txs(const p2p::NodeId& from, const v1::TxGossip& gossip) {
@@ -491,6 +615,7 @@ void Reactor::on_txs(const p2p::NodeId& from, const v1::TxGossip& gossip) {
     auto admitted = mempool::admit(tx, chain_, pool_);
     if (admitted) relay.mutable_tx_gossip()->add_txs(gossip.txs(i));
   }
+  if (relay.tx_gossip().txs_size() > 0) wake();
   if (transport_ && relay.tx_gossip().txs_size() > 0) {
     for (const auto& peer : transport_->peers()) {
       if (peer.id != from) transport_->send(peer.id, relay);
@@ -499,6 +624,7 @@ void Reactor::on_txs(const p2p::NodeId& from, const v1::TxGossip& gossip) {
 }
 
 void Reactor::gossip_tx(const v1::Tx& tx) {
+  if (!options_.create_empty_blocks) post([this] { wake(); });
   if (!transport_) return;
   v1::P2pMessage msg;
   msg.mutable_tx_gossip()->add_txs(tx.SerializeAsString());
@@ -563,7 +689,7 @@ void Reactor::on_block_response(const p2p::NodeId& from, const v1::BlockResponse
                                      : *node;
       transport_->send(target, req);
       sync_requested_ = applied->header.height() + 1;
-      sync_requested_at_ = Clock::now();
+      sync_requested_at_ = now_ms();
       break;
     }
   }
@@ -581,13 +707,15 @@ void Reactor::tick() {
   tick_sync();
 
   // Consensus messages again when the round is stuck (a peer may have missed them).
-  const auto now = Clock::now();
+  const uint64_t now = now_ms();
   std::tuple<uint64_t, chain::Round, chain::Step> progress{sm_->height(), sm_->round(),
                                                            sm_->step()};
   if (progress != last_progress_) {
     last_progress_ = progress;
     last_progress_at_ = now;
-  } else if (now - last_progress_at_ >= std::chrono::milliseconds(options_.gossip_interval_ms)) {
+  } else if (!waiting_for_txs_ && now - last_progress_at_ >= options_.gossip_interval_ms) {
+    // (Not while waiting for txs: the height is decided everywhere it matters, and a peer that
+    // missed it catches up by block sync.)
     auto messages = sm_->messages();
     for (const auto& p : messages.proposals) broadcast_proposal(p);
     for (const auto& v : messages.votes) broadcast_vote(v);
@@ -605,9 +733,9 @@ void Reactor::tick_sync() {
   for (const auto& [id, h] : peer_heights_) {
     if (h > tip.height()) ahead.push_back(id);
   }
-  const auto now = Clock::now();
+  const uint64_t now = now_ms();
   if (!ahead.empty() && (!sync_requested_ || *sync_requested_ != tip.height() + 1 ||
-                         now - sync_requested_at_ > kSyncRetry)) {
+                         now - sync_requested_at_ > kSyncRetryMs)) {
     const std::string& id = ahead[sync_rotation_++ % ahead.size()];
     if (auto node = crypto::Address::parse(id)) {
       v1::P2pMessage req;
@@ -621,18 +749,23 @@ void Reactor::tick_sync() {
 
 // --- queries -------------------------------------------------------------------------------
 
-v1::ConsensusState Reactor::state() const {
-  auto promise = std::make_shared<std::promise<v1::ConsensusState>>();
-  auto future = promise->get_future();
-  const_cast<Reactor*>(this)->post([this, promise] {
-    v1::ConsensusState s;
-    s.set_mode(signer_ ? "validator" : "follower");
+v1::ConsensusState Reactor::make_state() const {
+  v1::ConsensusState s;
+  s.set_mode(signer_ ? "validator" : "follower");
+  if (waiting_for_txs_) {
+    s.set_height(chain_.tip().height() + 1);
+    s.set_step("waiting_for_txs");
+    s.set_locked_round(chain::kNoRound);
+    s.set_valid_round(chain::kNoRound);
+  } else {
     s.set_height(sm_->height());
     s.set_round(static_cast<uint32_t>(sm_->round()));
     s.set_step(chain::step_name(sm_->step()));
     s.set_locked_round(sm_->locked_round());
     s.set_valid_round(sm_->valid_round());
-    if (signer_) s.set_validator_address(signer_->address());
+  }
+  if (signer_) s.set_validator_address(signer_->address());
+  if (!waiting_for_txs_) {
     std::map<uint32_t, std::pair<uint32_t, uint32_t>> counts;
     for (const auto& v : sm_->messages().votes) {
       if (v.height() != sm_->height()) continue;
@@ -645,9 +778,17 @@ v1::ConsensusState Reactor::state() const {
       vc->set_prevotes(c.first);
       vc->set_precommits(c.second);
     }
-    if (auto c = chain_.commit_at(chain_.tip().height())) s.set_last_commit_round(c->round());
-    promise->set_value(std::move(s));
-  });
+  }
+  if (auto c = chain_.commit_at(chain_.tip().height())) s.set_last_commit_round(c->round());
+  return s;
+}
+
+v1::ConsensusState Reactor::state() const {
+  // With manual_drive the caller is the reactor's only thread.
+  if (options_.manual_drive) return make_state();
+  auto promise = std::make_shared<std::promise<v1::ConsensusState>>();
+  auto future = promise->get_future();
+  const_cast<Reactor*>(this)->post([this, promise] { promise->set_value(make_state()); });
   if (future.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
     v1::ConsensusState s;
     s.set_mode("busy");
@@ -658,7 +799,10 @@ v1::ConsensusState Reactor::state() const {
 
 std::vector<v1::Evidence> Reactor::evidence() const {
   std::lock_guard lock(mu_);
-  return evidence_;
+  std::vector<v1::Evidence> out;
+  out.reserve(evidence_.size());
+  for (const auto& [key, e] : evidence_) out.push_back(e);
+  return out;
 }
 
 std::map<std::string, uint64_t> Reactor::peer_heights() const {

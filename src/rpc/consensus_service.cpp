@@ -1,3 +1,4 @@
+#include "btt/chain/evidence.h"
 #include "btt/chain/validator_set.h"
 #include "services.h"
 
@@ -39,10 +40,26 @@ grpc::Status ConsensusService::GetValidators(grpc::ServerContext*, const v1::Get
   return grpc::Status::OK;
 }
 
-grpc::Status ConsensusService::GetEvidence(grpc::ServerContext*, const v1::GetEvidenceRequest*,
+grpc::Status ConsensusService::GetEvidence(grpc::ServerContext*, const v1::GetEvidenceRequest* req,
                                            v1::EvidenceList* out) {
+  constexpr uint32_t kDefaultLimit = 100;
+  constexpr uint32_t kMaxLimit = 1000;
+  if (req->limit() > kMaxLimit) return invalid("limit: at most 1000");
+  const size_t limit = req->limit() == 0 ? kDefaultLimit : req->limit();
+  auto view = ctx_.chain.read_view();
+  bool truncated = false;
+  for (auto& r : chain::list_committed_evidence(*view.state, req->from_height(), limit, &truncated))
+    *out->add_committed() = std::move(r);
+  out->set_height(view.tip.height());
+  out->set_truncated(truncated);
   if (ctx_.consensus) {
-    for (const auto& e : ctx_.consensus->evidence()) *out->add_evidence() = e;
+    for (const auto& e : ctx_.consensus->evidence()) {
+      // Pending is pruned just after a commit; a piece the snapshot has committed is not pending.
+      const auto& vote = e.duplicate_vote().vote_a();
+      auto address = crypto::Address::parse(vote.validator());
+      if (address && view.state->get(chain::evidence_key(vote.height(), *address))) continue;
+      *out->add_pending() = e;
+    }
   }
   return grpc::Status::OK;
 }

@@ -5,7 +5,7 @@
 // Input: one mode byte, then the serialized Block. Mode bit 0 set: the header is repaired before
 // apply (chain id, height, prev_hash, time, proposer, then signed by the genesis validator), so the
 // input reaches tx decoding and execution instead of stopping at the proposer signature; bit 1
-// also recomputes tx_root and tx_count from the block's txs.
+// also recomputes tx_root and tx_count from the block's txs and evidence_root from its evidence.
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -16,6 +16,8 @@
 #include <nlohmann/json.hpp>
 
 #include "btt/chain/chain.h"
+#include "btt/chain/consensus_signing.h"
+#include "btt/chain/evidence.h"
 #include "btt/chain/genesis.h"
 #include "btt/chain/registry.h"
 #include "btt/chain/tx.h"
@@ -110,6 +112,8 @@ void repair(Fixture& f, v1::Block& block, bool fix_root) {
       h.set_tx_root(to_bytes(chain::tx_root(txs)));
       h.set_tx_count(static_cast<uint32_t>(txs.size()));
     }
+    h.set_evidence_root(
+        chain::evidence_root(std::vector<Bytes>(block.evidence().begin(), block.evidence().end())));
   }
   block.set_header(h.SerializeAsString());
   auto sig =
@@ -197,6 +201,36 @@ extern "C" int BttFuzzWriteSeeds(const char* dir) {
     std::ofstream(std::filesystem::path(dir) / ("valid_" + seed.name), std::ios::binary)
         << '\x00' << bytes;
     std::ofstream(std::filesystem::path(dir) / ("repair_" + seed.name), std::ios::binary)
+        << '\x03' << bytes;
+    f.reset();
+  }
+  // Evidence of the validator's double prevote. A block at height 1 cannot carry evidence (it
+  // must be of a lower height), so both are refused, after decoding and checking it.
+  {
+    v1::Evidence e;
+    for (auto* v : {e.mutable_duplicate_vote()->mutable_vote_a(),
+                    e.mutable_duplicate_vote()->mutable_vote_b()}) {
+      v->set_type(v1::PREVOTE);
+      v->set_height(1);
+      v->set_round(0);
+      v->set_validator(f.validator.address.to_string());
+      v->set_timestamp_ms(kGenesisTimeMs);
+    }
+    e.mutable_duplicate_vote()->mutable_vote_a()->set_block_id(std::string(32, '\x01'));
+    e.mutable_duplicate_vote()->mutable_vote_b()->set_block_id(std::string(32, '\x02'));
+    chain::KeySigner signer(f.validator, /*deterministic_aux=*/true);
+    if (!signer.sign_vote(kChainId, *e.mutable_duplicate_vote()->mutable_vote_a()) ||
+        !signer.sign_vote(kChainId, *e.mutable_duplicate_vote()->mutable_vote_b())) {
+      return 1;
+    }
+    auto committed = f.chain->propose({}, kGenesisTimeMs + 1000, f.validator);
+    if (!committed) return 1;
+    v1::Block block = committed->block;
+    block.add_evidence(e.SerializeAsString());
+    const std::string bytes = block.SerializeAsString();
+    std::ofstream(std::filesystem::path(dir) / "refused_evidence_root", std::ios::binary)
+        << '\x00' << bytes;
+    std::ofstream(std::filesystem::path(dir) / "repair_evidence", std::ios::binary)
         << '\x03' << bytes;
     f.reset();
   }

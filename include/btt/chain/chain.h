@@ -81,13 +81,15 @@ class Chain {
 
   // Proposer: executes candidates over the committed state (dropping what cannot be included)
   // and signs the header with `proposer`; writes nothing. time_ms is raised to tip time + 1 if
-  // needed. last_commit: the commit of the tip (ignored at height 1).
+  // needed. last_commit: the commit of the tip (ignored at height 1). evidence: pending evidence;
+  // what verifies and is not committed yet goes into the block (select_evidence, evidence.h).
   [[nodiscard]] Result<PreparedBlock> build(const std::vector<TxPtr>& candidates, uint64_t time_ms,
                                             const crypto::KeyPair& proposer,
-                                            const v1::Commit& last_commit);
+                                            const v1::Commit& last_commit,
+                                            const std::vector<v1::Evidence>& evidence = {});
   // Verifies a block produced elsewhere (header, proposer signature, last_commit against the
-  // validator set from height 2 on, every tx, state and results hashes) and executes it; writes
-  // nothing.
+  // validator set from height 2 on, its evidence, every tx, state and results hashes) and
+  // executes it; writes nothing.
   [[nodiscard]] Result<PreparedBlock> prepare(const v1::Block& block);
   // Writes a prepared block (and `commit`, its own commit, if given) in one batch.
   // kUnavailable if the tip is no longer the one it was executed on.
@@ -116,15 +118,20 @@ class Chain {
 
  private:
   Chain(storage::Database& db, const ModuleRegistry& registry, Genesis genesis);
+  // What a new block carries besides its txs (proposer side of finish).
+  struct Proposed {
+    const crypto::KeyPair* proposer = nullptr;
+    const v1::Commit* last_commit = nullptr;
+    std::vector<Bytes> evidence;
+  };
   [[nodiscard]] Result<PreparedBlock> finish(ledger::BlockOverlay& overlay, ExecutedBlock executed,
-                                             v1::BlockHeader header,
-                                             const crypto::KeyPair* proposer,
-                                             const v1::Block* received,
-                                             const v1::Commit* last_commit);
+                                             v1::BlockHeader header, const Proposed* proposed,
+                                             const v1::Block* received);
   [[nodiscard]] Result<PreparedBlock> build_locked(const std::vector<TxPtr>& candidates,
                                                    uint64_t time_ms,
                                                    const crypto::KeyPair& proposer,
-                                                   const v1::Commit& last_commit);
+                                                   const v1::Commit& last_commit,
+                                                   const std::vector<v1::Evidence>& evidence);
   [[nodiscard]] Result<PreparedBlock> prepare_locked(const v1::Block& block);
   [[nodiscard]] Result<CommittedBlock> commit_locked(PreparedBlock prepared,
                                                      const v1::Commit* commit);

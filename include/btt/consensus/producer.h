@@ -18,6 +18,9 @@ namespace btt::consensus {
 struct ProducerOptions {
   uint32_t block_time_ms = 1000;
   bool create_empty_blocks = true;
+  // With create_empty_blocks = false: an empty block anyway once this long (block time, ms) has
+  // passed since the last block; 0: never.
+  uint64_t create_empty_blocks_interval_ms = 0;
 };
 
 class BlockProducer {

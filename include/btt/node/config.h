@@ -22,6 +22,9 @@ struct Config {
 
   uint32_t block_time_ms = 1000;
   bool create_empty_blocks = true;
+  // With create_empty_blocks = false: a block anyway once this long has passed since the last
+  // one (0: never). doc/consensus.md, "Empty blocks".
+  uint64_t create_empty_blocks_interval_ms = 0;
   std::string validator_key_file = "keys/validator.json";  // relative to home
   // Step timeouts of multi-validator consensus: base + round * delta (doc/consensus.md).
   uint64_t timeout_propose_ms = 3000;

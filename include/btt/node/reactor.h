@@ -7,7 +7,8 @@
 // Threading: every input (p2p message, peer event, timeout, gRPC broadcast) is posted to the
 // reactor's queue and handled on its one thread, so the state machine, the chain's proposal
 // cache and the sync state need no locks. state(), evidence() and peer_heights() are thread-safe
-// snapshots.
+// snapshots. With ReactorOptions::manual_drive there is no thread: the caller runs what is due
+// with run_ready(), and timers follow the consensus clock (tests).
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -43,6 +44,14 @@ struct ReactorOptions {
   // Status to peers and block requests this often; consensus messages are sent again when the
   // round has not moved for this long.
   uint32_t gossip_interval_ms = 500;
+  // false: a height does not start (round 0, propose timeout) while the mempool holds nothing
+  // to include and no evidence is pending, unless a peer's proposal or vote for it arrives or
+  // create_empty_blocks_interval_ms (0: never) has passed since the last block's time
+  // (doc/consensus.md, "Empty blocks").
+  bool create_empty_blocks = true;
+  uint64_t create_empty_blocks_interval_ms = 0;
+  // Tests: no thread; run_ready() runs the queued tasks and the timers due by `clock`.
+  bool manual_drive = false;
 };
 
 class Reactor final : private consensus::ProposalSource,
@@ -54,7 +63,7 @@ class Reactor final : private consensus::ProposalSource,
 
   // signer/proposer_key: null for a node that follows without voting. transport may be null
   // (no network: a single validator).
-  Reactor(chain::Chain& chain, mempool::Mempool& pool, p2p::Transport* transport,
+  Reactor(chain::Chain& chain, mempool::Mempool& pool, p2p::Network* transport,
           chain::Signer* signer, const crypto::KeyPair* proposer_key, const consensus::Clock& clock,
           ReactorOptions options, OnCommit on_commit, OnFatal on_fatal);
   ~Reactor() override;
@@ -72,8 +81,11 @@ class Reactor final : private consensus::ProposalSource,
 
   // A tx admitted through gRPC: gossiped to peers (from any thread).
   void gossip_tx(const v1::Tx& tx);
+  // manual_drive: runs queued tasks and due timers until none is left; how many ran.
+  size_t run_ready();
 
   [[nodiscard]] v1::ConsensusState state() const;
+  // Pending evidence: verified, not committed yet, in (height, validator) order.
   [[nodiscard]] std::vector<v1::Evidence> evidence() const;
   [[nodiscard]] std::map<std::string, uint64_t> peer_heights() const;
 
@@ -99,6 +111,13 @@ class Reactor final : private consensus::ProposalSource,
   void post(Task task);
   void post_after(uint64_t delay_ms, Task task);
   void run();
+  // A queued task or a due timer, if any (mu_ held).
+  [[nodiscard]] std::optional<Task> take_ready_locked();
+  // false when the reactor must stop (a storage failure).
+  [[nodiscard]] bool run_task(Task& task);
+  // Milliseconds of the timer clock: steady, or the consensus clock with manual_drive.
+  [[nodiscard]] uint64_t now_ms() const;
+  [[nodiscard]] v1::ConsensusState make_state() const;
 
   // On the reactor thread.
   void on_message(const p2p::NodeId& from, const v1::P2pMessage& msg);
@@ -111,6 +130,10 @@ class Reactor final : private consensus::ProposalSource,
                       const v1::Commit& commit);
   void after_commit(const chain::CommittedBlock& block);
   void start_next_height();
+  // create_empty_blocks = false: whether the next height has something to decide.
+  [[nodiscard]] bool has_work(const v1::ChainTip& tip);
+  void wake();
+  void prune_evidence();
   void tick();
   void tick_sync();
   void send_consensus(const v1::ConsensusEnvelope& env, const p2p::NodeId* to);
@@ -119,7 +142,7 @@ class Reactor final : private consensus::ProposalSource,
 
   chain::Chain& chain_;
   mempool::Mempool& pool_;
-  p2p::Transport* transport_;
+  p2p::Network* transport_;
   chain::Signer* signer_;
   const crypto::KeyPair* proposer_key_;
   const consensus::Clock& clock_;
@@ -138,19 +161,22 @@ class Reactor final : private consensus::ProposalSource,
   std::map<std::string, uint64_t> peer_heights_guarded_;  // copy for peer_heights()
   std::map<std::string, uint64_t> peer_heights_;          // node id -> last reported height
   std::optional<uint64_t> sync_requested_;                // height asked for, if any
-  std::chrono::steady_clock::time_point sync_requested_at_{};
+  uint64_t sync_requested_at_ = 0;
   size_t sync_rotation_ = 0;
   std::tuple<uint64_t, chain::Round, chain::Step> last_progress_{};
-  std::chrono::steady_clock::time_point last_progress_at_{};
+  uint64_t last_progress_at_ = 0;
+  // create_empty_blocks = false: the next height waits for txs, evidence or a peer.
+  bool waiting_for_txs_ = false;
+  uint64_t peer_started_ = 0;  // a height a validator has started that this node has not
 
   mutable std::mutex mu_;  // guards the queue, timers and the snapshots below
   std::condition_variable cv_;
   std::deque<Task> queue_;
-  std::multimap<std::chrono::steady_clock::time_point, Task> timers_;
+  std::multimap<uint64_t, Task> timers_;  // by due time (now_ms())
   bool stopping_ = false;
   std::thread thread_;
   v1::ConsensusState snapshot_;
-  std::vector<v1::Evidence> evidence_;
+  std::map<Bytes, v1::Evidence> evidence_;  // pending, by evidence key
 };
 
 }  // namespace btt::node

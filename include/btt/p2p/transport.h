@@ -112,16 +112,28 @@ struct PeerEvent {
 using MessageHandler = std::function<void(const NodeId& from, const v1::P2pMessage& msg)>;
 using EventHandler = std::function<void(const PeerEvent& event)>;
 
-class Transport {
+// What the consensus reactor uses of the network: Transport implements it, and reactor tests
+// plug in a fake.
+class Network {
+ public:
+  virtual ~Network() = default;
+  virtual void set_handler(Channel channel, MessageHandler handler) = 0;
+  virtual void set_event_handler(EventHandler handler) = 0;
+  virtual bool send(const NodeId& to, const v1::P2pMessage& msg) = 0;
+  virtual size_t broadcast(const v1::P2pMessage& msg) = 0;
+  [[nodiscard]] virtual std::vector<PeerInfo> peers() const = 0;
+};
+
+class Transport final : public Network {
  public:
   Transport(TransportConfig config, crypto::KeyPair node_key);
   Transport(const Transport&) = delete;
   Transport& operator=(const Transport&) = delete;
-  ~Transport();  // stop()
+  ~Transport() override;  // stop()
 
   // Before start().
-  void set_handler(Channel channel, MessageHandler handler);
-  void set_event_handler(EventHandler handler);
+  void set_handler(Channel channel, MessageHandler handler) override;
+  void set_event_handler(EventHandler handler) override;
 
   // Binds, listens and starts dialing. kInvalidArgument for a bad config, kUnavailable if the
   // listen address cannot be bound (in use, not local).
@@ -137,11 +149,11 @@ class Transport {
 
   // Queues `msg` to a connected peer; false if it is not connected or the message is larger
   // than a frame. Delivery is best effort: the connection may close first.
-  bool send(const NodeId& to, const v1::P2pMessage& msg);
+  bool send(const NodeId& to, const v1::P2pMessage& msg) override;
   // Queues `msg` to every connected peer; the number of peers.
-  size_t broadcast(const v1::P2pMessage& msg);
+  size_t broadcast(const v1::P2pMessage& msg) override;
 
-  [[nodiscard]] std::vector<PeerInfo> peers() const;
+  [[nodiscard]] std::vector<PeerInfo> peers() const override;
   [[nodiscard]] bool is_connected(const NodeId& id) const;
   [[nodiscard]] bool is_banned(const NodeId& id) const;
   [[nodiscard]] bool is_banned_ip(const std::string& ip) const;

@@ -106,6 +106,26 @@ TEST_F(ProducerTest, EmptyBlocksOnlyWhenEnabled) {
   EXPECT_EQ(chain->tip().height(), 1u);
 }
 
+TEST_F(ProducerTest, NoEmptyBlocksButOneEveryInterval) {
+  BlockProducer quiet(*chain, pool, val, {1000, false, 60'000}, clock, nullptr);
+  const uint64_t genesis_ms = chain->tip().time_ms();
+  clock.now = genesis_ms + 59'999;
+  auto none = quiet.produce_once();
+  ASSERT_TRUE(none.is_ok());
+  EXPECT_FALSE(none->has_value());
+  clock.now = genesis_ms + 60'000;
+  auto empty = quiet.produce_once();
+  ASSERT_TRUE(empty.is_ok());
+  ASSERT_TRUE(empty->has_value());
+  EXPECT_EQ(chain->tip().height(), 1u);
+  // The interval counts from the last block's time.
+  clock.now += 30'000;
+  ASSERT_FALSE(quiet.produce_once()->has_value());
+  clock.now += 30'000;
+  ASSERT_TRUE(quiet.produce_once()->has_value());
+  EXPECT_EQ(chain->tip().height(), 2u);
+}
+
 TEST_F(ProducerTest, AdmissionRefusesMalformedTxsWithTheirCodes) {
   auto bad_sig = transfer(1, 0);
   bad_sig.mutable_signature()->at(5) ^= 1;

@@ -34,6 +34,7 @@ TEST(Config, ReadsValuesAndRoundTrips) {
   c.grpc_addr = "127.0.0.1:19999";
   c.block_time_ms = 250;
   c.create_empty_blocks = false;
+  c.create_empty_blocks_interval_ms = 60'000;
   c.mempool_max_txs = 77;
   c.log_level = "debug";
   c.moniker = "clinic-node";
@@ -43,6 +44,7 @@ TEST(Config, ReadsValuesAndRoundTrips) {
   EXPECT_EQ(back->grpc_addr, "127.0.0.1:19999");
   EXPECT_EQ(back->block_time_ms, 250u);
   EXPECT_FALSE(back->create_empty_blocks);
+  EXPECT_EQ(back->create_empty_blocks_interval_ms, 60'000u);
   EXPECT_EQ(back->mempool_max_txs, 77u);
   EXPECT_EQ(back->log_level, "debug");
   EXPECT_EQ(back->moniker, "clinic-node");
@@ -58,7 +60,7 @@ TEST(Config, RefusesUnknownKeysBadTypesAndRanges) {
   };
   refused("[grpc]\nadress = \"x\"\n", "unknown key grpc.adress");
   refused("[nope]\n", "unknown section [nope]");
-  refused("[consensus]\nblock_time_ms = \"fast\"\n", "cannot read");
+  refused("[consensus]\nblock_time_ms = \"fast\"\n", "consensus.block_time_ms: must be an integer");
   refused("[consensus]\nblock_time_ms = 1\n", "consensus.block_time_ms");
   refused("[grpc]\naddr = \"localhost\"\n", "grpc.addr");
   refused("[grpc]\nmax_streams = 0\n", "grpc.max_streams");
@@ -66,6 +68,110 @@ TEST(Config, RefusesUnknownKeysBadTypesAndRanges) {
   refused("[mempool]\nmax_txs = -5\n", "mempool.max_txs = -5 is out of range");
   refused("[mempool]\nmax_bytes = -1\n", "out of range");
   refused("this is not toml = = =\n", "cannot read");
+}
+
+// Every [consensus] and [p2p] key: its bounds (the last value in and the first out, each way)
+// and a value of the wrong type, each refused with a message naming the key.
+TEST(Config, ConsensusAndP2pKeysBoundsAndTypes) {
+  testkit::TempDir dir;
+  struct Case {
+    std::string table, key, value;
+    bool ok;
+    std::string needle;  // in the error; empty for accepted values
+  };
+  std::vector<Case> cases = {
+      {"consensus", "block_time_ms", "9", false, "must be in [10, 600000]"},
+      {"consensus", "block_time_ms", "10", true, ""},
+      {"consensus", "block_time_ms", "600000", true, ""},
+      {"consensus", "block_time_ms", "600001", false, "must be in [10, 600000]"},
+      {"consensus", "block_time_ms", "-1", false, "= -1 is out of range"},
+      {"consensus", "block_time_ms", "1.5", false, "must be an integer"},
+      {"consensus", "block_time_ms", "\"fast\"", false, "must be an integer"},
+      {"consensus", "create_empty_blocks", "false", true, ""},
+      {"consensus", "create_empty_blocks", "\"no\"", false, "must be true or false"},
+      {"consensus", "create_empty_blocks", "0", false, "must be true or false"},
+      {"consensus", "create_empty_blocks_interval_ms", "0", true, ""},
+      {"consensus", "create_empty_blocks_interval_ms", "86400000", true, ""},
+      {"consensus", "create_empty_blocks_interval_ms", "86400001", false,
+       "must be in [0, 86400000]"},
+      {"consensus", "create_empty_blocks_interval_ms", "-5", false, "out of range"},
+      {"consensus", "create_empty_blocks_interval_ms", "true", false, "must be an integer"},
+      {"consensus", "validator_key_file", "\"/etc/bttd/v.json\"", true, ""},
+      {"consensus", "validator_key_file", "\"\"", false, "must not be empty"},
+      {"consensus", "validator_key_file", "7", false, "must be a string"},
+      {"p2p", "listen_addr", "\"127.0.0.1:26656\"", true, ""},
+      {"p2p", "listen_addr", "\"127.0.0.1:0\"", true, ""},
+      {"p2p", "listen_addr", "\"localhost\"", false, "is not HOST:PORT"},
+      {"p2p", "listen_addr", "26656", false, "must be a string"},
+      {"p2p", "persistent_peers", "[]", true, ""},
+      {"p2p", "persistent_peers", "[\"btt1abc@127.0.0.1:26656\"]", true, ""},
+      {"p2p", "persistent_peers", "[\"127.0.0.1:26656\"]", false, "is not NODE_ID@HOST:PORT"},
+      {"p2p", "persistent_peers", "[\"id@host\"]", false, "is not NODE_ID@HOST:PORT"},
+      {"p2p", "persistent_peers", "\"id@127.0.0.1:1\"", false, "must be an array of strings"},
+      {"p2p", "persistent_peers", "[1, 2]", false, "must be an array of strings"},
+      {"p2p", "max_inbound", "0", true, ""},
+      {"p2p", "max_inbound", "1000", true, ""},
+      {"p2p", "max_inbound", "1001", false, "must be in [0, 1000]"},
+      {"p2p", "max_inbound", "-1", false, "out of range"},
+      {"p2p", "max_inbound", "\"many\"", false, "must be an integer"},
+      {"p2p", "max_outbound", "1000", true, ""},
+      {"p2p", "max_outbound", "1001", false, "must be in [0, 1000]"},
+      {"p2p", "max_outbound", "4294967296", false, "out of range"},
+      {"p2p", "max_outbound", "[]", false, "must be an integer"},
+      {"p2p", "ban_ips", "false", true, ""},
+      {"p2p", "ban_ips", "\"false\"", false, "must be true or false"},
+      {"p2p", "pex", "false", true, ""},
+      {"p2p", "pex", "1", false, "must be true or false"},
+      {"p2p", "node_key_file", "\"keys/other.json\"", true, ""},
+      {"p2p", "node_key_file", "\"\"", false, "must not be empty"},
+      {"p2p", "node_key_file", "false", false, "must be a string"},
+  };
+  for (const char* name : {"propose", "prevote", "precommit"}) {
+    const std::string key = std::string("timeout_") + name + "_ms";
+    const std::string delta = std::string("timeout_") + name + "_delta_ms";
+    cases.insert(cases.end(), {
+                                  {"consensus", key, "9", false, "must be in [10, 600000]"},
+                                  {"consensus", key, "10", true, ""},
+                                  {"consensus", key, "600000", true, ""},
+                                  {"consensus", key, "600001", false, "must be in [10, 600000]"},
+                                  {"consensus", key, "\"1s\"", false, "must be an integer"},
+                                  {"consensus", delta, "0", true, ""},
+                                  {"consensus", delta, "600000", true, ""},
+                                  {"consensus", delta, "600001", false, "must be in [0, 600000]"},
+                                  {"consensus", delta, "-1", false, "out of range"},
+                              });
+  }
+  for (const auto& c : cases) {
+    const std::string text = "[" + c.table + "]\n" + c.key + " = " + c.value + "\n";
+    write(dir.path() / "config.toml", text);
+    auto loaded = Config::load(dir.path());
+    if (c.ok) {
+      EXPECT_TRUE(loaded.is_ok()) << text << loaded.status().to_string();
+      continue;
+    }
+    ASSERT_FALSE(loaded.is_ok()) << text;
+    EXPECT_NE(loaded.status().message().find(c.table + "." + c.key), std::string::npos)
+        << loaded.status().message();
+    EXPECT_NE(loaded.status().message().find(c.needle), std::string::npos)
+        << loaded.status().message();
+  }
+  // Accepted values arrive in the config.
+  write(dir.path() / "config.toml",
+        "[consensus]\ncreate_empty_blocks = false\ncreate_empty_blocks_interval_ms = 60000\n"
+        "timeout_propose_ms = 1234\n[p2p]\nmax_inbound = 7\nban_ips = false\n");
+  auto c = Config::load(dir.path());
+  ASSERT_TRUE(c.is_ok()) << c.status().to_string();
+  EXPECT_FALSE(c->create_empty_blocks);
+  EXPECT_EQ(c->create_empty_blocks_interval_ms, 60'000u);
+  EXPECT_EQ(c->timeout_propose_ms, 1234u);
+  EXPECT_EQ(c->p2p_max_inbound, 7u);
+  EXPECT_FALSE(c->p2p_ban_ips);
+  // ... and survive to_toml.
+  write(dir.path() / "config.toml", c->to_toml());
+  auto back = Config::load(dir.path());
+  ASSERT_TRUE(back.is_ok()) << back.status().to_string();
+  EXPECT_EQ(back->create_empty_blocks_interval_ms, 60'000u);
+  EXPECT_FALSE(back->create_empty_blocks);
 }
 
 TEST(HostPort, Validation) {

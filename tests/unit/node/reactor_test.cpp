@@ -1,0 +1,617 @@
+// The consensus reactor driven by hand (ReactorOptions::manual_drive): a manual clock, no
+// threads, and a fake network that carries P2pMessages between reactors in this process and to
+// peers the test plays itself. Chains are real (RocksDB in temp dirs), signatures real.
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "btt/chain/evidence.h"
+#include "btt/consensus/clock.h"
+#include "btt/mempool/admission.h"
+#include "btt/node/reactor.h"
+#include "btt/v1/p2p.pb.h"
+#include "testkit/chain_node.h"
+#include "testkit/test_env.h"
+#include "testkit/txs.h"
+#include "testkit/validators.h"
+
+namespace btt::node {
+namespace {
+
+class ManualClock final : public consensus::Clock {
+ public:
+  [[nodiscard]] uint64_t now_ms() const override { return now; }
+  uint64_t now = testkit::TestEnv::kGenesisTimeMs + 10'000;
+};
+
+// Reactors' networks in one process: send and broadcast queue messages on links; deliver()
+// hands them to the receiver's channel handler (or its inbox when it registered none: a peer the
+// test plays).
+class FakeNet {
+ public:
+  struct Received {
+    p2p::NodeId from;
+    v1::P2pMessage msg;
+  };
+
+  class Endpoint final : public p2p::Network {
+   public:
+    Endpoint(FakeNet& net, p2p::NodeId id) : net_(net), id_(id) {}
+    void set_handler(p2p::Channel channel, p2p::MessageHandler handler) override {
+      handlers_[static_cast<size_t>(channel)] = std::move(handler);
+    }
+    void set_event_handler(p2p::EventHandler handler) override { events_ = std::move(handler); }
+    bool send(const p2p::NodeId& to, const v1::P2pMessage& msg) override {
+      if (!net_.linked(id_, to)) return false;
+      net_.queue_.push_back({id_, to, msg});
+      return true;
+    }
+    size_t broadcast(const v1::P2pMessage& msg) override {
+      size_t n = 0;
+      for (const auto& peer : net_.peers_of(id_)) n += send(peer, msg) ? 1 : 0;
+      return n;
+    }
+    [[nodiscard]] std::vector<p2p::PeerInfo> peers() const override {
+      std::vector<p2p::PeerInfo> out;
+      for (const auto& peer : net_.peers_of(id_)) out.push_back({peer, "127.0.0.1:1", true, true});
+      return out;
+    }
+    [[nodiscard]] const p2p::NodeId& id() const { return id_; }
+    std::vector<Received> inbox;  // what arrived for a peer without handlers
+
+   private:
+    friend class FakeNet;
+    FakeNet& net_;
+    p2p::NodeId id_;
+    std::array<p2p::MessageHandler, p2p::kChannelCount> handlers_;
+    p2p::EventHandler events_;
+  };
+
+  Endpoint& add(const p2p::NodeId& id) {
+    auto [it, _] = endpoints_.emplace(id, std::make_unique<Endpoint>(*this, id));
+    return *it->second;
+  }
+  void connect(const p2p::NodeId& a, const p2p::NodeId& b) {
+    links_.insert({a, b});
+    links_.insert({b, a});
+    for (const auto& [self, other] : {std::pair{a, b}, std::pair{b, a}}) {
+      auto& ep = *endpoints_.at(self);
+      if (ep.events_)
+        ep.events_({p2p::PeerEvent::Kind::kConnected, other, "127.0.0.1:1", true, ""});
+    }
+  }
+  [[nodiscard]] bool linked(const p2p::NodeId& a, const p2p::NodeId& b) const {
+    return links_.count({a, b}) > 0;
+  }
+  [[nodiscard]] std::vector<p2p::NodeId> peers_of(const p2p::NodeId& id) const {
+    std::vector<p2p::NodeId> out;
+    for (const auto& [a, b] : links_) {
+      if (a == id) out.push_back(b);
+    }
+    return out;
+  }
+  // Delivers everything queued (and what that queues); how many messages.
+  size_t deliver() {
+    size_t n = 0;
+    while (!queue_.empty()) {
+      InFlight f = std::move(queue_.front());
+      queue_.pop_front();
+      ++n;
+      if (f.msg.has_consensus()) ++consensus_messages;
+      auto& ep = *endpoints_.at(f.to);
+      auto channel = p2p::channel_of(f.msg);
+      if (channel && ep.handlers_[static_cast<size_t>(*channel)]) {
+        ep.handlers_[static_cast<size_t>(*channel)](f.from, f.msg);
+      } else {
+        ep.inbox.push_back({f.from, f.msg});
+      }
+    }
+    return n;
+  }
+  size_t consensus_messages = 0;
+
+ private:
+  struct InFlight {
+    p2p::NodeId from, to;
+    v1::P2pMessage msg;
+  };
+  std::deque<InFlight> queue_;
+  std::map<p2p::NodeId, std::unique_ptr<Endpoint>> endpoints_;
+  std::set<std::pair<p2p::NodeId, p2p::NodeId>> links_;
+};
+
+// A consensus message carrying a vote or a piece of evidence.
+v1::P2pMessage consensus_message(const v1::Vote* vote, const v1::Evidence* evidence) {
+  v1::ConsensusEnvelope env;
+  if (vote) *env.mutable_vote() = *vote;
+  if (evidence) *env.mutable_evidence() = *evidence;
+  v1::P2pMessage msg;
+  msg.mutable_consensus()->set_payload(env.SerializeAsString());
+  return msg;
+}
+
+// One node: a chain, a mempool, maybe a validator key, and its reactor.
+struct TestNode {
+  TestNode(const testkit::MultiGenesis& g, const ManualClock& clock, p2p::Network* net,
+           const crypto::KeyPair* key, ReactorOptions options)
+      : chain(g.genesis, *g.registry), pool(mempool::Limits{}) {
+    if (key) {
+      validator_key = *key;
+      signer = std::make_unique<chain::KeySigner>(*key, true);
+    }
+    options.manual_drive = true;
+    reactor = std::make_unique<Reactor>(
+        *chain.chain, pool, net, signer.get(), validator_key ? &*validator_key : nullptr, clock,
+        options, [this](const chain::CommittedBlock& b) { committed.push_back(b.header.height()); },
+        [this](const std::string& why) { fatal = why; });
+    reactor->attach();
+  }
+  [[nodiscard]] uint64_t height() const { return chain.chain->tip().height(); }
+
+  testkit::ChainNode chain;
+  mempool::Mempool pool;
+  std::optional<crypto::KeyPair> validator_key;
+  std::unique_ptr<chain::KeySigner> signer;
+  std::unique_ptr<Reactor> reactor;
+  std::vector<uint64_t> committed;
+  std::string fatal;
+};
+
+class ReactorTest : public ::testing::Test {
+ protected:
+  void make_genesis(size_t validators, nlohmann::json params = nullptr) {
+    testkit::MultiGenesisOptions o;
+    o.validators = validators;
+    o.params = std::move(params);
+    g = testkit::make_multi_genesis(o);
+  }
+
+  // A node of validator `index` (or a follower for -1), on the fake network when `networked`.
+  TestNode& add_node(int index, ReactorOptions options = {}, bool networked = true) {
+    p2p::Network* ep = nullptr;
+    if (networked) {
+      ep = &net.add(testkit::test_key("node" + std::to_string(nodes.size())).address);
+    }
+    const crypto::KeyPair* key =
+        index >= 0 ? &g.validators.at(static_cast<size_t>(index)) : nullptr;
+    nodes.push_back(std::make_unique<TestNode>(g, clock, ep, key, options));
+    return *nodes.back();
+  }
+  p2p::NodeId node_id(size_t i) const {
+    return testkit::test_key("node" + std::to_string(i)).address;
+  }
+  void connect_all() {
+    for (size_t i = 0; i < nodes.size(); ++i)
+      for (size_t j = i + 1; j < nodes.size(); ++j) net.connect(node_id(i), node_id(j));
+  }
+  void start_all() {
+    for (auto& n : nodes) n->reactor->start();
+  }
+  // The first `running` validators, each a node, all connected and started.
+  void run_validators(size_t running, const ReactorOptions& options) {
+    for (size_t i = 0; i < running; ++i) add_node(static_cast<int>(i), options);
+    connect_all();
+    start_all();
+  }
+  // Block time 200 ms; with create_empty_blocks as given.
+  static ReactorOptions fast(bool create_empty_blocks) {
+    ReactorOptions o;
+    o.block_time_ms = 200;
+    o.create_empty_blocks = create_empty_blocks;
+    return o;
+  }
+
+  // Runs every reactor and the network until nothing is left to do at this instant.
+  void settle() {
+    for (int i = 0; i < 100'000; ++i) {
+      size_t work = net.deliver();
+      for (auto& n : nodes) work += n->reactor->run_ready();
+      if (work == 0) return;
+    }
+    FAIL() << "the reactors never went quiet";
+  }
+  // Moves the clock on by `ms` in steps of 10 ms, settling at each.
+  void run_for(uint64_t ms) {
+    settle();
+    for (uint64_t t = 0; t < ms; t += 10) {
+      clock.now += 10;
+      settle();
+    }
+  }
+  // Runs until `done` or `max_ms` of clock time; whether `done` held.
+  bool run_until(const std::function<bool()>& done, uint64_t max_ms = 60'000) {
+    settle();
+    for (uint64_t t = 0; t < max_ms && !done(); t += 10) {
+      clock.now += 10;
+      settle();
+    }
+    return done();
+  }
+  bool all_at(uint64_t height) {
+    for (const auto& n : nodes) {
+      if (n->height() < height) return false;
+    }
+    return true;
+  }
+
+  v1::Tx transfer(uint64_t nonce, uint64_t amount = 5) {
+    return testkit::signed_transfer(testkit::test_key("alice"),
+                                    {.chain_id = testkit::kMultiChainId,
+                                     .to = testkit::test_key("bob").address.to_string(),
+                                     .amount = amount,
+                                     .nonce = nonce});
+  }
+  // As the gRPC BroadcastTx does: admit into the node's pool, then tell the reactor.
+  void broadcast(TestNode& n, const v1::Tx& tx) {
+    auto admitted = mempool::admit(tx, *n.chain.chain, n.pool);
+    ASSERT_TRUE(admitted.is_ok()) << admitted.status().to_string();
+    n.reactor->gossip_tx(tx);
+  }
+  uint64_t bob_balance(const TestNode& n) const {
+    return ledger::Ledger(n.chain.chain->state()).balance(testkit::test_key("bob").address, "BTT");
+  }
+
+  ManualClock clock;
+  FakeNet net;
+  testkit::MultiGenesis g;
+  std::vector<std::unique_ptr<TestNode>> nodes;
+};
+
+TEST_F(ReactorTest, SingleValidatorCommitsEveryBlockTime) {
+  make_genesis(1);
+  ReactorOptions o;
+  o.block_time_ms = 1000;
+  auto& n = add_node(0, o, /*networked=*/false);
+  n.reactor->start();
+  const uint64_t t0 = clock.now;
+  settle();
+  ASSERT_EQ(n.height(), 1u) << n.fatal;
+  EXPECT_EQ(n.chain.chain->block_at(1).has_value(), true);
+  ASSERT_TRUE(n.chain.chain->commit_at(1).has_value());
+
+  // The next height starts block_time_ms after the commit, not a millisecond earlier.
+  clock.now += 999;
+  settle();
+  EXPECT_EQ(n.height(), 1u);
+  clock.now += 1;
+  settle();
+  ASSERT_EQ(n.height(), 2u);
+  v1::BlockHeader h2;
+  ASSERT_TRUE(h2.ParseFromString(n.chain.chain->block_at(2)->header()));
+  EXPECT_EQ(h2.time_ms(), t0 + 1000);
+  EXPECT_TRUE(n.chain.chain->block_at(2)->has_last_commit());
+
+  // A tx admitted as gRPC does is in the next block and leaves the pool.
+  broadcast(n, transfer(0, 7));
+  run_for(1000);
+  EXPECT_EQ(n.height(), 3u);
+  EXPECT_EQ(bob_balance(n), 7u);
+  EXPECT_EQ(n.pool.stats().txs, 0u);
+  EXPECT_EQ(n.committed, (std::vector<uint64_t>{1, 2, 3}));
+  EXPECT_EQ(n.reactor->state().mode(), "validator");
+  EXPECT_TRUE(n.fatal.empty());
+}
+
+TEST_F(ReactorTest, NoEmptyBlocksWaitsForATxThenForTheInterval) {
+  make_genesis(1);
+  ReactorOptions o;
+  o.block_time_ms = 1000;
+  o.create_empty_blocks = false;
+  auto& n = add_node(0, o, false);
+  n.reactor->start();
+  run_for(20'000);
+  EXPECT_EQ(n.height(), 0u);
+  auto s = n.reactor->state();
+  EXPECT_EQ(s.step(), "waiting_for_txs");
+  EXPECT_EQ(s.height(), 1u);
+  EXPECT_EQ(s.round(), 0u);
+
+  broadcast(n, transfer(0));
+  settle();
+  ASSERT_EQ(n.height(), 1u);  // at once: the height was only waiting for the tx
+  EXPECT_EQ(bob_balance(n), 5u);
+  run_for(20'000);
+  EXPECT_EQ(n.height(), 1u);
+
+  // A tx that cannot be included (its nonce leaves a gap) is not a reason for a block.
+  broadcast(n, transfer(2));
+  run_for(5'000);
+  EXPECT_EQ(n.height(), 1u);
+  broadcast(n, transfer(1));
+  run_for(2'000);
+  EXPECT_EQ(n.height(), 2u);
+  EXPECT_EQ(bob_balance(n), 15u);
+  EXPECT_EQ(n.pool.stats().txs, 0u);
+}
+
+TEST_F(ReactorTest, NoEmptyBlocksStillCommitsEveryInterval) {
+  make_genesis(1);
+  ReactorOptions o;
+  o.block_time_ms = 1000;
+  o.create_empty_blocks = false;
+  o.create_empty_blocks_interval_ms = 30'000;
+  auto& n = add_node(0, o, false);
+  n.reactor->start();
+  // Genesis time is 10 s behind the clock: the first empty block comes 20 s in.
+  run_for(19'000);
+  EXPECT_EQ(n.height(), 0u);
+  run_for(1'010);
+  ASSERT_EQ(n.height(), 1u);
+  const uint64_t t1 = n.chain.chain->tip().time_ms();
+  run_for(29'000);
+  EXPECT_EQ(n.height(), 1u);
+  run_for(1'010);
+  ASSERT_EQ(n.height(), 2u);
+  EXPECT_GE(n.chain.chain->tip().time_ms(), t1 + 30'000);
+}
+
+TEST_F(ReactorTest, FourValidatorsCommitAndWaitWithoutRoundChurn) {
+  make_genesis(4);
+  run_validators(4, fast(false));
+  const size_t before = net.consensus_messages;
+  run_for(20'000);
+  // Nobody proposed or voted: no timeouts, no rounds.
+  for (auto& n : nodes) {
+    EXPECT_EQ(n->height(), 0u);
+    auto s = n->reactor->state();
+    EXPECT_EQ(s.step(), "waiting_for_txs");
+    EXPECT_EQ(s.round(), 0u);
+  }
+  EXPECT_EQ(net.consensus_messages, before);
+
+  // A tx sent to one node is gossiped; everyone starts and the block commits everywhere.
+  broadcast(*nodes[2], transfer(0, 11));
+  ASSERT_TRUE(run_until([&] { return all_at(1); }, 10'000));
+  for (auto& n : nodes) {
+    EXPECT_EQ(bob_balance(*n), 11u);
+    EXPECT_EQ(n->chain.chain->tip().block_hash(), nodes[0]->chain.chain->tip().block_hash());
+  }
+  // Then everyone waits again, quietly.
+  run_for(2'000);
+  const size_t after = net.consensus_messages;
+  run_for(20'000);
+  for (auto& n : nodes) EXPECT_EQ(n->height(), 1u);
+  EXPECT_EQ(net.consensus_messages, after);
+}
+
+TEST_F(ReactorTest, FollowerStartsAHeightWhenAValidatorDoes) {
+  // One validator sees the tx, the others only its proposal (tx gossip lost): they follow it.
+  make_genesis(4);
+  run_validators(4, fast(false));
+  run_for(2'000);
+  // The proposer of height 1, round 0 gets the tx directly (not via gossip).
+  auto set = chain::ValidatorSet::create(nodes[0]->chain.chain->validators());
+  ASSERT_TRUE(set.is_ok());
+  const std::string proposer = set->proposer(1, 0).address;
+  TestNode* p = nullptr;
+  for (auto& n : nodes) {
+    if (n->validator_key->address.to_string() == proposer) p = n.get();
+  }
+  ASSERT_NE(p, nullptr);
+  ASSERT_TRUE(mempool::admit(transfer(0, 3), *p->chain.chain, p->pool).is_ok());
+  run_for(600);  // the reactor's tick notices its pool
+  ASSERT_TRUE(run_until([&] { return all_at(1); }, 10'000));
+  for (auto& n : nodes) EXPECT_EQ(bob_balance(*n), 3u);
+}
+
+TEST_F(ReactorTest, GossipedTxsAreAdmittedAndRelayedOnce) {
+  make_genesis(1);
+  ReactorOptions o;
+  auto& n = add_node(-1, o);
+  auto& peer_a = net.add(testkit::test_key("peer-a").address);
+  auto& peer_b = net.add(testkit::test_key("peer-b").address);
+  net.connect(node_id(0), peer_a.id());
+  net.connect(node_id(0), peer_b.id());
+  n.reactor->start();
+  settle();
+
+  v1::P2pMessage gossip;
+  const v1::Tx good = transfer(0);
+  gossip.mutable_tx_gossip()->add_txs(good.SerializeAsString());
+  gossip.mutable_tx_gossip()->add_txs("garbage");
+  v1::Tx bad_sig = transfer(1);
+  bad_sig.mutable_signature()->at(3) ^= 1;
+  gossip.mutable_tx_gossip()->add_txs(bad_sig.SerializeAsString());
+  peer_a.inbox.clear();
+  peer_b.inbox.clear();
+  ASSERT_TRUE(peer_a.send(node_id(0), gossip));
+  settle();
+  EXPECT_EQ(n.pool.stats().txs, 1u);
+  auto relayed = [](const FakeNet::Endpoint& ep) {
+    std::vector<std::string> out;
+    for (const auto& r : ep.inbox) {
+      for (const auto& t : r.msg.tx_gossip().txs()) out.push_back(t);
+    }
+    return out;
+  };
+  // Relayed to the other peer only, and only the tx that was admitted.
+  EXPECT_EQ(relayed(peer_b), (std::vector<std::string>{good.SerializeAsString()}));
+  EXPECT_TRUE(relayed(peer_a).empty());
+  // The same tx again is not new: not relayed again.
+  peer_b.inbox.clear();
+  ASSERT_TRUE(peer_a.send(node_id(0), gossip));
+  settle();
+  EXPECT_TRUE(relayed(peer_b).empty());
+  EXPECT_EQ(n.pool.stats().txs, 1u);
+}
+
+TEST_F(ReactorTest, BlockSyncAppliesVerifiedBlocksAndRefusesBadCommits) {
+  make_genesis(4);
+  // The network's blocks, made by hand with full commits.
+  testkit::ChainNode source(g.genesis, *g.registry);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(testkit::commit_next(source, g.validators).is_ok());
+
+  auto& n = add_node(-1, {});  // a follower
+  auto& peer = net.add(testkit::test_key("peer").address);
+  net.connect(node_id(0), peer.id());
+  n.reactor->start();
+  settle();
+  // The peer reports height 3: the node asks it for block 1.
+  v1::P2pMessage status;
+  status.mutable_status()->set_height(3);
+  status.mutable_status()->set_chain_id(testkit::kMultiChainId);
+  ASSERT_TRUE(peer.send(node_id(0), status));
+  run_for(1'000);
+  auto requested = [&] {
+    std::vector<uint64_t> out;
+    for (const auto& r : peer.inbox) {
+      if (r.msg.has_block_request()) out.push_back(r.msg.block_request().height());
+    }
+    peer.inbox.clear();
+    return out;
+  };
+  auto asked = requested();
+  ASSERT_FALSE(asked.empty());
+  EXPECT_EQ(asked.front(), 1u);
+
+  auto response = [&](uint64_t height, const std::function<void(v1::BlockWithCommit&)>& mutate) {
+    v1::BlockWithCommit bwc;
+    *bwc.mutable_block() = *source.chain->block_at(height);
+    *bwc.mutable_commit() = *source.chain->commit_at(height);
+    mutate(bwc);
+    v1::P2pMessage msg;
+    msg.mutable_block_response()->set_height(height);
+    msg.mutable_block_response()->set_block(bwc.SerializeAsString());
+    return msg;
+  };
+  auto keep = [](v1::BlockWithCommit&) {};
+  // A commit with a bad signature, one without quorum, one for another block: refused.
+  ASSERT_TRUE(peer.send(node_id(0), response(1, [](v1::BlockWithCommit& b) {
+                          b.mutable_commit()->mutable_signatures(0)->mutable_signature()->at(7) ^=
+                              1;
+                        })));
+  ASSERT_TRUE(peer.send(node_id(0), response(1, [](v1::BlockWithCommit& b) {
+                          while (b.commit().signatures_size() > 2)
+                            b.mutable_commit()->mutable_signatures()->RemoveLast();
+                        })));
+  ASSERT_TRUE(peer.send(node_id(0), response(1, [&](v1::BlockWithCommit& b) {
+                          *b.mutable_commit() = *source.chain->commit_at(2);
+                        })));
+  settle();
+  EXPECT_EQ(n.height(), 0u);
+  // The right one is applied, and the next block is asked for.
+  peer.inbox.clear();
+  ASSERT_TRUE(peer.send(node_id(0), response(1, keep)));
+  settle();
+  ASSERT_EQ(n.height(), 1u);
+  EXPECT_EQ(n.chain.chain->tip().block_hash(),
+            to_bytes(chain::block_hash(source.chain->block_at(1)->header())));
+  EXPECT_TRUE(n.chain.chain->commit_at(1).has_value());
+  asked = requested();
+  ASSERT_FALSE(asked.empty());
+  EXPECT_EQ(asked.front(), 2u);
+  // A block that does not follow the tip is ignored; then 2 and 3 apply.
+  ASSERT_TRUE(peer.send(node_id(0), response(3, keep)));
+  settle();
+  EXPECT_EQ(n.height(), 1u);
+  ASSERT_TRUE(peer.send(node_id(0), response(2, keep)));
+  ASSERT_TRUE(peer.send(node_id(0), response(3, keep)));
+  settle();
+  EXPECT_EQ(n.height(), 3u);
+  EXPECT_EQ(n.chain.chain->tip().state_hash(), source.chain->tip().state_hash());
+  EXPECT_EQ(n.committed, (std::vector<uint64_t>{1, 2, 3}));
+}
+
+TEST_F(ReactorTest, EvidenceFromDoubleVotesIsCommittedOnEveryNode) {
+  make_genesis(4);
+  // Three of the four validators run (30 of 40 power); the fourth's key double-signs.
+  run_validators(3, fast(true));
+  auto& peer = net.add(testkit::test_key("peer").address);
+  net.connect(node_id(0), peer.id());
+  net.connect(node_id(1), peer.id());
+  ASSERT_TRUE(run_until([&] { return all_at(2); }));
+  const crypto::KeyPair& byzantine = g.validators[3];
+
+  // 1. Two conflicting prevotes for the next height, sent to node 0: its state machine finds the
+  // conflict (at once, or when it starts the height and replays them) and reports it.
+  const uint64_t h = nodes[0]->height() + 1;
+  for (const char* block : {"x", "y"}) {
+    const v1::Vote vote =
+        testkit::signed_vote(byzantine, v1::PREVOTE, h, 0, testkit::block_id_of(block), clock.now,
+                             testkit::kMultiChainId);
+    ASSERT_TRUE(peer.send(node_id(0), consensus_message(&vote, nullptr)));
+  }
+  // 2. Evidence received as such (from a peer) and verified, sent to node 1; a forged piece
+  // (bad signature) beside it is dropped.
+  {
+    v1::Evidence forged = testkit::double_vote(byzantine, 1, 4);
+    forged.mutable_duplicate_vote()->mutable_vote_a()->mutable_signature()->at(0) ^= 1;
+    for (const auto& e : {testkit::double_vote(byzantine, 1, 7), forged}) {
+      ASSERT_TRUE(peer.send(node_id(1), consensus_message(nullptr, &e)));
+    }
+  }
+  settle();
+  EXPECT_FALSE(nodes[1]->reactor->evidence().empty());
+
+  auto committed_everywhere = [&] {
+    for (const auto& n : nodes) {
+      const auto& state = n->chain.chain->state();
+      if (!chain::committed_evidence(state, h, byzantine.address) ||
+          !chain::committed_evidence(state, 1, byzantine.address)) {
+        return false;
+      }
+    }
+    return true;
+  };
+  ASSERT_TRUE(run_until(committed_everywhere));
+  for (const auto& n : nodes) {
+    bool truncated = false;
+    auto records = chain::list_committed_evidence(n->chain.chain->state(), 0, 10, &truncated);
+    ASSERT_EQ(records.size(), 2u);
+    for (const auto& r : records) {
+      EXPECT_EQ(r.validator(), byzantine.address.to_string());
+      EXPECT_GT(r.included_height(), r.height());
+      EXPECT_EQ(r.power(), 10u);
+      auto block = n->chain.chain->block_at(r.included_height());
+      ASSERT_TRUE(block.has_value());
+      bool carried = false;
+      for (const auto& e : block->evidence())
+        carried |= to_bytes(chain::evidence_id(e)) == r.evidence_id();
+      EXPECT_TRUE(carried);
+    }
+    // Nothing is pending once committed; the round-7 piece at height 1 is the one recorded.
+    EXPECT_TRUE(n->reactor->evidence().empty());
+    EXPECT_EQ(chain::committed_evidence(n->chain.chain->state(), 1, byzantine.address)
+                  ->evidence()
+                  .duplicate_vote()
+                  .vote_a()
+                  .round(),
+              7u);
+  }
+  // The chain goes on, and the same evidence offered again is not taken.
+  const uint64_t now = nodes[0]->height();
+  const v1::Evidence again = testkit::double_vote(byzantine, 1, 7);
+  ASSERT_TRUE(peer.send(node_id(0), consensus_message(nullptr, &again)));
+  settle();
+  EXPECT_TRUE(nodes[0]->reactor->evidence().empty());
+  ASSERT_TRUE(run_until([&] { return all_at(now + 2); }));
+  for (const auto& n : nodes) EXPECT_TRUE(n->fatal.empty());
+}
+
+TEST_F(ReactorTest, EvidenceWakesAChainThatWaitsForTxs) {
+  make_genesis(4);
+  run_validators(4, fast(false));
+  auto& peer = net.add(testkit::test_key("peer").address);
+  net.connect(node_id(3), peer.id());
+  broadcast(*nodes[0], transfer(0));
+  ASSERT_TRUE(run_until([&] { return all_at(1); }, 10'000));
+  run_for(5'000);
+  ASSERT_EQ(nodes[0]->height(), 1u);
+  // Evidence of height 1 arrives at one node: it is reason enough for a block.
+  const v1::Evidence e = testkit::double_vote(g.validators[1], 1, 2, v1::PRECOMMIT);
+  ASSERT_TRUE(peer.send(node_id(3), consensus_message(nullptr, &e)));
+  ASSERT_TRUE(run_until([&] { return all_at(2); }, 10'000));
+  for (const auto& n : nodes) {
+    EXPECT_TRUE(
+        chain::committed_evidence(n->chain.chain->state(), 1, g.validators[1].address).has_value());
+  }
+  run_for(5'000);
+  for (const auto& n : nodes) EXPECT_EQ(n->height(), 2u);
+}
+
+}  // namespace
+}  // namespace btt::node
