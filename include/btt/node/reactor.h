@@ -4,9 +4,10 @@
 // network, and a timer queue for the step timeouts. It also runs tx gossip (TxGossip into the
 // mempool) and block sync (StatusMessage, BlockRequest, BlockResponse).
 //
-// Threading: every input (p2p message, peer event, timeout, gRPC broadcast) is posted to the
-// reactor's queue and handled on its one thread, so the state machine, the chain's proposal
-// cache and the sync state need no locks. state(), evidence() and peer_heights() are thread-safe
+// Threading: every consensus and block-sync input (p2p message, peer event, timeout) is posted to
+// the reactor's queue and handled on its one thread, so the state machine, the chain's proposal
+// cache and the sync state need no locks. Tx gossip goes to a TxRelay (tx_relay.h), which admits
+// gossiped txs on its own thread, so consensus never waits behind signature verification. state(), evidence() and peer_heights() are thread-safe
 // snapshots.
 #include <chrono>
 #include <condition_variable>
@@ -26,6 +27,7 @@
 #include "btt/consensus/clock.h"
 #include "btt/consensus/state_machine.h"
 #include "btt/mempool/mempool.h"
+#include "btt/node/tx_relay.h"
 #include "btt/p2p/transport.h"
 #include "btt/v1/consensus_query.pb.h"
 #include "btt/v1/p2p.pb.h"
@@ -63,8 +65,9 @@ class Reactor final : private consensus::ProposalSource, private consensus::Acti
   void start();
   void stop();
 
-  // A tx admitted through gRPC: gossiped to peers (from any thread).
+  // A tx admitted through gRPC: gossiped to peers with the next batch (from any thread).
   void gossip_tx(const v1::Tx& tx);
+  [[nodiscard]] TxRelay& relay() { return relay_; }
 
   [[nodiscard]] v1::ConsensusState state() const;
   [[nodiscard]] std::vector<v1::Evidence> evidence() const;
@@ -93,7 +96,6 @@ class Reactor final : private consensus::ProposalSource, private consensus::Acti
   // On the reactor thread.
   void on_message(const p2p::NodeId& from, const v1::P2pMessage& msg);
   void on_consensus(const p2p::NodeId& from, const std::string& payload);
-  void on_txs(const p2p::NodeId& from, const v1::TxGossip& gossip);
   void on_block_request(const p2p::NodeId& from, const v1::BlockRequest& req);
   void on_block_response(const p2p::NodeId& from, const v1::BlockResponse& resp);
   void on_evidence(const v1::Evidence& evidence);
@@ -106,6 +108,8 @@ class Reactor final : private consensus::ProposalSource, private consensus::Acti
   void send_consensus(const v1::ConsensusEnvelope& env, const p2p::NodeId* to);
   void update_snapshot();
   [[nodiscard]] Result<chain::ValidatorSet> current_validators() const;
+  // The mempool's decoded copy of a block tx, for Chain::prepare / apply.
+  [[nodiscard]] chain::Chain::KnownTx known_tx() const;
 
   chain::Chain& chain_;
   mempool::Mempool& pool_;
@@ -117,6 +121,7 @@ class Reactor final : private consensus::ProposalSource, private consensus::Acti
   OnCommit on_commit_;
   OnFatal on_fatal_;
   std::unique_ptr<consensus::StateMachine> sm_;
+  TxRelay relay_;
 
   // Blocks executed for the current height (proposed or validated), by block id.
   std::map<Bytes, chain::PreparedBlock> prepared_;
