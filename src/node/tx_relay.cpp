@@ -1,6 +1,9 @@
 #include "btt/node/tx_relay.h"
 
+#include <openssl/rand.h>
 #include <pthread.h>
+
+#include <cstring>
 
 #include "btt/mempool/admission.h"
 
@@ -8,9 +11,54 @@ namespace btt::node {
 
 using Clock = std::chrono::steady_clock;
 
+namespace {
+uint64_t random_seed() {
+  uint64_t seed = 0;
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof(seed)) != 1) {
+    seed = static_cast<uint64_t>(Clock::now().time_since_epoch().count());
+  }
+  return seed;
+}
+}  // namespace
+
+// Keyed by a per-process seed, so peers cannot aim txs at one bucket.
+size_t TxRelay::SeenHash::operator()(const std::string& s) const {
+  uint64_t h = seed ^ s.size();
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+    h ^= h >> 29;
+  }
+  uint64_t tail = 0;
+  std::memcpy(&tail, s.data() + i, s.size() - i);
+  h = (h ^ tail) * 0x9e3779b97f4a7c15ULL;
+  return h ^ (h >> 32);
+}
+
 TxRelay::TxRelay(chain::Chain& chain, mempool::Mempool& pool, p2p::Transport* transport,
                  TxRelayOptions options)
-    : chain_(chain), pool_(pool), transport_(transport), options_(options) {}
+    : chain_(chain),
+      pool_(pool),
+      transport_(transport),
+      options_(options),
+      seen_(1024, SeenHash{random_seed()}) {}
+
+bool TxRelay::seen(const std::string& raw) const {
+  return seen_.contains(raw);
+}
+
+void TxRelay::remember(const std::string& raw) {
+  if (options_.max_seen == 0) return;
+  auto [it, inserted] = seen_.insert(raw);
+  if (!inserted) return;
+  seen_order_.push_back(&*it);  // set elements do not move on rehash
+  if (seen_order_.size() > options_.max_seen) {
+    seen_.erase(seen_.find(*seen_order_.front()));
+    seen_order_.pop_front();
+  }
+}
 
 TxRelay::~TxRelay() {
   stop();
@@ -42,11 +90,16 @@ void TxRelay::on_gossip(const p2p::NodeId& from, const v1::TxGossip& gossip) {
     std::lock_guard lock(mu_);
     if (stopping_) return;
     for (size_t i = 0; i < n; ++i) {
+      const std::string& raw = gossip.txs(static_cast<int>(i));
+      if (seen(raw)) {
+        ++counters_.duplicates;
+        continue;
+      }
       if (incoming_.size() >= options_.max_pending) {
         counters_.dropped += n - i;
         break;
       }
-      incoming_.push_back(Queued{from, gossip.txs(static_cast<int>(i))});
+      incoming_.push_back(Queued{from, raw});
     }
   }
   cv_.notify_one();
@@ -61,6 +114,7 @@ void TxRelay::gossip(const v1::Tx& tx) {
       flush_due_ = Clock::now() + std::chrono::milliseconds(options_.flush_interval_ms);
     }
     outgoing_.push_back(Queued{std::nullopt, tx.SerializeAsString()});
+    remember(outgoing_.back().raw);
   }
   cv_.notify_one();
 }
@@ -83,6 +137,7 @@ bool TxRelay::admit(const std::string& raw) {
   const bool ok = mempool::admit(tx, chain_, pool_).is_ok();
   std::lock_guard lock(mu_);
   ++(ok ? counters_.admitted : counters_.refused);
+  if (ok) remember(raw);
   return ok;
 }
 

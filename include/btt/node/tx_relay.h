@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "btt/chain/chain.h"
@@ -33,11 +34,14 @@ struct TxRelayOptions {
   size_t max_pending = 50'000;
   // Most txs taken from one TxGossip message; the rest is ignored.
   size_t max_txs_per_message = 10'000;
+  // The serialized bytes of this many recently admitted txs are remembered (about 6 MB), so the
+  // copies every other peer relays are dropped on arrival without being parsed or hashed.
+  size_t max_seen = 20'000;
 };
 
 struct TxRelayCounters {
   uint64_t admitted = 0;    // new txs from peers that entered the mempool
-  uint64_t duplicates = 0;  // already in the mempool when they arrived
+  uint64_t duplicates = 0;  // already admitted or in the mempool when they arrived
   uint64_t refused = 0;     // refused by admission (bad signature, nonce, ...)
   uint64_t dropped = 0;     // over max_pending
 };
@@ -73,6 +77,13 @@ class TxRelay {
   // Admits one tx from a peer; true if it is new and entered the mempool.
   bool admit(const std::string& raw);
   void flush(std::vector<Queued>& out);
+  // Under mu_: the recently admitted txs' bytes (a bounded set, oldest out first).
+  [[nodiscard]] bool seen(const std::string& raw) const;
+  void remember(const std::string& raw);
+  struct SeenHash {
+    uint64_t seed;
+    size_t operator()(const std::string& s) const;
+  };
 
   chain::Chain& chain_;
   mempool::Mempool& pool_;
@@ -88,6 +99,8 @@ class TxRelay {
   bool busy_ = false;
   bool stopping_ = false;
   TxRelayCounters counters_;
+  std::unordered_set<std::string, SeenHash> seen_;
+  std::deque<const std::string*> seen_order_;  // elements of seen_, oldest first
   std::thread thread_;
 };
 

@@ -80,7 +80,8 @@ TEST_F(TxRelayTest, AdmitsOnItsOwnThreadAndRefusesBadSignatures) {
   EXPECT_EQ(c.refused, 2u);
   EXPECT_EQ(c.duplicates, 0u);
 
-  // The same tx again (as every peer relays it): a duplicate, not admitted twice.
+  // The same tx again (as every peer relays it): a duplicate, dropped on arrival (its bytes were
+  // admitted), not admitted twice.
   v1::TxGossip again;
   again.add_txs(good.SerializeAsString());
   relay.on_gossip(peer, again);
@@ -90,6 +91,25 @@ TEST_F(TxRelayTest, AdmitsOnItsOwnThreadAndRefusesBadSignatures) {
   EXPECT_EQ(c.duplicates, 1u);
   EXPECT_EQ(pool.stats().txs, 1u);
   relay.stop();
+}
+
+TEST_F(TxRelayTest, RemembersOnlyABoundedNumberOfAdmittedTxs) {
+  TxRelayOptions options;
+  options.max_seen = 2;
+  TxRelay relay(*chain, pool, nullptr, options);
+  relay.start();
+  v1::TxGossip gossip;
+  for (uint64_t n = 0; n < 3; ++n) gossip.add_txs(transfer(n).SerializeAsString());
+  relay.on_gossip(peer, gossip);
+  relay.wait_idle();
+  ASSERT_EQ(relay.counters().admitted, 3u);
+  // Nonce 0 fell out of the remembered set: its copy is parsed and found in the pool; nonces 1
+  // and 2 are dropped on arrival. Either way a duplicate.
+  relay.on_gossip(peer, gossip);
+  relay.wait_idle();
+  EXPECT_EQ(relay.counters().duplicates, 3u);
+  EXPECT_EQ(relay.counters().admitted, 3u);
+  EXPECT_EQ(pool.stats().txs, 3u);
 }
 
 TEST_F(TxRelayTest, KeepsEachSendersOrderAndDropsPastTheQueueBound) {
