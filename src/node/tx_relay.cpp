@@ -10,6 +10,8 @@
 namespace btt::node {
 
 using Clock = std::chrono::steady_clock;
+// Most queued txs admitted between two looks at the outgoing batch.
+constexpr size_t kAdmitSlice = 256;
 
 namespace {
 uint64_t random_seed() {
@@ -158,9 +160,11 @@ void TxRelay::run() {
       }
     }
     busy_ = true;
+    // A bounded slice at a time, so the batch to peers goes out on time behind a long queue.
+    const size_t take = std::min(incoming_.size(), kAdmitSlice);
     batch.assign(std::make_move_iterator(incoming_.begin()),
-                 std::make_move_iterator(incoming_.end()));
-    incoming_.clear();
+                 std::make_move_iterator(incoming_.begin() + static_cast<std::ptrdiff_t>(take)));
+    incoming_.erase(incoming_.begin(), incoming_.begin() + static_cast<std::ptrdiff_t>(take));
     lock.unlock();
 
     std::vector<Queued> admitted;
