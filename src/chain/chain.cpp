@@ -214,7 +214,7 @@ Result<PreparedBlock> Chain::build_locked(const std::vector<TxPtr>& candidates, 
 }
 
 Result<CommittedBlock> Chain::apply(const v1::Block& block, const v1::Commit* commit,
-                                   const KnownTx& known) {
+                                    const KnownTx& known) {
   std::lock_guard commit_lock(commit_mu_);
   auto prepared = prepare_locked(block, known);
   if (!prepared) return prepared.status();

@@ -92,8 +92,7 @@ class ParsedKeyCache {
   static uint64_t random_seed() {
     uint64_t seed = 0;
     if (RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof(seed)) != 1) {
-      seed = static_cast<uint64_t>(
-          std::chrono::steady_clock::now().time_since_epoch().count());
+      seed = static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
     }
     return seed;
   }

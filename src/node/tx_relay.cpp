@@ -86,8 +86,8 @@ void TxRelay::stop() {
 }
 
 void TxRelay::on_gossip(const p2p::NodeId& from, const v1::TxGossip& gossip) {
-  const size_t n = std::min<size_t>(static_cast<size_t>(gossip.txs_size()),
-                                    options_.max_txs_per_message);
+  const size_t n =
+      std::min<size_t>(static_cast<size_t>(gossip.txs_size()), options_.max_txs_per_message);
   {
     std::lock_guard lock(mu_);
     if (stopping_) return;

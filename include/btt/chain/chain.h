@@ -148,7 +148,7 @@ class Chain {
   v1::ChainTip tip_;
   mutable std::mutex params_mu_;
   mutable std::optional<std::pair<uint64_t, v1::LedgerParams>> params_;  // by tip height
-  std::mutex commit_mu_;  // one block at a time
+  std::mutex commit_mu_;                                                 // one block at a time
 };
 
 }  // namespace btt::chain

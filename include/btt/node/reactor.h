@@ -7,8 +7,8 @@
 // Threading: every consensus and block-sync input (p2p message, peer event, timeout) is posted to
 // the reactor's queue and handled on its one thread, so the state machine, the chain's proposal
 // cache and the sync state need no locks. Tx gossip goes to a TxRelay (tx_relay.h), which admits
-// gossiped txs on its own thread, so consensus never waits behind signature verification. state(), evidence() and peer_heights() are thread-safe
-// snapshots.
+// gossiped txs on its own thread, so consensus never waits behind signature verification. state(),
+// evidence() and peer_heights() are thread-safe snapshots.
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>

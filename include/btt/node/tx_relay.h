@@ -93,8 +93,8 @@ class TxRelay {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::condition_variable idle_cv_;
-  std::deque<Queued> incoming_;     // from peers, to admit
-  std::vector<Queued> outgoing_;    // admitted, to send
+  std::deque<Queued> incoming_;   // from peers, to admit
+  std::vector<Queued> outgoing_;  // admitted, to send
   std::chrono::steady_clock::time_point flush_due_{};
   bool busy_ = false;
   bool stopping_ = false;

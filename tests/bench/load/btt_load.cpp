@@ -9,8 +9,8 @@
 // asynchronous gRPC calls (T threads, each with its own completion queue and its own share of
 // the senders; each sender talks to one node, in nonce order, one call in flight; schedule.h has
 // the retry rules; with --batch B > 1, up to B ready txs for one node go in one BroadcastTxs
-// call instead of one BroadcastTx each), keeps at most --max-pending sent but uncommitted, follows node A's committed
-// blocks, and prints `name: value` lines: committed_txs, committed_tx_per_s,
+// call instead of one BroadcastTx each), keeps at most --max-pending sent but uncommitted, follows
+// node A's committed blocks, and prints `name: value` lines: committed_txs, committed_tx_per_s,
 // broadcast_to_commit_p50_ms, broadcast_to_commit_p99_ms, blocks_per_s.
 // It never hangs: past --timeout-s (default 300) it says what was left and exits 1; a refused tx
 // that is not worth a retry also ends it with exit 1.
