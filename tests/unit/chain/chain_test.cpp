@@ -32,14 +32,8 @@ class ChainTest : public ::testing::Test {
   Genesis genesis;
 
   void SetUp() override {
-    json j = {
-        {"chain_id", "btt-test-1"},
-        {"genesis_time", "2026-01-01T00:00:00Z"},
-        {"validators", {{{"public_key", to_hex(val.public_key)}, {"power", "1"}, {"name", "v0"}}}},
-        {"accounts",
-         {{{"address", alice.address.to_string()},
-           {"balances", {{{"asset", "BTT"}, {"amount", std::to_string(1000 * kBtt)}}}}}}}};
-    auto g = Genesis::parse(testkit::add_tokenomics(j).dump(), *registry);
+    auto g = Genesis::parse(testkit::one_validator_genesis(val, alice.address, 1000 * kBtt).dump(),
+                            *registry);
     ASSERT_TRUE(g.is_ok()) << g.status().to_string();
     genesis = *g;
   }

@@ -13,7 +13,6 @@
 namespace btt::node {
 namespace {
 
-using json = nlohmann::json;
 constexpr uint64_t kBtt = 100'000'000;
 
 class TxRelayTest : public ::testing::Test {
@@ -29,14 +28,8 @@ class TxRelayTest : public ::testing::Test {
   mempool::Mempool pool{mempool::Limits{}};
 
   void SetUp() override {
-    json j = {
-        {"chain_id", "btt-test-1"},
-        {"genesis_time", "2026-01-01T00:00:00Z"},
-        {"validators", {{{"public_key", to_hex(val.public_key)}, {"power", "1"}, {"name", "v0"}}}},
-        {"accounts",
-         {{{"address", alice.address.to_string()},
-           {"balances", {{{"asset", "BTT"}, {"amount", std::to_string(1000 * kBtt)}}}}}}}};
-    auto g = chain::Genesis::parse(testkit::add_tokenomics(j).dump(), *registry);
+    auto g = chain::Genesis::parse(
+        testkit::one_validator_genesis(val, alice.address, 1000 * kBtt).dump(), *registry);
     ASSERT_TRUE(g.is_ok()) << g.status().to_string();
     auto d = storage::Database::open(dir.path() / "db", {});
     ASSERT_TRUE(d.is_ok()) << d.status().to_string();
