@@ -148,7 +148,18 @@ v1::ChainTip Chain::tip() const {
 }
 
 v1::LedgerParams Chain::params() const {
-  return ledger::Ledger(state_).params();
+  // Committed state changes only with the tip (commit_locked writes the block, then moves the
+  // tip): keyed by the height read before the state, a kept value is the state of that height or
+  // of the block being committed, and a new tip always reads again.
+  const uint64_t height = tip().height();
+  {
+    std::lock_guard lock(params_mu_);
+    if (params_ && params_->first == height) return params_->second;
+  }
+  v1::LedgerParams p = ledger::Ledger(state_).params();
+  std::lock_guard lock(params_mu_);
+  params_.emplace(height, p);
+  return p;
 }
 
 Result<CommittedBlock> Chain::propose(const std::vector<TxPtr>& candidates, uint64_t time_ms,
@@ -226,16 +237,17 @@ Result<PreparedBlock> Chain::build_locked(const std::vector<TxPtr>& candidates, 
   return finish(overlay, std::move(*executed), std::move(header), &proposed, nullptr);
 }
 
-Result<CommittedBlock> Chain::apply(const v1::Block& block, const v1::Commit* commit) {
+Result<CommittedBlock> Chain::apply(const v1::Block& block, const v1::Commit* commit,
+                                    const KnownTx& known) {
   std::lock_guard commit_lock(commit_mu_);
-  auto prepared = prepare_locked(block);
+  auto prepared = prepare_locked(block, known);
   if (!prepared) return prepared.status();
   return commit_locked(std::move(*prepared), commit);
 }
 
-Result<PreparedBlock> Chain::prepare(const v1::Block& block) {
+Result<PreparedBlock> Chain::prepare(const v1::Block& block, const KnownTx& known) {
   std::lock_guard commit_lock(commit_mu_);
-  return prepare_locked(block);
+  return prepare_locked(block, known);
 }
 
 Result<CommittedBlock> Chain::commit(PreparedBlock prepared, const v1::Commit* commit) {
@@ -247,7 +259,7 @@ std::vector<v1::Validator> Chain::validators() const {
   return load_validators(state_);
 }
 
-Result<PreparedBlock> Chain::prepare_locked(const v1::Block& block) {
+Result<PreparedBlock> Chain::prepare_locked(const v1::Block& block, const KnownTx& known) {
   v1::ChainTip prev = tip();
   v1::BlockHeader header;
   if (!header.ParseFromString(block.header())) {
@@ -306,6 +318,14 @@ Result<PreparedBlock> Chain::prepare_locked(const v1::Block& block) {
   std::vector<TxPtr> txs;
   txs.reserve(static_cast<size_t>(block.txs_size()));
   for (int i = 0; i < block.txs_size(); ++i) {
+    if (known) {
+      const v1::Tx& tx = block.txs(i);
+      if (TxPtr k = known(tx_id_of_body(tx.body()));
+          k && k->size() <= params.max_tx_bytes() && k->raw == tx.SerializeAsString()) {
+        txs.push_back(std::move(k));
+        continue;
+      }
+    }
     auto tx = decode_tx(block.txs(i), params.max_tx_bytes());
     if (!tx) return bad("tx " + std::to_string(i) + ": " + tx.status().message());
     txs.push_back(*tx);

@@ -1,5 +1,7 @@
 #include "precheck_pipeline.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 
 namespace btt::chain {
@@ -15,6 +17,7 @@ PrecheckPipeline::PrecheckPipeline(const std::vector<TxPtr>& txs, CheckFn check)
   unsigned cores = std::max(2u, std::thread::hardware_concurrency());
   for (unsigned t = 0; t + 1 < cores; ++t) {
     workers_.emplace_back([this] {
+      pthread_setname_np(pthread_self(), "precheck");
       while (!stop_.load(std::memory_order_relaxed) && check_next_batch()) {
       }
     });

@@ -1,5 +1,6 @@
 #include "btt/chain/tx.h"
 
+#include "btt/chain/sig_cache.h"
 #include "btt/crypto/hash.h"
 
 namespace btt::chain {
@@ -65,8 +66,10 @@ Result<TxPtr> decode_tx(std::string_view raw, uint32_t max_tx_bytes) {
   return decode_parsed(tx, Bytes(raw), max_tx_bytes);
 }
 
+// Successes are remembered in signature_cache() (sig_cache.h): each tx is verified once per
+// process, whether it is met at admission, in a proposal or in a simulation.
 bool verify_tx_signature(const DecodedTx& tx) {
-  return crypto::schnorr_verify(tx.public_key, tx.sighash, tx.signature);
+  return signature_cache().verify(tx.public_key, tx.sighash, tx.signature);
 }
 
 v1::Tx sign_tx(const v1::TxBody& body, const crypto::SecretKey& sk, const uint8_t* aux_rand32) {

@@ -6,9 +6,13 @@
 #include <secp256k1_extrakeys.h>
 #include <secp256k1_schnorrsig.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
 
 #include "secp256k1_context.h"
 
@@ -29,8 +33,78 @@ bool make_keypair(const SecretKey& sk, ScopedKeypair& out) {
   return secp256k1_keypair_create(ctx(), &out.kp, sk.data()) == 1;
 }
 
+// Parsing an x-only key costs a field square root, about a tenth of a verification, and the same
+// few keys (a wallet's, a validator's) come back with every tx and vote they sign. So keys that
+// parsed are kept, parsed, in a bounded cache: a memo of a pure function, so it changes no
+// answer. Keys that do not parse are never stored. The bucket hash is keyed by a per-process
+// random seed, so nobody can aim keys at one bucket.
+class ParsedKeyCache {
+ public:
+  ParsedKeyCache() : seed_(random_seed()) {
+    for (auto& s : shards_) s.map = decltype(s.map)(kPerShard, Hash{seed_});
+  }
+
+  bool parse(const XOnlyPublicKey& pk, secp256k1_xonly_pubkey& out) {
+    Shard& s = shards_[hash(pk) % kShards];
+    {
+      std::lock_guard lock(s.mu);
+      if (auto it = s.map.find(pk); it != s.map.end()) {
+        out = it->second;
+        return true;
+      }
+    }
+    if (secp256k1_xonly_pubkey_parse(ctx(), &out, pk.data()) != 1) return false;
+    std::lock_guard lock(s.mu);
+    if (!s.map.emplace(pk, out).second) return true;
+    if (s.ring.size() < kPerShard) {
+      s.ring.push_back(pk);
+    } else {
+      s.map.erase(s.ring[s.next]);
+      s.ring[s.next] = pk;
+      s.next = (s.next + 1) % kPerShard;
+    }
+    return true;
+  }
+
+ private:
+  static constexpr size_t kShards = 16;
+  static constexpr size_t kPerShard = 1024;
+  struct Hash {
+    uint64_t seed;
+    size_t operator()(const XOnlyPublicKey& k) const {
+      uint64_t h = seed;
+      for (size_t i = 0; i < k.size(); i += 8) {
+        uint64_t w;
+        std::memcpy(&w, k.data() + i, 8);
+        h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+        h ^= h >> 29;
+      }
+      return h;
+    }
+  };
+  struct Shard {
+    std::mutex mu;
+    std::unordered_map<XOnlyPublicKey, secp256k1_xonly_pubkey, Hash> map;
+    std::vector<XOnlyPublicKey> ring;  // insertion order, for eviction
+    size_t next = 0;
+  };
+
+  static uint64_t random_seed() {
+    uint64_t seed = 0;
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof(seed)) != 1) {
+      seed = static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+    }
+    return seed;
+  }
+  size_t hash(const XOnlyPublicKey& k) const { return Hash{seed_ ^ 0x5bd1e995ULL}(k) >> 7; }
+
+  uint64_t seed_;
+  std::array<Shard, kShards> shards_;
+};
+
 bool parse_xonly(const XOnlyPublicKey& pk, secp256k1_xonly_pubkey& out) {
-  return secp256k1_xonly_pubkey_parse(ctx(), &out, pk.data()) == 1;
+  static ParsedKeyCache cache;
+  return cache.parse(pk, out);
 }
 
 // Never null, even for an empty message: libsecp256k1 accepts null only with length 0, and a

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <future>
 
@@ -15,8 +17,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Most txs taken from one TxGossip message; the rest is ignored.
-constexpr int kMaxGossipTxs = 10'000;
 // Evidence kept for queries (first come first kept).
 constexpr size_t kMaxEvidence = 1000;
 // A block request unanswered for this long (ms) is sent again (to the next peer ahead).
@@ -48,13 +48,16 @@ Reactor::Reactor(chain::Chain& chain, mempool::Mempool& pool, p2p::Network* tran
       clock_(clock),
       options_(options),
       on_commit_(std::move(on_commit)),
-      on_fatal_(std::move(on_fatal)) {
+      on_fatal_(std::move(on_fatal)),
+      relay_(chain, pool, transport) {
   consensus::StateMachineConfig config;
   config.chain_id = chain_.chain_id();
   config.timeouts = options_.timeouts;
   consensus::ProposalSource& source = *this;
   consensus::Actions& actions = *this;
   sm_ = std::make_unique<consensus::StateMachine>(config, signer_, source, actions, clock_);
+  // A waiting height (create_empty_blocks = false) starts once a gossiped tx is there.
+  if (!options_.create_empty_blocks) relay_.set_on_admitted([this] { post([this] { wake(); }); });
 }
 
 Reactor::~Reactor() {
@@ -88,7 +91,10 @@ void Reactor::attach() {
     post([this, from, msg] { on_message(from, msg); });
   };
   transport_->set_handler(p2p::Channel::kConsensus, handler);
-  transport_->set_handler(p2p::Channel::kMempool, handler);
+  transport_->set_handler(p2p::Channel::kMempool,
+                          [this](const p2p::NodeId& from, const v1::P2pMessage& msg) {
+                            if (msg.has_tx_gossip()) relay_.on_gossip(from, msg.tx_gossip());
+                          });
   transport_->set_handler(p2p::Channel::kBlockSync, handler);
   transport_->set_event_handler([this](const p2p::PeerEvent& ev) {
     if (!ev.id) return;
@@ -128,7 +134,13 @@ void Reactor::attach() {
 }
 
 void Reactor::start() {
-  if (!options_.manual_drive) thread_ = std::thread([this] { run(); });
+  if (!options_.manual_drive) {
+    relay_.start();
+    thread_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "reactor");
+      run();
+    });
+  }
   // With peers, first learn their heights (they send a status on connect), so a node that is
   // behind syncs before it signs anything (start_next_height waits while a peer is ahead).
   post_after(transport_ ? kFirstHeightDelayMs : 0, [this] {
@@ -145,6 +157,7 @@ void Reactor::stop() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  relay_.stop();
 }
 
 void Reactor::post(Task task) {
@@ -222,7 +235,7 @@ void Reactor::run() {
 }
 
 size_t Reactor::run_ready() {
-  size_t ran = 0;
+  size_t ran = relay_.run_ready();
   while (true) {
     std::optional<Task> task;
     {
@@ -377,13 +390,17 @@ bool Reactor::validate(uint64_t height, const Bytes& block_id, const Bytes& bloc
                  header.time_ms() - clock_.now_ms());
     return false;
   }
-  auto prepared = chain_.prepare(block);
+  auto prepared = chain_.prepare(block, known_tx());
   if (!prepared) {
     spdlog::warn("proposal for height {} is not valid: {}", height, prepared.status().to_string());
     return false;
   }
   prepared_.insert_or_assign(block_id, std::move(*prepared));
   return true;
+}
+
+chain::Chain::KnownTx Reactor::known_tx() const {
+  return [this](const Hash32& id) { return pool_.get(id); };
 }
 
 // --- actions -------------------------------------------------------------------------------
@@ -488,7 +505,7 @@ void Reactor::commit_decided(uint64_t height, const Bytes& block_id, const Bytes
       spdlog::error("decided block {} does not decode", height);
       return;
     }
-    auto r = chain_.apply(block, &commit);
+    auto r = chain_.apply(block, &commit, known_tx());
     if (!r) {
       spdlog::error("decided block {} cannot be applied: {}", height, r.status().to_string());
       return;
@@ -523,9 +540,6 @@ void Reactor::on_message(const p2p::NodeId& from, const v1::P2pMessage& msg) {
   switch (msg.msg_case()) {
     case v1::P2pMessage::kConsensus:
       on_consensus(from, msg.consensus().payload());
-      break;
-    case v1::P2pMessage::kTxGossip:
-      on_txs(from, msg.tx_gossip());
       break;
     case v1::P2pMessage::kBlockRequest:
       on_block_request(from, msg.block_request());
@@ -605,30 +619,10 @@ void Reactor::on_evidence(const v1::Evidence& evidence) {
   report_evidence(verified->evidence);
 }
 
-void Reactor::on_txs(const p2p::NodeId& from, const v1::TxGossip& gossip) {
-  v1::P2pMessage relay;
-  const int n = std::min(gossip.txs_size(), kMaxGossipTxs);
-  for (int i = 0; i < n; ++i) {
-    v1::Tx tx;
-    if (!tx.ParseFromString(gossip.txs(i))) continue;
-    // Admission deduplicates by tx id (pending or committed), so a tx is relayed once.
-    auto admitted = mempool::admit(tx, chain_, pool_);
-    if (admitted) relay.mutable_tx_gossip()->add_txs(gossip.txs(i));
-  }
-  if (relay.tx_gossip().txs_size() > 0) wake();
-  if (transport_ && relay.tx_gossip().txs_size() > 0) {
-    for (const auto& peer : transport_->peers()) {
-      if (peer.id != from) transport_->send(peer.id, relay);
-    }
-  }
-}
-
 void Reactor::gossip_tx(const v1::Tx& tx) {
+  // A waiting height (create_empty_blocks = false) starts once a tx is there.
   if (!options_.create_empty_blocks) post([this] { wake(); });
-  if (!transport_) return;
-  v1::P2pMessage msg;
-  msg.mutable_tx_gossip()->add_txs(tx.SerializeAsString());
-  transport_->broadcast(msg);
+  relay_.gossip(tx);
 }
 
 void Reactor::on_block_request(const p2p::NodeId& from, const v1::BlockRequest& req) {
@@ -664,7 +658,7 @@ void Reactor::on_block_response(const p2p::NodeId& from, const v1::BlockResponse
                  s.message());
     return;
   }
-  auto applied = chain_.apply(bwc.block(), &bwc.commit());
+  auto applied = chain_.apply(bwc.block(), &bwc.commit(), known_tx());
   if (!applied) {
     spdlog::warn("peer {}: synced block {} refused: {}", from.to_string(), resp.height(),
                  applied.status().to_string());

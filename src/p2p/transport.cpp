@@ -1,5 +1,6 @@
 #include "btt/p2p/transport.h"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -945,7 +946,10 @@ Status Transport::start() {
   t.pex_timer.async_wait([&t](const error_code& e) {
     if (!e) t.pex_tick();
   });
-  t.thread = std::thread([&t] { t.io.run(); });
+  t.thread = std::thread([&t] {
+    pthread_setname_np(pthread_self(), "p2p-io");
+    t.io.run();
+  });
   spdlog::info("p2p: node {} listening on {}", t.local.key.address.to_string(),
                join_host_port(host, t.port));
   return Status::ok();

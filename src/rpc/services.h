@@ -79,6 +79,8 @@ class TxsService final : public v1::Txs::Service {
   grpc::Status GetTx(grpc::ServerContext*, const v1::GetTxRequest* req, v1::TxInfo* out) override;
   grpc::Status BroadcastTx(grpc::ServerContext* context, const v1::BroadcastTxRequest* req,
                            v1::BroadcastTxResponse* out) override;
+  grpc::Status BroadcastTxs(grpc::ServerContext* context, const v1::BroadcastTxsRequest* req,
+                            v1::BroadcastTxsResponse* out) override;
   grpc::Status SimulateTx(grpc::ServerContext*, const v1::SimulateTxRequest* req,
                           v1::SimulateTxResponse* out) override;
   grpc::Status SuggestFee(grpc::ServerContext*, const v1::SuggestFeeRequest* req,

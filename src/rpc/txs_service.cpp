@@ -9,6 +9,7 @@ namespace {
 
 constexpr uint32_t kDefaultWaitMs = 30'000;
 constexpr uint32_t kMaxWaitMs = 300'000;
+constexpr int kMaxBatchTxs = 1000;
 
 void fill_tx(v1::TxInfo* out, const v1::Tx& tx, const Hash32& id) {
   out->set_tx_id(to_bytes(id));
@@ -100,6 +101,31 @@ grpc::Status TxsService::BroadcastTx(grpc::ServerContext* context,
   return {grpc::StatusCode::DEADLINE_EXCEEDED,
           "tx " + to_hex(id) + " was admitted but not committed within " + std::to_string(wait_ms) +
               " ms; query it with GetTx"};
+}
+
+grpc::Status TxsService::BroadcastTxs(grpc::ServerContext*, const v1::BroadcastTxsRequest* req,
+                                      v1::BroadcastTxsResponse* out) {
+  if (req->txs().empty()) return invalid("txs is empty");
+  if (req->txs_size() > kMaxBatchTxs) {
+    return invalid("at most " + std::to_string(kMaxBatchTxs) + " txs in one call, not " +
+                   std::to_string(req->txs_size()));
+  }
+  if (ctx_.hub.closed()) return {grpc::StatusCode::UNAVAILABLE, "node is shutting down"};
+  out->mutable_results()->Reserve(req->txs_size());
+  for (const auto& tx : req->txs()) {
+    auto* r = out->add_results();
+    auto admitted = mempool::admit(tx, ctx_.chain, ctx_.pool);
+    if (!admitted) {
+      r->set_tx_id(to_bytes(chain::tx_id_of_body(tx.body())));
+      r->set_code(static_cast<uint32_t>(admitted.status().code()));
+      r->set_log(excerpt(admitted.status().to_string(), 1024));
+      continue;
+    }
+    r->set_tx_id(to_bytes((*admitted)->id));
+    r->set_code(0);
+    if (ctx_.on_tx_admitted) ctx_.on_tx_admitted(tx);
+  }
+  return grpc::Status::OK;
 }
 
 grpc::Status TxsService::SimulateTx(grpc::ServerContext*, const v1::SimulateTxRequest* req,

@@ -67,6 +67,10 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& di
   rocksdb::ColumnFamilyOptions cf_options;
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   cf_options.compression = rocksdb::kNoCompression;
+  // A Bloom filter over each memtable's whole keys: a Get of an absent key (a new tx's id in the
+  // tx index, an account seen for the first time) skips the memtable's skip list.
+  cf_options.memtable_whole_key_filtering = true;
+  cf_options.memtable_prefix_bloom_size_ratio = 0.02;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);

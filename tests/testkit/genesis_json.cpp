@@ -29,4 +29,17 @@ nlohmann::json& add_tokenomics(nlohmann::json& genesis) {
   return genesis;
 }
 
+nlohmann::json one_validator_genesis(const crypto::KeyPair& validator,
+                                     const crypto::Address& account, uint64_t btt_units) {
+  nlohmann::json j = {
+      {"chain_id", "btt-test-1"},
+      {"genesis_time", "2026-01-01T00:00:00Z"},
+      {"validators",
+       {{{"public_key", to_hex(validator.public_key)}, {"power", "1"}, {"name", "v0"}}}},
+      {"accounts",
+       {{{"address", account.to_string()},
+         {"balances", {{{"asset", "BTT"}, {"amount", std::to_string(btt_units)}}}}}}}};
+  return add_tokenomics(j);
+}
+
 }  // namespace btt::testkit

@@ -2,6 +2,7 @@
 // The chain: the committed blocks and state in RocksDB, and the only code that commits.
 // Each block and every state change it causes land in ONE atomic write batch, so after a crash
 // at any instant the node restarts at the last committed block with nothing half-written.
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -64,6 +65,7 @@ class Chain {
   [[nodiscard]] v1::ChainTip tip() const;
   [[nodiscard]] const Genesis& genesis() const { return genesis_; }
   [[nodiscard]] const std::string& chain_id() const { return genesis_.chain_id; }
+  // The ledger parameters of the committed state (read once per height, then kept).
   [[nodiscard]] v1::LedgerParams params() const;
   [[nodiscard]] const ModuleRegistry& registry() const { return registry_; }
   [[nodiscard]] const ledger::StateReader& state() const { return state_; }
@@ -74,10 +76,16 @@ class Chain {
   // proposer alone holds more than 2/3 of the power.
   [[nodiscard]] Result<CommittedBlock> propose(const std::vector<TxPtr>& candidates,
                                                uint64_t time_ms, const crypto::KeyPair& proposer);
+  // A tx this node already decoded, by tx id (the mempool's copy), or null. prepare() and apply()
+  // take it instead of decoding a block tx again when its bytes are exactly the block tx's; it
+  // only saves work, the block is checked the same way either way.
+  using KnownTx = std::function<TxPtr(const Hash32& id)>;
+
   // Follower / block sync: prepare(block) then commit(); nothing is written if anything is off.
   // `commit` (the block's own commit, if known) is stored beside it.
   [[nodiscard]] Result<CommittedBlock> apply(const v1::Block& block,
-                                             const v1::Commit* commit = nullptr);
+                                             const v1::Commit* commit = nullptr,
+                                             const KnownTx& known = nullptr);
 
   // Proposer: executes candidates over the committed state (dropping what cannot be included)
   // and signs the header with `proposer`; writes nothing. time_ms is raised to tip time + 1 if
@@ -89,8 +97,9 @@ class Chain {
                                             const std::vector<v1::Evidence>& evidence = {});
   // Verifies a block produced elsewhere (header, proposer signature, last_commit against the
   // validator set from height 2 on, its evidence, every tx, state and results hashes) and
-  // executes it; writes nothing.
-  [[nodiscard]] Result<PreparedBlock> prepare(const v1::Block& block);
+  // executes it; writes nothing. `known`: above.
+  [[nodiscard]] Result<PreparedBlock> prepare(const v1::Block& block,
+                                              const KnownTx& known = nullptr);
   // Writes a prepared block (and `commit`, its own commit, if given) in one batch.
   // kUnavailable if the tip is no longer the one it was executed on.
   [[nodiscard]] Result<CommittedBlock> commit(PreparedBlock prepared,
@@ -132,7 +141,8 @@ class Chain {
                                                    const crypto::KeyPair& proposer,
                                                    const v1::Commit& last_commit,
                                                    const std::vector<v1::Evidence>& evidence);
-  [[nodiscard]] Result<PreparedBlock> prepare_locked(const v1::Block& block);
+  [[nodiscard]] Result<PreparedBlock> prepare_locked(const v1::Block& block,
+                                                     const KnownTx& known = nullptr);
   [[nodiscard]] Result<CommittedBlock> commit_locked(PreparedBlock prepared,
                                                      const v1::Commit* commit);
 
@@ -143,7 +153,9 @@ class Chain {
   std::unique_ptr<StateCommitment> commitment_;
   mutable std::mutex tip_mu_;
   v1::ChainTip tip_;
-  std::mutex commit_mu_;  // one block at a time
+  mutable std::mutex params_mu_;
+  mutable std::optional<std::pair<uint64_t, v1::LedgerParams>> params_;  // by tip height
+  std::mutex commit_mu_;                                                 // one block at a time
 };
 
 }  // namespace btt::chain

@@ -4,11 +4,13 @@
 // network, and a timer queue for the step timeouts. It also runs tx gossip (TxGossip into the
 // mempool) and block sync (StatusMessage, BlockRequest, BlockResponse).
 //
-// Threading: every input (p2p message, peer event, timeout, gRPC broadcast) is posted to the
-// reactor's queue and handled on its one thread, so the state machine, the chain's proposal
-// cache and the sync state need no locks. state(), evidence() and peer_heights() are thread-safe
-// snapshots. With ReactorOptions::manual_drive there is no thread: the caller runs what is due
-// with run_ready(), and timers follow the consensus clock (tests).
+// Threading: every consensus and block-sync input (p2p message, peer event, timeout) is posted to
+// the reactor's queue and handled on its one thread, so the state machine, the chain's proposal
+// cache and the sync state need no locks. Tx gossip goes to a TxRelay (tx_relay.h), which admits
+// gossiped txs on its own thread, so consensus never waits behind signature verification. state(),
+// evidence() and peer_heights() are thread-safe snapshots. With ReactorOptions::manual_drive there
+// is no thread (the relay's included): the caller runs what is due with run_ready(), and timers
+// follow the consensus clock (tests).
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -28,6 +30,7 @@
 #include "btt/consensus/state_machine.h"
 #include "btt/consensus/wal.h"
 #include "btt/mempool/mempool.h"
+#include "btt/node/tx_relay.h"
 #include "btt/p2p/transport.h"
 #include "btt/v1/consensus_query.pb.h"
 #include "btt/v1/p2p.pb.h"
@@ -79,10 +82,12 @@ class Reactor final : private consensus::ProposalSource,
   void start();
   void stop();
 
-  // A tx admitted through gRPC: gossiped to peers (from any thread).
+  // A tx admitted through gRPC: gossiped to peers with the next batch (from any thread).
   void gossip_tx(const v1::Tx& tx);
-  // manual_drive: runs queued tasks and due timers until none is left; how many ran.
+  // manual_drive: runs queued tasks, due timers and the relay's queue until none is left; how
+  // many ran.
   size_t run_ready();
+  [[nodiscard]] TxRelay& relay() { return relay_; }
 
   [[nodiscard]] v1::ConsensusState state() const;
   // Pending evidence: verified, not committed yet, in (height, validator) order.
@@ -122,7 +127,6 @@ class Reactor final : private consensus::ProposalSource,
   // On the reactor thread.
   void on_message(const p2p::NodeId& from, const v1::P2pMessage& msg);
   void on_consensus(const p2p::NodeId& from, const std::string& payload);
-  void on_txs(const p2p::NodeId& from, const v1::TxGossip& gossip);
   void on_block_request(const p2p::NodeId& from, const v1::BlockRequest& req);
   void on_block_response(const p2p::NodeId& from, const v1::BlockResponse& resp);
   void on_evidence(const v1::Evidence& evidence);
@@ -139,6 +143,8 @@ class Reactor final : private consensus::ProposalSource,
   void send_consensus(const v1::ConsensusEnvelope& env, const p2p::NodeId* to);
   void update_snapshot();
   [[nodiscard]] Result<chain::ValidatorSet> current_validators() const;
+  // The mempool's decoded copy of a block tx, for Chain::prepare / apply.
+  [[nodiscard]] chain::Chain::KnownTx known_tx() const;
 
   chain::Chain& chain_;
   mempool::Mempool& pool_;
@@ -153,6 +159,7 @@ class Reactor final : private consensus::ProposalSource,
   consensus::Wal* wal_ = nullptr;
   std::vector<v1::WalRecord> wal_records_;  // read at start, replayed by the first height
   bool wal_failed_ = false;
+  TxRelay relay_;
 
   // Blocks executed for the current height (proposed or validated), by block id.
   std::map<Bytes, chain::PreparedBlock> prepared_;

@@ -2,12 +2,18 @@
 // measures what commits (used by tests/bench/testnet_bench.sh).
 //
 //   btt-load --nodes A,B,C,D --dev KEYFILE --chain-id ID [--senders N] [--txs-per-sender K]
-//            [--rate TX_PER_S (0: as fast as possible)] [--threads T]
+//            [--rate TX_PER_S (0: as fast as possible)] [--threads T] [--dev-nonce N]
+//            [--max-pending N] [--timeout-s S] [--batch B]
 //
-// Funds N fresh senders from the dev key, pre-signs K transfers each, then broadcasts them round
-// robin over the nodes (at most 20000 in flight), follows
-// node A's committed blocks, and prints `name: value` lines: committed_tx_per_s,
-// broadcast_to_commit_p50_ms, broadcast_to_commit_p99_ms, blocks_per_s, committed_txs.
+// Funds N fresh senders from the dev key, pre-signs K transfers each, then broadcasts them with
+// asynchronous gRPC calls (T threads, each with its own completion queue and its own share of
+// the senders; each sender talks to one node, in nonce order, one call in flight; schedule.h has
+// the retry rules; with --batch B > 1, up to B ready txs for one node go in one BroadcastTxs
+// call instead of one BroadcastTx each), keeps at most --max-pending sent but uncommitted, follows
+// node A's committed blocks, and prints `name: value` lines: committed_txs, committed_tx_per_s,
+// broadcast_to_commit_p50_ms, broadcast_to_commit_p99_ms, blocks_per_s.
+// It never hangs: past --timeout-s (default 300) it says what was left and exits 1; a refused tx
+// that is not worth a retry also ends it with exit 1.
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -15,11 +21,12 @@
 #include <chrono>
 #include <cstring>
 #include <iostream>
-#include <map>
 #include <mutex>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
 
+#include "bench/load/schedule.h"
 #include "btt/chain/tx.h"
 #include "btt/crypto/keyfile.h"
 #include "btt/v1/node.grpc.pb.h"
@@ -47,26 +54,58 @@ std::vector<std::string> split(const std::string& s) {
   return out;
 }
 
-struct NodeStubs {
-  std::unique_ptr<v1::Txs::Stub> txs;
-  std::unique_ptr<v1::Node::Stub> node;
-  std::unique_ptr<v1::Blocks::Stub> blocks;
+struct HashOf {
+  size_t operator()(const Hash32& h) const {
+    size_t v;
+    std::memcpy(&v, h.data(), sizeof(v));
+    return v;
+  }
 };
 
-NodeStubs connect(const std::string& addr) {
-  auto channel = grpc::CreateChannel(addr, grpc::InsecureChannelCredentials());
-  return {v1::Txs::NewStub(channel), v1::Node::NewStub(channel), v1::Blocks::NewStub(channel)};
+std::optional<uint32_t> btt_code_of(const grpc::ClientContext& ctx) {
+  const auto& md = ctx.GetServerTrailingMetadata();
+  auto it = md.find("btt-code");
+  if (it == md.end()) return std::nullopt;
+  try {
+    return static_cast<uint32_t>(std::stoul(std::string(it->second.data(), it->second.size())));
+  } catch (...) {
+    return std::nullopt;
+  }
 }
 
-bool broadcast(NodeStubs& n, const v1::Tx& tx, bool wait) {
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(wait ? 30 : 5));
-  v1::BroadcastTxRequest req;
-  *req.mutable_tx() = tx;
-  req.set_wait_for_commit(wait);
-  v1::BroadcastTxResponse resp;
-  return n.txs->BroadcastTx(&ctx, req, &resp).ok();
+// gRPC takes deadlines on the system clock.
+std::chrono::system_clock::time_point wall(SteadyClock::time_point t) {
+  return std::chrono::system_clock::now() +
+         std::chrono::duration_cast<std::chrono::system_clock::duration>(t - SteadyClock::now());
 }
+
+[[noreturn]] void die(const std::string& why) {
+  std::cerr << "btt-load: " << why << std::endl;
+  std::_Exit(1);
+}
+
+// Everything the threads share: send times of txs not yet seen in a block, and the results.
+struct Shared {
+  std::mutex mu;
+  std::unordered_map<Hash32, SteadyClock::time_point, HashOf> sent_at;
+  std::vector<double> latencies_ms;
+  uint64_t first_height = 0, last_height = 0;
+  SteadyClock::time_point first_commit{}, last_commit{};
+  std::atomic<size_t> committed{0};
+  std::atomic<size_t> sent{0};  // calls started (pacing)
+  std::atomic<size_t> pending{0};
+};
+
+// One BroadcastTx call (one send) or BroadcastTxs call (several).
+struct Call {
+  grpc::ClientContext ctx;
+  grpc::Status status;
+  v1::BroadcastTxResponse resp;
+  v1::BroadcastTxsResponse batch_resp;
+  std::unique_ptr<grpc::ClientAsyncResponseReader<v1::BroadcastTxResponse>> reader;
+  std::unique_ptr<grpc::ClientAsyncResponseReader<v1::BroadcastTxsResponse>> batch_reader;
+  std::vector<load::Schedule::Send> sends;  // senders are local indices in the thread's schedule
+};
 
 }  // namespace
 
@@ -77,20 +116,27 @@ int main(int argc, char** argv) {
   const size_t senders = std::stoul(arg(argc, argv, "--senders", "200"));
   const size_t per_sender = std::stoul(arg(argc, argv, "--txs-per-sender", "50"));
   const uint64_t rate = std::stoull(arg(argc, argv, "--rate", "0"));
-  const size_t threads = std::stoul(arg(argc, argv, "--threads", "8"));
+  const size_t threads = std::max<size_t>(1, std::stoul(arg(argc, argv, "--threads", "2")));
   const uint64_t dev_nonce_start = std::stoull(arg(argc, argv, "--dev-nonce", "0"));
+  const size_t max_pending = std::stoul(arg(argc, argv, "--max-pending", "20000"));
+  const auto timeout = std::chrono::seconds(std::stoul(arg(argc, argv, "--timeout-s", "300")));
+  const size_t batch = std::clamp<size_t>(std::stoul(arg(argc, argv, "--batch", "1")), 1, 1000);
   if (nodes_arg.empty() || dev_file.empty()) {
     std::cerr << "usage: btt-load --nodes A,B,.. --dev KEYFILE --chain-id ID [--senders N] "
-                 "[--txs-per-sender K] [--rate R] [--threads T] [--dev-nonce N]\n";
+                 "[--txs-per-sender K] [--rate R] [--threads T] [--dev-nonce N] "
+                 "[--max-pending N] [--timeout-s S] [--batch B]\n";
     return 2;
   }
+  const auto deadline = SteadyClock::now() + timeout;
   auto dev = crypto::read_key_file(dev_file);
-  if (!dev) {
-    std::cerr << "cannot read " << dev_file << "\n";
-    return 1;
+  if (!dev) die("cannot read " + dev_file);
+
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (const auto& a : nodes_arg) {
+    channels.push_back(grpc::CreateChannel(a, grpc::InsecureChannelCredentials()));
   }
-  std::vector<NodeStubs> nodes;
-  for (const auto& a : nodes_arg) nodes.push_back(connect(a));
+  auto txs0 = v1::Txs::NewStub(channels[0]);
+  auto blocks0 = v1::Blocks::NewStub(channels[0]);
 
   // Fund the senders, 50 txs at a time (under the nonce gap), waiting for the last of each batch.
   std::vector<crypto::KeyPair> keys;
@@ -99,156 +145,257 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < senders; i += 50) {
     const size_t end = std::min(senders, i + 50);
     for (size_t j = i; j < end; ++j) {
-      auto tx = testkit::signed_transfer(*dev, {.chain_id = chain_id,
-                                                .to = keys[j].address.to_string(),
-                                                .amount = 100'000'000,
-                                                .nonce = nonce++});
-      if (!broadcast(nodes[0], tx, j + 1 == end)) {
-        std::cerr << "funding tx " << j << " failed\n";
-        return 1;
+      v1::BroadcastTxRequest req;
+      *req.mutable_tx() = testkit::signed_transfer(*dev, {.chain_id = chain_id,
+                                                          .to = keys[j].address.to_string(),
+                                                          .amount = 100'000'000,
+                                                          .nonce = nonce++});
+      req.set_wait_for_commit(j + 1 == end);
+      for (uint32_t attempt = 0;; ++attempt) {
+        grpc::ClientContext ctx;
+        ctx.set_deadline(wall(std::min(deadline, SteadyClock::now() + std::chrono::seconds(30))));
+        v1::BroadcastTxResponse resp;
+        const auto st = txs0->BroadcastTx(&ctx, req, &resp);
+        const auto what = load::classify(st.error_code(), btt_code_of(ctx), attempt > 0);
+        if (what == load::Outcome::kAccepted) break;
+        if (what == load::Outcome::kFatal || SteadyClock::now() >= deadline) {
+          die("funding tx " + std::to_string(j) + " refused: " + st.error_message());
+        }
+        std::this_thread::sleep_for(load::Schedule::backoff(attempt + 1));
       }
     }
   }
   std::cerr << "funded " << senders << " senders\n";
 
-  // Pre-sign everything.
-  struct Pending {
-    v1::Tx tx;
-    Hash32 id{};
-  };
-  std::vector<std::vector<Pending>> txs(senders);
+  // Pre-sign everything, as ready-to-send requests.
   const auto burn = crypto::KeyPair::generate().address.to_string();
-  for (size_t s = 0; s < senders; ++s) {
-    for (size_t k = 0; k < per_sender; ++k) {
-      Pending p;
-      p.tx = testkit::signed_transfer(keys[s],
-                                      {.chain_id = chain_id, .to = burn, .amount = 1, .nonce = k});
-      p.id = chain::tx_id_of_body(p.tx.body());
-      txs[s].push_back(std::move(p));
+  std::vector<std::vector<v1::BroadcastTxRequest>> reqs(senders);
+  std::vector<std::vector<Hash32>> ids(senders);
+  {
+    std::vector<std::thread> signers;
+    for (size_t t = 0; t < threads; ++t) {
+      signers.emplace_back([&, t] {
+        for (size_t s = t; s < senders; s += threads) {
+          for (size_t k = 0; k < per_sender; ++k) {
+            v1::BroadcastTxRequest req;
+            *req.mutable_tx() = testkit::signed_transfer(
+                keys[s], {.chain_id = chain_id, .to = burn, .amount = 1, .nonce = k});
+            ids[s].push_back(chain::tx_id_of_body(req.tx().body()));
+            reqs[s].push_back(std::move(req));
+          }
+        }
+      });
     }
+    for (auto& t : signers) t.join();
   }
   const size_t total = senders * per_sender;
   std::cerr << "signed " << total << " txs\n";
 
-  std::mutex mu;
-  std::map<Hash32, SteadyClock::time_point> sent_at;
-  std::vector<double> latencies_ms;
-  std::atomic<size_t> committed{0};
+  Shared sh;
   std::atomic<bool> done{false};
-  uint64_t first_height = 0, last_height = 0;
-  SteadyClock::time_point first_commit{}, last_commit{};
+  grpc::ClientContext follow_ctx;
 
   // Follow committed blocks on node 0.
   std::thread follower([&] {
-    grpc::ClientContext ctx;
     v1::StreamBlocksRequest req;
-    auto reader = nodes[0].blocks->StreamBlocks(&ctx, req);
+    auto reader = blocks0->StreamBlocks(&follow_ctx, req);
     v1::BlockInfo info;
     while (!done && reader->Read(&info)) {
       const auto now = SteadyClock::now();
-      std::lock_guard lock(mu);
+      std::lock_guard lock(sh.mu);
       size_t mine = 0;
       for (const auto& id : info.tx_ids()) {
         auto h = to_hash32(id);
         if (!h) continue;
-        auto it = sent_at.find(*h);
-        if (it == sent_at.end()) continue;
-        latencies_ms.push_back(
+        auto it = sh.sent_at.find(*h);
+        if (it == sh.sent_at.end()) continue;
+        sh.latencies_ms.push_back(
             static_cast<double>(
                 std::chrono::duration_cast<std::chrono::microseconds>(now - it->second).count()) /
             1000.0);
-        sent_at.erase(it);
+        sh.sent_at.erase(it);
         ++mine;
       }
       if (mine > 0) {
-        if (first_height == 0) {
-          first_height = info.header().height();
-          first_commit = now;
+        if (sh.first_height == 0) {
+          sh.first_height = info.header().height();
+          sh.first_commit = now;
         }
-        last_height = info.header().height();
-        last_commit = now;
-        committed += mine;
+        sh.last_height = info.header().height();
+        sh.last_commit = now;
+        sh.committed += mine;
+        sh.pending -= mine;
       }
-      if (committed >= total) break;
+      if (sh.committed >= total) break;
     }
-    ctx.TryCancel();
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
 
-  // Senders are split over the threads; each thread sends its senders' txs in nonce order.
+  // Sender s belongs to thread s % threads and talks to node s % nodes.
   const auto start = SteadyClock::now();
-  std::atomic<size_t> sent{0};
+  std::atomic<bool> failed{false};
+  std::string failure;
+  std::mutex failure_mu;
   std::vector<std::thread> workers;
   for (size_t t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
-      std::vector<NodeStubs> mine;
-      for (const auto& a : nodes_arg) mine.push_back(connect(a));
-      std::vector<size_t> next(senders, 0);
-      size_t rr = t;
-      bool progress = true;
-      while (progress) {
-        progress = false;
-        for (size_t s = t; s < senders; s += threads) {
-          if (next[s] >= per_sender) continue;
-          progress = true;
-          const auto& p = txs[s][next[s]];
-          if (rate > 0) {
-            const auto due = start + std::chrono::microseconds(sent.load() * 1'000'000 / rate);
-            std::this_thread::sleep_until(due);
-          }
-          {
-            std::lock_guard lock(mu);
-            if (sent_at.size() > 20000) {
-              progress = true;
-              continue;
-            }
-            sent_at[p.id] = SteadyClock::now();
-          }
-          if (broadcast(mine[rr++ % mine.size()], p.tx, false)) {
-            ++next[s];
-            ++sent;
+      std::vector<size_t> mine;  // local index -> global sender
+      for (size_t s = t; s < senders; s += threads) mine.push_back(s);
+      std::vector<std::unique_ptr<v1::Txs::Stub>> stubs;
+      for (const auto& ch : channels) stubs.push_back(v1::Txs::NewStub(ch));
+      load::Schedule schedule(mine.size(), per_sender);
+      grpc::CompletionQueue cq;
+      size_t in_flight = 0;
+      auto fail = [&](const std::string& why) {
+        std::lock_guard lock(failure_mu);
+        if (!failed.exchange(true)) failure = why;
+      };
+      while (!failed && (!schedule.done() || in_flight > 0)) {
+        auto now = SteadyClock::now();
+        if (now >= deadline) {
+          fail("deadline of " + std::to_string(timeout.count()) + " s passed with " +
+               std::to_string(sh.committed.load()) + " of " + std::to_string(total) +
+               " txs committed");
+          break;
+        }
+        // Start every call that may go now: ready txs grouped by node, up to `batch` a call.
+        auto issue = [&](size_t node, std::vector<load::Schedule::Send>& group) {
+          if (group.empty()) return;
+          auto* call = new Call;
+          call->ctx.set_deadline(wall(now + std::chrono::seconds(10)));
+          call->sends.swap(group);
+          if (batch == 1) {
+            const auto& one = call->sends.front();
+            call->reader = stubs[node]->PrepareAsyncBroadcastTx(
+                &call->ctx, reqs[mine[one.sender]][one.nonce], &cq);
+            call->reader->StartCall();
+            call->reader->Finish(&call->resp, &call->status, call);
           } else {
-            std::lock_guard lock(mu);
-            sent_at.erase(p.id);
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            v1::BroadcastTxsRequest req;
+            for (const auto& one : call->sends) {
+              *req.add_txs() = reqs[mine[one.sender]][one.nonce].tx();
+            }
+            call->batch_reader = stubs[node]->PrepareAsyncBroadcastTxs(&call->ctx, req, &cq);
+            call->batch_reader->StartCall();
+            call->batch_reader->Finish(&call->batch_resp, &call->status, call);
           }
+          ++in_flight;
+        };
+        std::vector<std::vector<load::Schedule::Send>> groups(stubs.size());
+        auto wake = now + std::chrono::milliseconds(20);
+        while (true) {
+          if (rate > 0) {
+            const auto due = start + std::chrono::microseconds(sh.sent.load() * 1'000'000 / rate);
+            if (due > now) {
+              wake = std::min(wake, due);
+              break;
+            }
+          }
+          if (sh.pending.load() >= max_pending) {
+            wake = std::min(wake, now + std::chrono::milliseconds(5));
+            break;
+          }
+          auto send = schedule.next(now);
+          if (!send) break;
+          const size_t g = mine[send->sender];
+          {
+            std::lock_guard lock(sh.mu);
+            if (sh.sent_at.insert_or_assign(ids[g][send->nonce], now).second) ++sh.pending;
+          }
+          ++sh.sent;
+          const size_t node = g % stubs.size();
+          groups[node].push_back(*send);
+          if (groups[node].size() >= batch) issue(node, groups[node]);
+        }
+        for (size_t node = 0; node < groups.size(); ++node) issue(node, groups[node]);
+        if (auto r = schedule.next_retry()) wake = std::min(wake, *r);
+        void* tag = nullptr;
+        bool ok = false;
+        auto got = cq.AsyncNext(&tag, &ok, wall(std::max(wake, now)));
+        while (got == grpc::CompletionQueue::GOT_EVENT) {
+          std::unique_ptr<Call> call(static_cast<Call*>(tag));
+          --in_flight;
+          const auto at = SteadyClock::now();
+          for (size_t i = 0; i < call->sends.size(); ++i) {
+            const auto& one = call->sends[i];
+            load::Outcome what;
+            std::string why = call->status.error_message();
+            if (!call->status.ok() || batch == 1) {
+              what = load::classify(call->status.error_code(), btt_code_of(call->ctx), one.retried);
+            } else if (static_cast<int>(i) < call->batch_resp.results_size()) {
+              const auto& r = call->batch_resp.results(static_cast<int>(i));
+              what = load::classify_code(r.code(), one.retried);
+              why = r.log();
+            } else {
+              what = load::Outcome::kFatal;
+              why = "BroadcastTxs answered fewer results than txs";
+            }
+            if (what == load::Outcome::kAccepted) {
+              schedule.accepted(one.sender);
+            } else if (what == load::Outcome::kRetry) {
+              schedule.retry(one.sender, at);
+            } else {
+              fail("tx of sender " + std::to_string(mine[one.sender]) + " refused (grpc " +
+                   std::to_string(call->status.error_code()) + "): " + why);
+            }
+          }
+          got = cq.AsyncNext(&tag, &ok, std::chrono::system_clock::now());  // drain what is ready
         }
       }
+      // Calls still in flight (only after a failure or the deadline): cancel and drain.
+      cq.Shutdown();
+      void* tag = nullptr;
+      bool ok = false;
+      while (cq.Next(&tag, &ok)) delete static_cast<Call*>(tag);
     });
   }
   for (auto& w : workers) w.join();
+  if (failed) {
+    done = true;
+    follow_ctx.TryCancel();
+    follower.join();
+    die(failure);
+  }
   const auto sent_done = SteadyClock::now();
-  // Wait for the tail to commit (at most 60 s).
-  while (committed < total && SteadyClock::now() - sent_done < std::chrono::seconds(60)) {
+  // Wait for the tail to commit (at most 60 s, and never past the deadline).
+  while (sh.committed < total && SteadyClock::now() - sent_done < std::chrono::seconds(60) &&
+         SteadyClock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   done = true;
+  follow_ctx.TryCancel();
   follower.join();
 
-  std::lock_guard lock(mu);
-  std::sort(latencies_ms.begin(), latencies_ms.end());
+  std::lock_guard lock(sh.mu);
+  std::sort(sh.latencies_ms.begin(), sh.latencies_ms.end());
   auto pct = [&](double q) {
-    if (latencies_ms.empty()) return 0.0;
-    return latencies_ms[std::min(
-        latencies_ms.size() - 1,
-        static_cast<size_t>(q * static_cast<double>(latencies_ms.size())))];
+    if (sh.latencies_ms.empty()) return 0.0;
+    return sh.latencies_ms[std::min(
+        sh.latencies_ms.size() - 1,
+        static_cast<size_t>(q * static_cast<double>(sh.latencies_ms.size())))];
   };
   const double secs =
       static_cast<double>(
-          std::chrono::duration_cast<std::chrono::milliseconds>(last_commit - start).count()) /
+          std::chrono::duration_cast<std::chrono::milliseconds>(sh.last_commit - start).count()) /
       1000.0;
   const double block_secs =
       static_cast<double>(
-          std::chrono::duration_cast<std::chrono::milliseconds>(last_commit - first_commit)
+          std::chrono::duration_cast<std::chrono::milliseconds>(sh.last_commit - sh.first_commit)
               .count()) /
       1000.0;
-  std::cout << "committed_txs: " << committed.load() << "\n";
+  const size_t committed = sh.committed.load();
+  std::cout << "committed_txs: " << committed << "\n";
   std::cout << "committed_tx_per_s: "
             << static_cast<uint64_t>(secs > 0 ? static_cast<double>(committed) / secs : 0) << "\n";
   std::cout << "broadcast_to_commit_p50_ms: " << static_cast<uint64_t>(pct(0.50)) << "\n";
   std::cout << "broadcast_to_commit_p99_ms: " << static_cast<uint64_t>(pct(0.99)) << "\n";
   std::cout << "blocks_per_s: "
-            << (block_secs > 0 ? static_cast<double>(last_height - first_height) / block_secs : 0)
-            << "\n";
+            << (block_secs > 0 ? static_cast<double>(sh.last_height - sh.first_height) / block_secs
+                               : 0)
+            << std::endl;
+  if (committed < total) {
+    die("only " + std::to_string(committed) + " of " + std::to_string(total) +
+        " txs committed within 60 s of the last broadcast");
+  }
   return 0;
 }

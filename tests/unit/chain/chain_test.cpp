@@ -1,6 +1,8 @@
 // Block production, verification and commit over a real RocksDB.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "btt/chain/chain.h"
 #include "btt/crypto/hash.h"
 #include "btt/modules/tokenomics/schedule.h"
@@ -30,14 +32,8 @@ class ChainTest : public ::testing::Test {
   Genesis genesis;
 
   void SetUp() override {
-    json j = {
-        {"chain_id", "btt-test-1"},
-        {"genesis_time", "2026-01-01T00:00:00Z"},
-        {"validators", {{{"public_key", to_hex(val.public_key)}, {"power", "1"}, {"name", "v0"}}}},
-        {"accounts",
-         {{{"address", alice.address.to_string()},
-           {"balances", {{{"asset", "BTT"}, {"amount", std::to_string(1000 * kBtt)}}}}}}}};
-    auto g = Genesis::parse(testkit::add_tokenomics(j).dump(), *registry);
+    auto g = Genesis::parse(testkit::one_validator_genesis(val, alice.address, 1000 * kBtt).dump(),
+                            *registry);
     ASSERT_TRUE(g.is_ok()) << g.status().to_string();
     genesis = *g;
   }
@@ -153,6 +149,52 @@ TEST_F(ChainTest, FollowerVerifiesAndReachesSameStateHash) {
   EXPECT_EQ(leader.chain->tip().state_hash(), follower.chain->tip().state_hash());
   EXPECT_EQ(leader.chain->tip().block_hash(), follower.chain->tip().block_hash());
   expect_supply(*follower.chain);
+}
+
+// Txs the follower already holds decoded (its mempool's copies) are taken as they are when the
+// block carries exactly their bytes; anything else is decoded. Either way the block verifies to
+// the same hash and state, and a known tx with other bytes than the block's is not used.
+TEST_F(ChainTest, FollowerReusesKnownTxsOnlyWhenTheBytesMatch) {
+  Node leader, follower;
+  open(leader);
+  open(follower);
+  std::map<Hash32, TxPtr> pool;
+  size_t asked = 0;
+  Chain::KnownTx known = [&](const Hash32& id) -> TxPtr {
+    ++asked;
+    auto it = pool.find(id);
+    return it == pool.end() ? nullptr : it->second;
+  };
+  // Height 1: the follower knows the tx. Height 2: it does not. Height 3: it knows a tx with the
+  // same id but other bytes (an unknown field appended), which must not be taken for the block's.
+  for (uint64_t h = 1; h <= 3; ++h) {
+    TxPtr tx = transfer(alice, bob, h * kBtt, h - 1);
+    if (h == 1) pool[tx->id] = tx;
+    if (h == 3) {
+      const std::string other = tx->raw + std::string("\x78\x01");  // field 15, varint 1
+      auto decoded = decode_tx(std::string_view(other), 1 << 20);
+      ASSERT_TRUE(decoded.is_ok());
+      ASSERT_EQ((*decoded)->id, tx->id);
+      ASSERT_NE((*decoded)->raw, tx->raw);
+      pool[tx->id] = *decoded;
+    }
+    auto b = leader.chain->propose({tx}, genesis.genesis_time_ms + h * 1000, val);
+    ASSERT_TRUE(b.is_ok());
+    auto prepared = follower.chain->prepare(b->block, known);
+    ASSERT_TRUE(prepared.is_ok()) << prepared.status().to_string();
+    if (h == 1) {
+      EXPECT_EQ(prepared->block.txs.at(0), pool[tx->id]);  // the very same object
+    }
+    if (h == 3) {
+      EXPECT_NE(prepared->block.txs.at(0), pool[tx->id]);
+    }
+    EXPECT_EQ(prepared->block.txs.at(0)->raw, tx->raw);
+    auto committed = follower.chain->commit(std::move(*prepared));
+    ASSERT_TRUE(committed.is_ok()) << committed.status().to_string();
+    EXPECT_EQ(committed->hash, b->hash);
+  }
+  EXPECT_EQ(asked, 3u);
+  EXPECT_EQ(leader.chain->tip().state_hash(), follower.chain->tip().state_hash());
 }
 
 TEST_F(ChainTest, FollowerRefusesTamperedBlocksAndWritesNothing) {

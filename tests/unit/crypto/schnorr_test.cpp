@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -250,6 +251,35 @@ TEST(KeyBytes, PublicKeyFromBytes) {
   EXPECT_FALSE(public_key_from_bytes(
                    *from_hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC30"))
                    .has_value());
+}
+
+// Parsed keys are cached (keys.cpp): asking again, after many other keys have gone through the
+// bounded cache, answers the same, and a key off the curve is refused every time.
+TEST(KeyBytes, ParsingIsTheSameEveryTime) {
+  const std::string off_curve =
+      *from_hex("EEFDEA4CDB677750A420FEE807EACF21EB9898AE79B9768766E4FAA04A2D4A34");
+  const SecretKey sk = generate_secret_key();
+  const XOnlyPublicKey pk = *derive_public_key(sk);
+  const Hash32 msg = sha256("cached key");
+  const Signature sig = *schnorr_sign(sk, msg);
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_FALSE(public_key_from_bytes(off_curve).has_value());
+    auto parsed = public_key_from_bytes(std::string(as_view(pk)));
+    ASSERT_TRUE(parsed.has_value());
+    EXPECT_EQ(*parsed, pk);
+    EXPECT_TRUE(schnorr_verify(pk, msg, sig));
+    XOnlyPublicKey bad_key{};
+    std::memcpy(bad_key.data(), off_curve.data(), bad_key.size());
+    EXPECT_FALSE(schnorr_verify(bad_key, msg, sig));
+    // Push enough other keys through to evict everything a small cache could hold.
+    for (int i = 0; i < 20000; ++i) {
+      XOnlyPublicKey other{};
+      other[0] = static_cast<uint8_t>(i);
+      other[1] = static_cast<uint8_t>(i >> 8);
+      other[31] = 7;
+      (void)public_key_from_bytes(std::string(as_view(other)));
+    }
+  }
 }
 
 TEST(KeyBytes, SignatureFromBytes) {
