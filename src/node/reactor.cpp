@@ -19,8 +19,13 @@ using Clock = std::chrono::steady_clock;
 
 // Evidence kept for queries (first come first kept).
 constexpr size_t kMaxEvidence = 1000;
-// A block request unanswered for this long (ms) is sent again (to the next peer ahead).
+// Block sync: heights asked for at once, beyond the tip.
+constexpr uint64_t kSyncWindow = 16;
+// A block request unanswered for this long (ms) is sent again (to another peer that has it).
 constexpr uint64_t kSyncRetryMs = 2000;
+// A peer that sent a bad block is not asked again for this long (ms), unless no other peer has
+// the height (then for one height at a time).
+constexpr uint64_t kSyncCooldownMs = 30'000;
 // Time a starting node gives its peers to report their heights before it joins consensus.
 constexpr uint64_t kFirstHeightDelayMs = 1000;
 
@@ -126,8 +131,12 @@ void Reactor::attach() {
                ev.kind == p2p::PeerEvent::Kind::kBanned) {
       post([this, id] {
         peer_heights_.erase(id.to_string());
-        std::lock_guard lock(mu_);
-        peer_heights_guarded_ = peer_heights_;
+        {
+          std::lock_guard lock(mu_);
+          peer_heights_guarded_ = peer_heights_;
+        }
+        // What it was asked for goes to other peers.
+        tick_sync();
       });
     }
   });
@@ -268,7 +277,7 @@ void Reactor::start_next_height() {
     // the node never signs at heights the network has decided (which also protects a validator
     // whose data directory, signer guard included, was wiped).
     if (h > tip.height()) {
-      if (!sync_requested_) tick_sync();
+      if (sync_window_.empty()) tick_sync();
       return;
     }
   }
@@ -641,50 +650,70 @@ void Reactor::on_block_request(const p2p::NodeId& from, const v1::BlockRequest& 
 }
 
 void Reactor::on_block_response(const p2p::NodeId& from, const v1::BlockResponse& resp) {
-  const v1::ChainTip tip = chain_.tip();
-  if (resp.height() != tip.height() + 1 || resp.block().empty()) return;
+  // Only an answer to a request of the window, from the peer asked, is kept (the window bounds
+  // what is buffered); anything else is dropped.
+  const std::string peer = from.to_string();
+  auto it = sync_window_.find(resp.height());
+  if (it == sync_window_.end() || it->second.peer != peer || it->second.block) {
+    spdlog::debug("peer {}: unsolicited block response for height {}", peer, resp.height());
+    return;
+  }
+  // It does not have the block: the request times out and goes to another peer.
+  if (resp.block().empty()) return;
   v1::BlockWithCommit bwc;
   if (!bwc.ParseFromString(resp.block())) {
-    spdlog::debug("peer {}: block response does not decode", from.to_string());
+    spdlog::warn("peer {}: block response for height {} does not decode", peer, resp.height());
+    sync_penalize(peer);
+    tick_sync();
     return;
   }
-  auto set = current_validators();
-  if (!set) return;
-  const Hash32 hash = chain::block_hash(bwc.block().header());
-  if (auto s = chain::verify_commit(*set, chain_.chain_id(), resp.height(), to_bytes(hash),
-                                    bwc.commit());
-      !s) {
-    spdlog::warn("peer {}: block {} with a bad commit: {}", from.to_string(), resp.height(),
-                 s.message());
-    return;
+  it->second.block = std::move(bwc);
+  apply_synced();
+}
+
+void Reactor::apply_synced() {
+  while (true) {
+    const v1::ChainTip tip = chain_.tip();
+    auto it = sync_window_.find(tip.height() + 1);
+    if (it == sync_window_.end() || !it->second.block) break;
+    const uint64_t height = it->first;
+    const std::string peer = it->second.peer;
+    const v1::BlockWithCommit bwc = std::move(*it->second.block);
+    sync_window_.erase(it);
+    // The commit is verified against the validator set of the tip it follows.
+    auto set = current_validators();
+    if (!set) break;
+    const Hash32 hash = chain::block_hash(bwc.block().header());
+    if (auto s =
+            chain::verify_commit(*set, chain_.chain_id(), height, to_bytes(hash), bwc.commit());
+        !s) {
+      spdlog::warn("peer {}: block {} with a bad commit: {}", peer, height, s.message());
+      sync_penalize(peer);
+      continue;
+    }
+    auto applied = chain_.apply(bwc.block(), &bwc.commit(), known_tx());
+    if (!applied) {
+      spdlog::warn("peer {}: synced block {} refused: {}", peer, height,
+                   applied.status().to_string());
+      sync_penalize(peer);
+      continue;
+    }
+    spdlog::info("synced block height={} txs={} hash={}", applied->header.height(),
+                 applied->txs.size(), to_hex(applied->hash).substr(0, 16));
+    after_commit(*applied);
+    // Join consensus at the new tip (no pause: catching up) once no peer is ahead.
+    start_next_height();
   }
-  auto applied = chain_.apply(bwc.block(), &bwc.commit(), known_tx());
-  if (!applied) {
-    spdlog::warn("peer {}: synced block {} refused: {}", from.to_string(), resp.height(),
-                 applied.status().to_string());
-    return;
-  }
-  spdlog::info("synced block height={} txs={} hash={}", applied->header.height(),
-               applied->txs.size(), to_hex(applied->hash).substr(0, 16));
-  after_commit(*applied);
-  sync_requested_.reset();
-  // Join consensus at the new tip (no pause: catching up).
-  start_next_height();
-  for (const auto& [id, h] : peer_heights_) {
-    if (h > applied->header.height()) {
-      auto node = crypto::Address::parse(id);
-      if (!node) continue;
-      v1::P2pMessage req;
-      req.mutable_block_request()->set_height(applied->header.height() + 1);
-      // Ask the peer that just answered if it is ahead, else this one.
-      const p2p::NodeId target = peer_heights_.count(from.to_string()) &&
-                                         peer_heights_[from.to_string()] > applied->header.height()
-                                     ? from
-                                     : *node;
-      transport_->send(target, req);
-      sync_requested_ = applied->header.height() + 1;
-      sync_requested_at_ = now_ms();
-      break;
+  tick_sync();
+}
+
+void Reactor::sync_penalize(const std::string& peer) {
+  sync_cooldown_[peer] = now_ms() + kSyncCooldownMs;
+  // Everything it was asked for, and answered but not applied yet, is asked of others.
+  for (auto& [height, req] : sync_window_) {
+    if (req.peer == peer) {
+      req.block.reset();
+      req.deadline = 0;
     }
   }
 }
@@ -698,7 +727,8 @@ void Reactor::tick() {
   status.mutable_status()->set_chain_id(chain_.chain_id());
   transport_->broadcast(status);
 
-  tick_sync();
+  // (Applies what is buffered for the tip, should consensus have moved it, and fills the window.)
+  apply_synced();
 
   // Consensus messages again when the round is stuck (a peer may have missed them).
   const uint64_t now = now_ms();
@@ -721,23 +751,56 @@ void Reactor::tick() {
 
 void Reactor::tick_sync() {
   if (!transport_) return;
-  const v1::ChainTip tip = chain_.tip();
-  // Block sync: a peer is ahead of the tip.
-  std::vector<std::string> ahead;
-  for (const auto& [id, h] : peer_heights_) {
-    if (h > tip.height()) ahead.push_back(id);
-  }
+  const uint64_t tip = chain_.tip().height();
   const uint64_t now = now_ms();
-  if (!ahead.empty() && (!sync_requested_ || *sync_requested_ != tip.height() + 1 ||
-                         now - sync_requested_at_ > kSyncRetryMs)) {
-    const std::string& id = ahead[sync_rotation_++ % ahead.size()];
-    if (auto node = crypto::Address::parse(id)) {
-      v1::P2pMessage req;
-      req.mutable_block_request()->set_height(tip.height() + 1);
-      transport_->send(*node, req);
-      sync_requested_ = tip.height() + 1;
-      sync_requested_at_ = now;
+  // Heights the chain has (block sync or consensus) leave the window.
+  sync_window_.erase(sync_window_.begin(), sync_window_.upper_bound(tip));
+  std::erase_if(sync_cooldown_, [&](const auto& c) { return c.second <= now; });
+  // Requests that timed out, or whose peer left, no longer has the height or sent a bad block,
+  // are asked again (of another peer if there is one).
+  std::map<uint64_t, std::string> previous;
+  for (auto it = sync_window_.begin(); it != sync_window_.end();) {
+    const SyncRequest& req = it->second;
+    auto peer = peer_heights_.find(req.peer);
+    if (!req.block && (now >= req.deadline || peer == peer_heights_.end() ||
+                       peer->second < it->first || sync_cooldown_.count(req.peer))) {
+      previous[it->first] = req.peer;
+      it = sync_window_.erase(it);
+    } else {
+      ++it;
     }
+  }
+  std::map<std::string, size_t> outstanding;  // requests without an answer, by peer
+  for (const auto& [height, req] : sync_window_) {
+    if (!req.block) ++outstanding[req.peer];
+  }
+  for (uint64_t height = tip + 1; height <= tip + kSyncWindow; ++height) {
+    if (sync_window_.count(height)) continue;
+    const std::string& last = previous[height];
+    // Round-robin over the peers that have the height and have not sent a bad block lately,
+    // preferring one that was not just asked; failing those, a penalized peer with nothing
+    // outstanding.
+    std::vector<std::string> good, other, penalized;
+    for (const auto& [id, h] : peer_heights_) {
+      if (h < height) continue;
+      if (sync_cooldown_.count(id)) {
+        if (outstanding[id] == 0) penalized.push_back(id);
+      } else {
+        (id == last ? other : good).push_back(id);
+      }
+    }
+    const std::vector<std::string>& pick = !good.empty()    ? good
+                                           : !other.empty() ? other
+                                                            : penalized;
+    if (pick.empty()) continue;
+    const std::string& id = pick[sync_rotation_++ % pick.size()];
+    auto node = crypto::Address::parse(id);
+    if (!node) continue;
+    v1::P2pMessage req;
+    req.mutable_block_request()->set_height(height);
+    transport_->send(*node, req);
+    sync_window_[height] = SyncRequest{id, now + kSyncRetryMs, std::nullopt};
+    ++outstanding[id];
   }
 }
 

@@ -32,6 +32,7 @@
 #include "btt/mempool/mempool.h"
 #include "btt/node/tx_relay.h"
 #include "btt/p2p/transport.h"
+#include "btt/v1/block.pb.h"
 #include "btt/v1/consensus_query.pb.h"
 #include "btt/v1/p2p.pb.h"
 
@@ -139,7 +140,14 @@ class Reactor final : private consensus::ProposalSource,
   void wake();
   void prune_evidence();
   void tick();
+  // Fills the window with requests (round-robin over the peers that have each height), asking
+  // again those that timed out or whose peer left. Never applies anything.
   void tick_sync();
+  // Applies the window's blocks that follow the tip, in order; then fills the window again.
+  void apply_synced();
+  // A peer sent a bad block: it is not asked again for a while, and what it was asked goes to
+  // other peers.
+  void sync_penalize(const std::string& peer);
   void send_consensus(const v1::ConsensusEnvelope& env, const p2p::NodeId* to);
   void update_snapshot();
   [[nodiscard]] Result<chain::ValidatorSet> current_validators() const;
@@ -167,8 +175,15 @@ class Reactor final : private consensus::ProposalSource,
   bool may_join_ = false;  // set once the first-height delay has passed
   std::map<std::string, uint64_t> peer_heights_guarded_;  // copy for peer_heights()
   std::map<std::string, uint64_t> peer_heights_;          // node id -> last reported height
-  std::optional<uint64_t> sync_requested_;                // height asked for, if any
-  uint64_t sync_requested_at_ = 0;
+  // Block sync's window (doc/consensus.md, "Block sync"): heights tip+1..tip+kSyncWindow asked
+  // for, each of one peer with its own deadline, and the answered ones until they apply in order.
+  struct SyncRequest {
+    std::string peer;                          // node id asked
+    uint64_t deadline = 0;                     // now_ms() after which another peer is asked
+    std::optional<v1::BlockWithCommit> block;  // the answer, once it came
+  };
+  std::map<uint64_t, SyncRequest> sync_window_;    // by height
+  std::map<std::string, uint64_t> sync_cooldown_;  // node id -> until (now_ms()): sent a bad block
   size_t sync_rotation_ = 0;
   std::tuple<uint64_t, chain::Round, chain::Step> last_progress_{};
   uint64_t last_progress_at_ = 0;

@@ -3,6 +3,7 @@
 // peers the test plays itself. Chains are real (RocksDB in temp dirs), signatures real.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 #include <functional>
 #include <map>
@@ -82,6 +83,15 @@ class FakeNet {
       auto& ep = *endpoints_.at(self);
       if (ep.events_)
         ep.events_({p2p::PeerEvent::Kind::kConnected, other, "127.0.0.1:1", true, ""});
+    }
+  }
+  void disconnect(const p2p::NodeId& a, const p2p::NodeId& b) {
+    links_.erase({a, b});
+    links_.erase({b, a});
+    for (const auto& [self, other] : {std::pair{a, b}, std::pair{b, a}}) {
+      auto& ep = *endpoints_.at(self);
+      if (ep.events_)
+        ep.events_({p2p::PeerEvent::Kind::kDisconnected, other, "127.0.0.1:1", true, ""});
     }
   }
   [[nodiscard]] bool linked(const p2p::NodeId& a, const p2p::NodeId& b) const {
@@ -514,6 +524,226 @@ TEST_F(ReactorTest, BlockSyncAppliesVerifiedBlocksAndRefusesBadCommits) {
   EXPECT_EQ(n.height(), 3u);
   EXPECT_EQ(n.chain.chain->tip().state_hash(), source.chain->tip().state_hash());
   EXPECT_EQ(n.committed, (std::vector<uint64_t>{1, 2, 3}));
+}
+
+// Block sync's window against peers the test plays, each reporting height 20 of `source`.
+class BlockSyncTest : public ReactorTest {
+ protected:
+  static constexpr uint64_t kTop = 20;
+  static constexpr size_t kWindow = 16;
+
+  void setup(size_t peer_count) {
+    make_genesis(4);
+    source = std::make_unique<testkit::ChainNode>(g.genesis, *g.registry);
+    for (uint64_t i = 0; i < kTop; ++i)
+      ASSERT_TRUE(testkit::commit_next(*source, g.validators).is_ok());
+    add_node(-1, {});  // a follower
+    for (size_t i = 0; i < peer_count; ++i) {
+      peers.push_back(&net.add(testkit::test_key("peer" + std::to_string(i)).address));
+      net.connect(node_id(0), peers.back()->id());
+    }
+    nodes[0]->reactor->start();
+    settle();
+    for (auto* p : peers) {
+      v1::P2pMessage status;
+      status.mutable_status()->set_height(kTop);
+      status.mutable_status()->set_chain_id(testkit::kMultiChainId);
+      ASSERT_TRUE(p->send(node_id(0), status));
+    }
+    run_for(1'000);
+  }
+  TestNode& node() { return *nodes[0]; }
+
+  v1::P2pMessage response(uint64_t height, bool bad_commit = false) const {
+    v1::BlockWithCommit bwc;
+    *bwc.mutable_block() = *source->chain->block_at(height);
+    *bwc.mutable_commit() = *source->chain->commit_at(height);
+    if (bad_commit) bwc.mutable_commit()->mutable_signatures(0)->mutable_signature()->at(7) ^= 1;
+    v1::P2pMessage msg;
+    msg.mutable_block_response()->set_height(height);
+    msg.mutable_block_response()->set_block(bwc.SerializeAsString());
+    return msg;
+  }
+  // The heights peer i was asked for since the last call; also records them in `pending`
+  // (height -> peer asked) and `asked_of` and checks the window bound.
+  std::vector<uint64_t> take_requests(size_t i) {
+    std::vector<uint64_t> out;
+    for (const auto& r : peers[i]->inbox) {
+      if (!r.msg.has_block_request()) continue;
+      const uint64_t h = r.msg.block_request().height();
+      out.push_back(h);
+      pending[h] = i;
+      asked_of[i].insert(h);
+    }
+    peers[i]->inbox.clear();
+    return out;
+  }
+  void collect() {
+    for (size_t i = 0; i < peers.size(); ++i) take_requests(i);
+    const uint64_t tip = node().height();
+    std::erase_if(pending, [&](const auto& p) { return p.first <= tip; });
+    EXPECT_LE(pending.size(), kWindow);
+    for (const auto& [h, peer] : pending) {
+      EXPECT_GT(h, tip);
+      EXPECT_LE(h, tip + kWindow) << "requested outside the window";
+    }
+  }
+  // Peer i answers what it was asked (highest first: out of order), bad commits when `bad`.
+  void answer(size_t i, bool bad = false) {
+    std::vector<uint64_t> heights;
+    for (const auto& [h, peer] : pending) {
+      if (peer == i) heights.push_back(h);
+    }
+    std::reverse(heights.begin(), heights.end());
+    for (uint64_t h : heights) {
+      ASSERT_TRUE(peers[i]->send(node_id(0), response(h, bad)));
+      pending.erase(h);
+    }
+  }
+  // Peers in `answering` answer every request (others stay silent) until the node is at kTop.
+  bool sync_to_top(const std::set<size_t>& answering, const std::set<size_t>& bad = {},
+                   uint64_t max_ms = 30'000) {
+    return run_until(
+        [&] {
+          collect();
+          for (size_t i : answering) answer(i, bad.count(i) > 0);
+          settle();
+          collect();
+          return node().height() >= kTop;
+        },
+        max_ms);
+  }
+
+  std::unique_ptr<testkit::ChainNode> source;
+  std::vector<FakeNet::Endpoint*> peers;
+  std::map<uint64_t, size_t> pending;
+  std::map<size_t, std::set<uint64_t>> asked_of;
+};
+
+TEST_F(BlockSyncTest, RequestsAWindowSpreadOverSeveralPeers) {
+  setup(3);
+  collect();
+  // 16 heights asked at once (tip+1..tip+16), each of one peer, spread over all three.
+  EXPECT_EQ(pending.size(), kWindow);
+  EXPECT_EQ(pending.begin()->first, 1u);
+  EXPECT_EQ(pending.rbegin()->first, kWindow);
+  size_t peers_asked = 0;
+  for (size_t i = 0; i < peers.size(); ++i) peers_asked += asked_of[i].empty() ? 0 : 1;
+  EXPECT_EQ(peers_asked, 3u);
+  // Nothing more is asked while they are outstanding.
+  run_for(1'000);
+  collect();
+  EXPECT_EQ(pending.size(), kWindow);
+  for (size_t i = 0; i < peers.size(); ++i) EXPECT_LE(asked_of[i].size(), kWindow);
+  ASSERT_TRUE(sync_to_top({0, 1, 2}));
+  EXPECT_EQ(node().chain.chain->tip().state_hash(), source->chain->tip().state_hash());
+}
+
+TEST_F(BlockSyncTest, OutOfOrderResponsesAreBufferedAndAppliedInOrder) {
+  setup(2);
+  collect();
+  ASSERT_EQ(pending.size(), kWindow);
+  // Everything but height 1, highest first: buffered, nothing applies.
+  const size_t first = pending.at(1);
+  pending.erase(1);
+  answer(0);
+  answer(1);
+  settle();
+  EXPECT_EQ(node().height(), 0u);
+  EXPECT_TRUE(node().committed.empty());
+  // Height 1 comes: 1..16 apply in order, and 17..20 are asked for.
+  ASSERT_TRUE(peers[first]->send(node_id(0), response(1)));
+  settle();
+  EXPECT_EQ(node().height(), kWindow);
+  collect();
+  EXPECT_EQ(pending.size(), kTop - kWindow);
+  ASSERT_TRUE(sync_to_top({0, 1}));
+  std::vector<uint64_t> expected;
+  for (uint64_t h = 1; h <= kTop; ++h) expected.push_back(h);
+  EXPECT_EQ(node().committed, expected);
+  EXPECT_EQ(node().chain.chain->tip().state_hash(), source->chain->tip().state_hash());
+  // At the tip, with no peer ahead, it joins consensus at the next height.
+  run_for(1'000);
+  EXPECT_EQ(node().reactor->state().height(), kTop + 1);
+}
+
+TEST_F(BlockSyncTest, SilentPeersHeightsAreAskedOfAnotherPeerAfterTheDeadline) {
+  setup(3);
+  collect();
+  const std::set<uint64_t> silent = asked_of[1];
+  ASSERT_FALSE(silent.empty());
+  asked_of.clear();
+  // Peers 0 and 2 answer; peer 1 never does, so its lowest height holds the chain back.
+  answer(0);
+  answer(2);
+  run_for(1'000);
+  collect();
+  EXPECT_LT(node().height(), *silent.begin());
+  for (uint64_t h : silent) {
+    EXPECT_FALSE(asked_of[0].count(h) || asked_of[2].count(h)) << "asked again too early: " << h;
+  }
+  // After the 2 s deadline they go to the other peers.
+  run_for(1'500);
+  collect();
+  for (uint64_t h : silent) {
+    EXPECT_TRUE(asked_of[0].count(h) || asked_of[2].count(h)) << "not asked again: " << h;
+  }
+  ASSERT_TRUE(sync_to_top({0, 2}));
+  EXPECT_EQ(node().chain.chain->tip().state_hash(), source->chain->tip().state_hash());
+}
+
+TEST_F(BlockSyncTest, PeersDisconnectingSendsItsHeightsToAnotherPeer) {
+  setup(2);
+  collect();
+  const std::set<uint64_t> gone = asked_of[1];
+  ASSERT_FALSE(gone.empty());
+  asked_of.clear();
+  net.disconnect(node_id(0), peers[1]->id());
+  settle();  // no time passes
+  collect();
+  for (uint64_t h : gone) EXPECT_TRUE(asked_of[0].count(h)) << h;
+  ASSERT_TRUE(sync_to_top({0}));
+}
+
+TEST_F(BlockSyncTest, BadBlockIsRefusedAndFetchedFromAnotherPeer) {
+  setup(2);
+  collect();
+  const std::set<uint64_t> from_bad = asked_of[0];
+  ASSERT_FALSE(from_bad.empty());
+  asked_of.clear();
+  // Peer 0 answers with bad commits, peer 1 with good blocks.
+  ASSERT_TRUE(sync_to_top({0, 1}, /*bad=*/{0}));
+  EXPECT_EQ(node().chain.chain->tip().state_hash(), source->chain->tip().state_hash());
+  for (uint64_t h = 1; h <= kTop; ++h) {
+    EXPECT_EQ(node().chain.chain->block_at(h)->SerializeAsString(),
+              source->chain->block_at(h)->SerializeAsString());
+  }
+  // Every height it was asked went to peer 1, and peer 0 was not asked again.
+  for (uint64_t h : from_bad) EXPECT_TRUE(asked_of[1].count(h)) << h;
+  EXPECT_TRUE(asked_of[0].empty());
+}
+
+TEST_F(BlockSyncTest, UnsolicitedResponsesAreIgnored) {
+  setup(2);
+  collect();
+  const size_t owner = pending.at(1);
+  const size_t other = 1 - owner;
+  // The other peer answers heights it was not asked, and heights beyond the window; a peer that
+  // was never asked anything answers everything.
+  auto& stranger = net.add(testkit::test_key("stranger").address);
+  net.connect(node_id(0), stranger.id());
+  for (uint64_t h : asked_of[owner]) ASSERT_TRUE(peers[other]->send(node_id(0), response(h)));
+  for (uint64_t h = kWindow + 1; h <= kTop; ++h)
+    ASSERT_TRUE(peers[other]->send(node_id(0), response(h)));
+  for (uint64_t h = 1; h <= kTop; ++h) ASSERT_TRUE(stranger.send(node_id(0), response(h)));
+  settle();
+  EXPECT_EQ(node().height(), 0u);
+  // The owner's answer applies only height 1: nothing unsolicited was kept.
+  ASSERT_TRUE(peers[owner]->send(node_id(0), response(1)));
+  pending.erase(1);
+  settle();
+  EXPECT_EQ(node().height(), 1u);
+  ASSERT_TRUE(sync_to_top({0, 1}));
 }
 
 TEST_F(ReactorTest, EvidenceFromDoubleVotesIsCommittedOnEveryNode) {
