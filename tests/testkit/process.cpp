@@ -60,6 +60,28 @@ void redirect_stdin_devnull() {
   }
 }
 
+// Starts argv with stdin from /dev/null and stdout and stderr appended to `log`; its pid. The
+// child never outlives the test process, even if that crashes before a destructor runs.
+pid_t spawn_logged(std::vector<std::string> argv, const std::filesystem::path& log) {
+  auto args = c_argv(argv);
+  const std::string log_file = log.string();
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(1);
+    redirect_stdin_devnull();
+    const int fd = open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+      dup2(fd, STDOUT_FILENO);
+      dup2(fd, STDERR_FILENO);
+    }
+    exec_child(args.data());
+  }
+  return pid;
+}
+
 }  // namespace
 
 std::string bttd_path() {
@@ -244,25 +266,7 @@ void NodeProcess::start(std::vector<std::string> extra_args) {
   std::vector<std::string> argv = {bttd_path(),   "start",   "--home",      home_.string(),
                                    "--grpc-addr", address(), "--log-level", "info"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  auto args = c_argv(argv);
-  const std::string log = log_path().string();
-  const pid_t parent = getpid();
-
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-  if (pid == 0) {
-    // Never outlive the test process, even if it crashes before the destructor runs.
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(1);
-    redirect_stdin_devnull();
-    const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd >= 0) {
-      dup2(fd, STDOUT_FILENO);
-      dup2(fd, STDERR_FILENO);
-    }
-    exec_child(args.data());
-  }
-  pid_ = pid;
+  pid_ = spawn_logged(argv, log_path());
   last_status_ = -1;
 
   // Wait until the gRPC API answers.
@@ -307,23 +311,7 @@ std::string binary_path(const std::string& name) {
 
 ChildProcess::ChildProcess(std::vector<std::string> argv, std::filesystem::path log)
     : log_(std::move(log)) {
-  auto args = c_argv(argv);
-  const std::string log_file = log_.string();
-  const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-  if (pid == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(1);
-    redirect_stdin_devnull();
-    const int fd = open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd >= 0) {
-      dup2(fd, STDOUT_FILENO);
-      dup2(fd, STDERR_FILENO);
-    }
-    exec_child(args.data());
-  }
-  pid_ = pid;
+  pid_ = spawn_logged(argv, log_);
 }
 
 ChildProcess::~ChildProcess() {
