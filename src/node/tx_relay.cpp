@@ -75,10 +75,7 @@ size_t TxRelay::run_ready() {
                  std::make_move_iterator(incoming_.end()));
     incoming_.clear();
   }
-  std::vector<Queued> admitted;
-  for (auto& q : batch) {
-    if (admit(q.raw)) admitted.push_back(std::move(q));
-  }
+  std::vector<Queued> admitted = admit_all(batch);
   {
     std::lock_guard lock(mu_);
     if (transport_) {
@@ -86,7 +83,6 @@ size_t TxRelay::run_ready() {
     }
     out.swap(outgoing_);
   }
-  if (!admitted.empty() && on_admitted_) on_admitted_();
   flush(out);
   return batch.size() + out.size();
 }
@@ -172,6 +168,15 @@ bool TxRelay::admit(const std::string& raw) {
   return ok;
 }
 
+std::vector<TxRelay::Queued> TxRelay::admit_all(std::vector<Queued>& batch) {
+  std::vector<Queued> admitted;
+  for (auto& q : batch) {
+    if (admit(q.raw)) admitted.push_back(std::move(q));
+  }
+  if (!admitted.empty() && on_admitted_) on_admitted_();
+  return admitted;
+}
+
 void TxRelay::run() {
   std::vector<Queued> batch;
   std::vector<Queued> out;
@@ -196,12 +201,8 @@ void TxRelay::run() {
     incoming_.erase(incoming_.begin(), incoming_.begin() + static_cast<std::ptrdiff_t>(take));
     lock.unlock();
 
-    std::vector<Queued> admitted;
-    for (auto& q : batch) {
-      if (admit(q.raw)) admitted.push_back(std::move(q));
-    }
+    std::vector<Queued> admitted = admit_all(batch);
     batch.clear();
-    if (!admitted.empty() && on_admitted_) on_admitted_();
 
     lock.lock();
     if (!admitted.empty() && transport_) {

@@ -82,6 +82,8 @@ class TxRelay {
   void run();
   // Admits one tx from a peer; true if it is new and entered the mempool.
   bool admit(const std::string& raw);
+  // Admits each of batch (moving out the admitted ones), tells on_admitted_ if any got in; those.
+  std::vector<Queued> admit_all(std::vector<Queued>& batch);
   void flush(std::vector<Queued>& out);
   // Under mu_: the recently admitted txs' bytes (a bounded set, oldest out first).
   [[nodiscard]] bool seen(const std::string& raw) const;
