@@ -115,6 +115,7 @@ Result<std::unique_ptr<Chain>> Chain::open(storage::Database& db, const ModuleRe
     if (!tip_bytes || !chain->tip_.ParseFromString(*tip_bytes)) {
       return Status(Code::kStorage, "database has a genesis but no readable chain tip");
     }
+    chain->tip_height_.store(chain->tip_.height(), std::memory_order_release);
     return chain;
   }
 
@@ -151,7 +152,7 @@ v1::LedgerParams Chain::params() const {
   // Committed state changes only with the tip (commit_locked writes the block, then moves the
   // tip): keyed by the height read before the state, a kept value is the state of that height or
   // of the block being committed, and a new tip always reads again.
-  const uint64_t height = tip().height();
+  const uint64_t height = tip_height();
   {
     std::lock_guard lock(params_mu_);
     if (params_ && params_->first == height) return params_->second;
@@ -452,6 +453,7 @@ Result<CommittedBlock> Chain::commit_locked(PreparedBlock prepared, const v1::Co
   {
     std::lock_guard lock(tip_mu_);
     tip_ = prepared.next;
+    tip_height_.store(tip_.height(), std::memory_order_release);
   }
   out.commit_us += micros_since(start);
   return std::move(out);

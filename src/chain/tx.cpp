@@ -7,15 +7,15 @@ namespace btt::chain {
 
 namespace {
 // Decodes the body of a parsed tx; `raw` is the tx's bytes exactly as received.
-Result<TxPtr> decode_parsed(const v1::Tx& tx, Bytes raw, uint32_t max_tx_bytes) {
+Result<TxPtr> decode_parsed(v1::Tx tx, Bytes raw, uint32_t max_tx_bytes) {
   auto out = std::make_shared<DecodedTx>();
   out->raw = std::move(raw);
   if (out->raw.size() > max_tx_bytes) {
     return Status(Code::kTxTooLarge, "tx is " + std::to_string(out->raw.size()) +
                                          " bytes, at most " + std::to_string(max_tx_bytes));
   }
-  out->tx = tx;
-  if (!out->body.ParseFromString(tx.body())) {
+  out->tx = std::move(tx);
+  if (!out->body.ParseFromString(out->tx.body())) {
     return Status(Code::kMalformed, "tx body does not decode as btt.v1.TxBody");
   }
   auto pk = crypto::public_key_from_bytes(out->body.public_key());
@@ -27,10 +27,10 @@ Result<TxPtr> decode_parsed(const v1::Tx& tx, Bytes raw, uint32_t max_tx_bytes) 
     return Status(Code::kMalformed,
                   "public_key is not an x-only secp256k1 public key (no curve point has this x)");
   }
-  auto sig = crypto::signature_from_bytes(tx.signature());
+  auto sig = crypto::signature_from_bytes(out->tx.signature());
   if (!sig) {
     return Status(Code::kMalformed,
-                  "signature must be 64 bytes, not " + std::to_string(tx.signature().size()));
+                  "signature must be 64 bytes, not " + std::to_string(out->tx.signature().size()));
   }
   auto sender = crypto::Address::parse(out->body.sender());
   if (!sender) {
@@ -44,8 +44,8 @@ Result<TxPtr> decode_parsed(const v1::Tx& tx, Bytes raw, uint32_t max_tx_bytes) 
   out->public_key = *pk;
   out->signature = *sig;
   out->sender = *sender;
-  out->id = crypto::tagged_hash(crypto::kTagTxId, tx.body());
-  out->sighash = crypto::tagged_hash(crypto::kTagTxSig, tx.body());
+  out->id = crypto::tagged_hash(crypto::kTagTxId, out->tx.body());
+  out->sighash = crypto::tagged_hash(crypto::kTagTxSig, out->tx.body());
   return TxPtr(std::move(out));
 }
 }  // namespace
@@ -63,7 +63,7 @@ Result<TxPtr> decode_tx(std::string_view raw, uint32_t max_tx_bytes) {
   if (!tx.ParseFromArray(raw.data(), static_cast<int>(raw.size()))) {
     return Status(Code::kMalformed, "bytes do not decode as btt.v1.Tx");
   }
-  return decode_parsed(tx, Bytes(raw), max_tx_bytes);
+  return decode_parsed(std::move(tx), Bytes(raw), max_tx_bytes);
 }
 
 // Successes are remembered in signature_cache() (sig_cache.h): each tx is verified once per

@@ -40,7 +40,7 @@ void BlockProducer::stop() {
 
 Result<std::optional<chain::CommittedBlock>> BlockProducer::produce_once() {
   const auto params = chain_.params();
-  auto accounts = mempool::committed_accounts(chain_);
+  auto accounts = mempool::committed_accounts(chain_, pool_);
   auto candidates = pool_.reap(params.max_block_txs(), params.max_block_bytes(), accounts);
   if (candidates.empty() && !options_.create_empty_blocks) {
     const uint64_t interval = options_.create_empty_blocks_interval_ms;

@@ -23,17 +23,65 @@ constexpr std::array<int8_t, 128> make_charset_rev() {
 }
 constexpr std::array<int8_t, 128> kCharsetRev = make_charset_rev();
 
-uint32_t polymod(const std::vector<uint8_t>& values) {
+// What the BIP173 generator adds for the five bits a step shifts out of the checksum.
+constexpr std::array<uint32_t, 32> make_polymod_table() {
   constexpr uint32_t kGen[5] = {0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3};
-  uint32_t chk = 1;
-  for (uint8_t v : values) {
-    uint32_t top = chk >> 25;
-    chk = ((chk & 0x1ffffff) << 5) ^ v;
+  std::array<uint32_t, 32> table{};
+  for (uint32_t top = 0; top < 32; ++top) {
     for (int i = 0; i < 5; ++i) {
-      if ((top >> i) & 1) chk ^= kGen[i];
+      if ((top >> i) & 1) table[top] ^= kGen[i];
     }
   }
+  return table;
+}
+constexpr std::array<uint32_t, 32> kPolymodTable = make_polymod_table();
+
+constexpr uint32_t polymod_step(uint32_t chk, uint8_t value) {
+  return ((chk & 0x1ffffff) << 5) ^ value ^ kPolymodTable[chk >> 25];
+}
+
+uint32_t polymod(const std::vector<uint8_t>& values) {
+  uint32_t chk = 1;
+  for (uint8_t v : values) chk = polymod_step(chk, v);
   return chk;
+}
+
+// The checksum state after the expanded HRP "btt" (3,3,3,0,2,20,20), where every address
+// string's checksum starts.
+constexpr uint32_t address_hrp_state() {
+  uint32_t chk = 1;
+  for (char c : kAddressHrp) chk = polymod_step(chk, static_cast<uint8_t>(c >> 5));
+  chk = polymod_step(chk, 0);
+  for (char c : kAddressHrp) chk = polymod_step(chk, static_cast<uint8_t>(c & 31));
+  return chk;
+}
+
+// An address in its canonical spelling ("btt1" + 38 lower-case characters: what to_string
+// writes and nearly every input is), checked without allocating. nullopt when it has another
+// shape, so the caller takes the general path; a string of this shape whose checksum fails is
+// refused here, as the general path would refuse it.
+enum class FastParse { kNotCanonical, kInvalid, kValid };
+FastParse parse_canonical(std::string_view text, std::array<uint8_t, Address::kSize>& out) {
+  if (text.size() != 42 || text.substr(0, 4) != "btt1") return FastParse::kNotCanonical;
+  uint32_t chk = address_hrp_state();
+  uint32_t acc = 0;
+  int bits = 0;
+  size_t n = 0;
+  for (size_t i = 4; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 128 || kCharsetRev[c] < 0) return FastParse::kNotCanonical;
+    const auto v = static_cast<uint8_t>(kCharsetRev[c]);
+    chk = polymod_step(chk, v);
+    if (i < 36) {  // 32 payload groups (160 bits, no padding), then 6 checksum characters
+      acc = (acc << 5) | v;
+      bits += 5;
+      if (bits >= 8) {
+        bits -= 8;
+        out[n++] = static_cast<uint8_t>((acc >> bits) & 0xff);
+      }
+    }
+  }
+  return chk == kBech32mConst ? FastParse::kValid : FastParse::kInvalid;
 }
 
 // hrp must already be lower case.
@@ -165,6 +213,15 @@ Address Address::for_module(std::string_view name) {
 }
 
 std::optional<Address> Address::parse(std::string_view text) {
+  std::array<uint8_t, kSize> canonical_bytes;
+  switch (parse_canonical(text, canonical_bytes)) {
+    case FastParse::kValid:
+      return Address(canonical_bytes);
+    case FastParse::kInvalid:
+      return std::nullopt;
+    case FastParse::kNotCanonical:
+      break;
+  }
   auto decoded = bech32m_decode(text);
   if (!decoded || decoded->hrp != kAddressHrp) return std::nullopt;
   auto raw = convert_bits(decoded->data5, 5, 8, false);

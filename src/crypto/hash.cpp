@@ -1,7 +1,9 @@
 #include "btt/crypto/hash.h"
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -84,6 +86,14 @@ Hash32 merkle_root(const std::vector<Hash32>& leaf_hashes) {
     level.resize(out);
   }
   return level.front();
+}
+
+uint64_t hash_table_seed() {
+  uint64_t seed = 0;
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof(seed)) != 1) {
+    seed = static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  }
+  return seed;
 }
 
 }  // namespace btt::crypto

@@ -6,7 +6,6 @@
 #include <secp256k1_extrakeys.h>
 #include <secp256k1_schnorrsig.h>
 
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -14,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "btt/crypto/hash.h"
 #include "secp256k1_context.h"
 
 namespace btt::crypto {
@@ -40,7 +40,7 @@ bool make_keypair(const SecretKey& sk, ScopedKeypair& out) {
 // random seed, so nobody can aim keys at one bucket.
 class ParsedKeyCache {
  public:
-  ParsedKeyCache() : seed_(random_seed()) {
+  ParsedKeyCache() : seed_(hash_table_seed()) {
     for (auto& s : shards_) s.map = decltype(s.map)(kPerShard, Hash{seed_});
   }
 
@@ -89,13 +89,6 @@ class ParsedKeyCache {
     size_t next = 0;
   };
 
-  static uint64_t random_seed() {
-    uint64_t seed = 0;
-    if (RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof(seed)) != 1) {
-      seed = static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-    }
-    return seed;
-  }
   size_t hash(const XOnlyPublicKey& k) const { return Hash{seed_ ^ 0x5bd1e995ULL}(k) >> 7; }
 
   uint64_t seed_;

@@ -1,10 +1,12 @@
 #include "btt/mempool/mempool.h"
 
+#include <cstring>
 #include <iterator>
 #include <string>
 #include <utility>
 
 #include "btt/common/checked.h"
+#include "btt/crypto/hash.h"
 
 namespace btt::mempool {
 
@@ -21,7 +23,18 @@ bool pays_replacement_bump(uint64_t old_fee, uint64_t new_fee, uint32_t pct) {
 
 }  // namespace
 
-Mempool::Mempool(Limits limits) : limits_(limits) {}
+size_t Mempool::IdHash::operator()(const Hash32& id) const {
+  uint64_t a;
+  uint64_t b;
+  std::memcpy(&a, id.data(), sizeof(a));
+  std::memcpy(&b, id.data() + 8, sizeof(b));
+  uint64_t h = (a ^ seed) * 0x9e3779b97f4a7c15ULL;
+  h = (h ^ (h >> 29) ^ b) * 0xbf58476d1ce4e5b9ULL;
+  return static_cast<size_t>(h ^ (h >> 32));
+}
+
+Mempool::Mempool(Limits limits)
+    : limits_(limits), by_id_(1024, IdHash{crypto::hash_table_seed()}) {}
 
 Mempool::TailKey Mempool::tail_key(const crypto::Address& sender, const SenderQueue& queue) {
   const auto& [nonce, entry] = *queue.txs.rbegin();

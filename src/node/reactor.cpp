@@ -343,7 +343,8 @@ bool Reactor::has_work(const v1::ChainTip& tip) {
     }
   }
   const auto params = chain_.params();
-  return !pool_.reap(1, params.max_block_bytes(), mempool::committed_accounts(chain_)).empty();
+  return !pool_.reap(1, params.max_block_bytes(), mempool::committed_accounts(chain_, pool_))
+              .empty();
 }
 
 void Reactor::wake() {
@@ -358,7 +359,7 @@ Result<consensus::ProposedBlock> Reactor::propose(uint64_t height, chain::Round 
     return Status(Code::kUnavailable, "cannot propose height " + std::to_string(height));
   }
   const auto params = chain_.params();
-  auto accounts = mempool::committed_accounts(chain_);
+  auto accounts = mempool::committed_accounts(chain_, pool_);
   // The proposal carries the whole block in one p2p frame: stay well below the frame limit.
   const size_t max_bytes =
       std::min<size_t>(params.max_block_bytes(), p2p::kMaxFramePayload - (1u << 20));
@@ -538,7 +539,7 @@ void Reactor::after_commit(const chain::CommittedBlock& block) {
   std::vector<Hash32> ids;
   ids.reserve(block.txs.size());
   for (const auto& tx : block.txs) ids.push_back(tx->id);
-  pool_.update(ids, mempool::committed_accounts(chain_));
+  pool_.update(ids, mempool::committed_accounts(chain_, pool_));
   prune_evidence();
   if (on_commit_) on_commit_(block);
 }

@@ -1,10 +1,10 @@
 #include "btt/node/tx_relay.h"
 
-#include <openssl/rand.h>
 #include <pthread.h>
 
 #include <cstring>
 
+#include "btt/crypto/hash.h"
 #include "btt/mempool/admission.h"
 
 namespace btt::node {
@@ -12,16 +12,6 @@ namespace btt::node {
 using Clock = std::chrono::steady_clock;
 // Most queued txs admitted between two looks at the outgoing batch.
 constexpr size_t kAdmitSlice = 256;
-
-namespace {
-uint64_t random_seed() {
-  uint64_t seed = 0;
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof(seed)) != 1) {
-    seed = static_cast<uint64_t>(Clock::now().time_since_epoch().count());
-  }
-  return seed;
-}
-}  // namespace
 
 // Keyed by a per-process seed, so peers cannot aim txs at one bucket.
 size_t TxRelay::SeenHash::operator()(const std::string& s) const {
@@ -45,7 +35,7 @@ TxRelay::TxRelay(chain::Chain& chain, mempool::Mempool& pool, p2p::Network* tran
       pool_(pool),
       transport_(transport),
       options_(options),
-      seen_(1024, SeenHash{random_seed()}) {}
+      seen_(1024, SeenHash{crypto::hash_table_seed()}) {}
 
 bool TxRelay::seen(const std::string& raw) const {
   return seen_.contains(raw);
@@ -147,21 +137,21 @@ void TxRelay::gossip(const v1::Tx& tx) {
 }
 
 bool TxRelay::admit(const std::string& raw) {
-  v1::Tx tx;
-  if (!tx.ParseFromString(raw)) {
+  auto decoded = chain::decode_tx(raw, chain_.params().max_tx_bytes());
+  if (!decoded) {
     std::lock_guard lock(mu_);
     ++counters_.refused;
     return false;
   }
-  // Most gossip is a tx this node already holds (every peer relays it): skip those before
-  // decoding anything.
-  if (pool_.contains(chain::tx_id_of_body(tx.body()))) {
+  // Most gossip is a tx this node already holds (every peer relays it): skip those before the
+  // checks and the signature.
+  if (pool_.contains((*decoded)->id)) {
     std::lock_guard lock(mu_);
     ++counters_.duplicates;
     return false;
   }
   // Admission deduplicates by tx id (pending or committed), so a tx is relayed once.
-  const bool ok = mempool::admit(tx, chain_, pool_).is_ok();
+  const bool ok = mempool::admit_decoded(*decoded, chain_, pool_).is_ok();
   std::lock_guard lock(mu_);
   ++(ok ? counters_.admitted : counters_.refused);
   if (ok) remember(raw);

@@ -2,6 +2,7 @@
 // The chain: the committed blocks and state in RocksDB, and the only code that commits.
 // Each block and every state change it causes land in ONE atomic write batch, so after a crash
 // at any instant the node restarts at the last committed block with nothing half-written.
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -63,6 +64,8 @@ class Chain {
                                                            const Genesis& genesis);
 
   [[nodiscard]] v1::ChainTip tip() const;
+  // tip().height() without a copy; it moves once the block's write is in the database.
+  [[nodiscard]] uint64_t tip_height() const { return tip_height_.load(std::memory_order_acquire); }
   [[nodiscard]] const Genesis& genesis() const { return genesis_; }
   [[nodiscard]] const std::string& chain_id() const { return genesis_.chain_id; }
   // The ledger parameters of the committed state (read once per height, then kept).
@@ -153,6 +156,7 @@ class Chain {
   std::unique_ptr<StateCommitment> commitment_;
   mutable std::mutex tip_mu_;
   v1::ChainTip tip_;
+  std::atomic<uint64_t> tip_height_{0};
   mutable std::mutex params_mu_;
   mutable std::optional<std::pair<uint64_t, v1::LedgerParams>> params_;  // by tip height
   std::mutex commit_mu_;                                                 // one block at a time

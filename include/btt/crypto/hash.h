@@ -31,4 +31,8 @@ inline constexpr std::string_view kTagConsensusProposal = "btt/consensus/proposa
 // no items is 32 zero bytes.
 [[nodiscard]] Hash32 merkle_root(const std::vector<Hash32>& leaf_hashes);
 
+// A random 64-bit seed for the hash tables that hold what peers send (so nobody can aim entries
+// at one bucket): OpenSSL's CSPRNG, or the steady clock if it fails. Never reaches state.
+[[nodiscard]] uint64_t hash_table_seed();
+
 }  // namespace btt::crypto

@@ -25,10 +25,12 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <unordered_map>
 #include <vector>
 
 #include "btt/chain/tx.h"
 #include "btt/common/status.h"
+#include "btt/mempool/account_cache.h"
 
 namespace btt::mempool {
 
@@ -39,11 +41,6 @@ struct Limits {
   uint32_t replace_fee_bump_pct = 10;
 };
 
-// The committed state of one account as the pool needs it.
-struct AccountState {
-  uint64_t next_nonce = 0;
-  uint64_t spendable_btt = 0;
-};
 using AccountView = std::function<AccountState(const crypto::Address&)>;
 
 struct Stats {
@@ -69,6 +66,9 @@ class Mempool {
   [[nodiscard]] uint64_t pending_next_nonce(const crypto::Address& sender,
                                             uint64_t committed_next) const;
   [[nodiscard]] const Limits& limits() const { return limits_; }
+  // Committed account state for the admission paths that share this pool (admission.h); the
+  // pool itself only ever uses the AccountView it is given.
+  [[nodiscard]] AccountCache& account_cache() const { return account_cache_; }
 
  private:
   struct Entry {
@@ -104,10 +104,18 @@ class Mempool {
   Limits limits_;
   mutable std::mutex mu_;
   std::map<crypto::Address, SenderQueue> senders_;  // only senders with at least one tx
-  std::map<Hash32, TxKey> by_id_;
+  // Tx ids are hashes, but the sender chooses them: buckets are picked by a per-pool secret
+  // seed so nobody can aim txs at one bucket. Never iterated (lookups only), so its order
+  // cannot reach anything.
+  struct IdHash {
+    uint64_t seed = 0;
+    size_t operator()(const Hash32& id) const;
+  };
+  std::unordered_map<Hash32, TxKey, IdHash> by_id_;
   std::set<TailKey> tails_;
   size_t bytes_ = 0;
   uint64_t next_seq_ = 0;
+  mutable AccountCache account_cache_;
 };
 
 }  // namespace btt::mempool

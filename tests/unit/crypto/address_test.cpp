@@ -168,5 +168,43 @@ TEST(AddressOwnCanonical, AgreesWithParseOnCanonicalStrings) {
   EXPECT_FALSE(Address::from_own_canonical(upper).has_value());
 }
 
+// parse() checks canonical (lower-case "btt1" + 38 characters) strings on a path of its own;
+// the upper-case spelling of the same string takes the general BIP350 path. Both must agree on
+// every string: valid addresses, and every one-character change of one (charset characters,
+// upper case, '1', outside the charset).
+TEST(AddressParse, CanonicalPathAgreesWithTheGeneralPath) {
+  const std::string kAlphabet = "qpzry9x8gf2tvdw0s3jn54khce6mua7l1bioQP~ ";
+  size_t valid = 0;
+  size_t invalid = 0;
+  for (int i = 0; i < 40; ++i) {
+    const std::string text = KeyPair::generate().address.to_string();
+    for (size_t pos = 0; pos < text.size(); ++pos) {
+      for (char c : kAlphabet) {
+        std::string changed = text;
+        changed[pos] = c;
+        const auto fast = Address::parse(changed);
+        const auto general = Address::parse(upper(changed));
+        const bool mixed = std::any_of(changed.begin(), changed.end(),
+                                       [](char x) { return x >= 'A' && x <= 'Z'; });
+        if (mixed) {
+          // Upper-casing hides the mix, so only check that a mixed string is refused.
+          EXPECT_FALSE(fast.has_value()) << changed;
+          continue;
+        }
+        ASSERT_EQ(fast.has_value(), general.has_value()) << changed;
+        if (fast) {
+          EXPECT_EQ(*fast, *general) << changed;
+          ++valid;
+        } else {
+          ++invalid;
+        }
+      }
+    }
+  }
+  // Only the unchanged character keeps an address valid (bech32m detects every 1-char change).
+  EXPECT_EQ(valid, 40u * 42u);
+  EXPECT_GT(invalid, 40u * 42u * 30u);
+}
+
 }  // namespace
 }  // namespace btt::crypto
