@@ -46,11 +46,15 @@ Bytes vote_sign_bytes(std::string_view chain_id, const v1::Vote& vote) {
 
 Bytes proposal_sign_bytes(std::string_view chain_id, const v1::Proposal& proposal) {
   Bytes out;
-  out.reserve(4 + chain_id.size() + 1 + 8 + 4 + 8 + 1 + 32 + 8);
+  out.reserve(4 + chain_id.size() + 1 + 8 + 4 + 8 + 1 + 32 + 8 + 4 + 32);
   put_prefix(out, chain_id, kProposalTypeByte, proposal.height(), proposal.round());
   put_u64_be(out, static_cast<uint64_t>(proposal.pol_round()));
   put_block_id(out, proposal.block_id());
   put_u64_be(out, proposal.timestamp_ms());
+  // The parts header: only the proposer fixes how its block is cut. The root is 32 bytes on any
+  // proposal that verifies (a malformed one is refused before), and it is the last field.
+  put_u32_be(out, proposal.parts().total());
+  out.append(proposal.parts().root());
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <type_traits>
 
+#include "btt/chain/part_set.h"
 #include "btt/common/checked.h"
 
 namespace btt::consensus {
@@ -177,8 +178,11 @@ Verdict StateMachine::check_height(uint64_t height, const Buffered& message) {
   return {Verdict::Kind::kBuffered, "for height " + std::to_string(height)};
 }
 
-Verdict StateMachine::on_proposal(const v1::Proposal& p) {
-  if (Verdict v = check_height(p.height(), p); v.kind != Verdict::Kind::kAccepted) return v;
+Verdict StateMachine::check_proposal_header(const v1::Proposal& p) const {
+  if (!started_ || p.height() != height_) {
+    return dropped("proposal for height " + std::to_string(p.height()) + ", not the current " +
+                   std::to_string(height_));
+  }
   if (decided_) return dropped("height " + std::to_string(height_) + " is already decided");
   const chain::Round r = p.round();
   if (r > round_ + config_.max_rounds_ahead) {
@@ -192,21 +196,36 @@ Verdict StateMachine::on_proposal(const v1::Proposal& p) {
     return dropped("proposal pol_round " + std::to_string(p.pol_round()) +
                    " is not in [-1, round)");
   }
+  if (p.parts().total() == 0 || p.parts().root().size() != 32) {
+    return dropped("proposal parts header is malformed");
+  }
   const chain::ValidatorInfo& proposer = validators_->proposer(height_, r);
   if (p.proposer() != proposer.address) {
     return dropped("proposal from " + excerpt(p.proposer()) + ", not the proposer of round " +
                    std::to_string(r));
   }
-  if (RoundState* rs = find_round(r); rs != nullptr && rs->proposal) {
-    if (rs->proposal->signature() == p.signature()) return duplicate();
+  if (auto it = rounds_.find(r); it != rounds_.end() && it->second.proposal) {
+    if (it->second.proposal->signature() == p.signature()) return duplicate();
     return dropped("a second proposal for round " + std::to_string(r) + " (the first is kept)");
   }
   if (!verifier_.verify(proposer.public_key, chain::proposal_digest(config_.chain_id, p),
                         p.signature())) {
     return dropped("proposal signature does not verify");
   }
+  return accepted();
+}
+
+Verdict StateMachine::on_proposal(const v1::Proposal& p) {
+  if (Verdict v = check_height(p.height(), p); v.kind != Verdict::Kind::kAccepted) return v;
+  if (Verdict v = check_proposal_header(p); v.kind != Verdict::Kind::kAccepted) return v;
+  // The signed parts header must describe this block, or peers assembling the parts would build
+  // another one.
+  auto parts = chain::part_set_header(p.block());
+  if (!parts || !chain::same_header(*parts, p.parts())) {
+    return dropped("proposal parts header does not match its block");
+  }
   if (Status s = record(p, false); !s) return dropped("consensus WAL: " + s.message());
-  RoundState& rs = round_state(r);
+  RoundState& rs = round_state(p.round());
   rs.proposal = p;
   heard(rs, p.proposer());
   run_rules();
@@ -432,6 +451,12 @@ void StateMachine::send_proposal() {
       p.set_block_id(value->block_id);
       p.set_block(value->block);
     }
+    auto parts = chain::part_set_header(p.block());
+    if (!parts) {
+      actions_.signing_failed(parts.status());
+      return;
+    }
+    *p.mutable_parts() = std::move(*parts);
     p.set_proposer(signer_->address());
     p.set_timestamp_ms(clock_.now_ms());
     if (!sign_own(p, hrs)) return;

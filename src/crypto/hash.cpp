@@ -88,12 +88,57 @@ Hash32 merkle_root(const std::vector<Hash32>& leaf_hashes) {
   return level.front();
 }
 
+<<<<<<< HEAD
 uint64_t hash_table_seed() {
   uint64_t seed = 0;
   if (RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof(seed)) != 1) {
     seed = static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
   }
   return seed;
+=======
+namespace {
+
+Hash32 merkle_node(const Hash32& left, const Hash32& right) {
+  std::string pair(64, '\0');
+  pair.replace(0, 32, as_view(left));
+  pair.replace(32, 32, as_view(right));
+  return tagged_hash(kTagMerkleNode, pair);
+}
+
+}  // namespace
+
+std::vector<Hash32> merkle_proof(const std::vector<Hash32>& leaf_hashes, size_t index) {
+  std::vector<Hash32> proof;
+  if (index >= leaf_hashes.size()) return proof;
+  std::vector<Hash32> level = leaf_hashes;
+  while (level.size() > 1) {
+    // The sibling at this level, if the node is not the promoted odd last one.
+    const size_t sibling = index ^ 1;
+    if (sibling < level.size()) proof.push_back(level[sibling]);
+    size_t out = 0;
+    for (size_t i = 0; i < level.size(); i += 2) {
+      level[out++] = i + 1 == level.size() ? level[i] : merkle_node(level[i], level[i + 1]);
+    }
+    level.resize(out);
+    index /= 2;
+  }
+  return proof;
+}
+
+bool merkle_verify(const Hash32& leaf, size_t index, size_t total, std::span<const Hash32> proof,
+                   const Hash32& root) {
+  if (index >= total) return false;
+  Hash32 node = leaf;
+  size_t used = 0;
+  for (size_t width = total; width > 1; width = (width + 1) / 2, index /= 2) {
+    const size_t sibling = index ^ 1;
+    if (sibling >= width) continue;  // promoted unchanged
+    if (used == proof.size()) return false;
+    node = index % 2 == 0 ? merkle_node(node, proof[used]) : merkle_node(proof[used], node);
+    ++used;
+  }
+  return used == proof.size() && node == root;
+>>>>>>> parts
 }
 
 }  // namespace btt::crypto

@@ -8,7 +8,9 @@
 #include <future>
 
 #include "btt/chain/evidence.h"
+#include "btt/chain/part_set.h"
 #include "btt/chain/vote_set.h"
+#include "btt/common/checked.h"
 #include "btt/mempool/admission.h"
 #include "btt/storage/db.h"
 
@@ -28,6 +30,27 @@ constexpr uint64_t kSyncRetryMs = 2000;
 constexpr uint64_t kSyncCooldownMs = 30'000;
 // Time a starting node gives its peers to report their heights before it joins consensus.
 constexpr uint64_t kFirstHeightDelayMs = 1000;
+// Block sync answers in chunks of this many bytes of the BlockWithCommit.
+constexpr uint64_t kSyncChunkBytes = 1u << 20;
+// What block sync asks of one peer: at most kSyncBytesPerS on average and kSyncBurstBytes at once
+// (a token bucket per peer, charged with the expected size of each answer). Half of the default
+// receive rate limit (8 MiB/s, burst 16 MiB), leaving the rest to consensus gossip.
+constexpr uint64_t kSyncBytesPerS = 4u << 20;
+constexpr uint64_t kSyncBurstBytes = 8u << 20;
+// The smallest size block sync expects of an answer, and how many recent sizes it remembers.
+constexpr uint64_t kSyncMinEstimate = 64u << 10;
+constexpr size_t kSyncRecentSizes = 16;
+// Proposal parts re-sent (stuck rounds) stay below this rate per peer on average; a fresh
+// proposal is always sent, and counts.
+constexpr uint64_t kProposalGossipBytesPerS = 2u << 20;
+// Proposals sent to a peer that just connected: newest first, up to this many bytes (at least
+// one).
+constexpr uint64_t kConnectProposalBytes = 8u << 20;
+
+// Milliseconds to send `bytes` at `per_s` bytes per second (bytes < 2^44: no overflow).
+uint64_t transfer_ms(uint64_t bytes, uint64_t per_s) {
+  return mul_div_floor(bytes, 1000, per_s).value_or(UINT64_MAX);
+}
 
 v1::P2pMessage consensus_message(const v1::ConsensusEnvelope& env) {
   v1::P2pMessage msg;
@@ -111,10 +134,12 @@ void Reactor::attach() {
         status.mutable_status()->set_chain_id(chain_.chain_id());
         transport_->send(id, status);
         auto messages = sm_->messages();
-        for (const auto& p : messages.proposals) {
-          v1::ConsensusEnvelope env;
-          *env.mutable_proposal() = p;
-          send_consensus(env, &id);
+        // Newest first, within a byte budget: a peer that connects is not flooded with every
+        // round's block.
+        uint64_t sent = 0;
+        for (auto p = messages.proposals.rbegin(); p != messages.proposals.rend(); ++p) {
+          if (sent > 0 && sent + p->block().size() > kConnectProposalBytes) break;
+          sent += send_proposal(*p, &id);
         }
         for (const auto& v : messages.votes) {
           v1::ConsensusEnvelope env;
@@ -326,6 +351,8 @@ void Reactor::start_next_height() {
     }
     sm_->start_height(height, std::move(*set));
   }
+  // Proposals of this height collected before it started are checked now, and fed if complete.
+  collect_height();
   last_progress_ = {sm_->height(), sm_->round(), sm_->step()};
   last_progress_at_ = now_ms();
 }
@@ -360,10 +387,8 @@ Result<consensus::ProposedBlock> Reactor::propose(uint64_t height, chain::Round 
   }
   const auto params = chain_.params();
   auto accounts = mempool::committed_accounts(chain_, pool_);
-  // The proposal carries the whole block in one p2p frame: stay well below the frame limit.
-  const size_t max_bytes =
-      std::min<size_t>(params.max_block_bytes(), p2p::kMaxFramePayload - (1u << 20));
-  auto candidates = pool_.reap(params.max_block_txs(), max_bytes, accounts);
+  // The block travels in parts (doc/p2p.md), so any size up to max_block_bytes goes.
+  auto candidates = pool_.reap(params.max_block_txs(), params.max_block_bytes(), accounts);
   v1::Commit last_commit;
   if (tip.height() > 0) {
     auto c = chain_.commit_at(tip.height());
@@ -425,10 +450,33 @@ void Reactor::send_consensus(const v1::ConsensusEnvelope& env, const p2p::NodeId
   }
 }
 
-void Reactor::broadcast_proposal(const v1::Proposal& proposal) {
+uint64_t Reactor::send_proposal(const v1::Proposal& proposal, const p2p::NodeId* to) {
+  if (!transport_) return 0;
+  auto parts = chain::make_part_set(proposal.block(), proposal.height(), proposal.round());
+  if (!parts) {
+    spdlog::warn("proposal for height {} not sent: {}", proposal.height(),
+                 parts.status().message());
+    return 0;
+  }
   v1::ConsensusEnvelope env;
-  *env.mutable_proposal() = proposal;
-  send_consensus(env, nullptr);
+  v1::Proposal* header = env.mutable_proposal();
+  header->CopyFrom(proposal);
+  header->clear_block();
+  send_consensus(env, to);
+  for (auto& part : parts->parts) {
+    v1::ConsensusEnvelope penv;
+    *penv.mutable_block_part() = std::move(part);
+    send_consensus(penv, to);
+  }
+  // Sent at the pace of the re-gossip budget from now on.
+  const uint64_t bytes = proposal.block().size();
+  proposal_gossip_free_at_ =
+      std::max(proposal_gossip_free_at_, now_ms()) + transfer_ms(bytes, kProposalGossipBytesPerS);
+  return bytes;
+}
+
+void Reactor::broadcast_proposal(const v1::Proposal& proposal) {
+  (void)send_proposal(proposal, nullptr);
 }
 
 void Reactor::broadcast_vote(const v1::Vote& vote) {
@@ -582,6 +630,8 @@ void Reactor::on_consensus(const p2p::NodeId& from, const std::string& payload) 
     const uint64_t next = chain_.tip().height() + 1;
     const std::string* signer = nullptr;
     if (env.has_proposal() && env.proposal().height() == next) signer = &env.proposal().proposer();
+    // (A header's proposer is not authenticated here: the wake-up only starts the height, where
+    // the header is then checked.)
     if (env.has_vote() && env.vote().height() == next) signer = &env.vote().validator();
     if (signer && sm_->height() < next && peer_started_ != next) {
       auto set = current_validators();
@@ -594,8 +644,11 @@ void Reactor::on_consensus(const p2p::NodeId& from, const std::string& payload) 
   consensus::Verdict verdict;
   switch (env.msg_case()) {
     case v1::ConsensusEnvelope::kProposal:
-      verdict = sm_->on_proposal(env.proposal());
-      break;
+      on_proposal_header(from, env.proposal());
+      return;
+    case v1::ConsensusEnvelope::kBlockPart:
+      on_block_part(from, env.block_part());
+      return;
     case v1::ConsensusEnvelope::kVote:
       verdict = sm_->on_vote(env.vote());
       break;
@@ -607,6 +660,66 @@ void Reactor::on_consensus(const p2p::NodeId& from, const std::string& payload) 
   }
   if (verdict.dropped()) {
     spdlog::debug("peer {}: consensus message dropped: {}", from.to_string(), verdict.reason);
+  }
+}
+
+void Reactor::on_proposal_header(const p2p::NodeId& from, const v1::Proposal& header) {
+  const std::string peer = from.to_string();
+  if (!header.block().empty()) {
+    spdlog::debug("peer {}: proposal dropped: its block travels in parts, not inline", peer);
+    return;
+  }
+  collect_height();
+  bool checked = false;
+  if (header.height() == sm_->height()) {
+    consensus::Verdict v = sm_->check_proposal_header(header);
+    if (v.kind == consensus::Verdict::Kind::kDuplicate) return;
+    if (v.dropped()) {
+      spdlog::debug("peer {}: proposal header dropped: {}", peer, v.reason);
+      return;
+    }
+    checked = true;
+  }
+  if (Status s = parts_.add_header(header, checked); !s && s.code() != Code::kAlreadyExists) {
+    spdlog::debug("peer {}: proposal header for height {} round {} not collected: {}", peer,
+                  header.height(), header.round(), s.message());
+  }
+}
+
+void Reactor::on_block_part(const p2p::NodeId& from, const v1::BlockPart& part) {
+  auto complete = parts_.add_part(part);
+  if (!complete) {
+    if (complete.status().code() != Code::kAlreadyExists) {
+      spdlog::debug("peer {}: block part {} of height {} round {} dropped: {}", from.to_string(),
+                    part.index(), part.height(), part.round(), complete.status().message());
+    }
+    return;
+  }
+  if (*complete) feed_proposal(**complete);
+}
+
+void Reactor::collect_height() {
+  if (parts_.height() == sm_->height()) return;
+  const auto params = chain_.params();
+  PartCollectorLimits limits;
+  limits.max_parts = chain::max_parts(params.max_block_bytes() + chain::kBlockEnvelopeBytes);
+  limits.max_bytes = std::max<uint64_t>(
+      limits.max_bytes,
+      checked_mul(params.max_block_bytes() + chain::kBlockEnvelopeBytes, 4).value_or(UINT64_MAX));
+  parts_.set_limits(limits);
+  auto complete = parts_.start_height(sm_->height(), [this](const v1::Proposal& p) {
+    const auto v = sm_->check_proposal_header(p);
+    return v.kind == consensus::Verdict::Kind::kAccepted ||
+           v.kind == consensus::Verdict::Kind::kDuplicate;
+  });
+  for (const auto& p : complete) feed_proposal(p);
+}
+
+void Reactor::feed_proposal(const v1::Proposal& proposal) {
+  consensus::Verdict v = sm_->on_proposal(proposal);
+  if (v.dropped()) {
+    spdlog::debug("assembled proposal for height {} round {} dropped: {}", proposal.height(),
+                  proposal.round(), v.reason);
   }
 }
 
@@ -636,18 +749,29 @@ void Reactor::gossip_tx(const v1::Tx& tx) {
 }
 
 void Reactor::on_block_request(const p2p::NodeId& from, const v1::BlockRequest& req) {
-  v1::P2pMessage msg;
-  auto* resp = msg.mutable_block_response();
-  resp->set_height(req.height());
   auto block = chain_.block_at(req.height());
   auto commit = chain_.commit_at(req.height());
-  if (block && commit) {
-    v1::BlockWithCommit bwc;
-    *bwc.mutable_block() = std::move(*block);
-    *bwc.mutable_commit() = std::move(*commit);
-    resp->set_block(bwc.SerializeAsString());
+  if (!block || !commit) {
+    // An empty answer: this node does not have the height.
+    v1::P2pMessage msg;
+    msg.mutable_block_response()->set_height(req.height());
+    transport_->send(from, msg);
+    return;
   }
-  transport_->send(from, msg);
+  v1::BlockWithCommit bwc;
+  *bwc.mutable_block() = std::move(*block);
+  *bwc.mutable_commit() = std::move(*commit);
+  const Bytes bytes = bwc.SerializeAsString();
+  const uint64_t total = bytes.size() / kSyncChunkBytes + (bytes.size() % kSyncChunkBytes != 0);
+  for (uint64_t i = 0; i < total; ++i) {
+    v1::P2pMessage msg;
+    auto* resp = msg.mutable_block_response();
+    resp->set_height(req.height());
+    resp->set_part(static_cast<uint32_t>(i));
+    resp->set_total(static_cast<uint32_t>(total));
+    resp->set_block(bytes.substr(i * kSyncChunkBytes, kSyncChunkBytes));
+    if (!transport_->send(from, msg)) return;
+  }
 }
 
 void Reactor::on_block_response(const p2p::NodeId& from, const v1::BlockResponse& resp) {
@@ -661,15 +785,72 @@ void Reactor::on_block_response(const p2p::NodeId& from, const v1::BlockResponse
   }
   // It does not have the block: the request times out and goes to another peer.
   if (resp.block().empty()) return;
+  SyncRequest& req = it->second;
+  // Chunks come in order 0..total-1, each of kSyncChunkBytes but the last, for a block no larger
+  // than max_block_bytes allows; anything else is a bad answer.
+  const uint64_t max_total =
+      (chain_.params().max_block_bytes() + chain::kBlockEnvelopeBytes) / kSyncChunkBytes + 1;
+  const bool last = resp.total() > 0 && resp.part() + 1 == resp.total();
+  std::string bad;
+  if (resp.total() == 0 || resp.total() > max_total) {
+    bad = "a block of " + std::to_string(resp.total()) + " chunks";
+  } else if (resp.part() != req.next_chunk ||
+             (req.next_chunk > 0 && resp.total() != req.total_chunks)) {
+    bad = "chunk " + std::to_string(resp.part()) + "/" + std::to_string(resp.total()) +
+          " out of order";
+  } else if (resp.block().size() > kSyncChunkBytes ||
+             (!last && resp.block().size() != kSyncChunkBytes)) {
+    bad = "a chunk of " + std::to_string(resp.block().size()) + " bytes";
+  }
+  if (!bad.empty()) {
+    spdlog::warn("peer {}: block response for height {} refused: {}", peer, resp.height(), bad);
+    sync_penalize(peer);
+    tick_sync();
+    return;
+  }
+  req.total_chunks = resp.total();
+  req.chunks.append(resp.block());
+  ++req.next_chunk;
+  req.deadline = now_ms() + kSyncRetryMs;  // it is answering: give it time for the rest
+  if (!last) return;
   v1::BlockWithCommit bwc;
-  if (!bwc.ParseFromString(resp.block())) {
+  const Bytes bytes = std::exchange(req.chunks, {});
+  if (!bwc.ParseFromString(bytes)) {
     spdlog::warn("peer {}: block response for height {} does not decode", peer, resp.height());
     sync_penalize(peer);
     tick_sync();
     return;
   }
-  it->second.block = std::move(bwc);
+  if (bytes.size() > req.estimate) sync_charge(peer, bytes.size() - req.estimate);
+  sync_recent_sizes_.push_back(bytes.size());
+  if (sync_recent_sizes_.size() > kSyncRecentSizes) sync_recent_sizes_.pop_front();
+  req.block = std::move(bwc);
   apply_synced();
+}
+
+uint64_t Reactor::sync_block_estimate() const {
+  if (sync_recent_sizes_.empty()) {
+    if (options_.sync_initial_block_estimate > 0) return options_.sync_initial_block_estimate;
+    return chain_.params().max_block_bytes() + chain::kBlockEnvelopeBytes;
+  }
+  return std::max(kSyncMinEstimate,
+                  *std::max_element(sync_recent_sizes_.begin(), sync_recent_sizes_.end()));
+}
+
+bool Reactor::sync_take_budget(const std::string& peer, uint64_t bytes) {
+  const uint64_t now = now_ms();
+  const uint64_t free_at = std::max(sync_free_at_[peer], now);
+  const uint64_t debt = free_at - now;
+  const uint64_t cost = transfer_ms(bytes, kSyncBytesPerS);
+  // At least one request when nothing is owed, even one larger than the burst.
+  if (debt > 0 && debt + cost > transfer_ms(kSyncBurstBytes, kSyncBytesPerS)) return false;
+  sync_free_at_[peer] = free_at + cost;
+  return true;
+}
+
+void Reactor::sync_charge(const std::string& peer, uint64_t bytes) {
+  const uint64_t now = now_ms();
+  sync_free_at_[peer] = std::max(sync_free_at_[peer], now) + transfer_ms(bytes, kSyncBytesPerS);
 }
 
 void Reactor::apply_synced() {
@@ -714,6 +895,9 @@ void Reactor::sync_penalize(const std::string& peer) {
   for (auto& [height, req] : sync_window_) {
     if (req.peer == peer) {
       req.block.reset();
+      req.chunks.clear();
+      req.next_chunk = 0;
+      req.total_chunks = 0;
       req.deadline = 0;
     }
   }
@@ -742,7 +926,10 @@ void Reactor::tick() {
     // (Not while waiting for txs: the height is decided everywhere it matters, and a peer that
     // missed it catches up by block sync.)
     auto messages = sm_->messages();
-    for (const auto& p : messages.proposals) broadcast_proposal(p);
+    // Proposals (their parts are most of the bytes) at the re-gossip pace only.
+    if (now >= proposal_gossip_free_at_) {
+      for (const auto& p : messages.proposals) (void)send_proposal(p, nullptr);
+    }
     for (const auto& v : messages.votes) broadcast_vote(v);
     last_progress_at_ = now;
   }
@@ -757,6 +944,7 @@ void Reactor::tick_sync() {
   // Heights the chain has (block sync or consensus) leave the window.
   sync_window_.erase(sync_window_.begin(), sync_window_.upper_bound(tip));
   std::erase_if(sync_cooldown_, [&](const auto& c) { return c.second <= now; });
+  std::erase_if(sync_free_at_, [&](const auto& c) { return c.second <= now; });
   // Requests that timed out, or whose peer left, no longer has the height or sent a bad block,
   // are asked again (of another peer if there is one).
   std::map<uint64_t, std::string> previous;
@@ -790,17 +978,31 @@ void Reactor::tick_sync() {
         (id == last ? other : good).push_back(id);
       }
     }
+    // Only peers whose sync budget takes one more block of the expected size.
+    const uint64_t estimate = sync_block_estimate();
+    for (auto* list : {&good, &other, &penalized}) {
+      std::erase_if(*list, [&](const std::string& id) {
+        const uint64_t free_at = sync_free_at_.count(id) ? sync_free_at_.at(id) : 0;
+        const uint64_t debt = free_at > now ? free_at - now : 0;
+        return debt > 0 && debt + transfer_ms(estimate, kSyncBytesPerS) >
+                               transfer_ms(kSyncBurstBytes, kSyncBytesPerS);
+      });
+    }
     const std::vector<std::string>& pick = !good.empty()    ? good
                                            : !other.empty() ? other
                                                             : penalized;
     if (pick.empty()) continue;
-    const std::string& id = pick[sync_rotation_++ % pick.size()];
+    const std::string id = pick[sync_rotation_++ % pick.size()];
     auto node = crypto::Address::parse(id);
-    if (!node) continue;
+    if (!node || !sync_take_budget(id, estimate)) continue;
     v1::P2pMessage req;
     req.mutable_block_request()->set_height(height);
     transport_->send(*node, req);
-    sync_window_[height] = SyncRequest{id, now + kSyncRetryMs, std::nullopt};
+    SyncRequest& entry = sync_window_[height];
+    entry = SyncRequest{};
+    entry.peer = id;
+    entry.deadline = now + kSyncRetryMs;
+    entry.estimate = estimate;
     ++outstanding[id];
   }
 }

@@ -13,9 +13,11 @@
 #include <string>
 #include <string_view>
 
+#include "btt/chain/part_set.h"
 #include "btt/p2p/frame.h"
 #include "btt/p2p/handshake.h"
 #include "btt/p2p/transport.h"
+#include "btt/v1/consensus.pb.h"
 #include "btt/v1/p2p.pb.h"
 #include "fuzz_check.h"
 
@@ -42,6 +44,31 @@ FrameCodec sender(uint32_t max_payload) {
   return FrameCodec(k, max_payload);
 }
 
+// A block of three parts whose header the part checks run against; the seeds carry its parts.
+const chain::PartSet& fixed_parts() {
+  static const chain::PartSet set =
+      *chain::make_part_set(std::string(2 * chain::kBlockPartBytes + 5, 'p'), 3, 1);
+  return set;
+}
+
+// A consensus payload: a block part goes to an assembler of the fixed header, which either
+// keeps it (then it is that header's part, byte for byte) or refuses it and holds nothing.
+void check_consensus(const std::string& payload) {
+  v1::ConsensusEnvelope env;
+  if (!env.ParseFromString(payload) || !env.has_block_part()) return;
+  auto assembler = chain::PartAssembler::create(fixed_parts().header, 3);
+  BTT_FUZZ_CHECK(assembler.is_ok());
+  const v1::BlockPart& part = env.block_part();
+  Status s = assembler->add_part(part);
+  if (s) {
+    BTT_FUZZ_CHECK(assembler->received() == 1 && part.index() < 3);
+    BTT_FUZZ_CHECK(part.data() == fixed_parts().parts[part.index()].data());
+  } else {
+    BTT_FUZZ_CHECK(s.code() == Code::kInvalidArgument);
+    BTT_FUZZ_CHECK(assembler->received() == 0);
+  }
+}
+
 void check_message(std::string_view payload) {
   v1::P2pMessage msg;
   if (!msg.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) return;
@@ -50,6 +77,11 @@ void check_message(std::string_view payload) {
   BTT_FUZZ_CHECK(again.ParseFromString(msg.SerializeAsString()));
   BTT_FUZZ_CHECK(again.msg_case() == msg.msg_case());
   BTT_FUZZ_CHECK(channel_of(again) == channel_of(msg));
+  if (msg.has_consensus()) check_consensus(msg.consensus().payload());
+  if (msg.has_block_response()) {
+    BTT_FUZZ_CHECK(again.block_response().part() == msg.block_response().part());
+    BTT_FUZZ_CHECK(again.block_response().total() == msg.block_response().total());
+  }
   if (msg.has_pex_addrs()) {
     for (const auto& a : msg.pex_addrs().addrs()) {
       auto parsed = PeerAddress::parse(a);
@@ -180,6 +212,29 @@ extern "C" int BttFuzzWriteSeeds(const char* dir) {
   write("stream_oversize_prefix", 0, std::string("\xff\xff\xff\xff", 4));
   write("sealed_status", 1, status.SerializeAsString());
   write("sealed_pex", 1, pex.SerializeAsString());
+  {
+    // A proposal header and a block part of the fixed header, as the reactor sends them.
+    v1::ConsensusEnvelope header;
+    header.mutable_proposal()->set_height(3);
+    header.mutable_proposal()->set_round(1);
+    header.mutable_proposal()->set_pol_round(-1);
+    header.mutable_proposal()->set_block_id(std::string(32, 'i'));
+    *header.mutable_proposal()->mutable_parts() = fixed_parts().header;
+    header.mutable_proposal()->set_signature(std::string(64, 's'));
+    v1::P2pMessage msg;
+    msg.mutable_consensus()->set_payload(header.SerializeAsString());
+    write("sealed_proposal_header", 1, msg.SerializeAsString());
+    v1::ConsensusEnvelope part;
+    *part.mutable_block_part() = fixed_parts().parts[2];
+    msg.mutable_consensus()->set_payload(part.SerializeAsString());
+    write("sealed_block_part", 1, msg.SerializeAsString());
+    v1::P2pMessage chunk;
+    chunk.mutable_block_response()->set_height(12);
+    chunk.mutable_block_response()->set_part(1);
+    chunk.mutable_block_response()->set_total(3);
+    chunk.mutable_block_response()->set_block(std::string(40, 'c'));
+    write("sealed_block_response_chunk", 1, chunk.SerializeAsString());
+  }
   {
     LocalNode peer;
     peer.key = crypto::KeyPair::generate();

@@ -38,7 +38,7 @@ inline constexpr size_t kSignatureSize = 64;
 [[nodiscard]] Bytes vote_sign_bytes(std::string_view chain_id, const v1::Vote& vote);
 // u32be(len(chain_id)) || chain_id || u8(0x20) || u64be(height) || u32be(round) ||
 // u64be(pol_round as two's complement, so -1 is ff..ff) || u8(len(block_id)) || block_id ||
-// u64be(timestamp_ms)
+// u64be(timestamp_ms) || u32be(parts.total) || parts.root (32 bytes)
 [[nodiscard]] Bytes proposal_sign_bytes(std::string_view chain_id, const v1::Proposal& proposal);
 [[nodiscard]] Hash32 vote_digest(std::string_view chain_id, const v1::Vote& vote);
 [[nodiscard]] Hash32 proposal_digest(std::string_view chain_id, const v1::Proposal& proposal);

@@ -145,7 +145,14 @@ class StateMachine {
   ReplayStats replay(uint64_t height, chain::ValidatorSet validators,
                      const std::vector<v1::WalRecord>& records);
 
+  // A complete proposal (its block set): checked as check_proposal_header does, and its `parts`
+  // must be the header recomputed from its block.
   [[nodiscard]] Verdict on_proposal(const v1::Proposal& proposal);
+  // Authenticates a proposal header (block not needed) without changing state: the current
+  // height, not decided, round bounds, field forms, the round's proposer and its signature.
+  // kDuplicate if the round holds this very proposal; kDropped with the reason otherwise. For
+  // the reactor, before it collects the parts of a proposal.
+  [[nodiscard]] Verdict check_proposal_header(const v1::Proposal& proposal) const;
   [[nodiscard]] Verdict on_vote(const v1::Vote& vote);
   void on_timeout(uint64_t height, chain::Round round, chain::Step step);
   // A commit (with its block) learned from a peer or block sync for the current height: verified

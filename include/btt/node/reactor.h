@@ -30,6 +30,7 @@
 #include "btt/consensus/state_machine.h"
 #include "btt/consensus/wal.h"
 #include "btt/mempool/mempool.h"
+#include "btt/node/part_collector.h"
 #include "btt/node/tx_relay.h"
 #include "btt/p2p/transport.h"
 #include "btt/v1/block.pb.h"
@@ -56,6 +57,9 @@ struct ReactorOptions {
   uint64_t create_empty_blocks_interval_ms = 0;
   // Tests: no thread; run_ready() runs the queued tasks and the timers due by `clock`.
   bool manual_drive = false;
+  // Block sync's guess of a block's size before it has seen any (0: max_block_bytes + 1 MiB, the
+  // safe guess). Tests of the window over small blocks set it small (doc/p2p.md, "Limits").
+  uint64_t sync_initial_block_estimate = 0;
 };
 
 class Reactor final : private consensus::ProposalSource,
@@ -128,6 +132,16 @@ class Reactor final : private consensus::ProposalSource,
   // On the reactor thread.
   void on_message(const p2p::NodeId& from, const v1::P2pMessage& msg);
   void on_consensus(const p2p::NodeId& from, const std::string& payload);
+  // A proposal header (block empty) from a peer: authenticated if it is of the current height,
+  // then collected with its parts (part_collector.h).
+  void on_proposal_header(const p2p::NodeId& from, const v1::Proposal& header);
+  void on_block_part(const p2p::NodeId& from, const v1::BlockPart& part);
+  // The collector follows the state machine's height; complete proposals go to it.
+  void collect_height();
+  void feed_proposal(const v1::Proposal& proposal);
+  // A complete proposal leaves as its header (block cleared) followed by its parts; to `to`, or
+  // to every peer. The bytes sent to one peer.
+  uint64_t send_proposal(const v1::Proposal& proposal, const p2p::NodeId* to);
   void on_block_request(const p2p::NodeId& from, const v1::BlockRequest& req);
   void on_block_response(const p2p::NodeId& from, const v1::BlockResponse& resp);
   void on_evidence(const v1::Evidence& evidence);
@@ -148,6 +162,13 @@ class Reactor final : private consensus::ProposalSource,
   // A peer sent a bad block: it is not asked again for a while, and what it was asked goes to
   // other peers.
   void sync_penalize(const std::string& peer);
+  // Bytes block sync expects an answer to carry: the largest of the recent blocks, or the safe
+  // guess before any.
+  [[nodiscard]] uint64_t sync_block_estimate() const;
+  // Whether `peer` may be asked for `bytes` more now without its answers exceeding what this
+  // node's receive rate limit allows (a token bucket per peer); takes them if so.
+  [[nodiscard]] bool sync_take_budget(const std::string& peer, uint64_t bytes);
+  void sync_charge(const std::string& peer, uint64_t bytes);
   void send_consensus(const v1::ConsensusEnvelope& env, const p2p::NodeId* to);
   void update_snapshot();
   [[nodiscard]] Result<chain::ValidatorSet> current_validators() const;
@@ -181,10 +202,21 @@ class Reactor final : private consensus::ProposalSource,
     std::string peer;                          // node id asked
     uint64_t deadline = 0;                     // now_ms() after which another peer is asked
     std::optional<v1::BlockWithCommit> block;  // the answer, once it came
+    uint64_t estimate = 0;                     // bytes charged to the peer's budget
+    Bytes chunks;                              // the answer's chunks so far, in order
+    uint32_t next_chunk = 0;
+    uint32_t total_chunks = 0;
   };
   std::map<uint64_t, SyncRequest> sync_window_;    // by height
   std::map<std::string, uint64_t> sync_cooldown_;  // node id -> until (now_ms()): sent a bad block
   size_t sync_rotation_ = 0;
+  std::deque<uint64_t> sync_recent_sizes_;        // of the last blocks synced
+  std::map<std::string, uint64_t> sync_free_at_;  // node id -> when its budget is full again
+  // Proposals received as header and parts, until complete.
+  PartCollector parts_{PartCollectorLimits{}};
+  // Proposal parts sent: when re-gossip may send parts again (now_ms()), so that re-sent
+  // proposals stay under a peer's receive rate limit.
+  uint64_t proposal_gossip_free_at_ = 0;
   std::tuple<uint64_t, chain::Round, chain::Step> last_progress_{};
   uint64_t last_progress_at_ = 0;
   // create_empty_blocks = false: the next height waits for txs, evidence or a peer.

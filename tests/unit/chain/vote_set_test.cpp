@@ -290,10 +290,15 @@ TEST_F(VoteSetTest, SignBytesLayout) {
   p.set_pol_round(-1);
   p.set_block_id(Bytes(32, '\x01'));
   p.set_timestamp_ms(3);
+  p.mutable_parts()->set_total(0x01020304);
+  p.mutable_parts()->set_root(Bytes(32, '\x5a'));
   const Bytes pb = proposal_sign_bytes("c", p);
-  ASSERT_EQ(pb.size(), 4u + 1 + 1 + 8 + 4 + 8 + 1 + 32 + 8);
+  ASSERT_EQ(pb.size(), 4u + 1 + 1 + 8 + 4 + 8 + 1 + 32 + 8 + 4 + 32);
   EXPECT_EQ(static_cast<uint8_t>(pb[5]), kProposalTypeByte);
   EXPECT_EQ(pb.substr(18, 8), Bytes(8, '\xff'));  // pol_round -1
+  // The parts header closes the layout: u32be(total) || root.
+  EXPECT_EQ(pb.substr(67, 4), Bytes("\x01\x02\x03\x04", 4));
+  EXPECT_EQ(pb.substr(71), Bytes(32, '\x5a'));
 }
 
 }  // namespace

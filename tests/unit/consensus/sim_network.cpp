@@ -1,4 +1,5 @@
 #include "sim_network.h"
+#include "btt/chain/part_set.h"
 
 #include <memory>
 #include <random>
@@ -228,6 +229,9 @@ class Simulation {
     p2.set_block_id(alt.block_id);
     p2.set_block(alt.block);
     p2.set_pol_round(chain::kNoRound);
+    auto parts = chain::part_set_header(alt.block);
+    if (!parts) return;
+    *p2.mutable_parts() = *parts;
     if (!n.signer->sign_proposal(kSimChainId, p2)) return;
     alt_block_[{from, p.height(), p.round()}] = alt.block_id;
     split_send(from, p, p2);

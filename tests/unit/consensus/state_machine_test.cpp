@@ -3,6 +3,7 @@
 
 #include <functional>
 
+#include "btt/chain/part_set.h"
 #include "btt/consensus/signer_guard.h"
 #include "btt/consensus/state_machine.h"
 #include "btt/consensus/wal.h"
@@ -129,6 +130,7 @@ class ConsensusStateMachineTest : public ::testing::Test {
     p.set_pol_round(pol_round);
     p.set_block_id(TestSource::make(block).block_id);
     p.set_block(block);
+    if (auto parts = chain::part_set_header(block)) *p.mutable_parts() = *parts;
     p.set_proposer(tv.keys[from].address.to_string());
     p.set_timestamp_ms(5);
     chain::KeySigner s(tv.keys[from], true);
@@ -246,6 +248,72 @@ TEST_F(ConsensusStateMachineTest, DropsBadMessagesWithAReason) {
   const v1::Vote good = vote(1, v1::PREVOTE, 2, 0, "ok-a");
   expect_accepted(sm->on_vote(good));
   EXPECT_EQ(sm->on_vote(good).kind, Verdict::Kind::kDuplicate);
+}
+
+TEST_F(ConsensusStateMachineTest, OwnProposalCarriesThePartsOfItsBlock) {
+  tv = make_validators({10});
+  make_node(0);
+  sm->start_height(1, tv.set);
+  ASSERT_EQ(rec.proposals.size(), 1u);
+  const v1::Proposal& p = rec.proposals[0];
+  auto want = chain::part_set_header(p.block());
+  ASSERT_TRUE(want.is_ok());
+  EXPECT_EQ(p.parts().total(), 1u);
+  EXPECT_EQ(p.parts().root(), want->root());
+  EXPECT_TRUE(chain::Bip340Verifier().verify(tv.keys[0].public_key,
+                                             chain::proposal_digest(kChainId, p), p.signature()));
+}
+
+TEST_F(ConsensusStateMachineTest, ProposalWhosePartsDoNotMatchItsBlockIsDropped) {
+  make_node(0);
+  sm->start_height(1, tv.set);
+  // Signed by the proposer, but the parts header is another block's: dropped, nothing counted.
+  v1::Proposal p = proposal(3, 1, 0, "ok-a");
+  *p.mutable_parts() = *chain::part_set_header("ok-b");
+  chain::KeySigner s(tv.keys[3], true);
+  ASSERT_TRUE(s.sign_proposal(kChainId, p).is_ok());
+  EXPECT_TRUE(sm->check_proposal_header(p).kind == Verdict::Kind::kAccepted);
+  Verdict v = sm->on_proposal(p);
+  EXPECT_EQ(v.kind, Verdict::Kind::kDropped);
+  EXPECT_EQ(v.reason, "proposal parts header does not match its block");
+  EXPECT_TRUE(rec.votes_of(v1::PREVOTE, 0).empty());
+  // No parts header at all: dropped before the signature.
+  v1::Proposal bare = proposal(3, 1, 0, "ok-a");
+  bare.clear_parts();
+  EXPECT_EQ(sm->on_proposal(bare).reason, "proposal parts header is malformed");
+  // The right one is accepted.
+  expect_accepted(sm->on_proposal(proposal(3, 1, 0, "ok-a")));
+  EXPECT_EQ(rec.votes_of(v1::PREVOTE, 0).size(), 1u);
+}
+
+TEST_F(ConsensusStateMachineTest, PartsHeaderIsSigned) {
+  make_node(0);
+  sm->start_height(1, tv.set);
+  const v1::Proposal good = proposal(3, 1, 0, "ok-a");
+  v1::Proposal p = good;
+  p.mutable_parts()->set_total(2);
+  EXPECT_EQ(sm->check_proposal_header(p).reason, "proposal signature does not verify");
+  p = good;
+  p.mutable_parts()->mutable_root()->at(0) ^= 1;
+  EXPECT_EQ(sm->check_proposal_header(p).reason, "proposal signature does not verify");
+  EXPECT_EQ(sm->on_proposal(p).reason, "proposal signature does not verify");
+}
+
+TEST_F(ConsensusStateMachineTest, CheckProposalHeaderChangesNothing) {
+  make_node(0);
+  sm->start_height(1, tv.set);
+  v1::Proposal header = proposal(3, 1, 0, "ok-a");
+  header.clear_block();  // as it arrives from the wire
+  expect_accepted(sm->check_proposal_header(header));
+  expect_accepted(sm->check_proposal_header(header));
+  EXPECT_TRUE(rec.votes.empty());
+  EXPECT_TRUE(sm->messages().proposals.empty());
+  // Not the proposer of the round; another height.
+  EXPECT_EQ(sm->check_proposal_header(proposal(2, 1, 0, "ok-a")).kind, Verdict::Kind::kDropped);
+  EXPECT_EQ(sm->check_proposal_header(proposal(3, 2, 0, "ok-a")).kind, Verdict::Kind::kDropped);
+  // Once the round holds the proposal, its header is a duplicate.
+  expect_accepted(sm->on_proposal(proposal(3, 1, 0, "ok-a")));
+  EXPECT_EQ(sm->check_proposal_header(header).kind, Verdict::Kind::kDuplicate);
 }
 
 TEST_F(ConsensusStateMachineTest, BuffersTheNextHeightWithinABound) {
