@@ -3,9 +3,11 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 
 namespace btt::crypto {
@@ -68,44 +70,30 @@ Hash32 tagged_hash(std::string_view tag, std::string_view data) {
   return h.finish();
 }
 
+namespace {
+
+Hash32 merkle_node(const Hash32& left, const Hash32& right) {
+  std::array<char, 64> pair;
+  std::memcpy(pair.data(), left.data(), 32);
+  std::memcpy(pair.data() + 32, right.data(), 32);
+  return tagged_hash(kTagMerkleNode, std::string_view(pair.data(), pair.size()));
+}
+
+}  // namespace
+
 Hash32 merkle_root(const std::vector<Hash32>& leaf_hashes) {
   if (leaf_hashes.empty()) return Hash32{};
   std::vector<Hash32> level = leaf_hashes;
-  std::string pair(64, '\0');
   while (level.size() > 1) {
     size_t out = 0;
+    // An odd last node is promoted unchanged, never duplicated.
     for (size_t i = 0; i < level.size(); i += 2) {
-      if (i + 1 == level.size()) {
-        level[out++] = level[i];  // odd last node: promoted unchanged, never duplicated
-        continue;
-      }
-      pair.replace(0, 32, as_view(level[i]));
-      pair.replace(32, 32, as_view(level[i + 1]));
-      level[out++] = tagged_hash(kTagMerkleNode, pair);
+      level[out++] = i + 1 == level.size() ? level[i] : merkle_node(level[i], level[i + 1]);
     }
     level.resize(out);
   }
   return level.front();
 }
-
-<<<<<<< HEAD
-uint64_t hash_table_seed() {
-  uint64_t seed = 0;
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof(seed)) != 1) {
-    seed = static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-  }
-  return seed;
-=======
-namespace {
-
-Hash32 merkle_node(const Hash32& left, const Hash32& right) {
-  std::string pair(64, '\0');
-  pair.replace(0, 32, as_view(left));
-  pair.replace(32, 32, as_view(right));
-  return tagged_hash(kTagMerkleNode, pair);
-}
-
-}  // namespace
 
 std::vector<Hash32> merkle_proof(const std::vector<Hash32>& leaf_hashes, size_t index) {
   std::vector<Hash32> proof;
@@ -138,7 +126,14 @@ bool merkle_verify(const Hash32& leaf, size_t index, size_t total, std::span<con
     ++used;
   }
   return used == proof.size() && node == root;
->>>>>>> parts
+}
+
+uint64_t hash_table_seed() {
+  uint64_t seed = 0;
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof(seed)) != 1) {
+    seed = static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  }
+  return seed;
 }
 
 }  // namespace btt::crypto
