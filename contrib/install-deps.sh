@@ -15,6 +15,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libtoml11-dev
   libopencv-core-dev libopencv-imgproc-dev
+  libgoogle-perftools-dev
   procps psmisc
 )
 
