@@ -40,15 +40,21 @@ SigCache::Shard& SigCache::shard_of(const Hash32& key) const {
 
 bool SigCache::contains(const crypto::XOnlyPublicKey& pk, const Hash32& msg32,
                         const crypto::Signature& sig) const {
-  const Hash32 key = key_of(pk, msg32, sig);
+  return contains_key(key_of(pk, msg32, sig));
+}
+
+void SigCache::insert(const crypto::XOnlyPublicKey& pk, const Hash32& msg32,
+                      const crypto::Signature& sig) {
+  insert_key(key_of(pk, msg32, sig));
+}
+
+bool SigCache::contains_key(const Hash32& key) const {
   Shard& s = shard_of(key);
   std::lock_guard lock(s.mu);
   return s.set.contains(key);
 }
 
-void SigCache::insert(const crypto::XOnlyPublicKey& pk, const Hash32& msg32,
-                      const crypto::Signature& sig) {
-  const Hash32 key = key_of(pk, msg32, sig);
+void SigCache::insert_key(const Hash32& key) {
   Shard& s = shard_of(key);
   std::lock_guard lock(s.mu);
   if (!s.set.insert(key).second) return;
@@ -63,13 +69,14 @@ void SigCache::insert(const crypto::XOnlyPublicKey& pk, const Hash32& msg32,
 
 bool SigCache::verify(const crypto::XOnlyPublicKey& pk, const Hash32& msg32,
                       const crypto::Signature& sig) {
-  if (contains(pk, msg32, sig)) {
+  const Hash32 key = key_of(pk, msg32, sig);  // once: it is a SHA-256 of 160 bytes
+  if (contains_key(key)) {
     hits_.fetch_add(1, std::memory_order_relaxed);
     return true;
   }
   misses_.fetch_add(1, std::memory_order_relaxed);
   if (!crypto::schnorr_verify(pk, msg32, sig)) return false;
-  insert(pk, msg32, sig);
+  insert_key(key);
   return true;
 }
 

@@ -1,33 +1,27 @@
 #include "btt/crypto/hash.h"
 
-#include <openssl/evp.h>
+// The low-level SHA-256 of libcrypto (deprecated in OpenSSL 3 in favour of EVP, same assembly
+// underneath): its state is a plain struct, so nothing is allocated per hash and a tagged hash
+// starts from a copy of the state after its tag prefix (BIP340's precomputed midstate). EVP
+// offers neither, and its per-hash context setup cost more than the hashing of a tx id.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 
 #include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace btt::crypto {
 namespace {
 
-// Fetched once: OpenSSL 3's implicit fetch behind EVP_sha256() takes a lock on every use.
-const EVP_MD* sha256_md() {
-  static const EVP_MD* const md = [] {
-    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    return fetched != nullptr ? fetched : EVP_sha256();
-  }();
-  return md;
-}
-
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
-
-// SHA-256 cannot fail on valid input; a failure here means OpenSSL itself is broken (or out of
-// memory), and returning a wrong digest would be worse than stopping.
+// SHA-256 cannot fail on valid input; a failure here means OpenSSL itself is broken, and
+// returning a wrong digest would be worse than stopping.
 [[noreturn]] void die(const char* what) {
   std::fprintf(stderr, "btt::crypto: OpenSSL SHA-256 failed in %s\n", what);
   std::abort();
@@ -35,23 +29,40 @@ struct MdCtxFree {
 
 class Sha256 {
  public:
-  Sha256() : ctx_(EVP_MD_CTX_new()) {
-    if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), sha256_md(), nullptr) != 1) die("init");
+  Sha256() {
+    if (SHA256_Init(&ctx_) != 1) die("init");
   }
+  explicit Sha256(const SHA256_CTX& state) : ctx_(state) {}
   void update(std::string_view data) {
     if (data.empty()) return;
-    if (EVP_DigestUpdate(ctx_.get(), data.data(), data.size()) != 1) die("update");
+    if (SHA256_Update(&ctx_, data.data(), data.size()) != 1) die("update");
   }
+  [[nodiscard]] const SHA256_CTX& state() const { return ctx_; }
   Hash32 finish() {
     Hash32 out;
-    unsigned int len = 0;
-    if (EVP_DigestFinal_ex(ctx_.get(), out.data(), &len) != 1 || len != out.size()) die("final");
+    if (SHA256_Final(out.data(), &ctx_) != 1) die("final");
     return out;
   }
 
  private:
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx_;
+  SHA256_CTX ctx_;
 };
+
+// The state after SHA256(tag) || SHA256(tag) (one 64-byte block), per tag and thread. Tags are
+// a few constants; past kMaxTags others are computed each time.
+SHA256_CTX tag_midstate(std::string_view tag) {
+  constexpr size_t kMaxTags = 64;
+  thread_local std::vector<std::pair<std::string, SHA256_CTX>> states;
+  for (const auto& [known, state] : states) {
+    if (known == tag) return state;
+  }
+  const Hash32 tag_hash = sha256(tag);
+  Sha256 h;
+  h.update(as_view(tag_hash));
+  h.update(as_view(tag_hash));
+  if (states.size() < kMaxTags) states.emplace_back(std::string(tag), h.state());
+  return h.state();
+}
 
 }  // namespace
 
@@ -62,10 +73,7 @@ Hash32 sha256(std::string_view data) {
 }
 
 Hash32 tagged_hash(std::string_view tag, std::string_view data) {
-  const Hash32 tag_hash = sha256(tag);
-  Sha256 h;
-  h.update(as_view(tag_hash));
-  h.update(as_view(tag_hash));
+  Sha256 h(tag_midstate(tag));
   h.update(data);
   return h.finish();
 }

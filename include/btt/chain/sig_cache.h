@@ -56,6 +56,8 @@ class SigCache {
     size_t next = 0;           // ring slot the next insert takes
   };
 
+  [[nodiscard]] bool contains_key(const Hash32& key) const;
+  void insert_key(const Hash32& key);
   [[nodiscard]] Hash32 key_of(const crypto::XOnlyPublicKey& pk, const Hash32& msg32,
                               const crypto::Signature& sig) const;
   Shard& shard_of(const Hash32& key) const;
