@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "btt/crypto/hash.h"
@@ -12,6 +13,8 @@ namespace btt::node {
 using Clock = std::chrono::steady_clock;
 // Most queued txs admitted between two looks at the outgoing batch.
 constexpr size_t kAdmitSlice = 256;
+// Peers remembered per waiting tx as having sent it too (more than a node's peers is pointless).
+constexpr size_t kMaxAlsoFrom = 16;
 
 // Keyed by a per-process seed, so peers cannot aim txs at one bucket.
 size_t TxRelay::SeenHash::operator()(const std::string& s) const {
@@ -37,19 +40,28 @@ TxRelay::TxRelay(chain::Chain& chain, mempool::Mempool& pool, p2p::Network* tran
       options_(options),
       seen_(1024, SeenHash{crypto::hash_table_seed()}) {}
 
-bool TxRelay::seen(const std::string& raw) const {
-  return seen_.contains(raw);
-}
-
 void TxRelay::remember(const std::string& raw) {
   if (options_.max_seen == 0) return;
   auto [it, inserted] = seen_.insert(raw);
   if (!inserted) return;
   seen_order_.push_back(&*it);  // set elements do not move on rehash
   if (seen_order_.size() > options_.max_seen) {
+    outgoing_index_.erase(seen_order_.front());
     seen_.erase(seen_.find(*seen_order_.front()));
     seen_order_.pop_front();
   }
+}
+
+void TxRelay::queue_outgoing(Queued q) {
+  if (auto it = seen_.find(q.raw); it != seen_.end()) {
+    outgoing_index_[&*it] = outgoing_.size();
+  }
+  outgoing_.push_back(std::move(q));
+}
+
+void TxRelay::take_outgoing(std::vector<Queued>& out) {
+  out.swap(outgoing_);
+  outgoing_index_.clear();
 }
 
 void TxRelay::set_on_admitted(std::function<void()> on_admitted) {
@@ -69,9 +81,9 @@ size_t TxRelay::run_ready() {
   {
     std::lock_guard lock(mu_);
     if (transport_) {
-      for (auto& q : admitted) outgoing_.push_back(std::move(q));
+      for (auto& q : admitted) queue_outgoing(std::move(q));
     }
-    out.swap(outgoing_);
+    take_outgoing(out);
   }
   flush(out);
   return batch.size() + out.size();
@@ -108,15 +120,23 @@ void TxRelay::on_gossip(const p2p::NodeId& from, const v1::TxGossip& gossip) {
     if (stopping_) return;
     for (size_t i = 0; i < n; ++i) {
       const std::string& raw = gossip.txs(static_cast<int>(i));
-      if (seen(raw)) {
+      if (auto it = seen_.find(raw); it != seen_.end()) {
         ++counters_.duplicates;
+        // Still waiting to go out: that peer has it already.
+        if (auto out = outgoing_index_.find(&*it); out != outgoing_index_.end()) {
+          Queued& q = outgoing_[out->second];
+          if (q.from != from && q.also_from.size() < kMaxAlsoFrom &&
+              std::find(q.also_from.begin(), q.also_from.end(), from) == q.also_from.end()) {
+            q.also_from.push_back(from);
+          }
+        }
         continue;
       }
       if (incoming_.size() >= options_.max_pending) {
         counters_.dropped += n - i;
         break;
       }
-      incoming_.push_back(Queued{from, raw});
+      incoming_.push_back(Queued{from, raw, {}});
     }
   }
   cv_.notify_one();
@@ -130,8 +150,9 @@ void TxRelay::gossip(const v1::Tx& tx) {
     if (outgoing_.empty()) {
       flush_due_ = Clock::now() + std::chrono::milliseconds(options_.flush_interval_ms);
     }
-    outgoing_.push_back(Queued{std::nullopt, tx.SerializeAsString()});
-    remember(outgoing_.back().raw);
+    Queued q{std::nullopt, tx.SerializeAsString(), {}};
+    remember(q.raw);
+    queue_outgoing(std::move(q));
   }
   cv_.notify_one();
 }
@@ -199,11 +220,11 @@ void TxRelay::run() {
       if (outgoing_.empty()) {
         flush_due_ = Clock::now() + std::chrono::milliseconds(options_.flush_interval_ms);
       }
-      for (auto& q : admitted) outgoing_.push_back(std::move(q));
+      for (auto& q : admitted) queue_outgoing(std::move(q));
     }
     if (!outgoing_.empty() &&
         (Clock::now() >= flush_due_ || outgoing_.size() >= options_.max_batch_txs)) {
-      out.swap(outgoing_);
+      take_outgoing(out);
       lock.unlock();
       flush(out);
       out.clear();
@@ -216,6 +237,7 @@ void TxRelay::run() {
 
 void TxRelay::flush(std::vector<Queued>& out) {
   if (!transport_) return;
+  uint64_t not_sent = 0;
   for (const auto& peer : transport_->peers()) {
     v1::P2pMessage msg;
     size_t bytes = 0;
@@ -227,6 +249,10 @@ void TxRelay::flush(std::vector<Queued>& out) {
     };
     for (const auto& q : out) {
       if (q.from && *q.from == peer.id) continue;  // it came from there
+      if (std::find(q.also_from.begin(), q.also_from.end(), peer.id) != q.also_from.end()) {
+        ++not_sent;
+        continue;
+      }
       if (static_cast<size_t>(msg.tx_gossip().txs_size()) >= options_.max_batch_txs ||
           bytes + q.raw.size() > options_.max_batch_bytes) {
         send();
@@ -235,6 +261,10 @@ void TxRelay::flush(std::vector<Queued>& out) {
       bytes += q.raw.size();
     }
     send();
+  }
+  if (not_sent > 0) {
+    std::lock_guard lock(mu_);
+    counters_.not_sent += not_sent;
   }
 }
 

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -45,6 +46,7 @@ struct TxRelayCounters {
   uint64_t duplicates = 0;  // already admitted or in the mempool when they arrived
   uint64_t refused = 0;     // refused by admission (bad signature, nonce, ...)
   uint64_t dropped = 0;     // over max_pending
+  uint64_t not_sent = 0;    // copies not sent to a peer because that peer had sent the tx here
 };
 
 class TxRelay {
@@ -77,6 +79,9 @@ class TxRelay {
   struct Queued {
     std::optional<p2p::NodeId> from;  // none: admitted through gRPC, nothing to admit
     std::string raw;                  // the serialized Tx
+    // Other peers that sent this tx here while it waited to go out: they have it, so it is not
+    // sent back to them (in a full mesh every peer relays every tx; this saves those copies).
+    std::vector<p2p::NodeId> also_from;
   };
 
   void run();
@@ -85,8 +90,10 @@ class TxRelay {
   // Admits each of batch (moving out the admitted ones), tells on_admitted_ if any got in; those.
   std::vector<Queued> admit_all(std::vector<Queued>& batch);
   void flush(std::vector<Queued>& out);
-  // Under mu_: the recently admitted txs' bytes (a bounded set, oldest out first).
-  [[nodiscard]] bool seen(const std::string& raw) const;
+  // Under mu_: queues an admitted tx for the next batch / takes the batch.
+  void queue_outgoing(Queued q);
+  void take_outgoing(std::vector<Queued>& out);
+  // Under mu_: remembers the bytes of a recently admitted tx (a bounded set, oldest out first).
   void remember(const std::string& raw);
   struct SeenHash {
     uint64_t seed;
@@ -110,6 +117,8 @@ class TxRelay {
   TxRelayCounters counters_;
   std::unordered_set<std::string, SeenHash> seen_;
   std::deque<const std::string*> seen_order_;  // elements of seen_, oldest first
+  // Elements of seen_ that are in outgoing_, and where.
+  std::unordered_map<const std::string*, size_t> outgoing_index_;
   std::thread thread_;
 };
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "btt/chain/chain.h"
+#include "btt/mempool/admission.h"
 #include "btt/node/tx_relay.h"
 #include "testkit/genesis_json.h"
 #include "testkit/temp_dir.h"
@@ -119,6 +120,71 @@ TEST_F(TxRelayTest, KeepsEachSendersOrderAndDropsPastTheQueueBound) {
   EXPECT_EQ(relay.counters().admitted, 3u);
   EXPECT_EQ(relay.counters().dropped, 2u);
   EXPECT_EQ(pool.pending_next_nonce(alice.address, 0), 3u);
+}
+
+// A network that records what the relay sends, to a fixed set of peers.
+class RecordingNet final : public p2p::Network {
+ public:
+  explicit RecordingNet(std::vector<p2p::NodeId> peers) : peers_(std::move(peers)) {}
+  void set_handler(p2p::Channel, p2p::MessageHandler) override {}
+  void set_event_handler(p2p::EventHandler) override {}
+  bool send(const p2p::NodeId& to, const v1::P2pMessage& msg) override {
+    for (const auto& raw : msg.tx_gossip().txs()) sent[to.to_string()].push_back(raw);
+    return true;
+  }
+  size_t broadcast(const v1::P2pMessage& msg) override {
+    for (const auto& p : peers_) send(p, msg);
+    return peers_.size();
+  }
+  [[nodiscard]] std::vector<p2p::PeerInfo> peers() const override {
+    std::vector<p2p::PeerInfo> out;
+    for (const auto& p : peers_) out.push_back({p, "127.0.0.1:1", true, true, 0});
+    return out;
+  }
+  std::map<std::string, std::vector<std::string>> sent;  // by peer: the txs' bytes
+
+ private:
+  std::vector<p2p::NodeId> peers_;
+};
+
+// A tx goes to every peer except the one it came from and any other peer that sent it here
+// before it went out (they have it); a peer that sends it after it went out changes nothing.
+TEST_F(TxRelayTest, DoesNotSendATxBackToPeersThatSentIt) {
+  const p2p::NodeId a = testkit::test_key("peer-a").address;
+  const p2p::NodeId b = testkit::test_key("peer-b").address;
+  const p2p::NodeId c = testkit::test_key("peer-c").address;
+  RecordingNet net({a, b, c});
+  TxRelay relay(*chain, pool, &net);
+  const v1::Tx own_tx = transfer(0);
+  const std::string own = own_tx.SerializeAsString();
+  const std::string relayed = transfer(1).SerializeAsString();
+
+  // Admitted through gRPC, then b relays it here before the batch leaves.
+  ASSERT_TRUE(mempool::admit(own_tx, *chain, pool).is_ok());
+  relay.gossip(own_tx);
+  v1::TxGossip from_b;
+  from_b.add_txs(own);
+  relay.on_gossip(b, from_b);
+  relay.run_ready();
+  EXPECT_EQ(net.sent[a.to_string()], std::vector<std::string>{own});
+  EXPECT_TRUE(net.sent[b.to_string()].empty());
+  EXPECT_EQ(net.sent[c.to_string()], std::vector<std::string>{own});
+  EXPECT_EQ(relay.counters().not_sent, 1u);
+  EXPECT_EQ(relay.counters().duplicates, 1u);
+
+  // From a (admitted from there), then c sends it too after it went out: only b gets it.
+  v1::TxGossip from_a;
+  from_a.add_txs(relayed);
+  relay.on_gossip(a, from_a);
+  relay.run_ready();
+  relay.on_gossip(c, from_a);
+  relay.run_ready();
+  EXPECT_EQ(net.sent[a.to_string()], std::vector<std::string>{own});
+  EXPECT_EQ(net.sent[b.to_string()], std::vector<std::string>{relayed});
+  EXPECT_EQ(net.sent[c.to_string()], (std::vector<std::string>{own, relayed}));
+  EXPECT_EQ(relay.counters().admitted, 1u);
+  EXPECT_EQ(relay.counters().duplicates, 2u);
+  EXPECT_EQ(pool.stats().txs, 2u);
 }
 
 }  // namespace
