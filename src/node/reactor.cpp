@@ -588,6 +588,7 @@ void Reactor::after_commit(const chain::CommittedBlock& block) {
   ids.reserve(block.txs.size());
   for (const auto& tx : block.txs) ids.push_back(tx->id);
   pool_.update(ids, mempool::committed_accounts(chain_, pool_));
+  relay_.on_committed(block.txs);
   prune_evidence();
   if (on_commit_) on_commit_(block);
 }

@@ -157,6 +157,11 @@ void TxRelay::gossip(const v1::Tx& tx) {
   cv_.notify_one();
 }
 
+void TxRelay::on_committed(const std::vector<chain::TxPtr>& txs) {
+  std::lock_guard lock(mu_);
+  for (const auto& tx : txs) remember(tx->raw);
+}
+
 bool TxRelay::admit(const std::string& raw) {
   auto decoded = chain::decode_tx(raw, chain_.params().max_tx_bytes());
   if (!decoded) {

@@ -36,9 +36,9 @@ struct TxRelayOptions {
   size_t max_pending = 50'000;
   // Most txs taken from one TxGossip message; the rest is ignored.
   size_t max_txs_per_message = 10'000;
-  // The serialized bytes of this many recently admitted txs are remembered (about 6 MB), so the
-  // copies every other peer relays are dropped on arrival without being parsed or hashed.
-  size_t max_seen = 20'000;
+  // The serialized bytes of this many recently admitted or committed txs are remembered (about
+  // 10 MB), so the copies every other peer relays are dropped on arrival without being parsed.
+  size_t max_seen = 40'000;
 };
 
 struct TxRelayCounters {
@@ -70,6 +70,9 @@ class TxRelay {
   void on_gossip(const p2p::NodeId& from, const v1::TxGossip& gossip);
   // A tx admitted elsewhere (gRPC, any thread): sent to every peer with the next batch.
   void gossip(const v1::Tx& tx);
+  // The txs of a committed block (any thread): copies that peers still relay are dropped on
+  // arrival like those of admitted txs (a tx whose block came before its gossip is common).
+  void on_committed(const std::vector<chain::TxPtr>& txs);
 
   // Blocks until every tx queued so far has been admitted (or refused) and sent (tests).
   void wait_idle();

@@ -187,5 +187,22 @@ TEST_F(TxRelayTest, DoesNotSendATxBackToPeersThatSentIt) {
   EXPECT_EQ(pool.stats().txs, 2u);
 }
 
+// Copies of a committed block's txs that peers still relay are dropped on arrival, unparsed.
+TEST_F(TxRelayTest, DropsCopiesOfCommittedTxsOnArrival) {
+  TxRelay relay(*chain, pool, nullptr);
+  const v1::Tx tx = transfer(0);
+  auto decoded = chain::decode_tx(tx.SerializeAsString(), 16 * 1024);
+  ASSERT_TRUE(decoded.is_ok());
+  relay.on_committed({*decoded});
+  v1::TxGossip gossip;
+  gossip.add_txs(tx.SerializeAsString());
+  relay.on_gossip(peer, gossip);
+  EXPECT_EQ(relay.run_ready(), 0u);  // nothing was queued
+  EXPECT_EQ(relay.counters().duplicates, 1u);
+  EXPECT_EQ(relay.counters().admitted, 0u);
+  EXPECT_EQ(relay.counters().refused, 0u);
+  EXPECT_EQ(pool.stats().txs, 0u);
+}
+
 }  // namespace
 }  // namespace btt::node
