@@ -73,8 +73,11 @@ Result<std::unique_ptr<RpcServer>> RpcServer::start(const ServerOptions& options
   // take half of the first one's clients; a port in use must be an error.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(options.addr, grpc::InsecureServerCredentials(), &server->port_);
+  // Requests are bounded; answers are not: a block answer (GetBlock, StreamBlocks) is a little
+  // larger than its block, and blocks may be up to max_block_bytes (8 MiB by default, above the
+  // default 4 MiB here). Capping answers would make large blocks unreadable over gRPC.
   builder.SetMaxReceiveMessageSize(static_cast<int>(options.max_message_bytes));
-  builder.SetMaxSendMessageSize(static_cast<int>(options.max_message_bytes));
+  builder.SetMaxSendMessageSize(-1);
   builder.RegisterService(&server->services_->node);
   builder.RegisterService(&server->services_->blocks);
   builder.RegisterService(&server->services_->txs);

@@ -17,7 +17,15 @@ void set_deadline(grpc::ClientContext& ctx, int ms) {
 }
 
 NodeApi::NodeApi(const std::string& addr)
-    : channel_(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials())),
+    : channel_(grpc::CreateCustomChannel(addr, grpc::InsecureChannelCredentials(),
+                                         [] {
+                                           // As btt-cli: a block of max_block_bytes (8 MiB by
+                                           // default) answers with more than gRPC's default 4 MiB
+                                           // receive limit.
+                                           grpc::ChannelArguments args;
+                                           args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
+                                           return args;
+                                         }())),
       node(v1::Node::NewStub(channel_)),
       blocks(v1::Blocks::NewStub(channel_)),
       txs(v1::Txs::NewStub(channel_)),

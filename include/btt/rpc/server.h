@@ -42,7 +42,7 @@ struct RpcContext {
 
 struct ServerOptions {
   std::string addr;
-  uint32_t max_message_bytes = 4u << 20;
+  uint32_t max_message_bytes = 4u << 20;  // the largest request; answers are not bounded
 };
 
 class RpcServer {
