@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <map>
 
 #include "btt/common/file_io.h"
 #include "btt/crypto/hash.h"
@@ -119,6 +120,29 @@ Result<uint64_t> file_size(int fd, const std::filesystem::path& path) {
   return static_cast<uint64_t>(st.st_size);
 }
 
+// The proposal a record carries (peer's or own), or nullptr.
+v1::Proposal* proposal_in(v1::WalRecord& r) {
+  if (r.has_proposal()) return r.mutable_proposal();
+  if (r.has_own_proposal()) return r.mutable_own_proposal();
+  return nullptr;
+}
+
+// append() writes a block's bytes once per height: a later proposal of the same block id (a
+// re-proposal in a later round, or our own of a block a peer proposed) goes without them. Reading
+// puts them back from the earlier record, so every proposal read has its block.
+void restore_blocks(std::vector<v1::WalRecord>& records) {
+  std::map<Bytes, const std::string*> blocks;  // block id -> its bytes, held by an earlier record
+  for (auto& r : records) {
+    v1::Proposal* p = proposal_in(r);
+    if (p == nullptr) continue;
+    if (!p->block().empty()) {
+      blocks.emplace(p->block_id(), &p->block());
+    } else if (auto it = blocks.find(p->block_id()); it != blocks.end()) {
+      p->set_block(*it->second);
+    }
+  }
+}
+
 }  // namespace
 
 Bytes Wal::encode(const v1::WalRecord& record) {
@@ -185,6 +209,7 @@ Result<WalContents> Wal::read(const std::filesystem::path& path) {
   auto size = file_size(fd, path);
   Result<WalContents> out = size ? scan(fd, *size, path) : Result<WalContents>(size.status());
   ::close(fd);
+  if (out) restore_blocks(out->records);
   return out;
 }
 
@@ -198,6 +223,7 @@ Result<std::unique_ptr<Wal>> Wal::open(std::filesystem::path path, WalOptions op
   if (!size) return size.status();
   auto contents = scan(fd, *size, path);
   if (!contents) return contents.status();
+  restore_blocks(contents->records);
   WalOpenReport& report = wal->report_;
   report.records = contents->records.size();
   report.problem = contents->problem;
@@ -251,6 +277,9 @@ Result<std::unique_ptr<Wal>> Wal::open(std::filesystem::path path, WalOptions op
     }
   }
   wal->synced_size_ = wal->size_;
+  for (auto& r : contents->records) {
+    if (const v1::Proposal* p = proposal_in(r)) wal->blocks_written_.insert(p->block_id());
+  }
   wal->records_ = std::move(contents->records);
   return wal;
 }
@@ -278,7 +307,20 @@ Status Wal::append(const v1::WalRecord& record) {
     return Status(Code::kStorage,
                   "consensus WAL " + path_.string() + ": an earlier write failed; not writing");
   }
-  const Bytes data = encode(record);
+  // A block's bytes go into the file once per height (restore_blocks puts them back on reading),
+  // so a height of many rounds re-proposing one block does not grow the file by a block a round.
+  const v1::Proposal* proposal = record.has_proposal()       ? &record.proposal()
+                                 : record.has_own_proposal() ? &record.own_proposal()
+                                                             : nullptr;
+  const bool carries_block = proposal != nullptr && !proposal->block().empty();
+  Bytes data;
+  if (carries_block && blocks_written_.count(proposal->block_id())) {
+    v1::WalRecord without_block = record;
+    proposal_in(without_block)->clear_block();
+    data = encode(without_block);
+  } else {
+    data = encode(record);
+  }
   if (data.size() > size_t{kMaxWalRecordBytes} + kFrameSize) {
     return Status(Code::kInvalidArgument,
                   "consensus WAL record of " + std::to_string(data.size()) + " bytes is too large");
@@ -286,6 +328,7 @@ Status Wal::append(const v1::WalRecord& record) {
   const uint64_t at = size_;
   if (!write_all(fd_, data)) return fail("write", errno);
   size_ += data.size();
+  if (carries_block) blocks_written_.insert(proposal->block_id());
   if (!is_own(record)) return Status::ok();
   last_own_offset_ = at;
   return sync();
@@ -302,6 +345,7 @@ Status Wal::rotate(uint64_t committed_height) {
   data += encode(marker);
   if (::ftruncate(fd_, 0) != 0) return fail("truncate", errno);
   size_ = 0;
+  blocks_written_.clear();
   last_own_offset_ = 0;
   if (!write_all(fd_, data)) return fail("write", errno);
   size_ = data.size();

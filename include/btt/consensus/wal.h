@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,7 +34,8 @@ namespace btt::consensus {
 
 inline constexpr std::string_view kWalMagic = "BTTWAL01";
 inline constexpr size_t kWalChecksumSize = 8;
-// A proposal carries its whole block; blocks are bounded by the p2p frame (4 MiB), far below.
+// A proposal record carries its whole block (up to max_block_bytes, 8 MiB by default), the first
+// time that block appears in the file for the height; later proposals of it carry none.
 inline constexpr uint32_t kMaxWalRecordBytes = 32u << 20;
 
 struct WalOptions {
@@ -125,6 +127,8 @@ class Wal final : public WalSink {
   uint64_t synced_size_ = 0;
   uint64_t last_own_offset_ = 0;
   bool failed_ = false;
+  // Block ids whose bytes the file holds (since the last rotation): not written again.
+  std::set<Bytes> blocks_written_;
 };
 
 }  // namespace btt::consensus

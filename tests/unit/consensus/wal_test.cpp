@@ -338,6 +338,53 @@ TEST_F(WalTest, DiscardCorruptKeepsTheRecordsBeforeIt) {
   EXPECT_EQ((*again)->take_records().size(), 4u);
 }
 
+// A height whose rounds re-propose one block holds that block's bytes once: later proposals of
+// the same block id are written without them and read back with them.
+TEST_F(WalTest, ABlockIsWrittenOncePerHeight) {
+  const Bytes big(100'000, 'B');
+  auto proposal = [&](uint64_t height, uint32_t round, char id, const Bytes& block, bool own) {
+    v1::WalRecord r = proposal_record(height, round, own);
+    v1::Proposal* p = own ? r.mutable_own_proposal() : r.mutable_proposal();
+    p->set_block_id(Bytes(32, id));
+    p->set_block(block);
+    return r;
+  };
+  const std::vector<v1::WalRecord> records = {
+      proposal(5, 0, 'x', big, false), proposal(5, 1, 'x', big, true),
+      vote_record(5, 1, v1::PREVOTE, true), proposal(5, 2, 'y', "small block", false),
+      proposal(5, 3, 'x', big, false)};
+  {
+    auto wal = Wal::open(path_);
+    ASSERT_TRUE(wal);
+    for (const auto& r : records) ASSERT_TRUE((*wal)->append(r));
+    EXPECT_LT((*wal)->size(), big.size() + 2000);
+  }
+  auto read = Wal::read(path_);
+  ASSERT_TRUE(read);
+  EXPECT_EQ(as_bytes(read->records), as_bytes(records));
+
+  // Reopened, the file still counts as holding block x.
+  auto wal = Wal::open(path_);
+  ASSERT_TRUE(wal);
+  EXPECT_EQ(as_bytes((*wal)->take_records()), as_bytes(records));
+  const uint64_t before = (*wal)->size();
+  ASSERT_TRUE((*wal)->append(proposal(5, 4, 'x', big, true)));
+  EXPECT_LT((*wal)->size() - before, 1000u);
+  read = Wal::read(path_);
+  ASSERT_TRUE(read);
+  ASSERT_EQ(read->records.size(), records.size() + 1);
+  EXPECT_EQ(read->records.back().own_proposal().block(), big);
+
+  // A new height writes it in full again.
+  ASSERT_TRUE((*wal)->rotate(5));
+  ASSERT_TRUE((*wal)->append(proposal(6, 0, 'x', big, false)));
+  EXPECT_GT((*wal)->size(), big.size());
+  read = Wal::read(path_);
+  ASSERT_TRUE(read);
+  ASSERT_EQ(read->records.size(), 2u);
+  EXPECT_EQ(read->records[1].proposal().block(), big);
+}
+
 TEST_F(WalTest, RotationKeepsOneHeight) {
   auto wal = Wal::open(path_);
   ASSERT_TRUE(wal);
