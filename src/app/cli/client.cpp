@@ -57,7 +57,9 @@ Client::Client(std::string target, std::chrono::milliseconds timeout)
   // Fail fast on a dead node instead of backing off for seconds between attempts.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
+  // Any answer size: a block answer is a little larger than its block, and genesis allows blocks
+  // up to 256 MiB (doc/api.md).
+  args.SetMaxReceiveMessageSize(-1);
   channel_ = grpc::CreateCustomChannel(target_, grpc::InsecureChannelCredentials(), args);
   node_ = v1::Node::NewStub(channel_);
   blocks_ = v1::Blocks::NewStub(channel_);
