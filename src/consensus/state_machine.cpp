@@ -178,6 +178,24 @@ Verdict StateMachine::check_height(uint64_t height, const Buffered& message) {
   return {Verdict::Kind::kBuffered, "for height " + std::to_string(height)};
 }
 
+namespace {
+// What a proposal header must be before anything else is looked at: sizes, pol_round, parts.
+std::optional<Verdict> header_form_problem(const v1::Proposal& p) {
+  if (p.block_id().size() != chain::kBlockIdSize)
+    return dropped("proposal block id is not 32 bytes");
+  if (p.signature().size() != chain::kSignatureSize)
+    return dropped("proposal signature is not 64 bytes");
+  if (p.pol_round() < chain::kNoRound || p.pol_round() >= static_cast<chain::Round>(p.round())) {
+    return dropped("proposal pol_round " + std::to_string(p.pol_round()) +
+                   " is not in [-1, round)");
+  }
+  if (p.parts().total() == 0 || p.parts().root().size() != 32) {
+    return dropped("proposal parts header is malformed");
+  }
+  return std::nullopt;
+}
+}  // namespace
+
 Verdict StateMachine::check_proposal_header(const v1::Proposal& p) const {
   if (!started_ || p.height() != height_) {
     return dropped("proposal for height " + std::to_string(p.height()) + ", not the current " +
@@ -188,17 +206,7 @@ Verdict StateMachine::check_proposal_header(const v1::Proposal& p) const {
   if (r > round_ + config_.max_rounds_ahead) {
     return dropped("round " + std::to_string(r) + " is too far ahead");
   }
-  if (p.block_id().size() != chain::kBlockIdSize)
-    return dropped("proposal block id is not 32 bytes");
-  if (p.signature().size() != chain::kSignatureSize)
-    return dropped("proposal signature is not 64 bytes");
-  if (p.pol_round() < chain::kNoRound || p.pol_round() >= r) {
-    return dropped("proposal pol_round " + std::to_string(p.pol_round()) +
-                   " is not in [-1, round)");
-  }
-  if (p.parts().total() == 0 || p.parts().root().size() != 32) {
-    return dropped("proposal parts header is malformed");
-  }
+  if (auto problem = header_form_problem(p)) return *problem;
   const chain::ValidatorInfo& proposer = validators_->proposer(height_, r);
   if (p.proposer() != proposer.address) {
     return dropped("proposal from " + excerpt(p.proposer()) + ", not the proposer of round " +
@@ -207,6 +215,27 @@ Verdict StateMachine::check_proposal_header(const v1::Proposal& p) const {
   if (auto it = rounds_.find(r); it != rounds_.end() && it->second.proposal) {
     if (it->second.proposal->signature() == p.signature()) return duplicate();
     return dropped("a second proposal for round " + std::to_string(r) + " (the first is kept)");
+  }
+  if (!verifier_.verify(proposer.public_key, chain::proposal_digest(config_.chain_id, p),
+                        p.signature())) {
+    return dropped("proposal signature does not verify");
+  }
+  return accepted();
+}
+
+Verdict StateMachine::check_next_height_header(const v1::Proposal& p) const {
+  if (!started_ || p.height() != height_ + 1) {
+    return dropped("proposal for height " + std::to_string(p.height()) + ", not the next " +
+                   std::to_string(height_ + 1));
+  }
+  const chain::Round r = p.round();
+  if (r > config_.max_rounds_ahead)
+    return dropped("round " + std::to_string(r) + " is too far ahead");
+  if (auto problem = header_form_problem(p)) return *problem;
+  const chain::ValidatorInfo& proposer = validators_->proposer(height_ + 1, r);
+  if (p.proposer() != proposer.address) {
+    return dropped("proposal from " + excerpt(p.proposer()) + ", not the proposer of round " +
+                   std::to_string(r) + " of the next height (by this height's validators)");
   }
   if (!verifier_.verify(proposer.public_key, chain::proposal_digest(config_.chain_id, p),
                         p.signature())) {

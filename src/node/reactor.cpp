@@ -680,6 +680,13 @@ void Reactor::on_proposal_header(const p2p::NodeId& from, const v1::Proposal& he
       return;
     }
     checked = true;
+  } else if (header.height() == sm_->height() + 1) {
+    // Kept unchecked until that height starts, but only if this height's validators would have
+    // signed it (anyone else could fill the few slots for early proposals).
+    if (consensus::Verdict v = sm_->check_next_height_header(header); v.dropped()) {
+      spdlog::debug("peer {}: next-height proposal header dropped: {}", peer, v.reason);
+      return;
+    }
   }
   if (Status s = parts_.add_header(header, checked); !s && s.code() != Code::kAlreadyExists) {
     spdlog::debug("peer {}: proposal header for height {} round {} not collected: {}", peer,

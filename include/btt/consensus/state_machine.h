@@ -153,6 +153,11 @@ class StateMachine {
   // kDuplicate if the round holds this very proposal; kDropped with the reason otherwise. For
   // the reactor, before it collects the parts of a proposal.
   [[nodiscard]] Verdict check_proposal_header(const v1::Proposal& proposal) const;
+  // The same for a header of the next height, as far as it can be checked now: against this
+  // height's validator set (the next height's is the same until validator sets change; the
+  // reactor checks again with check_proposal_header once the next height starts). Keeps peers
+  // that are not that round's proposer from taking the reactor's few slots for early proposals.
+  [[nodiscard]] Verdict check_next_height_header(const v1::Proposal& proposal) const;
   [[nodiscard]] Verdict on_vote(const v1::Vote& vote);
   void on_timeout(uint64_t height, chain::Round round, chain::Step step);
   // A commit (with its block) learned from a peer or block sync for the current height: verified

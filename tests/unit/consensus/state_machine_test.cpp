@@ -316,6 +316,29 @@ TEST_F(ConsensusStateMachineTest, CheckProposalHeaderChangesNothing) {
   EXPECT_EQ(sm->check_proposal_header(header).kind, Verdict::Kind::kDuplicate);
 }
 
+// A header of the next height is checked against this height's validators: the right proposer
+// and signature pass; anyone else, another height or a bad signature does not; nothing changes.
+TEST_F(ConsensusStateMachineTest, CheckNextHeightHeaderByThisHeightsValidators) {
+  make_node(0);
+  sm->start_height(1, tv.set);
+  const size_t next_proposer = tv.set.proposer_index(2, 1);
+  const size_t other = (next_proposer + 1) % tv.keys.size();
+  v1::Proposal header = proposal(next_proposer, 2, 1, "ok-b");
+  header.clear_block();
+  expect_accepted(sm->check_next_height_header(header));
+  EXPECT_TRUE(sm->check_next_height_header(proposal(other, 2, 1, "ok-b")).dropped());
+  EXPECT_TRUE(sm->check_next_height_header(proposal(next_proposer, 3, 1, "ok-b")).dropped());
+  EXPECT_TRUE(sm->check_next_height_header(proposal(next_proposer, 1, 1, "ok-b")).dropped());
+  v1::Proposal forged = header;
+  forged.set_timestamp_ms(header.timestamp_ms() + 1);  // no longer what was signed
+  const Verdict bad = sm->check_next_height_header(forged);
+  EXPECT_TRUE(bad.dropped());
+  EXPECT_NE(bad.reason.find("signature"), std::string::npos) << bad.reason;
+  EXPECT_EQ(sm->height(), 1u);
+  EXPECT_EQ(sm->buffered(), 0u);
+  EXPECT_TRUE(sm->messages().proposals.empty());
+}
+
 TEST_F(ConsensusStateMachineTest, BuffersTheNextHeightWithinABound) {
   StateMachineConfig config;
   config.max_buffered_messages = 2;
