@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "btt/common/checked.h"
 #include "btt/crypto/hash.h"
 
 namespace btt::chain {
@@ -9,7 +10,7 @@ namespace {
 
 // Parts of a block of `size` bytes (size > 0), or nullopt above UINT32_MAX.
 std::optional<uint32_t> part_count(size_t size) {
-  const uint64_t n = size / kBlockPartBytes + (size % kBlockPartBytes != 0 ? 1 : 0);
+  const uint64_t n = ceil_div(size, kBlockPartBytes);
   if (n > UINT32_MAX) return std::nullopt;
   return static_cast<uint32_t>(n);
 }
@@ -44,8 +45,8 @@ Hash32 part_leaf(uint32_t index, std::string_view data) {
 }
 
 uint32_t max_parts(uint64_t max_block_bytes) {
-  const uint64_t n = max_block_bytes / kBlockPartBytes + (max_block_bytes % kBlockPartBytes != 0);
-  return static_cast<uint32_t>(std::min<uint64_t>(n, UINT32_MAX));
+  return static_cast<uint32_t>(
+      std::min<uint64_t>(ceil_div(max_block_bytes, kBlockPartBytes), UINT32_MAX));
 }
 
 Result<PartSet> make_part_set(std::string_view block, uint64_t height, uint32_t round) {

@@ -8,7 +8,6 @@
 #include <future>
 
 #include "btt/chain/evidence.h"
-#include "btt/chain/part_set.h"
 #include "btt/chain/vote_set.h"
 #include "btt/common/checked.h"
 #include "btt/mempool/admission.h"
@@ -450,22 +449,32 @@ void Reactor::send_consensus(const v1::ConsensusEnvelope& env, const p2p::NodeId
   }
 }
 
-uint64_t Reactor::send_proposal(const v1::Proposal& proposal, const p2p::NodeId* to) {
-  if (!transport_) return 0;
+const chain::PartSet* Reactor::part_set_of(const v1::Proposal& proposal) {
+  std::erase_if(sent_part_sets_,
+                [&](const auto& e) { return std::get<0>(e.first) < proposal.height(); });
+  auto key = std::make_tuple(proposal.height(), proposal.round(), proposal.block_id());
+  if (auto it = sent_part_sets_.find(key); it != sent_part_sets_.end()) return &it->second;
   auto parts = chain::make_part_set(proposal.block(), proposal.height(), proposal.round());
   if (!parts) {
     spdlog::warn("proposal for height {} not sent: {}", proposal.height(),
                  parts.status().message());
-    return 0;
+    return nullptr;
   }
+  return &sent_part_sets_.emplace(std::move(key), std::move(*parts)).first->second;
+}
+
+uint64_t Reactor::send_proposal(const v1::Proposal& proposal, const p2p::NodeId* to) {
+  if (!transport_) return 0;
+  const chain::PartSet* parts = part_set_of(proposal);
+  if (parts == nullptr) return 0;
   v1::ConsensusEnvelope env;
   v1::Proposal* header = env.mutable_proposal();
   header->CopyFrom(proposal);
   header->clear_block();
   send_consensus(env, to);
-  for (auto& part : parts->parts) {
+  for (const auto& part : parts->parts) {
     v1::ConsensusEnvelope penv;
-    *penv.mutable_block_part() = std::move(part);
+    *penv.mutable_block_part() = part;
     send_consensus(penv, to);
   }
   // Sent at the pace of the re-gossip budget from now on.
@@ -770,7 +779,7 @@ void Reactor::on_block_request(const p2p::NodeId& from, const v1::BlockRequest& 
   *bwc.mutable_block() = std::move(*block);
   *bwc.mutable_commit() = std::move(*commit);
   const Bytes bytes = bwc.SerializeAsString();
-  const uint64_t total = bytes.size() / kSyncChunkBytes + (bytes.size() % kSyncChunkBytes != 0);
+  const uint64_t total = ceil_div(bytes.size(), kSyncChunkBytes);
   for (uint64_t i = 0; i < total; ++i) {
     v1::P2pMessage msg;
     auto* resp = msg.mutable_block_response();
@@ -845,15 +854,13 @@ uint64_t Reactor::sync_block_estimate() const {
                   *std::max_element(sync_recent_sizes_.begin(), sync_recent_sizes_.end()));
 }
 
-bool Reactor::sync_take_budget(const std::string& peer, uint64_t bytes) {
+bool Reactor::sync_has_budget(const std::string& peer, uint64_t bytes) const {
   const uint64_t now = now_ms();
-  const uint64_t free_at = std::max(sync_free_at_[peer], now);
-  const uint64_t debt = free_at - now;
-  const uint64_t cost = transfer_ms(bytes, kSyncBytesPerS);
+  auto it = sync_free_at_.find(peer);
+  const uint64_t debt = it != sync_free_at_.end() && it->second > now ? it->second - now : 0;
   // At least one request when nothing is owed, even one larger than the burst.
-  if (debt > 0 && debt + cost > transfer_ms(kSyncBurstBytes, kSyncBytesPerS)) return false;
-  sync_free_at_[peer] = free_at + cost;
-  return true;
+  return debt == 0 ||
+         debt + transfer_ms(bytes, kSyncBytesPerS) <= transfer_ms(kSyncBurstBytes, kSyncBytesPerS);
 }
 
 void Reactor::sync_charge(const std::string& peer, uint64_t bytes) {
@@ -989,12 +996,7 @@ void Reactor::tick_sync() {
     // Only peers whose sync budget takes one more block of the expected size.
     const uint64_t estimate = sync_block_estimate();
     for (auto* list : {&good, &other, &penalized}) {
-      std::erase_if(*list, [&](const std::string& id) {
-        const uint64_t free_at = sync_free_at_.count(id) ? sync_free_at_.at(id) : 0;
-        const uint64_t debt = free_at > now ? free_at - now : 0;
-        return debt > 0 && debt + transfer_ms(estimate, kSyncBytesPerS) >
-                               transfer_ms(kSyncBurstBytes, kSyncBytesPerS);
-      });
+      std::erase_if(*list, [&](const std::string& id) { return !sync_has_budget(id, estimate); });
     }
     const std::vector<std::string>& pick = !good.empty()    ? good
                                            : !other.empty() ? other
@@ -1002,7 +1004,8 @@ void Reactor::tick_sync() {
     if (pick.empty()) continue;
     const std::string id = pick[sync_rotation_++ % pick.size()];
     auto node = crypto::Address::parse(id);
-    if (!node || !sync_take_budget(id, estimate)) continue;
+    if (!node) continue;
+    sync_charge(id, estimate);
     v1::P2pMessage req;
     req.mutable_block_request()->set_height(height);
     transport_->send(*node, req);

@@ -14,7 +14,6 @@
 #include <iostream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -133,19 +132,8 @@ v1::Tx big_tx(const crypto::KeyPair& dev, uint64_t nonce,
 TEST(BigBlockTest, BlockLargerThanAFrameCommitsOnFourValidatorsAndSyncsToALateNode) {
   const auto started = std::chrono::steady_clock::now();
   TempDir dir("btt-bigblock-it");
-  auto init =
-      run_command({bttd_path(), "testnet", "--dir", dir.path().string(), "--validators", "4",
-                   "--non-validators", "1", "--chain-id", kChainId, "--block-time-ms", "100"});
-  ASSERT_EQ(init.exit_code, 0) << init.err;
-  std::vector<uint16_t> ports;
-  {
-    std::istringstream lines(init.out);
-    std::string line;
-    while (std::getline(lines, line)) {
-      ports.push_back(static_cast<uint16_t>(std::stoi(line.substr(line.rfind(':') + 1))));
-    }
-  }
-  ASSERT_EQ(ports.size(), 5u) << init.out;
+  const std::vector<uint16_t> ports = init_testnet(dir.path(), 4, 1, kChainId, 100);
+  ASSERT_EQ(ports.size(), 5u);
   std::vector<std::unique_ptr<NodeProcess>> n;
   std::vector<std::unique_ptr<NodeApi>> a;
   for (size_t i = 0; i < 5; ++i) {

@@ -11,7 +11,6 @@
 #include <chrono>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <thread>
 #include <tuple>
 
@@ -162,19 +161,8 @@ v1::SignerState check_guard_and_wal(const std::filesystem::path& data) {
 
 TEST(TestnetTest, FourValidatorsToleratesFailuresNeverForksAndResyncs) {
   TempDir dir("btt-testnet-it");
-  auto init =
-      run_command({bttd_path(), "testnet", "--dir", dir.path().string(), "--validators", "4",
-                   "--non-validators", "1", "--chain-id", kChainId, "--block-time-ms", "100"});
-  ASSERT_EQ(init.exit_code, 0) << init.err;
-  std::vector<uint16_t> ports;
-  {
-    std::istringstream lines(init.out);
-    std::string line;
-    while (std::getline(lines, line)) {
-      ports.push_back(static_cast<uint16_t>(std::stoi(line.substr(line.rfind(':') + 1))));
-    }
-  }
-  ASSERT_EQ(ports.size(), 5u) << init.out;
+  const std::vector<uint16_t> ports = init_testnet(dir.path(), 4, 1, kChainId, 100);
+  ASSERT_EQ(ports.size(), 5u);
   Net net;
   for (size_t i = 0; i < 5; ++i) {
     net.nodes.push_back(

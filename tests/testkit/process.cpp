@@ -195,6 +195,28 @@ std::string init_home(const std::filesystem::path& home, const std::string& chai
   return r.out;
 }
 
+std::vector<uint16_t> init_testnet(const std::filesystem::path& dir, int validators,
+                                   int non_validators, const std::string& chain_id,
+                                   uint64_t block_time_ms) {
+  auto r =
+      run_command({bttd_path(), "testnet", "--dir", dir.string(), "--validators",
+                   std::to_string(validators), "--non-validators", std::to_string(non_validators),
+                   "--chain-id", chain_id, "--block-time-ms", std::to_string(block_time_ms)},
+                  60);
+  if (r.exit_code != 0) {
+    throw std::runtime_error("bttd testnet failed (exit " + std::to_string(r.exit_code) +
+                             "): " + r.err + r.out);
+  }
+  // One HOST:PORT per line.
+  std::vector<uint16_t> ports;
+  std::istringstream lines(r.out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    ports.push_back(static_cast<uint16_t>(std::stoi(line.substr(line.rfind(':') + 1))));
+  }
+  return ports;
+}
+
 // --- NodeProcess -------------------------------------------------------------------------------
 
 NodeProcess::NodeProcess(std::filesystem::path home, uint16_t grpc_port)

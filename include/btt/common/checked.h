@@ -31,4 +31,9 @@ namespace btt {
   return static_cast<uint64_t>(p);
 }
 
+// ceil(a / d) for d > 0 (never overflows: the result is at most a).
+[[nodiscard]] constexpr uint64_t ceil_div(uint64_t a, uint64_t d) {
+  return a / d + (a % d != 0 ? 1 : 0);
+}
+
 }  // namespace btt

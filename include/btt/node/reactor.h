@@ -22,10 +22,12 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "btt/chain/block_hub.h"
 #include "btt/chain/chain.h"
+#include "btt/chain/part_set.h"
 #include "btt/consensus/clock.h"
 #include "btt/consensus/state_machine.h"
 #include "btt/consensus/wal.h"
@@ -142,6 +144,9 @@ class Reactor final : private consensus::ProposalSource,
   // A complete proposal leaves as its header (block cleared) followed by its parts; to `to`, or
   // to every peer. The bytes sent to one peer.
   uint64_t send_proposal(const v1::Proposal& proposal, const p2p::NodeId* to);
+  // The parts of a proposal's block, cut (hashed, with proofs) once and kept for re-gossip and
+  // new peers; nullptr if it cannot be cut.
+  const chain::PartSet* part_set_of(const v1::Proposal& proposal);
   void on_block_request(const p2p::NodeId& from, const v1::BlockRequest& req);
   void on_block_response(const p2p::NodeId& from, const v1::BlockResponse& resp);
   void on_evidence(const v1::Evidence& evidence);
@@ -166,8 +171,8 @@ class Reactor final : private consensus::ProposalSource,
   // guess before any.
   [[nodiscard]] uint64_t sync_block_estimate() const;
   // Whether `peer` may be asked for `bytes` more now without its answers exceeding what this
-  // node's receive rate limit allows (a token bucket per peer); takes them if so.
-  [[nodiscard]] bool sync_take_budget(const std::string& peer, uint64_t bytes);
+  // node's receive rate limit allows (a token bucket per peer); sync_charge takes them.
+  [[nodiscard]] bool sync_has_budget(const std::string& peer, uint64_t bytes) const;
   void sync_charge(const std::string& peer, uint64_t bytes);
   void send_consensus(const v1::ConsensusEnvelope& env, const p2p::NodeId* to);
   void update_snapshot();
@@ -214,6 +219,8 @@ class Reactor final : private consensus::ProposalSource,
   std::map<std::string, uint64_t> sync_free_at_;  // node id -> when its budget is full again
   // Proposals received as header and parts, until complete.
   PartCollector parts_{PartCollectorLimits{}};
+  // By (height, round, block id): the part sets of proposals sent, of the latest height only.
+  std::map<std::tuple<uint64_t, uint32_t, Bytes>, chain::PartSet> sent_part_sets_;
   // Proposal parts sent: when re-gossip may send parts again (now_ms()), so that re-sent
   // proposals stay under a peer's receive rate limit.
   uint64_t proposal_gossip_free_at_ = 0;

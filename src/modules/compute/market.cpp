@@ -56,7 +56,7 @@ std::optional<uint64_t> replica_price(uint64_t cu, uint64_t ask, uint32_t hw_bps
 }
 
 std::optional<uint64_t> data_fee(uint64_t input_size, uint64_t per_mib) {
-  const uint64_t mib = input_size / kMiB + (input_size % kMiB != 0 ? 1 : 0);
+  const uint64_t mib = ceil_div(input_size, kMiB);
   return checked_mul(mib, per_mib);
 }
 
