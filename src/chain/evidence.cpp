@@ -8,6 +8,12 @@
 
 namespace btt::chain {
 namespace {
+// Block-level: one per piece of evidence a block includes (doc/consensus.md "Evidence").
+constexpr ledger::EventDef kEvidenceEvent{
+    "consensus.evidence", {"validator", "height", "round", "vote_type", "power", "evidence_id"}};
+}  // namespace
+
+namespace {
 
 // Only the fields the protocol knows: a vote as its signature covers it, plus the signature.
 v1::Vote known_fields(const v1::Vote& in) {
@@ -209,7 +215,7 @@ std::vector<v1::Event> record_evidence(ledger::Overlay& state,
     r.set_evidence_id(to_bytes(id));
     *r.mutable_evidence() = e.evidence;
     state.put(e.key, r.SerializeAsString());
-    events.emit("consensus.evidence")
+    events.emit(kEvidenceEvent)
         .attr("validator", r.validator())
         .attr("height", e.height)
         .attr("round", a.round())

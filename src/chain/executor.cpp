@@ -39,8 +39,8 @@ Status check_tx(const DecodedTx& tx, std::string_view chain_id, const v1::Ledger
       return {Code::kUnknownMessage,
               "message " + std::to_string(i) + " is of a kind this node does not know"};
     }
-    if (auto s = handler->check(msg, params); !s) {
-      return {s.code(), "message " + std::to_string(i) + ": " + s.message()};
+    if (auto s = handler->check_message(msg, params); !s) {
+      return s.prefixed("message " + std::to_string(i) + ": ");
     }
   }
   return Status::ok();
@@ -49,7 +49,9 @@ Status check_tx(const DecodedTx& tx, std::string_view chain_id, const v1::Ledger
 TxOutcome execute_tx(const DecodedTx& tx, ledger::Overlay& state, const ledger::BlockInfo& block,
                      const v1::LedgerParams& params, const ModuleRegistry& registry) {
   TxOutcome out;
-  ledger::Ledger ledger(state, &registry.locks());
+  // The fee's event and balance changes: kept whatever the messages do.
+  ledger::Events events;
+  ledger::Ledger ledger(state, events, &registry.locks());
   const auto& sender = tx.sender;
 
   // Ledger-level preclaim: a tx that fails here is not includable and writes nothing.
@@ -88,8 +90,7 @@ TxOutcome execute_tx(const DecodedTx& tx, ledger::Overlay& state, const ledger::
   out.included = true;
   out.fee_paid = tx.fee();
 
-  ledger::Events events;
-  events.emit("tx.fee")
+  events.emit(ledger::tx_events::kFee)
       .attr("payer", crypto::Address::canonical(tx.body.sender()))
       .attr("amount", tx.fee());
 
@@ -105,21 +106,23 @@ TxOutcome execute_tx(const DecodedTx& tx, ledger::Overlay& state, const ledger::
       status = {Code::kUnknownMessage, "message " + std::to_string(i) + " has no handler"};
       break;
     }
-    if (auto s = handler->preclaim(msg, ctx); !s) {
-      status = {s.code(), "message " + std::to_string(i) + ": " + s.message()};
+    // Preclaim reads the sandbox as the earlier messages left it; apply follows only if it passed.
+    if (auto s = handler->preclaim_message(msg, ctx.read()); !s) {
+      status = s.prefixed("message " + std::to_string(i) + ": ");
       break;
     }
-    if (auto s = handler->apply(msg, ctx); !s) {
-      status = {s.code(), "message " + std::to_string(i) + ": " + s.message()};
+    if (auto s = handler->apply_message(msg, ctx); !s) {
+      status = s.prefixed("message " + std::to_string(i) + ": ");
       break;
     }
   }
   out.status = status;
-  out.events = events.take();
   if (status.is_ok()) {
     sandbox.commit_to(state);
-    for (auto& e : msg_events.take()) out.events.push_back(std::move(e));
+    events.append(std::move(msg_events));
   }
+  out.events = events.take();
+  out.balance_changes = events.take_balance_changes();
   return out;
 }
 
@@ -132,7 +135,7 @@ Result<ExecutedBlock> execute_block(const std::vector<TxPtr>& candidates, ledger
   ledger::BlockContext bctx{block, state, block_events, &registry.locks()};
   for (const auto& m : registry.modules()) m->begin_block(bctx);
 
-  const v1::LedgerParams params = ledger::Ledger(state).params();
+  const v1::LedgerParams params = ledger::Ledger(state.reader()).params();
   PrecheckPipeline prechecks(candidates, [&](const DecodedTx& tx) {
     return check_tx(tx, block.chain_id, params, registry);
   });
@@ -165,16 +168,24 @@ Result<ExecutedBlock> execute_block(const std::vector<TxPtr>& candidates, ledger
     result->set_tx_id(to_bytes(tx.id));
     result->set_code(static_cast<uint32_t>(outcome.status.code()));
     result->set_log(outcome.status.message());
+    if (const uint32_t detail = outcome.status.detail(); detail != 0) {
+      result->set_detail(detail);
+      result->set_codespace(std::string(codespace_name(detail_space(detail))));
+    }
     result->set_fee_paid(outcome.fee_paid);
     result->set_height(block.height);
     result->set_index(static_cast<uint32_t>(out.txs.size()));
     for (auto& e : outcome.events) *result->add_events() = std::move(e);
+    for (auto& c : outcome.balance_changes) *result->add_balance_changes() = std::move(c);
     out.txs.push_back(candidates[i]);
     block_bytes += tx.size();
   }
 
   for (const auto& m : registry.modules()) m->end_block(bctx);
   for (auto& e : block_events.take()) *out.result.add_events() = std::move(e);
+  for (auto& c : block_events.take_balance_changes()) {
+    *out.result.add_balance_changes() = std::move(c);
+  }
   return out;
 }
 

@@ -92,6 +92,25 @@ bool valid_chain_id(std::string_view id) {
   return true;
 }
 
+struct U32Field {
+  const char* name;
+  void (v1::LedgerParams::*set)(uint32_t);
+  uint32_t (v1::LedgerParams::*get)() const;
+  uint32_t min, max;
+};
+constexpr U32Field kLedgerU32Fields[] = {
+    {"max_tx_bytes", &v1::LedgerParams::set_max_tx_bytes, &v1::LedgerParams::max_tx_bytes, 256,
+     1u << 20},
+    {"max_messages", &v1::LedgerParams::set_max_messages, &v1::LedgerParams::max_messages, 1, 1024},
+    {"max_memo_bytes", &v1::LedgerParams::set_max_memo_bytes, &v1::LedgerParams::max_memo_bytes, 0,
+     4096},
+    {"max_outputs", &v1::LedgerParams::set_max_outputs, &v1::LedgerParams::max_outputs, 1, 4096},
+    {"max_block_txs", &v1::LedgerParams::set_max_block_txs, &v1::LedgerParams::max_block_txs, 1,
+     1000000},
+    {"max_block_evidence", &v1::LedgerParams::set_max_block_evidence,
+     &v1::LedgerParams::max_block_evidence, 1, 1000},
+};
+
 Result<v1::LedgerParams> parse_params(const json& j) {
   v1::LedgerParams p = ledger::default_ledger_params();
   if (j.is_null()) return p;
@@ -101,20 +120,7 @@ Result<v1::LedgerParams> parse_params(const json& j) {
            "max_block_txs", "max_block_bytes", "max_evidence_age", "max_block_evidence"});
       !s)
     return s;
-  struct U32Field {
-    const char* name;
-    void (v1::LedgerParams::*set)(uint32_t);
-    uint32_t min, max;
-  };
-  const U32Field fields[] = {
-      {"max_tx_bytes", &v1::LedgerParams::set_max_tx_bytes, 256, 1u << 20},
-      {"max_messages", &v1::LedgerParams::set_max_messages, 1, 1024},
-      {"max_memo_bytes", &v1::LedgerParams::set_max_memo_bytes, 0, 4096},
-      {"max_outputs", &v1::LedgerParams::set_max_outputs, 1, 4096},
-      {"max_block_txs", &v1::LedgerParams::set_max_block_txs, 1, 1000000},
-      {"max_block_evidence", &v1::LedgerParams::set_max_block_evidence, 1, 1000},
-  };
-  for (const auto& f : fields) {
+  for (const auto& f : kLedgerU32Fields) {
     if (!j.contains(f.name)) continue;
     auto v = parse_u32(j[f.name], std::string("params.") + f.name);
     if (!v) return v.status();
@@ -464,9 +470,30 @@ json Genesis::to_json() const {
   return j;
 }
 
+Status validate_ledger_params(const v1::LedgerParams& p) {
+  for (const auto& f : kLedgerU32Fields) {
+    const uint32_t v = (p.*f.get)();
+    if (v < f.min || v > f.max) {
+      return {Code::kInvalidArgument, std::string("ledger params: ") + f.name + " must be in [" +
+                                          std::to_string(f.min) + ", " + std::to_string(f.max) +
+                                          "]"};
+    }
+  }
+  if (p.max_evidence_age() < 1 || p.max_evidence_age() > 10'000'000) {
+    return {Code::kInvalidArgument, "ledger params: max_evidence_age must be in [1, 10000000]"};
+  }
+  if (p.max_block_bytes() < p.max_tx_bytes() || p.max_block_bytes() > (256u << 20)) {
+    return {Code::kInvalidArgument,
+            "ledger params: max_block_bytes must be in [max_tx_bytes, 268435456]"};
+  }
+  return Status::ok();
+}
+
 Status init_genesis_state(const Genesis& genesis, ledger::Overlay& state,
                           const ModuleRegistry& registry) {
-  ledger::Ledger ledger(state);
+  ledger::BlockInfo info{genesis.chain_id, 0, genesis.genesis_time_ms, genesis.genesis_time_ms, {}};
+  ledger::Events events;
+  ledger::Ledger ledger(state, events);
   ledger.set_params(genesis.params);
   for (const auto& a : genesis.assets) {
     ledger.set_asset(a);
@@ -487,8 +514,6 @@ Status init_genesis_state(const Genesis& genesis, ledger::Overlay& state,
     key.append(v.address.raw());
     state.put(key, rec.SerializeAsString());
   }
-  ledger::BlockInfo info{genesis.chain_id, 0, genesis.genesis_time_ms, genesis.genesis_time_ms, {}};
-  ledger::Events events;
   ledger::BlockContext ctx{info, state, events, &registry.locks()};
   const ledger::GenesisInfo genesis_info = genesis.info();
   for (const auto& m : registry.modules()) {

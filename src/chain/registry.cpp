@@ -1,17 +1,42 @@
 #include "btt/chain/registry.h"
 
+#include <algorithm>
 #include <stdexcept>
 
-#include "btt/modules/bank.h"
+#include "btt/chain/genesis.h"
+#include "btt/modules/bank/bank.h"
 #include "btt/modules/compute/compute.h"
+#include "btt/modules/roles/roles.h"
 #include "btt/modules/tokenomics/tokenomics.h"
 
 namespace btt::chain {
 
 void ModuleRegistry::add(std::unique_ptr<ledger::Module> module) {
-  for (const auto& [msg_case, handler] : module->handlers()) {
-    if (!handlers_.emplace(msg_case, handler).second) {
-      throw std::logic_error("message kind " + std::to_string(msg_case) + " registered twice");
+  const std::string name(module->name());
+  if (name == "ledger" || find(name)) {
+    throw std::logic_error("module name '" + name + "' registered twice");
+  }
+  for (const auto& m : modules_) {
+    if (m->codespace() == module->codespace()) {
+      throw std::logic_error("modules '" + std::string(m->name()) + "' and '" + name +
+                             "' share code space " + std::to_string(module->codespace()));
+    }
+  }
+  if (codespace_name(module->codespace()) != module->name()) {
+    throw std::logic_error("module '" + name + "' claims code space " +
+                           std::to_string(module->codespace()) + ", which common/status.h names '" +
+                           std::string(codespace_name(module->codespace())) + "'");
+  }
+  for (std::string_view before : module->hooks_after()) {
+    if (!find(before)) {
+      throw std::logic_error("module '" + name + "' runs its block hooks after '" +
+                             std::string(before) + "', which is not registered before it");
+    }
+  }
+  for (const auto* handler : module->handlers()) {
+    if (!handlers_.emplace(handler->msg_case(), handler).second) {
+      throw std::logic_error("message kind " + std::to_string(handler->msg_case()) +
+                             " registered twice");
     }
   }
   if (const auto* locks = module->lock_provider()) locks_.push_back(locks);
@@ -30,13 +55,43 @@ ledger::Module* ModuleRegistry::find(std::string_view name) const {
   return nullptr;
 }
 
+const ledger::ParamsSpec* ModuleRegistry::params(std::string_view name) const {
+  if (name == "ledger") return &ledger_params();
+  const auto* m = find(name);
+  return m ? m->params() : nullptr;
+}
+
+std::vector<std::pair<std::string_view, const ledger::ParamsSpec*>> ModuleRegistry::all_params()
+    const {
+  std::vector<std::pair<std::string_view, const ledger::ParamsSpec*>> out;
+  out.emplace_back("ledger", &ledger_params());
+  for (const auto& m : modules_) {
+    if (const auto* p = m->params()) out.emplace_back(m->name(), p);
+  }
+  return out;
+}
+
+const std::vector<std::string_view>& default_module_order() {
+  // bank: no hooks. roles: no hooks, and every module that checks a role reads it.
+  // tokenomics: its end_block pays the epoch's mining emission into the mining escrow...
+  // compute: ...which compute's end_block then distributes (compute.hooks_after() = tokenomics).
+  static const std::vector<std::string_view> kOrder = {"bank", "roles", "tokenomics", "compute"};
+  return kOrder;
+}
+
 std::unique_ptr<ModuleRegistry> make_default_registry() {
   auto registry = std::make_unique<ModuleRegistry>();
-  registry->add(modules::make_bank_module());
+  registry->add(modules::bank::make_bank_module());
+  registry->add(modules::roles::make_roles_module());
   registry->add(modules::tokenomics::make_tokenomics_module());
-  // After tokenomics: its end_block pays the epoch's emission that compute's end_block shares.
   registry->add(modules::compute::make_compute_module());
   return registry;
+}
+
+const ledger::TypedParams<v1::LedgerParams>& ledger_params() {
+  static const ledger::TypedParams<v1::LedgerParams> kSpec(
+      Bytes(ledger::kLedgerParamsKey), &ledger::default_ledger_params, &validate_ledger_params);
+  return kSpec;
 }
 
 }  // namespace btt::chain

@@ -85,10 +85,28 @@ std::string excerpt(std::string_view text, size_t max) {
   return std::string(text.substr(0, cut)) + "... (" + std::to_string(text.size()) + " bytes)";
 }
 
+std::string_view codespace_name(uint32_t space) {
+  static constexpr std::string_view kNames[] = {
+      "ledger", "bank",  "tokenomics", "compute",    "roles",   "staking", "governance",
+      "oracle", "payfi", "rwa",        "incentives", "consent", "auth",    "params"};
+  return space < std::size(kNames) ? kNames[space] : std::string_view();
+}
+
+Status Status::prefixed(std::string_view prefix) const {
+  Status out = *this;
+  out.message_ = std::string(prefix) + message_;
+  return out;
+}
+
 std::string Status::to_string() const {
   if (is_ok()) return "OK";
-  return std::string(code_name(code_)) + " (" + std::to_string(static_cast<uint32_t>(code_)) +
-         "): " + message_;
+  std::string out = std::string(code_name(code_)) + " (" +
+                    std::to_string(static_cast<uint32_t>(code_)) + "): " + message_;
+  if (detail_ != 0) {
+    out += " [" + std::string(codespace_name(detail_space(detail_))) + " " +
+           std::to_string(detail_) + "]";
+  }
+  return out;
 }
 
 }  // namespace btt

@@ -8,7 +8,6 @@ constexpr std::string_view kAccountPrefix = "acc/";
 constexpr std::string_view kBalancePrefix = "bal/";
 constexpr std::string_view kAssetPrefix = "ast/";
 constexpr std::string_view kSupplyPrefix = "sup/";
-constexpr std::string_view kParamsKey = "par/ledger";
 
 }  // namespace
 
@@ -52,7 +51,7 @@ Bytes balance_key(const crypto::Address& addr, std::string_view asset) {
 }
 
 Overlay& Ledger::writer() const {
-  if (!writer_) throw std::logic_error("ledger: write through a read-only view");
+  if (!writer_ || !events_) throw std::logic_error("ledger: write through a read-only view");
   return *writer_;
 }
 
@@ -112,6 +111,7 @@ Status Ledger::credit(const crypto::Address& addr, std::string_view asset, uint6
                                         " would exceed 2^64-1"};
   }
   writer().put(key, u64_be(*next));
+  events_->balance_change(addr, asset, amount, v1::BALANCE_DIRECTION_CREDIT);
   return Status::ok();
 }
 
@@ -130,23 +130,32 @@ Status Ledger::debit(const crypto::Address& addr, std::string_view asset, uint64
   } else {
     writer().put(key, u64_be(*next));
   }
+  events_->balance_change(addr, asset, amount, v1::BALANCE_DIRECTION_DEBIT);
+  return Status::ok();
+}
+
+Status require_spendable(const Ledger& ledger, const crypto::Address& account,
+                         std::string_view asset, uint64_t amount, uint64_t time_ms) {
+  const uint64_t have = ledger.balance(account, asset);
+  if (have < amount) {
+    return {Code::kInsufficientFunds, account.to_string() + " has " + std::to_string(have) +
+                                          " units of " + std::string(asset) + ", needs " +
+                                          std::to_string(amount)};
+  }
+  const uint64_t free = ledger.spendable(account, asset, time_ms);
+  if (free < amount) {
+    return {Code::kLockedFunds, account.to_string() + " has " + std::to_string(free) +
+                                    " units of " + std::string(asset) +
+                                    " spendable (the rest is locked), needs " +
+                                    std::to_string(amount)};
+  }
   return Status::ok();
 }
 
 Status Ledger::move(const crypto::Address& from, const crypto::Address& to, std::string_view asset,
                     uint64_t amount, uint64_t time_ms) {
-  uint64_t have = balance(from, asset);
-  if (have < amount) {
-    return {Code::kInsufficientFunds, from.to_string() + " has " + std::to_string(have) +
-                                          " units of " + std::string(asset) + ", needs " +
-                                          std::to_string(amount)};
-  }
-  uint64_t free = spendable(from, asset, time_ms);
-  if (free < amount) {
-    return {Code::kLockedFunds, from.to_string() + " has " + std::to_string(have) + " units of " +
-                                    std::string(asset) + " of which only " + std::to_string(free) +
-                                    " is spendable (the rest is locked), needs " +
-                                    std::to_string(amount)};
+  if (auto s = require_spendable(*this, from, asset, amount, time_ms); !s) {
+    return s;
   }
   if (from == to) return Status::ok();
   // Check the credit before writing anything so a failure leaves no partial write.
@@ -198,14 +207,14 @@ std::vector<v1::AssetInfo> Ledger::assets() const {
 }
 
 v1::LedgerParams Ledger::params() const {
-  auto v = reader_.get(kParamsKey);
+  auto v = reader_.get(kLedgerParamsKey);
   v1::LedgerParams p;
   if (!v || !p.ParseFromString(*v)) return default_ledger_params();
   return p;
 }
 
 void Ledger::set_params(const v1::LedgerParams& params) {
-  writer().put(kParamsKey, params.SerializeAsString());
+  writer().put(kLedgerParamsKey, params.SerializeAsString());
 }
 
 std::optional<uint64_t> Ledger::sum_balances(std::string_view asset) const {

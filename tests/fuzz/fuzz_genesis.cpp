@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   testkit::MemoryState committed;
   ledger::Overlay overlay(committed);
   BTT_FUZZ_CHECK(chain::init_genesis_state(*genesis, overlay, *registry).is_ok());
-  ledger::Ledger l(overlay);
+  ledger::Ledger l(overlay.reader());
   for (const auto& a : genesis->assets) {
     BTT_FUZZ_CHECK(l.supply(a.asset()) == (a.asset() == ledger::kNativeAsset
                                                ? modules::tokenomics::kFixedSupply

@@ -119,7 +119,7 @@ TestEnv::TestEnv(const nlohmann::json& module_sections)
     : registry_(chain::make_default_registry()) {
   params_ = ledger::default_ledger_params();
   overlay_ = std::make_unique<ledger::Overlay>(committed_);
-  ledger::Ledger l(*overlay_);
+  auto l = ledger();
   l.set_params(params_);
   v1::AssetInfo btt;
   btt.set_asset("BTT");
@@ -143,10 +143,62 @@ TestEnv::TestEnv(const nlohmann::json& module_sections)
     const std::string name(m->name());
     const nlohmann::json other =
         module_sections.contains(name) ? module_sections[name] : nlohmann::json();
-    const auto s = m->init_genesis(name == "tokenomics" ? section : other, info, ctx);
+    nlohmann::json chosen = name == "tokenomics" ? section : other;
+    if (name == "roles" && chosen.is_null()) chosen = default_roles_section();
+    const auto s = m->init_genesis(chosen, info, ctx);
     if (!s) throw std::logic_error("test genesis: " + s.to_string());
   }
+  // Genesis balances are where every account's balance changes start from.
+  direct_events_.clear();
+  replayed_ = balances_in_state();
   begin_block();
+}
+
+nlohmann::json TestEnv::default_roles_section() {
+  return {
+      {"grants",
+       {{{"role", "role_admin"}, {"address", test_key(kRoleAdmin).address.to_string()}},
+        {{"role", "milestone_authority"}, {"address", test_key(kAuthority).address.to_string()}}}}};
+}
+
+std::map<std::pair<std::string, std::string>, uint64_t> TestEnv::balances_in_state() const {
+  std::map<std::pair<std::string, std::string>, uint64_t> out;
+  constexpr std::string_view kPrefix = "bal/";
+  overlay_->scan(kPrefix, [&](std::string_view key, std::string_view value) {
+    auto addr = crypto::Address::from_bytes(key.substr(kPrefix.size(), crypto::Address::kSize));
+    std::string_view in = value;
+    uint64_t amount = 0;
+    if (addr && get_u64_be(in, amount) && amount > 0) {
+      out[{addr->to_string(), std::string(key.substr(kPrefix.size() + crypto::Address::kSize))}] =
+          amount;
+    }
+    return true;
+  });
+  return out;
+}
+
+void TestEnv::replay(const std::vector<v1::BalanceChange>& changes) {
+  for (const auto& c : changes) {
+    auto& held = replayed_[{c.address(), c.asset()}];
+    EXPECT_GT(c.amount(), 0u) << "a balance change of nothing for " << c.address();
+    if (c.direction() == v1::BALANCE_DIRECTION_CREDIT) {
+      held += c.amount();
+    } else {
+      EXPECT_EQ(c.direction(), v1::BALANCE_DIRECTION_DEBIT);
+      EXPECT_GE(held, c.amount()) << "replayed debit below zero for " << c.address();
+      held -= c.amount();
+    }
+    ++balance_changes_seen_;
+  }
+}
+
+void TestEnv::expect_balances_replay() {
+  replay(direct_events_.take_balance_changes());
+  auto actual = balances_in_state();
+  for (auto it = replayed_.begin(); it != replayed_.end();) {
+    it = it->second == 0 ? replayed_.erase(it) : std::next(it);
+  }
+  EXPECT_EQ(replayed_, actual) << "following every balance change does not give the balances";
 }
 
 void TestEnv::set_params(const v1::LedgerParams& p) {
@@ -199,6 +251,8 @@ chain::TxOutcome TestEnv::apply(const chain::TxPtr& tx, Code expected) {
     out = chain::execute_tx(*tx, *overlay_, block_info(), params_, *registry_);
   }
   EXPECT_EQ(out.status.code(), expected) << out.status.to_string();
+  replay(direct_events_.take_balance_changes());  // set-up came first
+  replay(out.balance_changes);
   if (!check_invariants_) return out;
   for (const auto& v : invariant_violations()) ADD_FAILURE() << "invariant: " << v;
   return out;
@@ -213,7 +267,7 @@ std::vector<std::string> TestEnv::invariant_violations() const {
 }
 
 void TestEnv::expect_supply_conserved() const {
-  ledger::Ledger l(*overlay_);
+  ledger::Ledger l(overlay_->reader());
   for (const auto& info : l.assets()) {
     auto sum = l.sum_balances(info.asset());
     ASSERT_TRUE(sum.has_value()) << info.asset();
@@ -225,15 +279,20 @@ void TestEnv::begin_block() {
   ledger::Events events;
   ledger::BlockContext ctx{block_info(), *overlay_, events, &registry_->locks()};
   for (const auto& m : registry_->modules()) m->begin_block(ctx);
+  replay(events.balance_changes());
 }
 
 void TestEnv::close_block() {
+  replay(direct_events_.take_balance_changes());
   ledger::Events events;
   auto info = block_info();
   ledger::BlockContext ctx{info, *overlay_, events, &registry_->locks()};
   for (const auto& m : registry_->modules()) m->end_block(ctx);
+  replay(events.balance_changes());
+  block_events_ = events.take();
   if (check_invariants_) {
     expect_supply_conserved();
+    expect_balances_replay();
     for (const auto& v : invariant_violations()) ADD_FAILURE() << "invariant: " << v;
   }
   committed_.apply(overlay_->writes());
@@ -248,11 +307,11 @@ uint64_t TestEnv::balance(const Account& a, std::string_view asset) const {
 }
 
 uint64_t TestEnv::balance(const crypto::Address& a, std::string_view asset) const {
-  return ledger::Ledger(*overlay_).balance(a, asset);
+  return ledger::Ledger(overlay_->reader()).balance(a, asset);
 }
 
 uint64_t TestEnv::next_nonce(const Account& a) const {
-  return ledger::Ledger(*overlay_).next_nonce(a.address());
+  return ledger::Ledger(overlay_->reader()).next_nonce(a.address());
 }
 
 uint64_t TestEnv::fee_pool() const {

@@ -73,6 +73,8 @@ class TestEnv {
   static constexpr uint64_t kFaucetUnits = 20'000'000ULL * 100'000'000ULL;
   static constexpr const char* kBeneficiary = "beneficiary";
   static constexpr const char* kAuthority = "authority";
+  // Holds role_admin in the test genesis (roles section); kAuthority holds milestone_authority.
+  static constexpr const char* kRoleAdmin = "role_admin";
 
   TestEnv();
   // With genesis sections for modules other than tokenomics ({"compute": {...}}); modules not
@@ -99,7 +101,13 @@ class TestEnv {
   [[nodiscard]] uint64_t balance(const crypto::Address& a, std::string_view asset = "BTT") const;
   [[nodiscard]] uint64_t next_nonce(const Account& a) const;
   [[nodiscard]] uint64_t fee_pool() const;
-  [[nodiscard]] ledger::Ledger ledger() { return ledger::Ledger(*overlay_, &registry_->locks()); }
+  // A writing view of the open block for test set-up; its balance changes are replayed like a
+  // tx's.
+  [[nodiscard]] ledger::Ledger ledger() {
+    return ledger::Ledger(*overlay_, direct_events_, &registry_->locks());
+  }
+  // Where set-up code that writes outside a tx records its events and balance changes.
+  [[nodiscard]] ledger::Events& direct_events() { return direct_events_; }
   // The open block's state (for module views and keeper calls).
   [[nodiscard]] ledger::Overlay& ledger_state() { return *overlay_; }
   [[nodiscard]] const v1::LedgerParams& params() const { return params_; }
@@ -112,10 +120,22 @@ class TestEnv {
   [[nodiscard]] std::vector<std::string> invariant_violations() const;
   // Supply conservation: per asset, the sum of balances equals the recorded supply.
   void expect_supply_conserved() const;
+  // Every balance change reported since genesis (tx results, block hooks, set-up), replayed from
+  // the genesis balances, gives every account's balance exactly (doc/api.md "Following an
+  // account"). Runs at every close_block while invariants are on.
+  void expect_balances_replay();
+  // How many balance changes the replay has followed.
+  [[nodiscard]] uint64_t balance_changes_seen() const { return balance_changes_seen_; }
+  // The events of the last closed block's end_block hooks.
+  [[nodiscard]] const std::vector<v1::Event>& block_events() const { return block_events_; }
+  // The genesis "roles" section tests get unless they pass their own.
+  [[nodiscard]] static nlohmann::json default_roles_section();
 
  private:
   friend class TxBuilder;
   void begin_block();
+  void replay(const std::vector<v1::BalanceChange>& changes);
+  [[nodiscard]] std::map<std::pair<std::string, std::string>, uint64_t> balances_in_state() const;
   ledger::BlockInfo block_info() const;
 
   std::string chain_id_ = "btt-test";
@@ -128,6 +148,10 @@ class TestEnv {
   std::map<std::string, Account> accounts_;
   uint64_t key_counter_ = 0;
   bool check_invariants_ = true;
+  ledger::Events direct_events_;
+  std::map<std::pair<std::string, std::string>, uint64_t> replayed_;
+  uint64_t balance_changes_seen_ = 0;
+  std::vector<v1::Event> block_events_;
 };
 
 // Deterministic key pairs for tests: secret key = sha256("btt-test-key/" + name).

@@ -23,6 +23,7 @@ struct TxOutcome {
   Status status;          // ok, or the rejection / failure
   uint64_t fee_paid = 0;
   std::vector<v1::Event> events;
+  std::vector<v1::BalanceChange> balance_changes;  // the fee's, then the messages' if kept
 };
 
 // Runs one checked, signature-verified tx over `state` (a block overlay). A rejected tx writes

@@ -52,6 +52,9 @@ struct Genesis {
   [[nodiscard]] ledger::GenesisInfo info() const;
 };
 
+// The ranges genesis enforces on the ledger params, for a params change after genesis too.
+[[nodiscard]] Status validate_ledger_params(const v1::LedgerParams& params);
+
 // Writes the genesis state (params, assets, supply, balances, validators, module sections)
 // into `state`.
 [[nodiscard]] Status init_genesis_state(const Genesis& genesis, ledger::Overlay& state,

@@ -67,6 +67,26 @@ enum class Code : uint32_t {
 
 [[nodiscard]] const char* code_name(Code code);
 
+// What exactly failed, beside the kind (the Cosmos SDK's codespace + code idea). Every module owns
+// one code space of 1,000 details: detail = space x 1000 + n, n in 1..999. A detail is declared
+// once, in its module's errors.h, with the kind it always travels with, and never changes meaning
+// once released (it is stored in tx results). 0 means "no detail".
+//   space 0 ledger/chain   1 bank         2 tokenomics   3 compute     4 roles
+//         5 staking        6 governance   7 oracle       8 payfi       9 rwa
+//        10 incentives    11 consent     12 auth (multisig, key rotation)   13 params
+struct ErrorDef {
+  uint32_t detail = 0;
+  Code kind = Code::kOk;
+  std::string_view name;  // snake_case, unique within the space, e.g. "job_not_open"
+};
+
+inline constexpr uint32_t kDetailsPerSpace = 1000;
+[[nodiscard]] constexpr uint32_t detail_space(uint32_t detail) {
+  return detail / kDetailsPerSpace;
+}
+// The space's name ("compute"), or "" for an unassigned space.
+[[nodiscard]] std::string_view codespace_name(uint32_t space);
+
 // Client-supplied text quoted in an error message: `text` itself when it has at most `max` bytes,
 // else its first `max` bytes (cut at a UTF-8 character boundary) and "... (N bytes)". Keeps a
 // 100 KB "address" from turning into a 100 KB status message, which gRPC clients refuse as
@@ -86,16 +106,24 @@ class [[nodiscard]] Status {
  public:
   Status() = default;
   Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
+  // A module's precise failure: the kind comes from the declaration.
+  Status(const ErrorDef& error, std::string message)
+      : code_(error.kind), detail_(error.detail), message_(std::move(message)) {}
   static Status ok() { return {}; }
 
   bool is_ok() const { return code_ == Code::kOk; }
   explicit operator bool() const { return is_ok(); }
   Code code() const { return code_; }
+  // The module detail (ErrorDef::detail), 0 when the failure has none.
+  uint32_t detail() const { return detail_; }
   const std::string& message() const { return message_; }
+  // The same failure with a prefix on its message ("message 2: ..."), detail kept.
+  Status prefixed(std::string_view prefix) const;
   std::string to_string() const;
 
  private:
   Code code_ = Code::kOk;
+  uint32_t detail_ = 0;
   std::string message_;
 };
 

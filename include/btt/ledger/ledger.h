@@ -13,8 +13,10 @@
 #include <string_view>
 #include <vector>
 
+#include "btt/common/amount.h"
 #include "btt/common/status.h"
 #include "btt/crypto/address.h"
+#include "btt/ledger/events.h"
 #include "btt/ledger/state.h"
 #include "btt/v1/bank.pb.h"
 #include "btt/v1/ledger.pb.h"
@@ -23,7 +25,9 @@ namespace btt::ledger {
 
 inline constexpr std::string_view kNativeAsset = "BTT";
 inline constexpr uint32_t kNativeDecimals = 8;
-inline constexpr uint64_t kUnitsPerBtt = 100'000'000;
+using btt::kUnitsPerBtt;
+// Where LedgerParams live in state.
+inline constexpr std::string_view kLedgerParamsKey = "par/ledger";
 // Module account that collects every tx fee.
 inline constexpr std::string_view kFeePoolModule = "fee_pool";
 
@@ -46,9 +50,13 @@ class Ledger {
   // Read-only view.
   explicit Ledger(const StateReader& state, const LockProviders* locks = nullptr)
       : reader_(state), locks_(locks) {}
-  // Read-write view over an overlay (a block overlay or a tx sandbox).
-  explicit Ledger(Overlay& state, const LockProviders* locks = nullptr)
-      : reader_(state), writer_(&state), locks_(locks) {}
+  // Read-write view over an overlay (a block overlay or a tx sandbox). Every credit and debit is
+  // recorded in `events` as a BalanceChange, so no balance moves unseen.
+  Ledger(Overlay& state, Events& events, const LockProviders* locks = nullptr)
+      : reader_(state), writer_(&state), events_(&events), locks_(locks) {}
+  // A read-only view of an overlay must say so (Ledger(overlay.reader())), and a writer must
+  // name its events.
+  Ledger(Overlay& state, const LockProviders* locks = nullptr) = delete;
 
   // --- accounts ---
   [[nodiscard]] uint64_t next_nonce(const crypto::Address& addr) const;
@@ -91,8 +99,15 @@ class Ledger {
   Overlay& writer() const;
   const StateReader& reader_;
   Overlay* writer_ = nullptr;
+  Events* events_ = nullptr;
   const LockProviders* locks_ = nullptr;
 };
+
+// The spendable-funds check every message that pays or locks BTT (or another asset) makes:
+// kInsufficientFunds (300) when the balance is below `amount`, kLockedFunds (303) when the
+// balance covers it but locks (vesting, bonds) hold part back.
+[[nodiscard]] Status require_spendable(const Ledger& ledger, const crypto::Address& account,
+                                       std::string_view asset, uint64_t amount, uint64_t time_ms);
 
 // State key builders (exposed for tests and the state dump).
 [[nodiscard]] Bytes account_key(const crypto::Address& addr);

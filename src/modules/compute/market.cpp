@@ -10,6 +10,7 @@
 #include "btt/common/checked.h"
 #include "btt/crypto/hash.h"
 #include "btt/modules/compute/compute.h"
+#include "btt/modules/compute/events.h"
 #include "btt/modules/compute/params.h"
 #include "btt/modules/tokenomics/tokenomics.h"
 #include "btt/modules/tokenomics/view.h"
@@ -141,7 +142,7 @@ void Market::count_heartbeat(const crypto::Address& node) {
 
 void Market::move(const crypto::Address& from, const crypto::Address& to, uint64_t amount) {
   if (amount == 0) return;
-  ledger::Ledger l(state_, locks_);
+  ledger::Ledger l(state_, events_, locks_);
   // Module accounts hold what the invariants say they hold; a failure means corrupt state.
   if (auto s = l.move(from, to, ledger::kNativeAsset, amount, block_.time_ms); !s) {
     throw std::logic_error("compute: cannot move " + std::to_string(amount) + ": " + s.to_string());
@@ -159,7 +160,7 @@ Status Market::post(const crypto::Address& provider, const v1::MsgPostJob& m) {
   auto cost = max_cost(params_, m);
   if (!cost) return {Code::kLimitExceeded, "post_job: maximum cost overflows"};
   const uint64_t id = view().next_job_id();
-  ledger::Ledger l(state_, locks_);
+  ledger::Ledger l(state_, events_, locks_);
   if (auto s = l.move(provider, escrow_address(), ledger::kNativeAsset, *cost, block_.time_ms); !s)
     return s;
   state_.put(next_job_key(), u64_be(id + 1));
@@ -183,7 +184,7 @@ Status Market::post(const crypto::Address& provider, const v1::MsgPostJob& m) {
   j.set_expires_height(block_.height + params_.urgency(m.urgency()).deadline_blocks());
   state_.put(open_key(id), "");
   state_.put(provider_job_key(provider, id), "");
-  events_.emit("compute.job_posted")
+  events_.emit(events::kJobPosted)
       .attr("job_id", id)
       .attr("provider", j.provider())
       .attr("kind", j.kind())
@@ -257,7 +258,7 @@ v1::Replica Market::make_replica(const v1::JobRecord& j, const v1::NodeRecord& n
   n.set_open_replicas(n.open_replicas() + 1);
   put_node(addr, n);
   state_.put(node_job_key(addr, j.id()), "");
-  events_.emit("compute.replica_assigned")
+  events_.emit(events::kReplicaAssigned)
       .attr("job_id", j.id())
       .attr("node", node.operator_())
       .attr("role", v1::ReplicaRole_Name(role))
@@ -297,7 +298,7 @@ Status Market::refund(v1::JobRecord& j, v1::JobStatus status) {
     }
   }
   close_job(j);
-  events_.emit("compute.job_refunded")
+  events_.emit(events::kJobRefunded)
       .attr("job_id", j.id())
       .attr("status", v1::JobStatus_Name(status))
       .attr("amount", amount);
@@ -335,8 +336,8 @@ void Market::slash(const v1::JobRecord& j, v1::Replica& r, const char* reason) {
   const uint64_t amount = *mul_div_floor(n->bond(), params_.slash_bps(), kBps);
   if (amount > 0) {
     // Slashed bond is burned: nobody profits from a fault, so nobody is paid to provoke one.
-    if (auto s = tokenomics::burn(state_, locks_, bonds_address(), amount, kSlashBurnSource,
-                                  block_.time_ms);
+    if (auto s = tokenomics::burn(state_, events_, locks_, bonds_address(), amount,
+                                  kSlashBurnSource, block_.time_ms);
         !s) {
       throw std::logic_error("compute: slash burn failed: " + s.to_string());
     }
@@ -349,7 +350,7 @@ void Market::slash(const v1::JobRecord& j, v1::Replica& r, const char* reason) {
                             : 0);
   put_node(addr, *n);
   r.set_slashed(sat_add(r.slashed(), amount));
-  events_.emit("compute.node_slashed")
+  events_.emit(events::kNodeSlashed)
       .attr("job_id", j.id())
       .attr("node", r.node())
       .attr("amount", amount)
@@ -462,7 +463,7 @@ void Market::resolve_primaries(v1::JobRecord& j) {
         *j.add_audit_replicas() = make_replica(j, auditor[0], v1::REPLICA_ROLE_AUDITOR);
         j.set_status(v1::JOB_STATUS_AUDITING);
         start_stage(j);
-        events_.emit("compute.job_audited")
+        events_.emit(events::kJobAudited)
             .attr("job_id", j.id())
             .attr("auditor", auditor[0].operator_());
         put_job(j);
@@ -507,7 +508,7 @@ void Market::resolve_audit(v1::JobRecord& j) {
     }
     *j.add_audit_replicas() = make_replica(j, referee[0], v1::REPLICA_ROLE_REFEREE);
     start_stage(j);
-    events_.emit("compute.audit_disputed")
+    events_.emit(events::kAuditDisputed)
         .attr("job_id", j.id())
         .attr("referee", referee[0].operator_());
     put_job(j);
@@ -543,7 +544,7 @@ void Market::no_majority(v1::JobRecord& j) {
       if (is_open(r.status())) finalize(j, r, v1::REPLICA_STATUS_UNDECIDED);
     }
   }
-  events_.emit("compute.no_majority").attr("job_id", j.id()).attr("round", j.round());
+  events_.emit(events::kNoMajority).attr("job_id", j.id()).attr("round", j.round());
   if (j.round() > 0) {
     (void)refund(j, v1::JOB_STATUS_FAILED);
     return;
@@ -628,7 +629,7 @@ void Market::accept(v1::JobRecord& j, const std::string& result, uint64_t charge
   st.set_volume(sat_add(st.volume(), cost));
   state_.put(stats_key(kind), st.SerializeAsString());
 
-  events_.emit("compute.job_accepted")
+  events_.emit(events::kJobAccepted)
       .attr("job_id", j.id())
       .attr("result_hash", to_hex(result))
       .attr("cost", cost)
@@ -655,7 +656,7 @@ void Market::release_bonds() {
     auto n = view().node(addr);
     if (!n) continue;
     move(bonds_address(), addr, n->bond());
-    events_.emit("compute.bond_returned").attr("node", n->operator_()).attr("amount", n->bond());
+    events_.emit(events::kBondReturned).attr("node", n->operator_()).attr("amount", n->bond());
     n->set_bond(0);
     n->set_status(v1::NODE_STATUS_UNREGISTERED);
     put_node(addr, *n);
@@ -678,7 +679,7 @@ void Market::close_epoch_if_due() {
 
   // What the escrow holds for the closing epoch and before: tokenomics already paid the epochs
   // that started since, and those belong to later distributions.
-  ledger::Ledger l(state_, locks_);
+  ledger::Ledger l(state_, events_, locks_);
   const crypto::Address escrow = tokenomics::mining_escrow_address();
   const uint64_t balance = l.balance(escrow, ledger::kNativeAsset);
   const uint64_t paid = tv.emission_state().paid();
@@ -756,7 +757,7 @@ void Market::close_epoch_if_due() {
   sum.set_nodes(static_cast<uint32_t>(rows.size()));
   sum.set_expected_heartbeats(expected);
   state_.put(epoch_summary_key(closing), sum.SerializeAsString());
-  events_.emit("compute.epoch_rewards")
+  events_.emit(events::kEpochRewards)
       .attr("epoch", closing)
       .attr("distributed", distributed)
       .attr("rolled_over", distributable - distributed)

@@ -5,8 +5,10 @@
 #include "btt/crypto/hash.h"
 #include "btt/ledger/ledger.h"
 #include "btt/modules/compute/compute.h"
+#include "btt/modules/compute/events.h"
 #include "btt/modules/compute/params.h"
 #include "btt/modules/compute/view.h"
+#include "btt/modules/tokenomics/tokenomics.h"
 #include "market.h"
 
 namespace btt::modules::compute {
@@ -42,7 +44,7 @@ Status check_node_fields(const v1::HardwareClass& hw, const std::string& region,
   return Status::ok();
 }
 
-Status check_spendable(MsgContext& ctx, uint64_t amount, const char* what) {
+Status check_spendable(const ledger::ReadContext& ctx, uint64_t amount, const char* what) {
   auto l = ctx.ledger();
   const uint64_t have = l.balance(ctx.sender, ledger::kNativeAsset);
   if (have < amount) {
@@ -58,7 +60,7 @@ Status check_spendable(MsgContext& ctx, uint64_t amount, const char* what) {
 }
 
 // The sender's node, registered and not unbonding.
-Result<v1::NodeRecord> live_node(MsgContext& ctx, const char* what) {
+Result<v1::NodeRecord> live_node(const ledger::ReadContext& ctx, const char* what) {
   auto n = ComputeView(ctx.state).node(ctx.sender);
   if (!n || n->status() == v1::NODE_STATUS_UNREGISTERED) {
     return Status(Code::kUnknownRecord,
@@ -70,17 +72,17 @@ Result<v1::NodeRecord> live_node(MsgContext& ctx, const char* what) {
   return *n;
 }
 
-class RegisterHandler final : public ledger::MsgHandler {
- public:
-  Status check(const v1::Message& msg, const v1::LedgerParams&) const override {
-    const auto& m = msg.register_node();
+class RegisterHandler final : public ledger::Handler<v1::MsgRegisterNode> {
+ protected:
+  Status check(const v1::MsgRegisterNode& msg, const v1::LedgerParams&) const override {
+    const auto& m = msg;
     if (auto s = check_node_fields(m.hardware(), m.region(), m.price_per_cu(), "register_node"); !s)
       return s;
     if (m.bond() == 0) return {Code::kInvalidAmount, "register_node: bond must be positive"};
     return Status::ok();
   }
-  Status preclaim(const v1::Message& msg, MsgContext& ctx) const override {
-    const auto& m = msg.register_node();
+  Status preclaim(const v1::MsgRegisterNode& msg, const ledger::ReadContext& ctx) const override {
+    const auto& m = msg;
     ComputeView v(ctx.state);
     auto n = v.node(ctx.sender);
     if (n && n->status() != v1::NODE_STATUS_UNREGISTERED) {
@@ -93,8 +95,8 @@ class RegisterHandler final : public ledger::MsgHandler {
     }
     return check_spendable(ctx, m.bond(), "register_node bond");
   }
-  Status apply(const v1::Message& msg, MsgContext& ctx) const override {
-    const auto& m = msg.register_node();
+  Status apply(const v1::MsgRegisterNode& msg, MsgContext& ctx) const override {
+    const auto& m = msg;
     Market market(ctx.state, ctx.locks, ctx.block, ctx.events);
     auto l = ctx.ledger();
     if (auto s =
@@ -117,7 +119,7 @@ class RegisterHandler final : public ledger::MsgHandler {
     n.set_unbond_height(0);
     market.put_node(ctx.sender, n);
     market.count_heartbeat(ctx.sender);
-    ctx.events.emit("compute.node_registered")
+    ctx.events.emit(events::kNodeRegistered)
         .attr("node", n.operator_())
         .attr("accelerator_kind", n.hardware().accelerator_kind())
         .attr("model", n.hardware().model())
@@ -128,24 +130,24 @@ class RegisterHandler final : public ledger::MsgHandler {
   }
 };
 
-class UpdateHandler final : public ledger::MsgHandler {
- public:
-  Status check(const v1::Message& msg, const v1::LedgerParams&) const override {
-    const auto& m = msg.update_node();
+class UpdateHandler final : public ledger::Handler<v1::MsgUpdateNode> {
+ protected:
+  Status check(const v1::MsgUpdateNode& msg, const v1::LedgerParams&) const override {
+    const auto& m = msg;
     return check_node_fields(m.hardware(), m.region(), m.price_per_cu(), "update_node");
   }
-  Status preclaim(const v1::Message& msg, MsgContext& ctx) const override {
+  Status preclaim(const v1::MsgUpdateNode& msg, const ledger::ReadContext& ctx) const override {
     auto n = live_node(ctx, "update_node");
     if (!n) return n.status();
-    if (!checked_add(n->bond(), msg.update_node().add_bond())) {
+    if (!checked_add(n->bond(), msg.add_bond())) {
       return {Code::kBalanceOverflow, "update_node: bond overflows"};
     }
-    return check_spendable(ctx, msg.update_node().add_bond(), "update_node add_bond");
+    return check_spendable(ctx, msg.add_bond(), "update_node add_bond");
   }
-  Status apply(const v1::Message& msg, MsgContext& ctx) const override {
-    const auto& m = msg.update_node();
+  Status apply(const v1::MsgUpdateNode& msg, MsgContext& ctx) const override {
+    const auto& m = msg;
     Market market(ctx.state, ctx.locks, ctx.block, ctx.events);
-    auto n = live_node(ctx, "update_node");
+    auto n = live_node(ctx.read(), "update_node");
     if (!n) return n.status();
     if (m.add_bond() > 0) {
       auto l = ctx.ledger();
@@ -161,7 +163,7 @@ class UpdateHandler final : public ledger::MsgHandler {
     n->set_energy_efficiency(m.energy_efficiency());
     n->set_price_per_cu(m.price_per_cu());
     market.put_node(ctx.sender, *n);
-    ctx.events.emit("compute.node_updated")
+    ctx.events.emit(events::kNodeUpdated)
         .attr("node", n->operator_())
         .attr("price_per_cu", n->price_per_cu())
         .attr("bond", n->bond());
@@ -169,30 +171,34 @@ class UpdateHandler final : public ledger::MsgHandler {
   }
 };
 
-class PauseHandler final : public ledger::MsgHandler {
- public:
-  Status check(const v1::Message&, const v1::LedgerParams&) const override { return Status::ok(); }
-  Status preclaim(const v1::Message&, MsgContext& ctx) const override {
+class PauseHandler final : public ledger::Handler<v1::MsgPauseNode> {
+ protected:
+  Status check(const v1::MsgPauseNode&, const v1::LedgerParams&) const override {
+    return Status::ok();
+  }
+  Status preclaim(const v1::MsgPauseNode&, const ledger::ReadContext& ctx) const override {
     auto n = live_node(ctx, "pause_node");
     return n ? Status::ok() : n.status();
   }
-  Status apply(const v1::Message& msg, MsgContext& ctx) const override {
+  Status apply(const v1::MsgPauseNode& msg, MsgContext& ctx) const override {
     Market market(ctx.state, ctx.locks, ctx.block, ctx.events);
-    auto n = live_node(ctx, "pause_node");
+    auto n = live_node(ctx.read(), "pause_node");
     if (!n) return n.status();
-    n->set_status(msg.pause_node().paused() ? v1::NODE_STATUS_PAUSED : v1::NODE_STATUS_ACTIVE);
+    n->set_status(msg.paused() ? v1::NODE_STATUS_PAUSED : v1::NODE_STATUS_ACTIVE);
     market.put_node(ctx.sender, *n);
-    ctx.events.emit("compute.node_paused")
+    ctx.events.emit(events::kNodePaused)
         .attr("node", n->operator_())
-        .attr("paused", msg.pause_node().paused() ? "true" : "false");
+        .attr("paused", msg.paused() ? "true" : "false");
     return Status::ok();
   }
 };
 
-class UnregisterHandler final : public ledger::MsgHandler {
- public:
-  Status check(const v1::Message&, const v1::LedgerParams&) const override { return Status::ok(); }
-  Status preclaim(const v1::Message&, MsgContext& ctx) const override {
+class UnregisterHandler final : public ledger::Handler<v1::MsgUnregisterNode> {
+ protected:
+  Status check(const v1::MsgUnregisterNode&, const v1::LedgerParams&) const override {
+    return Status::ok();
+  }
+  Status preclaim(const v1::MsgUnregisterNode&, const ledger::ReadContext& ctx) const override {
     auto n = live_node(ctx, "unregister_node");
     if (!n) return n.status();
     if (n->open_replicas() > 0) {
@@ -201,8 +207,8 @@ class UnregisterHandler final : public ledger::MsgHandler {
     }
     return Status::ok();
   }
-  Status apply(const v1::Message& msg, MsgContext& ctx) const override {
-    if (auto s = preclaim(msg, ctx); !s) return s;
+  Status apply(const v1::MsgUnregisterNode& msg, MsgContext& ctx) const override {
+    if (auto s = preclaim(msg, ctx.read()); !s) return s;
     Market market(ctx.state, ctx.locks, ctx.block, ctx.events);
     auto n = market.view().node(ctx.sender);
     const uint64_t at = ctx.block.height + market.params().unbonding_blocks();
@@ -210,7 +216,7 @@ class UnregisterHandler final : public ledger::MsgHandler {
     n->set_unbond_height(at);
     market.put_node(ctx.sender, *n);
     ctx.state.put(unbond_key(at, ctx.sender), "");
-    ctx.events.emit("compute.node_unbonding")
+    ctx.events.emit(events::kNodeUnbonding)
         .attr("node", n->operator_())
         .attr("bond", n->bond())
         .attr("unbond_height", at);
@@ -218,10 +224,12 @@ class UnregisterHandler final : public ledger::MsgHandler {
   }
 };
 
-class HeartbeatHandler final : public ledger::MsgHandler {
- public:
-  Status check(const v1::Message&, const v1::LedgerParams&) const override { return Status::ok(); }
-  Status preclaim(const v1::Message&, MsgContext& ctx) const override {
+class HeartbeatHandler final : public ledger::Handler<v1::MsgHeartbeat> {
+ protected:
+  Status check(const v1::MsgHeartbeat&, const v1::LedgerParams&) const override {
+    return Status::ok();
+  }
+  Status preclaim(const v1::MsgHeartbeat&, const ledger::ReadContext& ctx) const override {
     auto n = live_node(ctx, "heartbeat");
     if (!n) return n.status();
     const uint64_t interval = ComputeView(ctx.state).params().heartbeat_interval_blocks();
@@ -232,22 +240,22 @@ class HeartbeatHandler final : public ledger::MsgHandler {
     }
     return Status::ok();
   }
-  Status apply(const v1::Message& msg, MsgContext& ctx) const override {
-    if (auto s = preclaim(msg, ctx); !s) return s;
+  Status apply(const v1::MsgHeartbeat& msg, MsgContext& ctx) const override {
+    if (auto s = preclaim(msg, ctx.read()); !s) return s;
     Market market(ctx.state, ctx.locks, ctx.block, ctx.events);
     auto n = market.view().node(ctx.sender);
     n->set_last_heartbeat_height(ctx.block.height);
     market.put_node(ctx.sender, *n);
     market.count_heartbeat(ctx.sender);
-    ctx.events.emit("compute.heartbeat").attr("node", n->operator_());
+    ctx.events.emit(events::kHeartbeat).attr("node", n->operator_());
     return Status::ok();
   }
 };
 
-class PostJobHandler final : public ledger::MsgHandler {
- public:
-  Status check(const v1::Message& msg, const v1::LedgerParams&) const override {
-    const auto& m = msg.post_job();
+class PostJobHandler final : public ledger::Handler<v1::MsgPostJob> {
+ protected:
+  Status check(const v1::MsgPostJob& msg, const v1::LedgerParams&) const override {
+    const auto& m = msg;
     if (!valid_name(m.kind())) {
       return bad("post_job: kind '" + excerpt(m.kind()) + "' must be 1..64 of [a-z0-9-_.]");
     }
@@ -280,8 +288,8 @@ class PostJobHandler final : public ledger::MsgHandler {
     }
     return Status::ok();
   }
-  Status preclaim(const v1::Message& msg, MsgContext& ctx) const override {
-    const auto& m = msg.post_job();
+  Status preclaim(const v1::MsgPostJob& msg, const ledger::ReadContext& ctx) const override {
+    const auto& m = msg;
     const auto p = ComputeView(ctx.state).params();
     if (!is_job_kind(p, m.kind())) {
       return {Code::kUnknownRecord, "post_job: job kind '" + m.kind() + "' is not registered"};
@@ -290,14 +298,14 @@ class PostJobHandler final : public ledger::MsgHandler {
     if (!cost) return {Code::kLimitExceeded, "post_job: maximum cost overflows"};
     return check_spendable(ctx, *cost, "post_job escrow");
   }
-  Status apply(const v1::Message& msg, MsgContext& ctx) const override {
+  Status apply(const v1::MsgPostJob& msg, MsgContext& ctx) const override {
     Market market(ctx.state, ctx.locks, ctx.block, ctx.events);
-    return market.post(ctx.sender, msg.post_job());
+    return market.post(ctx.sender, msg);
   }
 };
 
 // A job the sender provided.
-Result<v1::JobRecord> own_job(MsgContext& ctx, uint64_t id, const char* what) {
+Result<v1::JobRecord> own_job(const ledger::ReadContext& ctx, uint64_t id, const char* what) {
   auto j = ComputeView(ctx.state).job(id);
   if (!j) return Status(Code::kUnknownRecord, std::string(what) + ": no job " + std::to_string(id));
   if (j->provider() != ctx.sender.to_string()) {
@@ -307,14 +315,14 @@ Result<v1::JobRecord> own_job(MsgContext& ctx, uint64_t id, const char* what) {
   return *j;
 }
 
-class CancelJobHandler final : public ledger::MsgHandler {
- public:
-  Status check(const v1::Message& msg, const v1::LedgerParams&) const override {
-    if (msg.cancel_job().job_id() == 0) return bad("cancel_job: job_id must be positive");
+class CancelJobHandler final : public ledger::Handler<v1::MsgCancelJob> {
+ protected:
+  Status check(const v1::MsgCancelJob& msg, const v1::LedgerParams&) const override {
+    if (msg.job_id() == 0) return bad("cancel_job: job_id must be positive");
     return Status::ok();
   }
-  Status preclaim(const v1::Message& msg, MsgContext& ctx) const override {
-    auto j = own_job(ctx, msg.cancel_job().job_id(), "cancel_job");
+  Status preclaim(const v1::MsgCancelJob& msg, const ledger::ReadContext& ctx) const override {
+    auto j = own_job(ctx, msg.job_id(), "cancel_job");
     if (!j) return j.status();
     if (j->status() != v1::JOB_STATUS_PENDING) {
       return {Code::kWrongState, "cancel_job: job " + std::to_string(j->id()) + " is " +
@@ -323,10 +331,10 @@ class CancelJobHandler final : public ledger::MsgHandler {
     }
     return Status::ok();
   }
-  Status apply(const v1::Message& msg, MsgContext& ctx) const override {
-    if (auto s = preclaim(msg, ctx); !s) return s;
+  Status apply(const v1::MsgCancelJob& msg, MsgContext& ctx) const override {
+    if (auto s = preclaim(msg, ctx.read()); !s) return s;
     Market market(ctx.state, ctx.locks, ctx.block, ctx.events);
-    auto j = own_job(ctx, msg.cancel_job().job_id(), "cancel_job");
+    auto j = own_job(ctx.read(), msg.job_id(), "cancel_job");
     return market.refund(*j, v1::JOB_STATUS_CANCELLED);
   }
 };
@@ -342,7 +350,7 @@ v1::Replica* own_replica(v1::JobRecord& j, const crypto::Address& sender) {
   return nullptr;
 }
 
-Result<v1::JobRecord> running_job(MsgContext& ctx, uint64_t id, const char* what) {
+Result<v1::JobRecord> running_job(const ledger::ReadContext& ctx, uint64_t id, const char* what) {
   auto j = ComputeView(ctx.state).job(id);
   if (!j) return Status(Code::kUnknownRecord, std::string(what) + ": no job " + std::to_string(id));
   if (j->status() != v1::JOB_STATUS_ASSIGNED && j->status() != v1::JOB_STATUS_AUDITING) {
@@ -357,16 +365,16 @@ Result<v1::JobRecord> running_job(MsgContext& ctx, uint64_t id, const char* what
   return *j;
 }
 
-class CommitHandler final : public ledger::MsgHandler {
- public:
-  Status check(const v1::Message& msg, const v1::LedgerParams&) const override {
-    const auto& m = msg.commit_result();
+class CommitHandler final : public ledger::Handler<v1::MsgCommitResult> {
+ protected:
+  Status check(const v1::MsgCommitResult& msg, const v1::LedgerParams&) const override {
+    const auto& m = msg;
     if (m.job_id() == 0) return bad("commit_result: job_id must be positive");
     if (m.commitment().size() != 32) return bad("commit_result: commitment must be 32 bytes");
     return Status::ok();
   }
-  Status preclaim(const v1::Message& msg, MsgContext& ctx) const override {
-    auto j = running_job(ctx, msg.commit_result().job_id(), "commit_result");
+  Status preclaim(const v1::MsgCommitResult& msg, const ledger::ReadContext& ctx) const override {
+    auto j = running_job(ctx, msg.job_id(), "commit_result");
     if (!j) return j.status();
     if (own_replica(*j, ctx.sender)->status() != v1::REPLICA_STATUS_ASSIGNED) {
       return {Code::kWrongState, "commit_result: committed already"};
@@ -377,23 +385,23 @@ class CommitHandler final : public ledger::MsgHandler {
     }
     return Status::ok();
   }
-  Status apply(const v1::Message& msg, MsgContext& ctx) const override {
-    if (auto s = preclaim(msg, ctx); !s) return s;
+  Status apply(const v1::MsgCommitResult& msg, MsgContext& ctx) const override {
+    if (auto s = preclaim(msg, ctx.read()); !s) return s;
     Market market(ctx.state, ctx.locks, ctx.block, ctx.events);
-    auto j = running_job(ctx, msg.commit_result().job_id(), "commit_result");
+    auto j = running_job(ctx.read(), msg.job_id(), "commit_result");
     auto* r = own_replica(*j, ctx.sender);
-    r->set_commitment(msg.commit_result().commitment());
+    r->set_commitment(msg.commitment());
     r->set_status(v1::REPLICA_STATUS_COMMITTED);
     market.put_job(*j);
-    ctx.events.emit("compute.result_committed").attr("job_id", j->id()).attr("node", r->node());
+    ctx.events.emit(events::kResultCommitted).attr("job_id", j->id()).attr("node", r->node());
     return Status::ok();
   }
 };
 
-class RevealHandler final : public ledger::MsgHandler {
- public:
-  Status check(const v1::Message& msg, const v1::LedgerParams&) const override {
-    const auto& m = msg.reveal_result();
+class RevealHandler final : public ledger::Handler<v1::MsgRevealResult> {
+ protected:
+  Status check(const v1::MsgRevealResult& msg, const v1::LedgerParams&) const override {
+    const auto& m = msg;
     if (m.job_id() == 0) return bad("reveal_result: job_id must be positive");
     if (m.result_hash().size() != 32) return bad("reveal_result: result_hash must be 32 bytes");
     if (m.salt().size() < kMinSalt || m.salt().size() > kMaxSalt) {
@@ -401,8 +409,8 @@ class RevealHandler final : public ledger::MsgHandler {
     }
     return Status::ok();
   }
-  Status preclaim(const v1::Message& msg, MsgContext& ctx) const override {
-    const auto& m = msg.reveal_result();
+  Status preclaim(const v1::MsgRevealResult& msg, const ledger::ReadContext& ctx) const override {
+    const auto& m = msg;
     auto j = running_job(ctx, m.job_id(), "reveal_result");
     if (!j) return j.status();
     const auto* r = own_replica(*j, ctx.sender);
@@ -431,12 +439,12 @@ class RevealHandler final : public ledger::MsgHandler {
     }
     return Status::ok();
   }
-  Status apply(const v1::Message& msg, MsgContext& ctx) const override {
-    if (auto s = preclaim(msg, ctx); !s) return s;
+  Status apply(const v1::MsgRevealResult& msg, MsgContext& ctx) const override {
+    if (auto s = preclaim(msg, ctx.read()); !s) return s;
     Market market(ctx.state, ctx.locks, ctx.block, ctx.events);
-    auto j = running_job(ctx, msg.reveal_result().job_id(), "reveal_result");
+    auto j = running_job(ctx.read(), msg.job_id(), "reveal_result");
     auto* r = own_replica(*j, ctx.sender);
-    r->set_result_hash(msg.reveal_result().result_hash());
+    r->set_result_hash(msg.result_hash());
     r->set_status(v1::REPLICA_STATUS_REVEALED);
     r->set_revealed_height(ctx.block.height);
     market.put_job(*j);
@@ -448,7 +456,7 @@ class RevealHandler final : public ledger::MsgHandler {
              x.status() == v1::REPLICA_STATUS_COMMITTED;
     });
     if (!open) market.schedule(j->id(), ctx.block.height);
-    ctx.events.emit("compute.result_revealed")
+    ctx.events.emit(events::kResultRevealed)
         .attr("job_id", j->id())
         .attr("node", r->node())
         .attr("result_hash", to_hex(r->result_hash()));
@@ -456,34 +464,34 @@ class RevealHandler final : public ledger::MsgHandler {
   }
 };
 
-class AttestHandler final : public ledger::MsgHandler {
- public:
-  Status check(const v1::Message& msg, const v1::LedgerParams&) const override {
-    if (!crypto::Address::parse(msg.attest_energy().node())) {
+class AttestHandler final : public ledger::Handler<v1::MsgAttestEnergy> {
+ protected:
+  Status check(const v1::MsgAttestEnergy& msg, const v1::LedgerParams&) const override {
+    if (!crypto::Address::parse(msg.node())) {
       return {Code::kInvalidAddress, "attest_energy: node is not a btt address"};
     }
     return Status::ok();
   }
-  Status preclaim(const v1::Message& msg, MsgContext& ctx) const override {
+  Status preclaim(const v1::MsgAttestEnergy& msg, const ledger::ReadContext& ctx) const override {
     ComputeView v(ctx.state);
     if (!is_attester(v.params(), ctx.sender.to_string())) {
       return {Code::kUnauthorized, ctx.sender.to_string() + " is not an energy attester"};
     }
-    auto n = v.node(*crypto::Address::parse(msg.attest_energy().node()));
+    auto n = v.node(*crypto::Address::parse(msg.node()));
     if (!n || n->status() == v1::NODE_STATUS_UNREGISTERED) {
-      return {Code::kUnknownRecord, "attest_energy: no node " + msg.attest_energy().node()};
+      return {Code::kUnknownRecord, "attest_energy: no node " + msg.node()};
     }
     return Status::ok();
   }
-  Status apply(const v1::Message& msg, MsgContext& ctx) const override {
-    if (auto s = preclaim(msg, ctx); !s) return s;
+  Status apply(const v1::MsgAttestEnergy& msg, MsgContext& ctx) const override {
+    if (auto s = preclaim(msg, ctx.read()); !s) return s;
     Market market(ctx.state, ctx.locks, ctx.block, ctx.events);
-    const auto addr = *crypto::Address::parse(msg.attest_energy().node());
+    const auto addr = *crypto::Address::parse(msg.node());
     auto n = market.view().node(addr);
-    n->set_energy_efficiency(msg.attest_energy().energy_efficiency());
+    n->set_energy_efficiency(msg.energy_efficiency());
     n->set_energy_attested(true);
     market.put_node(addr, *n);
-    ctx.events.emit("compute.energy_attested")
+    ctx.events.emit(events::kEnergyAttested)
         .attr("node", n->operator_())
         .attr("energy_efficiency", n->energy_efficiency())
         .attr("attester", ctx.sender.to_string());
@@ -491,32 +499,32 @@ class AttestHandler final : public ledger::MsgHandler {
   }
 };
 
-class BanHandler final : public ledger::MsgHandler {
- public:
-  Status check(const v1::Message& msg, const v1::LedgerParams&) const override {
-    if (!crypto::Address::parse(msg.ban_node().node())) {
+class BanHandler final : public ledger::Handler<v1::MsgBanNode> {
+ protected:
+  Status check(const v1::MsgBanNode& msg, const v1::LedgerParams&) const override {
+    if (!crypto::Address::parse(msg.node())) {
       return {Code::kInvalidAddress, "ban_node: node is not a btt address"};
     }
     return Status::ok();
   }
-  Status preclaim(const v1::Message& msg, MsgContext& ctx) const override {
-    if (!ComputeView(ctx.state).node(*crypto::Address::parse(msg.ban_node().node()))) {
-      return {Code::kUnknownRecord, "ban_node: no node " + msg.ban_node().node()};
+  Status preclaim(const v1::MsgBanNode& msg, const ledger::ReadContext& ctx) const override {
+    if (!ComputeView(ctx.state).node(*crypto::Address::parse(msg.node()))) {
+      return {Code::kUnknownRecord, "ban_node: no node " + msg.node()};
     }
     return Status::ok();
   }
-  Status apply(const v1::Message& msg, MsgContext& ctx) const override {
-    if (auto s = preclaim(msg, ctx); !s) return s;
-    const auto node = *crypto::Address::parse(msg.ban_node().node());
-    if (msg.ban_node().banned()) {
+  Status apply(const v1::MsgBanNode& msg, MsgContext& ctx) const override {
+    if (auto s = preclaim(msg, ctx.read()); !s) return s;
+    const auto node = *crypto::Address::parse(msg.node());
+    if (msg.banned()) {
       ctx.state.put(ban_key(ctx.sender, node), "");
     } else {
       ctx.state.erase(ban_key(ctx.sender, node));
     }
-    ctx.events.emit("compute.node_banned")
+    ctx.events.emit(events::kNodeBanned)
         .attr("provider", ctx.sender.to_string())
         .attr("node", node.to_string())
-        .attr("banned", msg.ban_node().banned() ? "true" : "false");
+        .attr("banned", msg.banned() ? "true" : "false");
     return Status::ok();
   }
 };
@@ -524,18 +532,14 @@ class BanHandler final : public ledger::MsgHandler {
 class ComputeModule final : public ledger::Module {
  public:
   std::string_view name() const override { return kModuleName; }
-  std::vector<std::pair<int, const ledger::MsgHandler*>> handlers() const override {
-    return {{v1::Message::kRegisterNode, &register_},
-            {v1::Message::kUpdateNode, &update_},
-            {v1::Message::kPauseNode, &pause_},
-            {v1::Message::kUnregisterNode, &unregister_},
-            {v1::Message::kHeartbeat, &heartbeat_},
-            {v1::Message::kPostJob, &post_},
-            {v1::Message::kCancelJob, &cancel_},
-            {v1::Message::kCommitResult, &commit_},
-            {v1::Message::kRevealResult, &reveal_},
-            {v1::Message::kAttestEnergy, &attest_},
-            {v1::Message::kBanNode, &ban_}};
+  uint32_t codespace() const override { return kCodespace; }
+  std::vector<std::string_view> hooks_after() const override { return {tokenomics::kModuleName}; }
+  std::vector<const ledger::MsgHandler*> handlers() const override {
+    return {&register_, &update_, &pause_,  &unregister_, &heartbeat_, &post_,
+            &cancel_,   &commit_, &reveal_, &attest_,     &ban_};
+  }
+  Result<nlohmann::json> export_genesis(const ledger::StateReader&) const override {
+    return Status(Code::kInternal, "compute: genesis export is not built yet");
   }
 
   Status validate_genesis(const nlohmann::json& section,

@@ -69,7 +69,8 @@ TEST(Overlay, ScanStopsEarlyAndMergesInOrder) {
 TEST(Ledger, CreditDebitMoveChecked) {
   testkit::MemoryState base;
   Overlay o(base);
-  Ledger l(o);
+  Events events;
+  Ledger l(o, events);
   auto a = testkit::test_key("a").address;
   auto b = testkit::test_key("b").address;
   ASSERT_TRUE(l.credit(a, "BTT", 100).is_ok());
@@ -82,6 +83,13 @@ TEST(Ledger, CreditDebitMoveChecked) {
   EXPECT_FALSE(o.get(balance_key(a, "BTT")).has_value());  // zero balances are deleted
   EXPECT_EQ(l.balance(b, "BTT"), 100u);
   EXPECT_EQ(l.sum_balances("BTT").value(), 100u);
+  // Every write was recorded, the refused ones not: credit a 100, debit a 100, credit b 100.
+  ASSERT_EQ(events.balance_changes().size(), 3u);
+  EXPECT_EQ(events.balance_changes()[0].direction(), v1::BALANCE_DIRECTION_CREDIT);
+  EXPECT_EQ(events.balance_changes()[1].address(), a.to_string());
+  EXPECT_EQ(events.balance_changes()[1].direction(), v1::BALANCE_DIRECTION_DEBIT);
+  EXPECT_EQ(events.balance_changes()[2].address(), b.to_string());
+  EXPECT_EQ(events.balance_changes()[2].amount(), 100u);
 }
 
 class FixedLock final : public LockProvider {
@@ -97,7 +105,8 @@ TEST(Ledger, LockedFundsAreNotSpendable) {
   Overlay o(base);
   FixedLock lock;
   LockProviders locks{&lock};
-  Ledger l(o, &locks);
+  Events events;
+  Ledger l(o, events, &locks);
   auto a = testkit::test_key("a").address;
   auto b = testkit::test_key("b").address;
   ASSERT_TRUE(l.credit(a, "BTT", 100).is_ok());

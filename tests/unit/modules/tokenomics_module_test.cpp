@@ -268,15 +268,15 @@ TEST_F(TokenomicsModuleTest, BurnsShrinkSupplyAndAreTrackedPerSource) {
   EXPECT_EQ(env.ledger().supply("BTT"), 210'000'000 * kBtt - 250 * kBtt);
   // The internal burn another module calls, under its own source.
   {
-    EXPECT_TRUE(tok::burn(env.ledger_state(), &env.registry().locks(), alice.address(), 5 * kBtt,
-                          "rwa_fee", env.time_ms())
+    EXPECT_TRUE(tok::burn(env.ledger_state(), env.direct_events(), &env.registry().locks(),
+                          alice.address(), 5 * kBtt, "rwa_fee", env.time_ms())
                     .is_ok());
-    EXPECT_EQ(tok::burn(env.ledger_state(), &env.registry().locks(), alice.address(), kBtt,
-                        "RWA fee", env.time_ms())
+    EXPECT_EQ(tok::burn(env.ledger_state(), env.direct_events(), &env.registry().locks(),
+                        alice.address(), kBtt, "RWA fee", env.time_ms())
                   .code(),
               Code::kInvalidArgument);
-    EXPECT_EQ(tok::burn(env.ledger_state(), &env.registry().locks(), beneficiary.address(),
-                        11 * kBtt, "rwa_fee", env.time_ms())
+    EXPECT_EQ(tok::burn(env.ledger_state(), env.direct_events(), &env.registry().locks(),
+                        beneficiary.address(), 11 * kBtt, "rwa_fee", env.time_ms())
                   .code(),
               Code::kLockedFunds);
   }

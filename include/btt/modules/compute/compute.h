@@ -31,6 +31,7 @@
 namespace btt::modules::compute {
 
 inline constexpr std::string_view kModuleName = "compute";
+inline constexpr uint32_t kCodespace = 3;
 // Basis points: 10,000 = 1.0.
 inline constexpr uint64_t kBps = 10'000;
 inline constexpr uint32_t kMaxRedundancy = 3;

@@ -12,6 +12,7 @@
 //   "tok/burn/" source                -> u64 BE, burned under that source
 //   "tok/burned"                      -> u64 BE, burned in all
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "btt/common/status.h"
@@ -21,6 +22,7 @@
 namespace btt::modules::tokenomics {
 
 inline constexpr std::string_view kModuleName = "tokenomics";
+inline constexpr uint32_t kCodespace = 2;
 // Module account that receives each epoch's mining emission; the compute marketplace pays
 // contributors from it, and what nobody earned stays there for the next epoch.
 inline constexpr std::string_view kMiningEscrowModule = "mining_escrow";
@@ -36,12 +38,21 @@ inline constexpr uint32_t kMaxMilestones = 256;
 
 [[nodiscard]] std::unique_ptr<ledger::Module> make_tokenomics_module();
 
+// --- the mining emission, as the compute marketplace asks for it -------------------------------
+// The emission epoch running at time_ms (the curve's epoch count once it has ended); nullopt
+// before the emission starts or on a chain without an emission category.
+[[nodiscard]] std::optional<uint64_t> mining_epoch_at(const ledger::StateReader& state,
+                                                      uint64_t time_ms);
+// What closing epoch `epoch` may distribute: the mining escrow's balance minus what tokenomics
+// has already paid into it for later epochs (those belong to later distributions).
+[[nodiscard]] uint64_t mining_distributable(const ledger::StateReader& state, uint64_t epoch);
+
 // The internal burn other modules call (RWA fees will): destroys `amount` of `from`'s spendable
 // BTT at time_ms, shrinks the BTT supply and records the burn under `source` ([a-z_]{2,32}).
 // kInvalidAmount / kInvalidArgument / kInsufficientFunds / kLockedFunds, and then nothing is
 // written.
-[[nodiscard]] Status burn(ledger::Overlay& state, const ledger::LockProviders* locks,
-                          const crypto::Address& from, uint64_t amount, std::string_view source,
-                          uint64_t time_ms);
+[[nodiscard]] Status burn(ledger::Overlay& state, ledger::Events& events,
+                          const ledger::LockProviders* locks, const crypto::Address& from,
+                          uint64_t amount, std::string_view source, uint64_t time_ms);
 
 }  // namespace btt::modules::tokenomics

@@ -1,0 +1,81 @@
+#include "btt/chain/params.h"
+
+#include <google/protobuf/util/json_util.h>
+
+namespace btt::chain {
+namespace {
+
+Result<const ledger::ParamsSpec*> spec_of(const ModuleRegistry& registry, std::string_view module) {
+  const auto* spec = registry.params(module);
+  if (!spec) {
+    return Status(Code::kInvalidArgument,
+                  "module '" + excerpt(module) + "' does not exist or has no params");
+  }
+  return spec;
+}
+
+Status validate_and_write(const ModuleRegistry& registry, ledger::Overlay& state,
+                          ledger::Events& events, std::string_view module,
+                          const ledger::ParamsSpec& spec, const google::protobuf::Message& next) {
+  if (auto s = spec.validate(next); !s) {
+    return {Code::kInvalidArgument, std::string(module) + " params refused: " + s.message()};
+  }
+  spec.write(state, next);
+  events.emit(params_events::kChanged)
+      .attr("module", std::string(module))
+      .attr("type", spec.type()->full_name());
+  return Status::ok();
+}
+
+}  // namespace
+
+Status set_params(const ModuleRegistry& registry, ledger::Overlay& state, ledger::Events& events,
+                  std::string_view module, std::string_view value) {
+  auto spec = spec_of(registry, module);
+  if (!spec) return spec.status();
+  auto next = (*spec)->read(state);
+  next->Clear();
+  if (!next->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+    return {Code::kInvalidArgument,
+            "params for " + std::string(module) + " do not parse as " + next->GetTypeName()};
+  }
+  if (next->GetReflection()->GetUnknownFields(*next).field_count() != 0) {
+    return {Code::kInvalidArgument, "params for " + std::string(module) +
+                                        " carry fields unknown to " + next->GetTypeName()};
+  }
+  return validate_and_write(registry, state, events, module, **spec, *next);
+}
+
+Status set_params_json(const ModuleRegistry& registry, ledger::Overlay& state,
+                       ledger::Events& events, std::string_view module, std::string_view json) {
+  auto spec = spec_of(registry, module);
+  if (!spec) return spec.status();
+  auto next = (*spec)->read(state);
+  next->Clear();
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  auto parsed = google::protobuf::util::JsonStringToMessage(std::string(json), next.get(), options);
+  if (!parsed.ok()) {
+    return {Code::kInvalidArgument, "params for " + std::string(module) + " are not a " +
+                                        next->GetTypeName() + ": " + parsed.ToString()};
+  }
+  return validate_and_write(registry, state, events, module, **spec, *next);
+}
+
+Result<std::string> params_json(const ModuleRegistry& registry, const ledger::StateReader& state,
+                                std::string_view module) {
+  const auto* spec = registry.params(module);
+  if (!spec) {
+    return Status(Code::kNotFound,
+                  "module '" + excerpt(module) + "' does not exist or has no params");
+  }
+  std::string out;
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;
+  options.preserve_proto_field_names = true;
+  auto printed = google::protobuf::util::MessageToJsonString(*spec->read(state), &out, options);
+  if (!printed.ok()) return Status(Code::kInternal, printed.ToString());
+  return out;
+}
+
+}  // namespace btt::chain
