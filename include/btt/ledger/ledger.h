@@ -16,7 +16,6 @@
 #include "btt/common/status.h"
 #include "btt/crypto/address.h"
 #include "btt/ledger/state.h"
-#include "btt/v1/bank.pb.h"
 #include "btt/v1/ledger.pb.h"
 
 namespace btt::ledger {
