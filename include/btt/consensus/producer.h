@@ -27,8 +27,8 @@ struct ProducerOptions {
 class BlockProducer {
  public:
   using OnCommit = std::function<void(const chain::CommittedBlock&)>;
-  BlockProducer(chain::Chain& chain, TxSource& txs, crypto::KeyPair key,
-                ProducerOptions options, const Clock& clock, OnCommit on_commit);
+  BlockProducer(chain::Chain& chain, TxSource& txs, crypto::KeyPair key, ProducerOptions options,
+                const Clock& clock, OnCommit on_commit);
   ~BlockProducer();
 
   // Called from the producer thread when production cannot go on (a storage failure).
