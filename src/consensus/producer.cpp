@@ -2,8 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "btt/mempool/admission.h"
-
 namespace btt::consensus {
 
 uint64_t SystemClock::now_ms() const {
@@ -12,10 +10,10 @@ uint64_t SystemClock::now_ms() const {
                                    .count());
 }
 
-BlockProducer::BlockProducer(chain::Chain& chain, mempool::Mempool& pool, crypto::KeyPair key,
+BlockProducer::BlockProducer(chain::Chain& chain, TxSource& txs, crypto::KeyPair key,
                              ProducerOptions options, const Clock& clock, OnCommit on_commit)
     : chain_(chain),
-      pool_(pool),
+      txs_(txs),
       key_(key),
       options_(options),
       clock_(clock),
@@ -40,8 +38,7 @@ void BlockProducer::stop() {
 
 Result<std::optional<chain::CommittedBlock>> BlockProducer::produce_once() {
   const auto params = chain_.params();
-  auto accounts = mempool::committed_accounts(chain_, pool_);
-  auto candidates = pool_.reap(params.max_block_txs(), params.max_block_bytes(), accounts);
+  auto candidates = txs_.reap(params.max_block_txs(), params.max_block_bytes());
   if (candidates.empty() && !options_.create_empty_blocks) {
     const uint64_t interval = options_.create_empty_blocks_interval_ms;
     const uint64_t last = chain_.tip().time_ms();
@@ -55,7 +52,7 @@ Result<std::optional<chain::CommittedBlock>> BlockProducer::produce_once() {
   std::vector<Hash32> ids;
   ids.reserve(block->txs.size());
   for (const auto& tx : block->txs) ids.push_back(tx->id);
-  pool_.update(ids, accounts);
+  txs_.update(ids);
   if (on_commit_) on_commit_(*block);
   return std::optional<chain::CommittedBlock>(std::move(*block));
 }

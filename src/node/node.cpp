@@ -180,8 +180,9 @@ Status Node::start() {
 
   consensus::ProducerOptions options{config_.block_time_ms, config_.create_empty_blocks,
                                      config_.create_empty_blocks_interval_ms};
+  producer_txs_ = std::make_unique<MempoolTxSource>(*chain_, *pool_);
   producer_ = std::make_unique<consensus::BlockProducer>(
-      *chain_, *pool_, *validator_key_, options, *clock_,
+      *chain_, *producer_txs_, *validator_key_, options, *clock_,
       [this](const chain::CommittedBlock& b) { hub_->publish(b.header.height()); });
   producer_->set_on_fatal([this](const std::string& why) { request_stop(why, true); });
   producer_->start();

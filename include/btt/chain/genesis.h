@@ -12,7 +12,6 @@
 #include "btt/crypto/address.h"
 #include "btt/ledger/module.h"
 #include "btt/ledger/state.h"
-#include "btt/v1/bank.pb.h"
 #include "btt/v1/consensus.pb.h"
 #include "btt/v1/ledger.pb.h"
 

@@ -1,5 +1,6 @@
 #pragma once
-// Single-validator block production: every block time, reap the mempool, propose, commit.
+// Single-validator block production: every block time, reap the tx source (the node's mempool),
+// propose, commit.
 // (Multi-validator BFT replaces this with the Tendermint state machine; the chain's propose()
 // and apply() stay as they are.)
 #include <atomic>
@@ -11,7 +12,7 @@
 
 #include "btt/chain/chain.h"
 #include "btt/consensus/clock.h"
-#include "btt/mempool/mempool.h"
+#include "btt/consensus/tx_source.h"
 
 namespace btt::consensus {
 
@@ -26,8 +27,8 @@ struct ProducerOptions {
 class BlockProducer {
  public:
   using OnCommit = std::function<void(const chain::CommittedBlock&)>;
-  BlockProducer(chain::Chain& chain, mempool::Mempool& pool, crypto::KeyPair key,
-                ProducerOptions options, const Clock& clock, OnCommit on_commit);
+  BlockProducer(chain::Chain& chain, TxSource& txs, crypto::KeyPair key, ProducerOptions options,
+                const Clock& clock, OnCommit on_commit);
   ~BlockProducer();
 
   // Called from the producer thread when production cannot go on (a storage failure).
@@ -36,7 +37,7 @@ class BlockProducer {
   }
   void start();
   void stop();  // finishes the block in progress, then returns
-  // One round: reap, propose, commit, update the pool. nullopt when there was nothing to do
+  // One round: reap, propose, commit, update the tx source. nullopt when there was nothing to do
   // (no txs and empty blocks disabled). Throws storage::StorageError on a storage failure.
   [[nodiscard]] Result<std::optional<chain::CommittedBlock>> produce_once();
 
@@ -44,7 +45,7 @@ class BlockProducer {
   void run();
 
   chain::Chain& chain_;
-  mempool::Mempool& pool_;
+  TxSource& txs_;
   crypto::KeyPair key_;
   ProducerOptions options_;
   const Clock& clock_;

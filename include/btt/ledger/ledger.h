@@ -18,7 +18,6 @@
 #include "btt/crypto/address.h"
 #include "btt/ledger/events.h"
 #include "btt/ledger/state.h"
-#include "btt/v1/bank.pb.h"
 #include "btt/v1/ledger.pb.h"
 
 namespace btt::ledger {

@@ -12,6 +12,7 @@
 #include "btt/mempool/mempool.h"
 #include "btt/node/config.h"
 #include "btt/node/home_lock.h"
+#include "btt/node/mempool_tx_source.h"
 #include "btt/node/reactor.h"
 #include "btt/p2p/transport.h"
 #include "btt/rpc/server.h"
@@ -51,6 +52,7 @@ class Node final : private rpc::ConsensusView {
   std::unique_ptr<mempool::Mempool> pool_;
   std::unique_ptr<chain::BlockHub> hub_;
   std::unique_ptr<consensus::SystemClock> clock_;
+  std::unique_ptr<MempoolTxSource> producer_txs_;  // before producer_, which reads it
   std::unique_ptr<consensus::BlockProducer> producer_;
   std::unique_ptr<rpc::RpcContext> rpc_ctx_;
   std::unique_ptr<rpc::RpcServer> rpc_;

@@ -3,6 +3,7 @@
 
 #include "btt/consensus/producer.h"
 #include "btt/mempool/admission.h"
+#include "btt/node/mempool_tx_source.h"
 #include "testkit/genesis_json.h"
 #include "testkit/temp_dir.h"
 #include "testkit/test_env.h"
@@ -58,13 +59,19 @@ class ProducerTest : public ::testing::Test {
   std::unique_ptr<storage::Database> db;
   std::unique_ptr<chain::Chain> chain;
   mempool::Mempool pool{mempool::Limits{}};
+  // The pool as the producer's tx source, as the node wires it.
+  node::MempoolTxSource& txs() {
+    if (!txs_) txs_ = std::make_unique<node::MempoolTxSource>(*chain, pool);
+    return *txs_;
+  }
+  std::unique_ptr<node::MempoolTxSource> txs_;
   ManualClock clock;
 };
 
 TEST_F(ProducerTest, AdmittedTxsCommitInOrderAndLeaveThePool) {
   std::vector<uint64_t> committed_heights;
   BlockProducer producer(
-      *chain, pool, val, {1000, true}, clock,
+      *chain, txs(), val, {1000, true}, clock,
       [&](const chain::CommittedBlock& b) { committed_heights.push_back(b.header.height()); });
   // Nonce 1 arrives before nonce 0: both wait, then commit in nonce order.
   ASSERT_TRUE(mempool::admit(transfer(2 * kBtt, 1), *chain, pool).is_ok());
@@ -92,13 +99,13 @@ TEST_F(ProducerTest, AdmittedTxsCommitInOrderAndLeaveThePool) {
 }
 
 TEST_F(ProducerTest, EmptyBlocksOnlyWhenEnabled) {
-  BlockProducer quiet(*chain, pool, val, {1000, false}, clock, nullptr);
+  BlockProducer quiet(*chain, txs(), val, {1000, false}, clock, nullptr);
   auto none = quiet.produce_once();
   ASSERT_TRUE(none.is_ok());
   EXPECT_FALSE(none->has_value());
   EXPECT_EQ(chain->tip().height(), 0u);
 
-  BlockProducer busy(*chain, pool, val, {1000, true}, clock, nullptr);
+  BlockProducer busy(*chain, txs(), val, {1000, true}, clock, nullptr);
   auto empty = busy.produce_once();
   ASSERT_TRUE(empty.is_ok());
   ASSERT_TRUE(empty->has_value());
@@ -107,7 +114,7 @@ TEST_F(ProducerTest, EmptyBlocksOnlyWhenEnabled) {
 }
 
 TEST_F(ProducerTest, NoEmptyBlocksButOneEveryInterval) {
-  BlockProducer quiet(*chain, pool, val, {1000, false, 60'000}, clock, nullptr);
+  BlockProducer quiet(*chain, txs(), val, {1000, false, 60'000}, clock, nullptr);
   const uint64_t genesis_ms = chain->tip().time_ms();
   clock.now = genesis_ms + 59'999;
   auto none = quiet.produce_once();
