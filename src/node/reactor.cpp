@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <future>
 
-#include "btt/chain/evidence.h"
 #include "btt/chain/vote_set.h"
 #include "btt/common/checked.h"
 #include "btt/mempool/admission.h"
