@@ -7,49 +7,25 @@
 #include <algorithm>
 #include <future>
 
-#include "btt/chain/evidence.h"
 #include "btt/chain/vote_set.h"
 #include "btt/common/checked.h"
 #include "btt/mempool/admission.h"
 #include "btt/storage/db.h"
+#include "transfer.h"
 
 namespace btt::node {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Evidence kept for queries (first come first kept).
-constexpr size_t kMaxEvidence = 1000;
-// Block sync: heights asked for at once, beyond the tip.
-constexpr uint64_t kSyncWindow = 16;
-// A block request unanswered for this long (ms) is sent again (to another peer that has it).
-constexpr uint64_t kSyncRetryMs = 2000;
-// A peer that sent a bad block is not asked again for this long (ms), unless no other peer has
-// the height (then for one height at a time).
-constexpr uint64_t kSyncCooldownMs = 30'000;
 // Time a starting node gives its peers to report their heights before it joins consensus.
 constexpr uint64_t kFirstHeightDelayMs = 1000;
-// Block sync answers in chunks of this many bytes of the BlockWithCommit.
-constexpr uint64_t kSyncChunkBytes = 1u << 20;
-// What block sync asks of one peer: at most kSyncBytesPerS on average and kSyncBurstBytes at once
-// (a token bucket per peer, charged with the expected size of each answer). Half of the default
-// receive rate limit (8 MiB/s, burst 16 MiB), leaving the rest to consensus gossip.
-constexpr uint64_t kSyncBytesPerS = 4u << 20;
-constexpr uint64_t kSyncBurstBytes = 8u << 20;
-// The smallest size block sync expects of an answer, and how many recent sizes it remembers.
-constexpr uint64_t kSyncMinEstimate = 64u << 10;
-constexpr size_t kSyncRecentSizes = 16;
 // Proposal parts re-sent (stuck rounds) stay below this rate per peer on average; a fresh
 // proposal is always sent, and counts.
 constexpr uint64_t kProposalGossipBytesPerS = 2u << 20;
 // Proposals sent to a peer that just connected: newest first, up to this many bytes (at least
 // one).
 constexpr uint64_t kConnectProposalBytes = 8u << 20;
-
-// Milliseconds to send `bytes` at `per_s` bytes per second (bytes < 2^44: no overflow).
-uint64_t transfer_ms(uint64_t bytes, uint64_t per_s) {
-  return mul_div_floor(bytes, 1000, per_s).value_or(UINT64_MAX);
-}
 
 v1::P2pMessage consensus_message(const v1::ConsensusEnvelope& env) {
   v1::P2pMessage msg;
@@ -76,7 +52,16 @@ Reactor::Reactor(chain::Chain& chain, mempool::Mempool& pool, p2p::Network* tran
       options_(options),
       on_commit_(std::move(on_commit)),
       on_fatal_(std::move(on_fatal)),
-      relay_(chain, pool, transport) {
+      relay_(chain, pool, transport),
+      sync_(
+          chain, transport, known_tx(), [this] { return now_ms(); },
+          options_.sync_initial_block_estimate,
+          [this](const chain::CommittedBlock& block) {
+            after_commit(block);
+            // Join consensus at the new tip (no pause: catching up) once no peer is ahead.
+            start_next_height();
+          }),
+      evidence_(chain) {
   consensus::StateMachineConfig config;
   config.chain_id = chain_.chain_id();
   config.timeouts = options_.timeouts;
@@ -154,13 +139,13 @@ void Reactor::attach() {
     } else if (ev.kind == p2p::PeerEvent::Kind::kDisconnected ||
                ev.kind == p2p::PeerEvent::Kind::kBanned) {
       post([this, id] {
-        peer_heights_.erase(id.to_string());
+        sync_.remove_peer(id.to_string());
         {
           std::lock_guard lock(mu_);
-          peer_heights_guarded_ = peer_heights_;
+          peer_heights_guarded_ = sync_.peer_heights();
         }
         // What it was asked for goes to other peers.
-        tick_sync();
+        sync_.fill();
       });
     }
   });
@@ -296,14 +281,12 @@ void Reactor::start_next_height() {
   const v1::ChainTip tip = chain_.tip();
   const uint64_t height = tip.height() + 1;
   if (sm_->height() >= height && sm_->height() != 0) return;
-  for (const auto& [id, h] : peer_heights_) {
+  if (sync_.peer_ahead(tip.height())) {
     // A peer is ahead: block sync applies the missing blocks first and calls this again, so
     // the node never signs at heights the network has decided (which also protects a validator
     // whose data directory, signer guard included, was wiped).
-    if (h > tip.height()) {
-      if (sync_window_.empty()) tick_sync();
-      return;
-    }
+    if (sync_.idle()) sync_.fill();
+    return;
   }
   if (!options_.create_empty_blocks && !has_work(tip)) {
     if (!waiting_for_txs_) {
@@ -361,13 +344,8 @@ bool Reactor::has_work(const v1::ChainTip& tip) {
   const uint64_t interval = options_.create_empty_blocks_interval_ms;
   const uint64_t now = clock_.now_ms();
   if (interval > 0 && now >= tip.time_ms() && now - tip.time_ms() >= interval) return true;
-  {
-    // Evidence of a height below the next one can go into its block.
-    std::lock_guard lock(mu_);
-    for (const auto& [key, e] : evidence_) {
-      if (e.duplicate_vote().vote_a().height() <= tip.height()) return true;
-    }
-  }
+  // Evidence of a height below the next one can go into its block.
+  if (evidence_.has_up_to(tip.height())) return true;
   const auto params = chain_.params();
   return !pool_.reap(1, params.max_block_bytes(), mempool::committed_accounts(chain_, pool_))
               .empty();
@@ -508,42 +486,14 @@ void Reactor::decide(uint64_t height, chain::Round round, const Bytes& block_id,
 }
 
 void Reactor::report_evidence(const v1::Evidence& reported) {
-  // Kept in canonical form (the form a block carries), one per validator and height: a block
-  // records at most one piece per key.
-  const v1::Evidence evidence = chain::canonical_evidence(reported);
-  const auto& vote = evidence.duplicate_vote().vote_a();
-  auto address = crypto::Address::parse(vote.validator());
-  if (!address) return;
-  const Bytes key = chain::evidence_key(vote.height(), *address);
-  if (chain_.state().get(key)) return;  // committed already
-  {
-    std::lock_guard lock(mu_);
-    if (evidence_.count(key) || evidence_.size() >= kMaxEvidence) return;
-    evidence_.emplace(key, evidence);
-  }
-  spdlog::warn("evidence of a double vote: {}", evidence.ShortDebugString());
+  const auto evidence = evidence_.add(reported);
+  if (!evidence) return;
+  spdlog::warn("evidence of a double vote: {}", evidence->ShortDebugString());
   v1::ConsensusEnvelope env;
-  *env.mutable_evidence() = evidence;
+  *env.mutable_evidence() = *evidence;
   send_consensus(env, nullptr);
   // Not from inside the state machine's call (this is one of its actions).
   post([this] { wake(); });
-}
-
-void Reactor::prune_evidence() {
-  const uint64_t next = chain_.tip().height() + 1;
-  const auto params = chain_.params();
-  // Only this thread changes evidence_, so what is read here is still there below.
-  std::vector<Bytes> gone;
-  for (const auto& e : evidence()) {
-    const uint64_t h = e.duplicate_vote().vote_a().height();
-    const bool too_old = h < next && !chain::check_evidence_height(h, next, params);
-    auto address = crypto::Address::parse(e.duplicate_vote().vote_a().validator());
-    if (!address) continue;
-    Bytes key = chain::evidence_key(h, *address);
-    if (too_old || chain_.state().get(key)) gone.push_back(std::move(key));
-  }
-  std::lock_guard lock(mu_);
-  for (const auto& key : gone) evidence_.erase(key);
 }
 
 void Reactor::signing_failed(const Status& status) {
@@ -598,7 +548,7 @@ void Reactor::after_commit(const chain::CommittedBlock& block) {
   for (const auto& tx : block.txs) ids.push_back(tx->id);
   pool_.update(ids, mempool::committed_accounts(chain_, pool_));
   relay_.on_committed(block.txs);
-  prune_evidence();
+  evidence_.prune();
   if (on_commit_) on_commit_(block);
 }
 
@@ -610,16 +560,16 @@ void Reactor::on_message(const p2p::NodeId& from, const v1::P2pMessage& msg) {
       on_consensus(from, msg.consensus().payload());
       break;
     case v1::P2pMessage::kBlockRequest:
-      on_block_request(from, msg.block_request());
+      sync_.on_request(from, msg.block_request());
       break;
     case v1::P2pMessage::kBlockResponse:
-      on_block_response(from, msg.block_response());
+      sync_.on_response(from, msg.block_response());
       break;
     case v1::P2pMessage::kStatus:
       if (msg.status().chain_id() == chain_.chain_id()) {
-        peer_heights_[from.to_string()] = msg.status().height();
+        sync_.set_peer_height(from.to_string(), msg.status().height());
         std::lock_guard lock(mu_);
-        peer_heights_guarded_ = peer_heights_;
+        peer_heights_guarded_ = sync_.peer_heights();
       }
       break;
     default:
@@ -741,181 +691,13 @@ void Reactor::feed_proposal(const v1::Proposal& proposal) {
 }
 
 void Reactor::on_evidence(const v1::Evidence& evidence) {
-  auto set = current_validators();
-  if (!set) return;
-  chain::Bip340Verifier verifier;
-  auto verified = chain::verify_evidence(*set, chain_.chain_id(), evidence, verifier,
-                                         /*allow_any_order=*/true);
-  if (!verified) {
-    spdlog::debug("evidence refused: {}", verified.status().message());
-    return;
-  }
-  // Not too old for the next block (a later height is kept: it fits a later block).
-  const uint64_t next = chain_.tip().height() + 1;
-  if (verified->height < next &&
-      !chain::check_evidence_height(verified->height, next, chain_.params())) {
-    return;
-  }
-  report_evidence(verified->evidence);
+  if (auto verified = evidence_.verify(evidence)) report_evidence(*verified);
 }
 
 void Reactor::gossip_tx(const v1::Tx& tx) {
   // A waiting height (create_empty_blocks = false) starts once a tx is there.
   if (!options_.create_empty_blocks) post([this] { wake(); });
   relay_.gossip(tx);
-}
-
-void Reactor::on_block_request(const p2p::NodeId& from, const v1::BlockRequest& req) {
-  auto block = chain_.block_at(req.height());
-  auto commit = chain_.commit_at(req.height());
-  if (!block || !commit) {
-    // An empty answer: this node does not have the height.
-    v1::P2pMessage msg;
-    msg.mutable_block_response()->set_height(req.height());
-    transport_->send(from, msg);
-    return;
-  }
-  v1::BlockWithCommit bwc;
-  *bwc.mutable_block() = std::move(*block);
-  *bwc.mutable_commit() = std::move(*commit);
-  const Bytes bytes = bwc.SerializeAsString();
-  const uint64_t total = ceil_div(bytes.size(), kSyncChunkBytes);
-  for (uint64_t i = 0; i < total; ++i) {
-    v1::P2pMessage msg;
-    auto* resp = msg.mutable_block_response();
-    resp->set_height(req.height());
-    resp->set_part(static_cast<uint32_t>(i));
-    resp->set_total(static_cast<uint32_t>(total));
-    resp->set_block(bytes.substr(i * kSyncChunkBytes, kSyncChunkBytes));
-    if (!transport_->send(from, msg)) return;
-  }
-}
-
-void Reactor::on_block_response(const p2p::NodeId& from, const v1::BlockResponse& resp) {
-  // Only an answer to a request of the window, from the peer asked, is kept (the window bounds
-  // what is buffered); anything else is dropped.
-  const std::string peer = from.to_string();
-  auto it = sync_window_.find(resp.height());
-  if (it == sync_window_.end() || it->second.peer != peer || it->second.block) {
-    spdlog::debug("peer {}: unsolicited block response for height {}", peer, resp.height());
-    return;
-  }
-  // It does not have the block: the request times out and goes to another peer.
-  if (resp.block().empty()) return;
-  SyncRequest& req = it->second;
-  // Chunks come in order 0..total-1, each of kSyncChunkBytes but the last, for a block no larger
-  // than max_block_bytes allows; anything else is a bad answer.
-  const uint64_t max_total =
-      (chain_.params().max_block_bytes() + chain::kBlockEnvelopeBytes) / kSyncChunkBytes + 1;
-  const bool last = resp.total() > 0 && resp.part() + 1 == resp.total();
-  std::string bad;
-  if (resp.total() == 0 || resp.total() > max_total) {
-    bad = "a block of " + std::to_string(resp.total()) + " chunks";
-  } else if (resp.part() != req.next_chunk ||
-             (req.next_chunk > 0 && resp.total() != req.total_chunks)) {
-    bad = "chunk " + std::to_string(resp.part()) + "/" + std::to_string(resp.total()) +
-          " out of order";
-  } else if (resp.block().size() > kSyncChunkBytes ||
-             (!last && resp.block().size() != kSyncChunkBytes)) {
-    bad = "a chunk of " + std::to_string(resp.block().size()) + " bytes";
-  }
-  if (!bad.empty()) {
-    spdlog::warn("peer {}: block response for height {} refused: {}", peer, resp.height(), bad);
-    sync_penalize(peer);
-    tick_sync();
-    return;
-  }
-  req.total_chunks = resp.total();
-  req.chunks.append(resp.block());
-  ++req.next_chunk;
-  req.deadline = now_ms() + kSyncRetryMs;  // it is answering: give it time for the rest
-  if (!last) return;
-  v1::BlockWithCommit bwc;
-  const Bytes bytes = std::exchange(req.chunks, {});
-  if (!bwc.ParseFromString(bytes)) {
-    spdlog::warn("peer {}: block response for height {} does not decode", peer, resp.height());
-    sync_penalize(peer);
-    tick_sync();
-    return;
-  }
-  if (bytes.size() > req.estimate) sync_charge(peer, bytes.size() - req.estimate);
-  sync_recent_sizes_.push_back(bytes.size());
-  if (sync_recent_sizes_.size() > kSyncRecentSizes) sync_recent_sizes_.pop_front();
-  req.block = std::move(bwc);
-  apply_synced();
-}
-
-uint64_t Reactor::sync_block_estimate() const {
-  if (sync_recent_sizes_.empty()) {
-    if (options_.sync_initial_block_estimate > 0) return options_.sync_initial_block_estimate;
-    return chain_.params().max_block_bytes() + chain::kBlockEnvelopeBytes;
-  }
-  return std::max(kSyncMinEstimate,
-                  *std::max_element(sync_recent_sizes_.begin(), sync_recent_sizes_.end()));
-}
-
-bool Reactor::sync_has_budget(const std::string& peer, uint64_t bytes) const {
-  const uint64_t now = now_ms();
-  auto it = sync_free_at_.find(peer);
-  const uint64_t debt = it != sync_free_at_.end() && it->second > now ? it->second - now : 0;
-  // At least one request when nothing is owed, even one larger than the burst.
-  return debt == 0 ||
-         debt + transfer_ms(bytes, kSyncBytesPerS) <= transfer_ms(kSyncBurstBytes, kSyncBytesPerS);
-}
-
-void Reactor::sync_charge(const std::string& peer, uint64_t bytes) {
-  const uint64_t now = now_ms();
-  sync_free_at_[peer] = std::max(sync_free_at_[peer], now) + transfer_ms(bytes, kSyncBytesPerS);
-}
-
-void Reactor::apply_synced() {
-  while (true) {
-    const v1::ChainTip tip = chain_.tip();
-    auto it = sync_window_.find(tip.height() + 1);
-    if (it == sync_window_.end() || !it->second.block) break;
-    const uint64_t height = it->first;
-    const std::string peer = it->second.peer;
-    const v1::BlockWithCommit bwc = std::move(*it->second.block);
-    sync_window_.erase(it);
-    // The commit is verified against the validator set of the tip it follows.
-    auto set = current_validators();
-    if (!set) break;
-    const Hash32 hash = chain::block_hash(bwc.block().header());
-    if (auto s =
-            chain::verify_commit(*set, chain_.chain_id(), height, to_bytes(hash), bwc.commit());
-        !s) {
-      spdlog::warn("peer {}: block {} with a bad commit: {}", peer, height, s.message());
-      sync_penalize(peer);
-      continue;
-    }
-    auto applied = chain_.apply(bwc.block(), &bwc.commit(), known_tx());
-    if (!applied) {
-      spdlog::warn("peer {}: synced block {} refused: {}", peer, height,
-                   applied.status().to_string());
-      sync_penalize(peer);
-      continue;
-    }
-    spdlog::info("synced block height={} txs={} hash={}", applied->header.height(),
-                 applied->txs.size(), to_hex(applied->hash).substr(0, 16));
-    after_commit(*applied);
-    // Join consensus at the new tip (no pause: catching up) once no peer is ahead.
-    start_next_height();
-  }
-  tick_sync();
-}
-
-void Reactor::sync_penalize(const std::string& peer) {
-  sync_cooldown_[peer] = now_ms() + kSyncCooldownMs;
-  // Everything it was asked for, and answered but not applied yet, is asked of others.
-  for (auto& [height, req] : sync_window_) {
-    if (req.peer == peer) {
-      req.block.reset();
-      req.chunks.clear();
-      req.next_chunk = 0;
-      req.total_chunks = 0;
-      req.deadline = 0;
-    }
-  }
 }
 
 void Reactor::tick() {
@@ -928,7 +710,7 @@ void Reactor::tick() {
   transport_->broadcast(status);
 
   // (Applies what is buffered for the tip, should consensus have moved it, and fills the window.)
-  apply_synced();
+  sync_.apply();
 
   // Consensus messages again when the round is stuck (a peer may have missed them).
   const uint64_t now = now_ms();
@@ -950,72 +732,6 @@ void Reactor::tick() {
   }
   // A node held back because a peer was ahead joins once sync has caught up.
   if (!next_height_pending_ && sm_->height() <= tip.height()) start_next_height();
-}
-
-void Reactor::tick_sync() {
-  if (!transport_) return;
-  const uint64_t tip = chain_.tip().height();
-  const uint64_t now = now_ms();
-  // Heights the chain has (block sync or consensus) leave the window.
-  sync_window_.erase(sync_window_.begin(), sync_window_.upper_bound(tip));
-  std::erase_if(sync_cooldown_, [&](const auto& c) { return c.second <= now; });
-  std::erase_if(sync_free_at_, [&](const auto& c) { return c.second <= now; });
-  // Requests that timed out, or whose peer left, no longer has the height or sent a bad block,
-  // are asked again (of another peer if there is one).
-  std::map<uint64_t, std::string> previous;
-  for (auto it = sync_window_.begin(); it != sync_window_.end();) {
-    const SyncRequest& req = it->second;
-    auto peer = peer_heights_.find(req.peer);
-    if (!req.block && (now >= req.deadline || peer == peer_heights_.end() ||
-                       peer->second < it->first || sync_cooldown_.count(req.peer))) {
-      previous[it->first] = req.peer;
-      it = sync_window_.erase(it);
-    } else {
-      ++it;
-    }
-  }
-  std::map<std::string, size_t> outstanding;  // requests without an answer, by peer
-  for (const auto& [height, req] : sync_window_) {
-    if (!req.block) ++outstanding[req.peer];
-  }
-  for (uint64_t height = tip + 1; height <= tip + kSyncWindow; ++height) {
-    if (sync_window_.count(height)) continue;
-    const std::string& last = previous[height];
-    // Round-robin over the peers that have the height and have not sent a bad block lately,
-    // preferring one that was not just asked; failing those, a penalized peer with nothing
-    // outstanding.
-    std::vector<std::string> good, other, penalized;
-    for (const auto& [id, h] : peer_heights_) {
-      if (h < height) continue;
-      if (sync_cooldown_.count(id)) {
-        if (outstanding[id] == 0) penalized.push_back(id);
-      } else {
-        (id == last ? other : good).push_back(id);
-      }
-    }
-    // Only peers whose sync budget takes one more block of the expected size.
-    const uint64_t estimate = sync_block_estimate();
-    for (auto* list : {&good, &other, &penalized}) {
-      std::erase_if(*list, [&](const std::string& id) { return !sync_has_budget(id, estimate); });
-    }
-    const std::vector<std::string>& pick = !good.empty()    ? good
-                                           : !other.empty() ? other
-                                                            : penalized;
-    if (pick.empty()) continue;
-    const std::string id = pick[sync_rotation_++ % pick.size()];
-    auto node = crypto::Address::parse(id);
-    if (!node) continue;
-    sync_charge(id, estimate);
-    v1::P2pMessage req;
-    req.mutable_block_request()->set_height(height);
-    transport_->send(*node, req);
-    SyncRequest& entry = sync_window_[height];
-    entry = SyncRequest{};
-    entry.peer = id;
-    entry.deadline = now + kSyncRetryMs;
-    entry.estimate = estimate;
-    ++outstanding[id];
-  }
 }
 
 // --- queries -------------------------------------------------------------------------------
@@ -1069,11 +785,7 @@ v1::ConsensusState Reactor::state() const {
 }
 
 std::vector<v1::Evidence> Reactor::evidence() const {
-  std::lock_guard lock(mu_);
-  std::vector<v1::Evidence> out;
-  out.reserve(evidence_.size());
-  for (const auto& [key, e] : evidence_) out.push_back(e);
-  return out;
+  return evidence_.pending();
 }
 
 std::map<std::string, uint64_t> Reactor::peer_heights() const {

@@ -7,14 +7,16 @@
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
-#include <deque>
 #include <map>
 #include <mutex>
 #include <random>
 #include <thread>
 #include <utility>
 
+#include "address_book.h"
 #include "btt/v1/p2p.pb.h"
+#include "connection.h"
+#include "host_port.h"
 
 namespace btt::p2p {
 
@@ -22,76 +24,6 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using boost::system::error_code;
-
-// --- addresses ------------------------------------------------------------------------------
-
-namespace {
-
-// HOST:PORT with HOST possibly [IPv6]; port 0 allowed only when `allow_zero`.
-Status split_host_port(std::string_view text, bool allow_zero, std::string& host, uint16_t& port) {
-  const size_t colon = text.rfind(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()) {
-    return Status(Code::kInvalidArgument, "'" + excerpt(text) + "' is not HOST:PORT");
-  }
-  std::string_view h = text.substr(0, colon);
-  const std::string_view p = text.substr(colon + 1);
-  if (h.front() == '[') {
-    if (h.back() != ']' || h.size() < 3) {
-      return Status(Code::kInvalidArgument, "'" + excerpt(text) + "' has a malformed [IPv6]");
-    }
-    h = h.substr(1, h.size() - 2);
-  } else if (h.find(':') != std::string_view::npos) {
-    return Status(Code::kInvalidArgument,
-                  "'" + excerpt(text) + "': write an IPv6 address in brackets, [::1]:PORT");
-  }
-  uint32_t v = 0;
-  if (p.size() > 5) return Status(Code::kInvalidArgument, "port of '" + excerpt(text) + "'");
-  for (char c : p) {
-    if (c < '0' || c > '9') {
-      return Status(Code::kInvalidArgument, "port of '" + excerpt(text) + "' is not a number");
-    }
-    v = v * 10 + static_cast<uint32_t>(c - '0');
-  }
-  if (v > 65535 || (v == 0 && !allow_zero)) {
-    return Status(Code::kInvalidArgument, "port of '" + excerpt(text) + "' is out of range");
-  }
-  host = std::string(h);
-  port = static_cast<uint16_t>(v);
-  return Status::ok();
-}
-
-std::string join_host_port(const std::string& host, uint16_t port) {
-  if (host.find(':') != std::string::npos) return "[" + host + "]:" + std::to_string(port);
-  return host + ":" + std::to_string(port);
-}
-
-}  // namespace
-
-Result<PeerAddress> PeerAddress::parse(std::string_view text) {
-  PeerAddress out;
-  std::string_view rest = text;
-  const size_t at = text.find('@');
-  if (at != std::string_view::npos) {
-    auto id = NodeId::parse(text.substr(0, at));
-    if (!id) {
-      return Status(Code::kInvalidArgument,
-                    "'" + excerpt(text) + "': the part before @ is not a node id (btt1...)");
-    }
-    out.id = *id;
-    rest = text.substr(at + 1);
-  }
-  Status st = split_host_port(rest, /*allow_zero=*/false, out.host, out.port);
-  if (!st) return st;
-  return out;
-}
-
-std::string PeerAddress::endpoint() const {
-  return join_host_port(host, port);
-}
-
-std::string PeerAddress::to_string() const {
-  return id ? id->to_string() + "@" + endpoint() : endpoint();
-}
 
 Status TransportConfig::validate() const {
   auto bad = [](const std::string& what) { return Status(Code::kInvalidArgument, what); };
@@ -153,55 +85,11 @@ std::optional<Channel> channel_of(const v1::P2pMessage& msg) {
 
 // --- internals ------------------------------------------------------------------------------
 
-namespace {
-
-class TokenBucket {
- public:
-  void reset(double rate, double capacity, Clock::time_point now) {
-    rate_ = rate;
-    capacity_ = capacity;
-    tokens_ = capacity;
-    last_ = now;
-  }
-  // Takes n tokens if there are that many.
-  bool take(double n, Clock::time_point now) {
-    const double dt = std::chrono::duration<double>(now - last_).count();
-    last_ = now;
-    tokens_ = std::min(capacity_, tokens_ + dt * rate_);
-    if (tokens_ < n) return false;
-    tokens_ -= n;
-    return true;
-  }
-
- private:
-  double rate_ = 0;
-  double capacity_ = 0;
-  double tokens_ = 0;
-  Clock::time_point last_;
-};
-
-// A dialable address and its dial state. Keyed by endpoint in the address book.
-// Failed dials after which a learned (not configured, never reached) address is dropped.
-constexpr uint32_t kMaxLearnedFailures = 8;
-
-struct BookEntry {
-  PeerAddress addr;
-  bool persistent = false;
-  bool pinned_id = false;  // addr.id came with the address: the dialer refuses any other node
-  bool verified = false;   // this node completed a handshake with it
-  bool self = false;       // leads back to this node: never dialed
-  bool dialing = false;    // a connection from this entry is open (handshaking or established)
-  uint32_t failures = 0;
-  Clock::time_point next_dial{};
-};
-
-}  // namespace
-
-struct Peer;
-
 namespace detail {
 
-struct TransportImpl {
+// The listener, the peer table and the bans; connections (connection.h) and the address book
+// (address_book.h) are their own.
+struct TransportImpl final : ConnectionOwner {
   // First member: destroyed last, after everything that holds its sockets and timers.
   asio::io_context io;
 
@@ -222,12 +110,12 @@ struct TransportImpl {
 
   // io thread only.
   uint64_t next_serial = 1;
-  std::map<uint64_t, std::shared_ptr<Peer>> conns;  // every open connection
-  std::map<NodeId, std::shared_ptr<Peer>> by_id;    // established ones
-  std::map<std::string, BookEntry> book;            // by endpoint
+  std::map<uint64_t, std::shared_ptr<Connection>> conns;  // every open connection
+  std::map<NodeId, std::shared_ptr<Connection>> by_id;    // established ones
+  std::mt19937_64 rng{std::random_device{}()};
+  AddressBook book;
   uint32_t inbound = 0;
   uint32_t outbound = 0;
-  std::mt19937_64 rng{std::random_device{}()};
 
   // Read from other threads.
   mutable std::mutex mu;
@@ -235,7 +123,11 @@ struct TransportImpl {
   std::map<std::string, Clock::time_point> banned_ips;
   std::map<NodeId, Clock::time_point> banned_ids;
 
-  TransportImpl(TransportConfig c, crypto::KeyPair key) : cfg(std::move(c)) {
+  TransportImpl(TransportConfig c, crypto::KeyPair key)
+      : cfg(std::move(c)),
+        book(AddressBookLimits{cfg.max_address_book, cfg.dial_backoff_min, cfg.dial_backoff_max,
+                               kMaxPexAddrs},
+             rng) {
     local.key = key;
     local.chain_id = cfg.chain_id;
   }
@@ -245,16 +137,21 @@ struct TransportImpl {
   void dial_tick();
   void pex_tick();
   void maybe_dial();
-  void dial(BookEntry& entry);
-  void add_address(const PeerAddress& addr, bool persistent, bool verified);
-  [[nodiscard]] Status on_authenticated(const std::shared_ptr<Peer>& peer);
-  void on_closed(Peer& peer, const Status& reason, bool ban);
-  [[nodiscard]] Status dispatch(Peer& peer, const v1::P2pMessage& msg);
+  void dial(const AddressBook::Dial& target);
   void emit(PeerEvent event);
   void ban(const std::string& ip, const std::optional<NodeId>& id);
   void close_all();
-  [[nodiscard]] std::chrono::milliseconds backoff(uint32_t failures);
+  [[nodiscard]] std::shared_ptr<Connection> make_connection(tcp::socket socket, bool outbound);
 
+  // ConnectionOwner
+  [[nodiscard]] Status on_authenticated(const std::shared_ptr<Connection>& conn) override;
+  void on_established(Connection& conn) override;
+  void on_self(Connection& conn) override;
+  [[nodiscard]] Status dispatch(Connection& conn, const v1::P2pMessage& msg) override;
+  void on_closed(Connection& conn, const Status& reason, bool ban) override;
+  [[nodiscard]] uint64_t nonce() override { return rng(); }
+
+  [[nodiscard]] bool connected(const NodeId& id) const { return by_id.count(id) != 0; }
   [[nodiscard]] bool ip_banned(const std::string& ip) {
     std::lock_guard lock(mu);
     auto it = banned_ips.find(ip);
@@ -281,265 +178,6 @@ struct TransportImpl {
 
 using detail::TransportImpl;
 
-// One connection. Lives in Impl::conns while open; the async operations in flight hold it too.
-// Its destructor never touches Impl, which may already be gone.
-struct Peer : std::enable_shared_from_this<Peer> {
-  enum class State { kHandshake, kEstablished, kClosed };
-
-  Peer(TransportImpl& impl, tcp::socket socket, bool is_outbound)
-      : t(impl),
-        sock(std::move(socket)),
-        outbound(is_outbound),
-        hs_timer(impl.io),
-        ping_timer(impl.io) {}
-  ~Peer() {
-    if (codec) codec->wipe();
-  }
-
-  TransportImpl& t;
-  uint64_t serial = 0;
-  tcp::socket sock;
-  bool outbound;
-  bool persistent = false;
-  std::string book_key;  // outbound: the address book entry it was dialed from
-  std::optional<NodeId> expected;
-  std::string remote;  // IP:PORT
-  std::string remote_ip;
-  State state = State::kHandshake;
-  bool counted = false;           // holds an inbound/outbound slot
-  bool was_established = false;   // set when it closes
-  std::optional<NodeId> peer_id;  // once its signature verified
-
-  std::unique_ptr<Handshake> hs;
-  std::optional<FrameCodec> codec;
-  PeerIdentity identity;
-  asio::steady_timer hs_timer;
-
-  Bytes hello_buf;
-  std::array<char, kFrameHeaderSize> header{};
-  Bytes body;
-  std::deque<Bytes> wq;
-  size_t wq_bytes = 0;
-  bool writing = false;
-
-  TokenBucket bytes_bucket;
-  TokenBucket msgs_bucket;
-  asio::steady_timer ping_timer;
-  Clock::time_point last_recv{};
-  bool pex_requested = false;
-  Clock::time_point last_pex_answer{};
-
-  void set_remote() {
-    error_code ec;
-    auto ep = sock.remote_endpoint(ec);
-    if (!ec) {
-      remote_ip = ep.address().to_string();
-      remote = join_host_port(remote_ip, ep.port());
-    }
-  }
-
-  // Bounds connecting (outbound) and then the handshake.
-  void arm_deadline(const char* what) {
-    hs_timer.expires_after(t.cfg.handshake_timeout);
-    hs_timer.async_wait([self = shared_from_this(), what](const error_code& e) {
-      if (e || self->state != State::kHandshake) return;
-      self->fail(Status(Code::kUnavailable, std::string(what) + " timed out"), /*ban=*/false);
-    });
-  }
-
-  void start_handshake() {
-    set_remote();
-    error_code ec;
-    sock.set_option(tcp::no_delay(true), ec);
-    hs = std::make_unique<Handshake>(outbound ? Role::kInitiator : Role::kResponder, t.local,
-                                     expected);
-    arm_deadline("handshake");
-    enqueue(hs->hello());
-    hello_buf.assign(kHelloSize, '\0');
-    asio::async_read(
-        sock, asio::buffer(hello_buf),
-        [self = shared_from_this()](const error_code& e, size_t) { self->on_hello(e); });
-  }
-
-  void on_hello(const error_code& e) {
-    if (state == State::kClosed) return;
-    if (e) return fail(io_error("reading the hello", e), false);
-    if (Status st = hs->read_hello(hello_buf); !st) return fail(st, is_misbehaviour(st));
-    auto auth = hs->auth_frame();
-    if (!auth) return fail(auth.status(), false);
-    enqueue(std::move(*auth));
-    read_header();
-  }
-
-  void read_header() {
-    asio::async_read(
-        sock, asio::buffer(header),
-        [self = shared_from_this()](const error_code& e, size_t) { self->on_header(e); });
-  }
-
-  FrameCodec& reader() { return state == State::kHandshake ? hs->codec() : *codec; }
-
-  void on_header(const error_code& e) {
-    if (state == State::kClosed) return;
-    if (e) return fail(io_error("reading a frame", e), false);
-    const std::string_view h(header.data(), header.size());
-    auto len = reader().read_length(h);
-    if (!len) return fail(len.status(), true);  // oversize or undersize: refused before reading
-    if (state == State::kEstablished) {
-      const auto now = Clock::now();
-      last_recv = now;
-      if (!bytes_bucket.take(static_cast<double>(kFrameHeaderSize + *len), now) ||
-          !msgs_bucket.take(1, now)) {
-        return fail(Status(Code::kMalformed, "flooding: over the rate limit"), true);
-      }
-    }
-    body.resize(*len);
-    asio::async_read(
-        sock, asio::buffer(body),
-        [self = shared_from_this()](const error_code& e2, size_t) { self->on_body(e2); });
-  }
-
-  void on_body(const error_code& e) {
-    if (state == State::kClosed) return;
-    if (e) return fail(io_error("reading a frame", e), false);
-    const std::string_view h(header.data(), header.size());
-    auto payload = reader().decrypt(h, body);
-    // Do not keep a 4 MiB buffer per peer after one large frame.
-    if (body.capacity() > (64u << 10)) Bytes().swap(body);
-    if (!payload) return fail(payload.status(), true);
-
-    if (state == State::kHandshake) {
-      auto id = hs->read_auth(*payload);
-      if (!id) {
-        if (hs->verified_peer() && *hs->verified_peer() == t.local.key.address &&
-            t.book.count(book_key) != 0) {
-          t.book[book_key].self = true;
-        }
-        return fail(id.status(), is_misbehaviour(id.status()));
-      }
-      identity = *id;
-      if (Status st = t.on_authenticated(shared_from_this()); !st) return fail(st, false);
-      codec.emplace(hs->take_codec());
-      hs.reset();
-      hs_timer.cancel();
-      state = State::kEstablished;
-      const auto now = Clock::now();
-      bytes_bucket.reset(static_cast<double>(t.cfg.rate.bytes_per_s),
-                         static_cast<double>(t.cfg.rate.burst_bytes), now);
-      msgs_bucket.reset(t.cfg.rate.msgs_per_s, t.cfg.rate.burst_msgs, now);
-      last_recv = now;
-      schedule_ping();
-      t.emit({PeerEvent::Kind::kConnected, identity.id, remote, outbound, ""});
-      spdlog::info("p2p: connected to {} at {} ({})", identity.id.to_string(), remote,
-                   outbound ? "outbound" : "inbound");
-      if (outbound && t.cfg.pex) {
-        v1::P2pMessage req;
-        req.mutable_pex_request();
-        pex_requested = true;
-        send(req);
-      }
-      return read_header();
-    }
-
-    v1::P2pMessage msg;
-    if (!msg.ParseFromArray(payload->data(), static_cast<int>(payload->size()))) {
-      return fail(Status(Code::kMalformed, "frame payload is not a P2pMessage"), true);
-    }
-    if (Status st = t.dispatch(*this, msg); !st) return fail(st, true);
-    if (state == State::kEstablished) read_header();
-  }
-
-  void send(const v1::P2pMessage& msg) { send_payload(msg.SerializeAsString()); }
-
-  // Every ping_interval: a Ping, so a quiet but live peer always has something to answer; a
-  // peer from which nothing arrived for idle_timeout (a dead host, a half-open connection) is
-  // dropped.
-  void schedule_ping() {
-    ping_timer.expires_after(t.cfg.ping_interval);
-    ping_timer.async_wait([self = shared_from_this()](const error_code& e) {
-      if (e || self->state != State::kEstablished) return;
-      if (Clock::now() - self->last_recv > self->t.cfg.idle_timeout) {
-        return self->fail(Status(Code::kUnavailable, "idle: nothing received within idle_timeout"),
-                          false);
-      }
-      v1::P2pMessage ping;
-      ping.mutable_ping()->set_nonce(self->t.rng());
-      self->send(ping);
-      self->schedule_ping();
-    });
-  }
-
-  // `payload` is a serialized P2pMessage.
-  void send_payload(std::string_view payload) {
-    if (state != State::kEstablished) return;
-    auto frame = codec->encode(payload);
-    if (!frame) {
-      if (frame.status().code() == Code::kInvalidArgument) {
-        spdlog::warn("p2p: not sending a message to {}: {}", identity.id.to_string(),
-                     frame.status().message());
-        return;
-      }
-      return fail(frame.status(), false);
-    }
-    enqueue(std::move(*frame));
-  }
-
-  void enqueue(Bytes bytes) {
-    if (state == State::kClosed) return;
-    wq_bytes += bytes.size();
-    if (wq_bytes > t.cfg.max_send_queue_bytes) {
-      return fail(Status(Code::kUnavailable, "send queue full: the peer reads too slowly"), false);
-    }
-    wq.push_back(std::move(bytes));
-    if (!writing) write_next();
-  }
-
-  void write_next() {
-    if (wq.empty() || state == State::kClosed) {
-      writing = false;
-      return;
-    }
-    writing = true;
-    asio::async_write(sock, asio::buffer(wq.front()),
-                      [self = shared_from_this()](const error_code& e, size_t) {
-                        if (self->state == State::kClosed) return;
-                        if (e) return self->fail(io_error("writing", e), false);
-                        self->wq_bytes -= self->wq.front().size();
-                        self->wq.pop_front();
-                        self->write_next();
-                      });
-  }
-
-  static Status io_error(const char* what, const error_code& e) {
-    if (e == asio::error::eof) return Status(Code::kUnavailable, "peer closed the connection");
-    return Status(Code::kUnavailable, std::string(what) + ": " + e.message());
-  }
-
-  // Closes the socket and wipes the keys; Impl then forgets the connection.
-  void close() {
-    if (state == State::kClosed) return;
-    state = State::kClosed;
-    error_code ec;
-    hs_timer.cancel();
-    ping_timer.cancel();
-    sock.shutdown(tcp::socket::shutdown_both, ec);
-    sock.close(ec);
-    if (codec) codec->wipe();
-    hs.reset();
-    wq.clear();
-    wq_bytes = 0;
-  }
-
-  void fail(const Status& reason, bool ban) {
-    if (state == State::kClosed) return;
-    auto keep = shared_from_this();
-    was_established = state == State::kEstablished;
-    if (hs && hs->verified_peer()) peer_id = hs->verified_peer();
-    close();
-    t.on_closed(*this, reason, ban);
-  }
-};
-
 // --- Impl ------------------------------------------------------------------------------------
 
 void detail::TransportImpl::emit(PeerEvent event) {
@@ -559,13 +197,14 @@ void detail::TransportImpl::ban(const std::string& ip, const std::optional<NodeI
   if (id) banned_ids[*id] = until;
 }
 
-std::chrono::milliseconds detail::TransportImpl::backoff(uint32_t failures) {
-  auto d = cfg.dial_backoff_min;
-  for (uint32_t i = 1; i < failures && d < cfg.dial_backoff_max; ++i) d *= 2;
-  d = std::min(d, cfg.dial_backoff_max);
-  // Up to +25% jitter, so two nodes that refused each other do not redial in lockstep.
-  std::uniform_int_distribution<int64_t> jitter(0, d.count() / 4);
-  return d + std::chrono::milliseconds(jitter(rng));
+std::shared_ptr<Connection> detail::TransportImpl::make_connection(tcp::socket socket,
+                                                                   bool is_outbound) {
+  auto conn = std::make_shared<Connection>(io, std::move(socket), is_outbound, *this, cfg, local);
+  conn->serial = next_serial++;
+  conn->counted = true;
+  ++(is_outbound ? outbound : inbound);
+  conns[conn->serial] = conn;
+  return conn;
 }
 
 void detail::TransportImpl::start_accept() {
@@ -595,61 +234,29 @@ void detail::TransportImpl::start_accept() {
       emit({PeerEvent::Kind::kRefused, std::nullopt, remote, false,
             "too many inbound peers (max_inbound " + std::to_string(cfg.max_inbound) + ")"});
     } else {
-      auto peer = std::make_shared<Peer>(*this, std::move(socket), /*is_outbound=*/false);
-      peer->serial = next_serial++;
-      peer->counted = true;
-      ++inbound;
-      conns[peer->serial] = peer;
-      peer->start_handshake();
+      make_connection(std::move(socket), /*is_outbound=*/false)->start_handshake();
     }
     start_accept();
   });
 }
 
-void detail::TransportImpl::add_address(const PeerAddress& addr, bool persistent, bool verified) {
-  const std::string key = addr.endpoint();
-  auto it = book.find(key);
-  if (it == book.end()) {
-    if (!persistent && book.size() >= cfg.max_address_book) return;
-    BookEntry e;
-    e.addr = addr;
-    e.persistent = persistent;
-    e.verified = verified;
-    e.pinned_id = addr.id.has_value();
-    book.emplace(key, std::move(e));
-    return;
-  }
-  BookEntry& e = it->second;
-  e.persistent = e.persistent || persistent;
-  // A learned id never overrides one the operator configured or a handshake verified.
-  if (!e.pinned_id && addr.id && !e.addr.id) {
-    e.addr.id = addr.id;
-    e.pinned_id = true;
-  }
-}
-
-void detail::TransportImpl::dial(BookEntry& entry) {
-  entry.dialing = true;
-  ++outbound;
-  auto peer = std::make_shared<Peer>(*this, tcp::socket(io), /*is_outbound=*/true);
-  peer->serial = next_serial++;
-  peer->counted = true;
-  peer->persistent = entry.persistent;
-  peer->book_key = entry.addr.endpoint();
-  peer->expected = entry.pinned_id ? entry.addr.id : std::nullopt;
-  peer->remote = entry.addr.endpoint();
-  conns[peer->serial] = peer;
+void detail::TransportImpl::dial(const AddressBook::Dial& target) {
+  auto peer = make_connection(tcp::socket(io), /*is_outbound=*/true);
+  peer->persistent = target.persistent;
+  peer->book_key = target.key;
+  peer->expected = target.expected;
+  peer->remote = target.addr.endpoint();
   peer->arm_deadline("connecting");
   auto resolver = std::make_shared<tcp::resolver>(io);
   resolver->async_resolve(
-      entry.addr.host, std::to_string(entry.addr.port),
+      target.addr.host, std::to_string(target.addr.port),
       [this, peer, resolver](const error_code& e, const tcp::resolver::results_type& results) {
-        if (peer->state == Peer::State::kClosed) return;
-        if (e) return peer->fail(Peer::io_error("resolving", e), false);
+        if (peer->state == Connection::State::kClosed) return;
+        if (e) return peer->fail(Connection::io_error("resolving", e), false);
         asio::async_connect(
             peer->sock, results, [this, peer](const error_code& e2, const tcp::endpoint&) {
-              if (peer->state == Peer::State::kClosed) return;
-              if (e2) return peer->fail(Peer::io_error("connecting", e2), false);
+              if (peer->state == Connection::State::kClosed) return;
+              if (e2) return peer->fail(Connection::io_error("connecting", e2), false);
               error_code ec;
               const auto ep = peer->sock.remote_endpoint(ec);
               if (!ec && ip_banned(ep.address().to_string())) {
@@ -662,28 +269,10 @@ void detail::TransportImpl::dial(BookEntry& entry) {
 
 void detail::TransportImpl::maybe_dial() {
   if (stopping) return;
-  const auto now = Clock::now();
-  auto dialable = [&](const BookEntry& e) {
-    if (e.dialing || e.self || now < e.next_dial) return false;
-    if (e.addr.id && (by_id.count(*e.addr.id) != 0 || id_banned(*e.addr.id))) return false;
-    return true;
-  };
-  // Persistent peers first; they always get a slot (validate() keeps them within max_outbound).
-  uint32_t persistent_waiting = 0;
-  for (auto& [key, e] : book) {
-    if (!e.persistent) continue;
-    if (dialable(e)) {
-      dial(e);
-    } else if (!e.dialing && !(e.addr.id && by_id.count(*e.addr.id) != 0)) {
-      ++persistent_waiting;
-    }
-  }
-  // Then learned addresses and seeds, leaving room for persistent peers that are backing off.
-  for (auto& [key, e] : book) {
-    if (outbound + persistent_waiting >= cfg.max_outbound) break;
-    if (e.persistent || !e.addr.id || !dialable(e)) continue;
-    dial(e);
-  }
+  const auto dials = book.take_dials(
+      Clock::now(), outbound, cfg.max_outbound, [this](const NodeId& id) { return connected(id); },
+      [this](const NodeId& id) { return id_banned(id); });
+  for (const auto& target : dials) dial(target);
 }
 
 void detail::TransportImpl::dial_tick() {
@@ -714,15 +303,15 @@ void detail::TransportImpl::pex_tick() {
   });
 }
 
-Status detail::TransportImpl::on_authenticated(const std::shared_ptr<Peer>& peer) {
+Status detail::TransportImpl::on_authenticated(const std::shared_ptr<Connection>& peer) {
   const NodeId& id = peer->identity.id;
   if (id_banned(id)) return Status(Code::kUnavailable, "node id " + id.to_string() + " is banned");
   if (auto it = by_id.find(id); it != by_id.end()) {
     // Two connections to one node (both dialed at once): both sides keep the one dialed by the
     // smaller node id, so they agree on which survives.
-    const std::shared_ptr<Peer> old = it->second;
+    const std::shared_ptr<Connection> old = it->second;
     const NodeId& self = local.key.address;
-    auto dialer = [&](const Peer& p) { return p.outbound ? self : id; };
+    auto dialer = [&](const Connection& p) { return p.outbound ? self : id; };
     const NodeId keep_dialer = std::min(self, id);
     if (old->outbound == peer->outbound || dialer(*old) == keep_dialer) {
       return Status(Code::kUnavailable, "already connected to " + id.to_string());
@@ -730,19 +319,13 @@ Status detail::TransportImpl::on_authenticated(const std::shared_ptr<Peer>& peer
     old->fail(Status(Code::kUnavailable, "duplicate connection replaced"), false);
   }
   if (peer->outbound) {
-    if (auto b = book.find(peer->book_key); b != book.end()) {
-      b->second.verified = true;
-      b->second.failures = 0;
-      // HOST:PORT without an id: remember who answered (for PEX) without pinning it, so a node
-      // that changes its key there is still accepted.
-      if (!b->second.pinned_id) b->second.addr.id = id;
-    }
+    book.on_connected(peer->book_key, id);
   } else if (cfg.pex && peer->identity.listen_port != 0 && !peer->remote_ip.empty()) {
     PeerAddress learned;
     learned.id = id;
     learned.host = peer->remote_ip;
     learned.port = static_cast<uint16_t>(peer->identity.listen_port);
-    add_address(learned, false, false);
+    book.add(learned, false, false);
   }
   by_id[id] = peer;
   std::lock_guard lock(mu);
@@ -751,7 +334,7 @@ Status detail::TransportImpl::on_authenticated(const std::shared_ptr<Peer>& peer
   return Status::ok();
 }
 
-void detail::TransportImpl::on_closed(Peer& peer, const Status& reason, bool ban_peer) {
+void detail::TransportImpl::on_closed(Connection& peer, const Status& reason, bool ban_peer) {
   const bool was_established = peer.was_established;
   std::optional<NodeId> id = peer.peer_id;
   if (was_established) {
@@ -766,23 +349,7 @@ void detail::TransportImpl::on_closed(Peer& peer, const Status& reason, bool ban
     (peer.outbound ? outbound : inbound) -= 1;
     peer.counted = false;
   }
-  if (peer.outbound) {
-    if (auto b = book.find(peer.book_key); b != book.end()) {
-      BookEntry& e = b->second;
-      e.dialing = false;
-      if (was_established) {
-        e.failures = 0;
-        e.next_dial = Clock::now() + cfg.dial_backoff_min;
-      } else {
-        ++e.failures;
-        e.next_dial = Clock::now() + backoff(e.failures);
-      }
-      // A learned address that keeps failing is forgotten; configured ones are kept forever.
-      if (!e.persistent && !e.verified && !e.self && e.failures >= kMaxLearnedFailures) {
-        book.erase(b);
-      }
-    }
-  }
+  if (peer.outbound) book.on_closed(peer.book_key, was_established, Clock::now());
   conns.erase(peer.serial);
   if (stopping) return;
 
@@ -806,7 +373,23 @@ void detail::TransportImpl::on_closed(Peer& peer, const Status& reason, bool ban
   }
 }
 
-Status detail::TransportImpl::dispatch(Peer& peer, const v1::P2pMessage& msg) {
+void detail::TransportImpl::on_established(Connection& peer) {
+  emit({PeerEvent::Kind::kConnected, peer.identity.id, peer.remote, peer.outbound, ""});
+  spdlog::info("p2p: connected to {} at {} ({})", peer.identity.id.to_string(), peer.remote,
+               peer.outbound ? "outbound" : "inbound");
+  if (peer.outbound && cfg.pex) {
+    v1::P2pMessage req;
+    req.mutable_pex_request();
+    peer.pex_requested = true;
+    peer.send(req);
+  }
+}
+
+void detail::TransportImpl::on_self(Connection& peer) {
+  book.mark_self(peer.book_key);
+}
+
+Status detail::TransportImpl::dispatch(Connection& peer, const v1::P2pMessage& msg) {
   switch (msg.msg_case()) {
     case v1::P2pMessage::kPing: {
       v1::P2pMessage pong;
@@ -827,13 +410,10 @@ Status detail::TransportImpl::dispatch(Peer& peer, const v1::P2pMessage& msg) {
       peer.last_pex_answer = now;
       v1::P2pMessage out;
       auto* addrs = out.mutable_pex_addrs();
-      for (const auto& [key, e] : book) {
-        if (addrs->addrs_size() >= static_cast<int>(kMaxPexAddrs)) break;
-        if (!e.addr.id || e.self || *e.addr.id == peer.identity.id) continue;
-        // Addresses this node reached itself, or of peers connected now.
-        if (!e.verified && by_id.count(*e.addr.id) == 0) continue;
-        if (id_banned(*e.addr.id)) continue;
-        addrs->add_addrs(e.addr.to_string());
+      for (auto& a : book.pex_answer(
+               peer.identity.id, [this](const NodeId& id) { return connected(id); },
+               [this](const NodeId& id) { return id_banned(id); })) {
+        addrs->add_addrs(std::move(a));
       }
       peer.send(out);
       return Status::ok();
@@ -841,15 +421,7 @@ Status detail::TransportImpl::dispatch(Peer& peer, const v1::P2pMessage& msg) {
     case v1::P2pMessage::kPexAddrs: {
       if (!peer.pex_requested) return Status::ok();  // unsolicited: ignored
       peer.pex_requested = false;
-      if (msg.pex_addrs().addrs_size() > static_cast<int>(kMaxPexAddrs)) {
-        return Status(Code::kMalformed,
-                      "PexAddrs with more than " + std::to_string(kMaxPexAddrs) + " addresses");
-      }
-      for (const auto& text : msg.pex_addrs().addrs()) {
-        auto a = PeerAddress::parse(text);
-        if (!a || !a->id || *a->id == local.key.address) continue;
-        add_address(*a, false, false);
-      }
+      if (Status st = book.merge_pex(msg.pex_addrs(), local.key.address); !st) return st;
       maybe_dial();
       return Status::ok();
     }
@@ -936,8 +508,8 @@ Status Transport::start() {
   t.listen_host = host;
   t.local.listen_port = t.port;
 
-  for (const auto& p : t.cfg.persistent_peers) t.add_address(*PeerAddress::parse(p), true, false);
-  for (const auto& p : t.cfg.seeds) t.add_address(*PeerAddress::parse(p), false, false);
+  for (const auto& p : t.cfg.persistent_peers) t.book.add(*PeerAddress::parse(p), true, false);
+  for (const auto& p : t.cfg.seeds) t.book.add(*PeerAddress::parse(p), false, false);
 
   t.started = true;
   t.start_accept();

@@ -2,7 +2,9 @@
 // The consensus reactor (doc/consensus.md, "The reactor"): drives the Tendermint state machine on
 // one thread, with the chain as its proposal source and block store, the p2p transport as its
 // network, and a timer queue for the step timeouts. It also runs tx gossip (TxGossip into the
-// mempool) and block sync (StatusMessage, BlockRequest, BlockResponse).
+// mempool, tx_relay.h), block sync (StatusMessage, BlockRequest, BlockResponse; block_sync.h)
+// and keeps the pending evidence (evidence_pool.h); proposals arrive as parts
+// (part_collector.h).
 //
 // Threading: every consensus and block-sync input (p2p message, peer event, timeout) is posted to
 // the reactor's queue and handled on its one thread, so the state machine, the chain's proposal
@@ -32,6 +34,8 @@
 #include "btt/consensus/state_machine.h"
 #include "btt/consensus/wal.h"
 #include "btt/mempool/mempool.h"
+#include "btt/node/block_sync.h"
+#include "btt/node/evidence_pool.h"
 #include "btt/node/part_collector.h"
 #include "btt/node/tx_relay.h"
 #include "btt/p2p/transport.h"
@@ -147,8 +151,6 @@ class Reactor final : private consensus::ProposalSource,
   // The parts of a proposal's block, cut (hashed, with proofs) once and kept for re-gossip and
   // new peers; nullptr if it cannot be cut.
   const chain::PartSet* part_set_of(const v1::Proposal& proposal);
-  void on_block_request(const p2p::NodeId& from, const v1::BlockRequest& req);
-  void on_block_response(const p2p::NodeId& from, const v1::BlockResponse& resp);
   void on_evidence(const v1::Evidence& evidence);
   void commit_decided(uint64_t height, const Bytes& block_id, const Bytes& block,
                       const v1::Commit& commit);
@@ -157,23 +159,7 @@ class Reactor final : private consensus::ProposalSource,
   // create_empty_blocks = false: whether the next height has something to decide.
   [[nodiscard]] bool has_work(const v1::ChainTip& tip);
   void wake();
-  void prune_evidence();
   void tick();
-  // Fills the window with requests (round-robin over the peers that have each height), asking
-  // again those that timed out or whose peer left. Never applies anything.
-  void tick_sync();
-  // Applies the window's blocks that follow the tip, in order; then fills the window again.
-  void apply_synced();
-  // A peer sent a bad block: it is not asked again for a while, and what it was asked goes to
-  // other peers.
-  void sync_penalize(const std::string& peer);
-  // Bytes block sync expects an answer to carry: the largest of the recent blocks, or the safe
-  // guess before any.
-  [[nodiscard]] uint64_t sync_block_estimate() const;
-  // Whether `peer` may be asked for `bytes` more now without its answers exceeding what this
-  // node's receive rate limit allows (a token bucket per peer); sync_charge takes them.
-  [[nodiscard]] bool sync_has_budget(const std::string& peer, uint64_t bytes) const;
-  void sync_charge(const std::string& peer, uint64_t bytes);
   void send_consensus(const v1::ConsensusEnvelope& env, const p2p::NodeId* to);
   void update_snapshot();
   [[nodiscard]] Result<chain::ValidatorSet> current_validators() const;
@@ -194,29 +180,14 @@ class Reactor final : private consensus::ProposalSource,
   std::vector<v1::WalRecord> wal_records_;  // read at start, replayed by the first height
   bool wal_failed_ = false;
   TxRelay relay_;
+  BlockSync sync_;  // on the reactor thread; peer_heights() reads the copy below
+  EvidencePool evidence_;
 
   // Blocks executed for the current height (proposed or validated), by block id.
   std::map<Bytes, chain::PreparedBlock> prepared_;
   bool next_height_pending_ = false;
   bool may_join_ = false;  // set once the first-height delay has passed
   std::map<std::string, uint64_t> peer_heights_guarded_;  // copy for peer_heights()
-  std::map<std::string, uint64_t> peer_heights_;          // node id -> last reported height
-  // Block sync's window (doc/consensus.md, "Block sync"): heights tip+1..tip+kSyncWindow asked
-  // for, each of one peer with its own deadline, and the answered ones until they apply in order.
-  struct SyncRequest {
-    std::string peer;                          // node id asked
-    uint64_t deadline = 0;                     // now_ms() after which another peer is asked
-    std::optional<v1::BlockWithCommit> block;  // the answer, once it came
-    uint64_t estimate = 0;                     // bytes charged to the peer's budget
-    Bytes chunks;                              // the answer's chunks so far, in order
-    uint32_t next_chunk = 0;
-    uint32_t total_chunks = 0;
-  };
-  std::map<uint64_t, SyncRequest> sync_window_;    // by height
-  std::map<std::string, uint64_t> sync_cooldown_;  // node id -> until (now_ms()): sent a bad block
-  size_t sync_rotation_ = 0;
-  std::deque<uint64_t> sync_recent_sizes_;        // of the last blocks synced
-  std::map<std::string, uint64_t> sync_free_at_;  // node id -> when its budget is full again
   // Proposals received as header and parts, until complete.
   PartCollector parts_{PartCollectorLimits{}};
   // By (height, round, block id): the part sets of proposals sent, of the latest height only.
@@ -237,7 +208,6 @@ class Reactor final : private consensus::ProposalSource,
   bool stopping_ = false;
   std::thread thread_;
   v1::ConsensusState snapshot_;
-  std::map<Bytes, v1::Evidence> evidence_;  // pending, by evidence key
 };
 
 }  // namespace btt::node

@@ -13,6 +13,9 @@
 // - Ping is answered, PexRequest/PexAddrs are handled here; every other message is handed to the
 //   handler registered for its channel (consensus, mempool, block sync).
 //
+// Inside (src/p2p): connection.h runs one connection's session, address_book.h decides what to
+// dial and what peer exchange sends and keeps, token_bucket.h is the rate limit.
+//
 // Threading: one io thread runs every socket, timer and handler. Handlers and the event handler
 // are called on it and must not block. send, broadcast, peers and is_banned* are thread-safe.
 #include <chrono>
@@ -28,6 +31,7 @@
 #include "btt/crypto/keyfile.h"
 #include "btt/p2p/frame.h"
 #include "btt/p2p/handshake.h"
+#include "btt/p2p/peer_address.h"
 
 namespace btt::v1 {
 class P2pMessage;
@@ -41,18 +45,6 @@ struct TransportImpl;
 
 // Most addresses in one PexAddrs; more is a protocol violation.
 inline constexpr size_t kMaxPexAddrs = 100;
-
-// NODE_ID@HOST:PORT, or HOST:PORT when the node id is not known (the dialer then accepts any).
-struct PeerAddress {
-  std::optional<NodeId> id;
-  std::string host;  // IPv4, IPv6 (written [..] in text) or a name
-  uint16_t port = 0;
-
-  // kInvalidArgument with the reason for anything else (port 0 included).
-  [[nodiscard]] static Result<PeerAddress> parse(std::string_view text);
-  [[nodiscard]] std::string endpoint() const;   // HOST:PORT
-  [[nodiscard]] std::string to_string() const;  // NODE_ID@HOST:PORT when the id is known
-};
 
 // Per-peer limits on what the node reads. Buckets start full and refill continuously.
 struct RateLimit {
