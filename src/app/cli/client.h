@@ -72,6 +72,9 @@ class Client {
   [[nodiscard]] v1::SimulateTxResponse simulate_tx(const v1::SimulateTxRequest& req);
   [[nodiscard]] v1::FeeSuggestion suggest_fee(uint32_t blocks = 0);
   [[nodiscard]] v1::ListAccountTxsResponse list_account_txs(const v1::ListAccountTxsRequest& req);
+  [[nodiscard]] v1::Supply get_supply();
+  [[nodiscard]] v1::BlockResult get_block_result(uint64_t height);
+  [[nodiscard]] v1::EvidenceList get_evidence(uint64_t from_height, uint32_t limit);
   [[nodiscard]] v1::SupplyBreakdown get_supply_breakdown();
   [[nodiscard]] v1::Allocations get_allocations(uint64_t at_time_ms);
   [[nodiscard]] v1::Vesting get_vesting(const std::string& address, uint64_t at_time_ms);

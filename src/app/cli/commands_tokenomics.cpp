@@ -1,4 +1,5 @@
-// supply, allocations, vesting, emission: the tokenomics queries (doc/tokenomics.md).
+// btt-cli tokenomics ...: burn, approve-milestone, supply, allocations, vesting, emission
+// (doc/tokenomics.md); each is also a top-level command.
 #include "app/cli/commands.h"
 #include "btt/chain/genesis.h"
 
@@ -13,6 +14,12 @@ struct AtOptions {
 struct VestingOptions {
   std::string address;
   AtOptions at;
+};
+
+struct ApproveMilestoneOptions {
+  std::string category = "foundation";
+  std::string milestone;
+  std::string amount;
 };
 
 struct EmissionOptions {
@@ -266,37 +273,81 @@ int run_emission(Context& ctx, const EmissionOptions& o) {
   return kExitOk;
 }
 
-}  // namespace
-
-void register_tokenomics_commands(CLI::App& app, Context& ctx, Commands& cmds) {
-  {
-    auto* sub = app.add_subcommand(
-        "supply", "Supply breakdown: total, circulating, locked per category, pools, burned");
-    cmds.add(sub, [&ctx] { return run_supply(ctx); });
-  }
-  {
-    auto o = std::make_shared<AtOptions>();
-    auto* sub = app.add_subcommand(
-        "allocations", "Every genesis allocation category: total, released, locked, next release");
-    sub->add_option("--at", o->at, "Project to this time: RFC 3339 UTC or unix seconds");
-    cmds.add(sub, [&ctx, o] { return run_allocations(ctx, *o); });
-  }
-  {
-    auto o = std::make_shared<VestingOptions>();
-    auto* sub = app.add_subcommand("vesting", "An account's vesting schedules and locked BTT");
-    sub->add_option("address", o->address, "Beneficiary address (btt1...)")->required();
-    sub->add_option("--at", o->at.at, "Project to this time: RFC 3339 UTC or unix seconds");
-    cmds.add(sub, [&ctx, o] { return run_vesting(ctx, *o); });
-  }
-  {
-    auto o = std::make_shared<EmissionOptions>();
-    auto* sub = app.add_subcommand("emission", "The mining emission schedule, by year and epoch");
-    sub->add_option("--from", o->from, "First epoch to list")->capture_default_str();
-    sub->add_option("--limit", o->limit, "Epochs to list (at most 1000)")
-        ->check(CLI::Range(0u, 1000u))
-        ->capture_default_str();
-    cmds.add(sub, [&ctx, o] { return run_emission(ctx, *o); });
-  }
+void register_tokenomics(Commands& cmds) {
+  auto* tk = cmds.group("tokenomics",
+                        "Supply, allocations, vesting, emission, burns, milestones "
+                        "(doc/tokenomics.md)");
+  cmds.add_tx(
+      tk, "burn", "Destroy spendable BTT for good (the supply shrinks)", {"burn"},
+      [](CLI::App* sub, const CommonTxOptions&) -> BuildMessages {
+        auto amount = std::make_shared<std::string>();
+        sub->add_option("--amount", *amount, "Amount in base units (1 BTT = 100000000)")
+            ->required();
+        return [amount] {
+          v1::Message m;
+          m.mutable_burn()->set_amount(parse_amount(*amount, "--amount"));
+          return std::vector<v1::Message>{m};
+        };
+      },
+      Alias::kTopLevel);
+  cmds.add_tx(
+      tk, "approve-milestone",
+      "Approve a Foundation milestone (the milestone authority's key only)", {"approve_milestone"},
+      [](CLI::App* sub, const CommonTxOptions&) -> BuildMessages {
+        auto o = std::make_shared<ApproveMilestoneOptions>();
+        sub->add_option("--category", o->category, "Milestones category id")->capture_default_str();
+        sub->add_option("--milestone", o->milestone, "Milestone name, unique in the category")
+            ->required();
+        sub->add_option("--amount", o->amount, "Amount in base units it releases")->required();
+        return [o] {
+          if (o->milestone.empty()) throw UsageError("--milestone must not be empty");
+          v1::Message m;
+          auto* a = m.mutable_approve_milestone();
+          a->set_category(o->category);
+          a->set_milestone(o->milestone);
+          a->set_amount(parse_amount(o->amount, "--amount"));
+          return std::vector<v1::Message>{m};
+        };
+      },
+      Alias::kTopLevel);
+  cmds.add(
+      tk, "supply", "Supply breakdown: total, circulating, locked per category, pools, burned",
+      CommandKind::kQuery,
+      [&cmds](CLI::App*) -> Action { return [&cmds] { return run_supply(cmds.ctx()); }; },
+      Alias::kTopLevel);
+  cmds.add(
+      tk, "allocations", "Every genesis allocation category: total, released, locked, next release",
+      CommandKind::kQuery,
+      [&cmds](CLI::App* sub) -> Action {
+        auto o = std::make_shared<AtOptions>();
+        sub->add_option("--at", o->at, "Project to this time: RFC 3339 UTC or unix seconds");
+        return [&cmds, o] { return run_allocations(cmds.ctx(), *o); };
+      },
+      Alias::kTopLevel);
+  cmds.add(
+      tk, "vesting", "An account's vesting schedules and locked BTT", CommandKind::kQuery,
+      [&cmds](CLI::App* sub) -> Action {
+        auto o = std::make_shared<VestingOptions>();
+        sub->add_option("address", o->address, "Beneficiary address (btt1...)")->required();
+        sub->add_option("--at", o->at.at, "Project to this time: RFC 3339 UTC or unix seconds");
+        return [&cmds, o] { return run_vesting(cmds.ctx(), *o); };
+      },
+      Alias::kTopLevel);
+  cmds.add(
+      tk, "emission", "The mining emission schedule, by year and epoch", CommandKind::kQuery,
+      [&cmds](CLI::App* sub) -> Action {
+        auto o = std::make_shared<EmissionOptions>();
+        sub->add_option("--from", o->from, "First epoch to list")->capture_default_str();
+        sub->add_option("--limit", o->limit, "Epochs to list (at most 1000)")
+            ->check(CLI::Range(0u, 1000u))
+            ->capture_default_str();
+        return [&cmds, o] { return run_emission(cmds.ctx(), *o); };
+      },
+      Alias::kTopLevel);
 }
+
+const CommandFile kTokenomics{40, &register_tokenomics};
+
+}  // namespace
 
 }  // namespace btt::cli
