@@ -50,37 +50,6 @@ std::string kind_of(v1::CategoryKind k) {
   return name;
 }
 
-Json to_json(const v1::MilestoneRecord& m) {
-  return Json{{"milestone", m.milestone()},
-              {"amount", m.amount()},
-              {"height", m.height()},
-              {"time_ms", m.time_ms()}};
-}
-
-Json to_json(const v1::AllocationState& a) {
-  Json j{{"id", a.id()},
-         {"name", a.name()},
-         {"kind", kind_of(a.kind())},
-         {"share_bps", a.share_bps()},
-         {"holder", a.holder()},
-         {"total", a.total()},
-         {"released", a.released()},
-         {"locked", a.locked()},
-         {"next_release_ms", a.next_release_ms()}};
-  if (a.kind() == v1::CATEGORY_KIND_POOL) j["governance_controlled"] = a.governance_controlled();
-  if (a.start_ms() != 0) j["start_ms"] = a.start_ms();
-  if (a.cliff_ms() != 0) j["cliff_ms"] = a.cliff_ms();
-  if (a.end_ms() != 0) j["end_ms"] = a.end_ms();
-  if (a.kind() == v1::CATEGORY_KIND_MILESTONES) {
-    j["ceiling"] = a.ceiling();
-    j["approved"] = a.approved();
-    Json list = Json::array();
-    for (const auto& m : a.milestones()) list.push_back(to_json(m));
-    j["milestones"] = std::move(list);
-  }
-  return j;
-}
-
 std::string btt(uint64_t units) {
   return format_amount(kBttAsset, units);
 }
@@ -111,29 +80,7 @@ int run_supply(Context& ctx) {
   const auto s = ctx.client().get_supply_breakdown();
   const auto out = ctx.out();
   if (out.json()) {
-    Json locked = Json::array();
-    for (const auto& c : s.locked_by_category()) {
-      locked.push_back(Json{{"id", c.id()}, {"name", c.name()}, {"amount", c.amount()}});
-    }
-    Json pools = Json::array();
-    for (const auto& p : s.pool_balances()) {
-      pools.push_back(Json{{"name", p.name()}, {"address", p.address()}, {"balance", p.balance()}});
-    }
-    Json burned = Json::array();
-    for (const auto& b : s.burned_by_source()) {
-      burned.push_back(Json{{"source", b.source()}, {"amount", b.amount()}});
-    }
-    out.document(Json{{"height", s.height()},
-                      {"time_ms", s.time_ms()},
-                      {"fixed_supply", s.fixed_supply()},
-                      {"total_supply", s.total_supply()},
-                      {"circulating", s.circulating()},
-                      {"locked", s.locked()},
-                      {"locked_by_category", std::move(locked)},
-                      {"pools", s.pools()},
-                      {"pool_balances", std::move(pools)},
-                      {"burned", s.burned()},
-                      {"burned_by_source", std::move(burned)}});
+    out.document(proto_json(s));
     return kExitOk;
   }
   Fields f;
@@ -158,13 +105,7 @@ int run_allocations(Context& ctx, const AtOptions& o) {
   const auto a = ctx.client().get_allocations(parse_at(o.at));
   const auto out = ctx.out();
   if (out.json()) {
-    Json list = Json::array();
-    for (const auto& c : a.categories()) list.push_back(to_json(c));
-    out.document(Json{{"height", a.height()},
-                      {"time_ms", a.time_ms()},
-                      {"at_time_ms", a.at_time_ms()},
-                      {"projected", a.projected()},
-                      {"categories", std::move(list)}});
+    out.document(proto_json(a));
     return kExitOk;
   }
   Fields f;
@@ -180,17 +121,7 @@ int run_vesting(Context& ctx, const VestingOptions& o) {
   const auto v = ctx.client().get_vesting(parse_address(o.address, "ADDRESS"), parse_at(o.at.at));
   const auto out = ctx.out();
   if (out.json()) {
-    Json list = Json::array();
-    for (const auto& s : v.schedules()) list.push_back(to_json(s));
-    out.document(Json{{"address", v.address()},
-                      {"height", v.height()},
-                      {"time_ms", v.time_ms()},
-                      {"at_time_ms", v.at_time_ms()},
-                      {"projected", v.projected()},
-                      {"balance", v.balance()},
-                      {"locked", v.locked()},
-                      {"spendable", v.spendable()},
-                      {"schedules", std::move(list)}});
+    out.document(proto_json(v));
     return kExitOk;
   }
   Fields f;
@@ -210,38 +141,7 @@ int run_emission(Context& ctx, const EmissionOptions& o) {
   const auto e = ctx.client().get_emission(o.from, o.limit);
   const auto out = ctx.out();
   if (out.json()) {
-    Json years = Json::array();
-    for (const auto& y : e.by_year()) {
-      years.push_back(Json{{"year", y.year()},
-                           {"budget", y.budget()},
-                           {"epochs", y.epochs()},
-                           {"epoch_amount", y.epoch_amount()},
-                           {"last_epoch_amount", y.last_epoch_amount()},
-                           {"start_ms", y.start_ms()},
-                           {"paid", y.paid()}});
-    }
-    Json epochs = Json::array();
-    for (const auto& x : e.epochs()) {
-      epochs.push_back(Json{{"epoch", x.epoch()},
-                            {"start_ms", x.start_ms()},
-                            {"amount", x.amount()},
-                            {"paid", x.paid()}});
-    }
-    out.document(Json{{"height", e.height()},
-                      {"time_ms", e.time_ms()},
-                      {"total", e.total()},
-                      {"start_ms", e.start_ms()},
-                      {"epoch_seconds", e.epoch_seconds()},
-                      {"years", e.years()},
-                      {"decay_bps", e.decay_bps()},
-                      {"total_epochs", e.total_epochs()},
-                      {"epochs_paid", e.epochs_paid()},
-                      {"paid", e.paid()},
-                      {"pool_balance", e.pool_balance()},
-                      {"escrow", e.escrow()},
-                      {"escrow_balance", e.escrow_balance()},
-                      {"by_year", std::move(years)},
-                      {"epochs", std::move(epochs)}});
+    out.document(proto_json(e));
     return kExitOk;
   }
   Fields f;

@@ -360,11 +360,7 @@ Json to_json(const v1::EventRecord& e) {
 }
 
 Json to_json(const v1::FeeSuggestion& f) {
-  return Json{{"suggested", f.suggested()},         {"min_fee", f.min_fee()},
-              {"recent_txs", f.recent_txs()},       {"recent_min", f.recent_min()},
-              {"recent_median", f.recent_median()}, {"recent_p90", f.recent_p90()},
-              {"recent_max", f.recent_max()},       {"from_height", f.from_height()},
-              {"to_height", f.to_height()}};
+  return proto_json(f);
 }
 
 // --- human ---------------------------------------------------------------------------------------
