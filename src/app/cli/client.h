@@ -102,8 +102,10 @@ class Client {
   // With `ctx`, a "btt-code" trailing metadata value is carried into the RpcError.
   void check(const grpc::Status& status, const grpc::ClientContext* ctx = nullptr) const;
 
- private:
-  void set_deadline(grpc::ClientContext& ctx, std::chrono::milliseconds extra = {}) const;
+  // The channel, for a module's commands file that makes its own stub
+  // (`v1::Roles::NewStub(client.channel())`) and calls it with unary(), so a new service needs
+  // no change here.
+  [[nodiscard]] const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
 
   // One unary call: a context with the deadline (plus `extra`), the call, and check().
   template <typename Stub, typename Request, typename Response>
@@ -116,6 +118,9 @@ class Client {
     check((stub.*method)(&ctx, req, &out), &ctx);
     return out;
   }
+
+ private:
+  void set_deadline(grpc::ClientContext& ctx, std::chrono::milliseconds extra = {}) const;
 
   std::string target_;
   std::chrono::milliseconds timeout_;
