@@ -5,14 +5,17 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "btt/node/init.h"
+#include "btt/v1/tx.pb.h"
 #include "testkit/process.h"
 #include "testkit/temp_dir.h"
 
@@ -178,6 +181,89 @@ TEST(CliOffline, BadArgumentsAreUsageErrors) {
   r = cli_at(node, {"send", "--key", missing, "--to", to, "--amount", "1"});
   EXPECT_EQ(r.exit_code, 1) << describe(r);
   EXPECT_NE(r.err.find(missing), std::string::npos) << describe(r);
+}
+
+// `btt-cli help --all --json`: every command with its kind, the messages of tx commands and the
+// canonical path of aliases.
+Json command_table() {
+  auto r = cli_at(dead_node(), {"help", "--all", "--json"});
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  return parse_json(r).value("commands", Json::array());
+}
+
+// The CLI half of the message-kind guard: every kind of the btt.v1.Message oneof (from its
+// descriptor, so a new kind is covered without a change here) has a btt-cli tx command, and
+// every command only names kinds that exist.
+TEST(CliOffline, EveryMessageKindHasACommand) {
+  const Json table = command_table();
+  ASSERT_GT(table.size(), 0u);
+  std::map<std::string, std::vector<std::string>> commands_of;
+  for (const auto& c : table) {
+    for (const auto& m : c.value("messages", Json::array())) {
+      commands_of[m.get<std::string>()].push_back(c.value("path", ""));
+    }
+  }
+  const auto* oneof = v1::Message::descriptor()->FindOneofByName("msg");
+  ASSERT_NE(oneof, nullptr);
+  std::set<std::string> kinds;
+  for (int i = 0; i < oneof->field_count(); ++i) {
+    const std::string kind = oneof->field(i)->name();
+    kinds.insert(kind);
+    EXPECT_FALSE(commands_of[kind].empty()) << "no btt-cli command sends a '" << kind << "'";
+  }
+  for (const auto& [kind, paths] : commands_of) {
+    EXPECT_TRUE(kinds.count(kind) == 1)
+        << paths.front() << " names '" << kind << "', which btt.v1.Message does not have";
+  }
+}
+
+// One group per module; the documented top-level commands are aliases of the group's; every tx
+// command takes the common tx options, --dry-run and --wait among them.
+TEST(CliOffline, ModuleGroupsAliasesAndCommonTxOptions) {
+  const Json table = command_table();
+  std::map<std::string, Json> by_path;
+  for (const auto& c : table) by_path[c.value("path", "")] = c;
+  for (const auto& [alias, canonical] : std::vector<std::pair<std::string, std::string>>{
+           {"send", "bank send"},
+           {"multisend", "bank multisend"},
+           {"balance", "bank balance"},
+           {"burn", "tokenomics burn"},
+           {"approve-milestone", "tokenomics approve-milestone"},
+           {"supply", "tokenomics supply"},
+           {"allocations", "tokenomics allocations"},
+           {"vesting", "tokenomics vesting"},
+           {"emission", "tokenomics emission"}}) {
+    ASSERT_EQ(by_path.count(alias), 1u) << alias;
+    ASSERT_EQ(by_path.count(canonical), 1u) << canonical;
+    EXPECT_EQ(by_path[alias].value("alias_of", ""), canonical);
+    EXPECT_EQ(by_path[alias].value("kind", ""), by_path[canonical].value("kind", ""));
+  }
+  for (const std::string path : {"bank supply", "block-result", "evidence", "compute post",
+                                 "compute register", "status", "tx", "account-txs"}) {
+    EXPECT_EQ(by_path.count(path), 1u) << path;
+  }
+  EXPECT_EQ(by_path["compute post"].value("messages", Json::array()), Json::array({"post_job"}));
+  EXPECT_EQ(by_path["send"].value("messages", Json::array()), Json::array({"transfer"}));
+  size_t tx_commands = 0;
+  for (const auto& c : table) {
+    if (c.value("kind", "") != "tx") continue;
+    ++tx_commands;
+    std::vector<std::string> argv = {btt_cli_path()};
+    std::istringstream words(c.value("path", ""));
+    for (std::string w; words >> w;) argv.push_back(w);
+    argv.push_back("--help");
+    const auto r = run_command(argv, 30);
+    EXPECT_EQ(r.exit_code, 0) << describe(r);
+    for (const char* option :
+         {"--key", "--fee", "--nonce", "--memo", "--wait", "--wait-timeout", "--dry-run"}) {
+      EXPECT_NE(r.out.find(std::string(option) + " "), std::string::npos)
+          << c.value("path", "") << " lacks " << option << "\n"
+          << r.out;
+    }
+  }
+  // At least one per message kind (the aliases add more).
+  EXPECT_GE(tx_commands,
+            static_cast<size_t>(v1::Message::descriptor()->FindOneofByName("msg")->field_count()));
 }
 
 // --- against a node ------------------------------------------------------------------------------
@@ -605,6 +691,187 @@ TEST_F(CliNodeTest, EventsAndWatchStreamAndStopAfterCount) {
 
   const Json f = cli_json({"fee"});
   EXPECT_GE(f.value("suggested", uint64_t{0}), f.value("min_fee", uint64_t{0}));
+}
+
+// --json --wait: the top-level code is the tx's result in its block; admission_code is what
+// admission answered. A transfer above the balance is admitted (admission does not run
+// messages) and fails in its block with 300.
+TEST_F(CliNodeTest, JsonWaitTopLevelCodeIsTheTxsResult) {
+  const auto [key, to] = new_key("over");
+  const uint64_t dev_balance = balance(dev_);
+  auto r = cli({"bank", "send", "--key", dev_key_, "--to", to, "--amount",
+                std::to_string(dev_balance), "--wait", "--json"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  const Json j = parse_json(r);
+  EXPECT_EQ(j.value("code", uint64_t{0}), 300u) << j.dump(2);
+  EXPECT_EQ(j.value("code_name", ""), "INSUFFICIENT_FUNDS") << j.dump(2);
+  EXPECT_EQ(j.value("admission_code", uint64_t{99}), 0u) << j.dump(2);
+  EXPECT_TRUE(j.value("committed", false)) << j.dump(2);
+  EXPECT_EQ(j["result"].value("code", uint64_t{0}), 300u) << j.dump(2);
+  EXPECT_EQ(j.value("log", ""), j["result"].value("log", "-")) << j.dump(2);
+  EXPECT_EQ(balance(to), 0u);
+
+  // Without --wait the code is admission's.
+  const Json a = cli_json({"send", "--key", dev_key_, "--to", to, "--amount", "1"});
+  EXPECT_EQ(a.value("code", uint64_t{99}), 0u) << a.dump(2);
+  EXPECT_EQ(a.value("admission_code", uint64_t{99}), 0u) << a.dump(2);
+}
+
+// The module groups work like the top-level aliases, and --dry-run/--wait come with every tx
+// command (here tokenomics burn).
+TEST_F(CliNodeTest, GroupsAliasesDryRunAndWaitOnTokenomics) {
+  constexpr uint64_t kBtt = 100'000'000;
+  EXPECT_EQ(cli_json({"bank", "balance", dev_, "--asset", "BTT"}).value("amount", uint64_t{0}),
+            balance(dev_));
+  const Json s = cli_json({"tokenomics", "supply"});
+  EXPECT_EQ(s.value("fixed_supply", uint64_t{0}), 210'000'000 * kBtt);
+  const Json top = cli_json({"supply"});
+  EXPECT_EQ(top.value("fixed_supply", uint64_t{0}), s.value("fixed_supply", uint64_t{1}));
+  EXPECT_EQ(top.value("total_supply", uint64_t{0}), s.value("total_supply", uint64_t{1}));
+
+  const uint64_t dev_before = balance(dev_);
+  const Json d = cli_json(
+      {"tokenomics", "burn", "--key", dev_key_, "--amount", std::to_string(kBtt), "--dry-run"});
+  EXPECT_TRUE(d.value("dry_run", false)) << d.dump(2);
+  EXPECT_EQ(d.value("code", 99u), 0u) << d.dump(2);
+  bool burn_event = false;
+  for (const auto& e : d["events"])
+    burn_event = burn_event || e.value("type", "") == "tokenomics.burn";
+  EXPECT_TRUE(burn_event) << d.dump(2);
+  wait_past(height() + 1);
+  EXPECT_EQ(balance(dev_), dev_before);
+  EXPECT_EQ(cli_json({"supply"}).value("burned", uint64_t{1}), 0u);
+
+  const Json w = cli_json(
+      {"tokenomics", "burn", "--key", dev_key_, "--amount", std::to_string(kBtt), "--wait"});
+  EXPECT_EQ(w.value("code", 99u), 0u) << w.dump(2);
+  EXPECT_TRUE(w.value("committed", false)) << w.dump(2);
+  EXPECT_EQ(w["result"].value("code", 99u), 0u) << w.dump(2);
+  EXPECT_EQ(cli_json({"tokenomics", "supply"}).value("burned", uint64_t{0}), kBtt);
+  EXPECT_EQ(balance(dev_), dev_before - kBtt - w.value("fee", uint64_t{0}));
+
+  // The burn decoded in the tx.
+  const Json t = cli_json({"tx", w.value("tx_id", "")});
+  ASSERT_EQ(t["messages"].size(), 1u) << t.dump(2);
+  EXPECT_EQ(t["messages"][0], Json({{"type", "burn"}, {"amount", kBtt}})) << t.dump(2);
+}
+
+// Bank.GetSupply, Blocks.GetBlockResult and Consensus.GetEvidence have commands.
+TEST_F(CliNodeTest, SupplyBlockResultAndEvidence) {
+  const auto [key, to] = new_key("res");
+  const Json s = send_wait(to, 4'321);
+  const std::string tx_id = s.value("tx_id", "");
+  const uint64_t h = s.value("height", uint64_t{0});
+  const uint64_t fee = s.value("fee", uint64_t{0});
+
+  const Json br = cli_json({"block-result", std::to_string(h)});
+  EXPECT_EQ(br.value("height", uint64_t{0}), h);
+  ASSERT_EQ(br["txs"].size(), 1u) << br.dump(2);
+  EXPECT_EQ(br["txs"][0].value("tx_id", ""), tx_id);
+  EXPECT_EQ(br["txs"][0].value("code", 99u), 0u);
+  EXPECT_EQ(br["txs"][0].value("index", 99u), 0u);
+  EXPECT_EQ(br["txs"][0].value("fee_paid", uint64_t{0}), fee);
+  EXPECT_TRUE(br["events"].is_array());
+  auto r = cli({"block-result", std::to_string(h)});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("tx=" + tx_id + " code=0 (OK) fee_paid=" + std::to_string(fee)),
+            std::string::npos)
+      << r.out;
+  r = cli({"block-result", "abc"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+
+  const Json supply = cli_json({"bank", "supply"});
+  EXPECT_GE(supply.value("height", uint64_t{0}), h);
+  ASSERT_EQ(supply["total"].size(), 1u) << supply.dump(2);
+  EXPECT_EQ(supply["total"][0].value("asset", ""), "BTT");
+  EXPECT_EQ(supply["total"][0].value("amount", uint64_t{0}),
+            cli_json({"tokenomics", "supply"}).value("total_supply", uint64_t{1}));
+  r = cli({"bank", "supply"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("total BTT:"), std::string::npos) << r.out;
+
+  // A single honest validator: no evidence, pending or committed.
+  const Json ev = cli_json({"evidence", "--from", "1", "--limit", "10"});
+  EXPECT_EQ(ev.value("pending", Json()), Json::array()) << ev.dump(2);
+  EXPECT_EQ(ev.value("committed", Json()), Json::array()) << ev.dump(2);
+  EXPECT_FALSE(ev.value("truncated", true));
+  EXPECT_GE(ev.value("height", uint64_t{0}), h);
+  r = cli({"evidence"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("pending:"), std::string::npos) << r.out;
+}
+
+// Compute messages print decoded in `tx` and `account-txs`, with bytes as hex and 64-bit
+// numbers as JSON numbers; compute records the same way.
+TEST_F(CliNodeTest, ComputeMessagesPrintDecoded) {
+  constexpr uint64_t kBond = 1'000 * 100'000'000ull;
+  const Json d =
+      cli_json({"compute", "register", "--key", dev_key_, "--model", "H100", "--memory-gb", "80",
+                "--region", "KE", "--price", "40", "--bond", std::to_string(kBond), "--dry-run"});
+  EXPECT_TRUE(d.value("dry_run", false)) << d.dump(2);
+  EXPECT_EQ(d.value("code", 99u), 0u) << d.dump(2);
+  auto r = cli({"compute", "node", dev_});
+  EXPECT_EQ(r.exit_code, 1) << "the dry run registered the node\n" << describe(r);
+
+  const Json w =
+      cli_json({"compute", "register", "--key", dev_key_, "--model", "H100", "--memory-gb", "80",
+                "--region", "KE", "--price", "40", "--bond", std::to_string(kBond), "--wait"});
+  ASSERT_EQ(w.value("code", 99u), 0u) << w.dump(2);
+  const std::string reg_id = w.value("tx_id", "");
+  const Json t = cli_json({"tx", reg_id});
+  ASSERT_EQ(t["messages"].size(), 1u) << t.dump(2);
+  const Json& m = t["messages"][0];
+  EXPECT_EQ(m.value("type", ""), "register_node") << m.dump(2);
+  EXPECT_EQ(m["hardware"].value("accelerator_kind", ""), "gpu") << m.dump(2);
+  EXPECT_EQ(m["hardware"].value("model", ""), "H100") << m.dump(2);
+  EXPECT_EQ(m["hardware"].value("memory_gb", 0u), 80u) << m.dump(2);
+  EXPECT_EQ(m["hardware"].value("count", 0u), 1u) << m.dump(2);
+  EXPECT_EQ(m.value("region", ""), "KE") << m.dump(2);
+  EXPECT_TRUE(m["price_per_cu"].is_number_unsigned()) << m.dump(2);
+  EXPECT_EQ(m.value("price_per_cu", uint64_t{0}), 40u) << m.dump(2);
+  EXPECT_EQ(m.value("bond", uint64_t{0}), kBond) << m.dump(2);
+  r = cli({"tx", reg_id});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("register_node hardware.accelerator_kind=gpu hardware.model=H100 "
+                       "hardware.memory_gb=80 hardware.count=1 region=KE"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("unknown"), std::string::npos) << r.out;
+
+  // A job post: its input hash (bytes) prints as hex.
+  const std::string input_hash(64, 'a');
+  const Json p = cli_json({"compute", "post", "--key", dev_key_, "--kind", "image-stats-v1",
+                           "--input-hash", input_hash, "--input-size", "10", "--locator",
+                           "file:///x", "--cu", "100", "--max-price", "50", "--wait"});
+  const Json pt = cli_json({"tx", p.value("tx_id", "")});
+  ASSERT_EQ(pt["messages"].size(), 1u) << pt.dump(2);
+  EXPECT_EQ(pt["messages"][0].value("type", ""), "post_job") << pt.dump(2);
+  EXPECT_EQ(pt["messages"][0].value("input_hash", ""), input_hash) << pt.dump(2);
+  EXPECT_EQ(pt["messages"][0].value("compute_units", uint64_t{0}), 100u) << pt.dump(2);
+  EXPECT_EQ(pt["messages"][0].value("urgency", ""), "URGENCY_STANDARD") << pt.dump(2);
+
+  const Json h = cli_json({"account-txs", dev_, "--limit", "10"});
+  std::set<std::string> types;
+  for (const auto& tx : h["txs"]) {
+    for (const auto& msg : tx["messages"]) types.insert(msg.value("type", ""));
+  }
+  EXPECT_EQ(types.count("register_node"), 1u) << h.dump(2);
+  EXPECT_EQ(types.count("post_job"), 1u) << h.dump(2);
+  r = cli({"account-txs", dev_, "--limit", "10"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("| register_node hardware.accelerator_kind=gpu"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("| post_job kind=image-stats-v1 input_hash=" + input_hash),
+            std::string::npos)
+      << r.out;
+
+  // The node record: numbers as JSON numbers, also as "key: value" lines without --json.
+  const Json n = cli_json({"compute", "node", dev_});
+  EXPECT_EQ(n.value("bond", uint64_t{0}), kBond) << n.dump(2);
+  EXPECT_EQ(n["hardware"].value("model", ""), "H100") << n.dump(2);
+  r = cli({"compute", "node", dev_});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("hardware.model:"), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -128,6 +128,23 @@ v1::Balance Client::get_balance(const std::string& address, const std::string& a
   return unary(*bank_, &v1::Bank::Stub::GetBalance, req);
 }
 
+v1::Supply Client::get_supply() {
+  return unary(*bank_, &v1::Bank::Stub::GetSupply, v1::GetSupplyRequest());
+}
+
+v1::BlockResult Client::get_block_result(uint64_t height) {
+  v1::GetBlockResultRequest req;
+  req.set_height(height);
+  return unary(*blocks_, &v1::Blocks::Stub::GetBlockResult, req);
+}
+
+v1::EvidenceList Client::get_evidence(uint64_t from_height, uint32_t limit) {
+  v1::GetEvidenceRequest req;
+  req.set_from_height(from_height);
+  req.set_limit(limit);
+  return unary(*consensus_, &v1::Consensus::Stub::GetEvidence, req);
+}
+
 v1::SupplyBreakdown Client::get_supply_breakdown() {
   return unary(*tokenomics_, &v1::Tokenomics::Stub::GetSupplyBreakdown,
                v1::GetSupplyBreakdownRequest());

@@ -72,6 +72,9 @@ class Client {
   [[nodiscard]] v1::SimulateTxResponse simulate_tx(const v1::SimulateTxRequest& req);
   [[nodiscard]] v1::FeeSuggestion suggest_fee(uint32_t blocks = 0);
   [[nodiscard]] v1::ListAccountTxsResponse list_account_txs(const v1::ListAccountTxsRequest& req);
+  [[nodiscard]] v1::Supply get_supply();
+  [[nodiscard]] v1::BlockResult get_block_result(uint64_t height);
+  [[nodiscard]] v1::EvidenceList get_evidence(uint64_t from_height, uint32_t limit);
   [[nodiscard]] v1::SupplyBreakdown get_supply_breakdown();
   [[nodiscard]] v1::Allocations get_allocations(uint64_t at_time_ms);
   [[nodiscard]] v1::Vesting get_vesting(const std::string& address, uint64_t at_time_ms);
@@ -99,8 +102,10 @@ class Client {
   // With `ctx`, a "btt-code" trailing metadata value is carried into the RpcError.
   void check(const grpc::Status& status, const grpc::ClientContext* ctx = nullptr) const;
 
- private:
-  void set_deadline(grpc::ClientContext& ctx, std::chrono::milliseconds extra = {}) const;
+  // The channel, for a module's commands file that makes its own stub
+  // (`v1::Roles::NewStub(client.channel())`) and calls it with unary(), so a new service needs
+  // no change here.
+  [[nodiscard]] const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
 
   // One unary call: a context with the deadline (plus `extra`), the call, and check().
   template <typename Stub, typename Request, typename Response>
@@ -113,6 +118,9 @@ class Client {
     check((stub.*method)(&ctx, req, &out), &ctx);
     return out;
   }
+
+ private:
+  void set_deadline(grpc::ClientContext& ctx, std::chrono::milliseconds extra = {}) const;
 
   std::string target_;
   std::chrono::milliseconds timeout_;

@@ -1,6 +1,4 @@
 // compute ...: the compute marketplace for operators and providers (doc/compute.md "btt-cli").
-#include <google/protobuf/util/json_util.h>
-
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -14,7 +12,6 @@ namespace btt::cli {
 namespace {
 
 struct NodeOptions {
-  CommonTxOptions common;
   std::string accelerator = "gpu";
   std::string model;
   uint32_t memory_gb = 0;
@@ -26,7 +23,6 @@ struct NodeOptions {
 };
 
 struct PostOptions {
-  CommonTxOptions common;
   std::string kind;
   std::string input_file;
   std::string input_hash;
@@ -43,14 +39,12 @@ struct PostOptions {
 };
 
 struct JobTxOptions {
-  CommonTxOptions common;
   uint64_t job_id = 0;
   std::string result;  // 64 hex
   std::string salt;    // 32..128 hex
 };
 
 struct NodeTxOptions {
-  CommonTxOptions common;
   std::string node;
   uint32_t efficiency = 0;
   bool flag = false;  // pause: --resume; ban: --unban
@@ -79,66 +73,6 @@ struct WatchJobsOptions {
   uint64_t count = 0;
 };
 
-// Standard base64 (what protobuf's JSON mapping gives bytes fields) to raw bytes.
-std::string from_base64(const std::string& in) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+' || c == '-') return 62;
-    if (c == '/' || c == '_') return 63;
-    return -1;
-  };
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : in) {
-    const int v = value(c);
-    if (v < 0) continue;  // padding
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
-  return out;
-}
-
-// Bytes fields as lower-case hex, like every other btt-cli document.
-void bytes_to_hex(Json& j) {
-  if (j.is_object()) {
-    for (auto& [key, v] : j.items()) {
-      if ((key == "input_hash" || key == "result_hash" || key == "commitment") && v.is_string()) {
-        v = hex(from_base64(v.get<std::string>()));
-      } else {
-        bytes_to_hex(v);
-      }
-    }
-  } else if (j.is_array()) {
-    for (auto& v : j) bytes_to_hex(v);
-  }
-}
-
-Json record_json(const google::protobuf::Message& m) {
-  std::string text;
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  options.always_print_primitive_fields = true;
-  if (!google::protobuf::util::MessageToJsonString(m, &text, options).ok()) {
-    throw CommandError("cannot print the answer as JSON");
-  }
-  Json j = Json::parse(text);
-  bytes_to_hex(j);
-  return j;
-}
-
-// Records print as the same JSON document with or without --json (they have many fields).
-int print_record(Context& ctx, const google::protobuf::Message& m) {
-  ctx.out().document(record_json(m));
-  return kExitOk;
-}
-
 std::string parse_hex_bytes(const std::string& text, size_t min, size_t max, const char* what) {
   auto b = from_hex(text);
   if (!b || b->size() < min || b->size() > max) {
@@ -164,7 +98,7 @@ v1::Urgency urgency_of(const std::string& text) {
   throw UsageError("--urgency must be standard, priority or urgent");
 }
 
-int run_register(Context& ctx, const NodeOptions& o) {
+v1::Message register_of(const NodeOptions& o) {
   v1::Message m;
   auto* r = m.mutable_register_node();
   *r->mutable_hardware() = hardware_of(o);
@@ -172,10 +106,10 @@ int run_register(Context& ctx, const NodeOptions& o) {
   r->set_energy_efficiency(o.efficiency);
   r->set_price_per_cu(parse_amount(o.price, "--price"));
   r->set_bond(parse_amount(o.bond, "--bond"));
-  return submit(ctx, o.common, {m});
+  return m;
 }
 
-int run_update(Context& ctx, const NodeOptions& o) {
+v1::Message update_of(const NodeOptions& o) {
   v1::Message m;
   auto* u = m.mutable_update_node();
   *u->mutable_hardware() = hardware_of(o);
@@ -183,10 +117,10 @@ int run_update(Context& ctx, const NodeOptions& o) {
   u->set_energy_efficiency(o.efficiency);
   u->set_price_per_cu(parse_amount(o.price, "--price"));
   if (!o.bond.empty()) u->set_add_bond(parse_u64(o.bond, "--add-bond"));
-  return submit(ctx, o.common, {m});
+  return m;
 }
 
-int run_post(Context& ctx, const PostOptions& o) {
+v1::Message post_of(const PostOptions& o) {
   v1::Message m;
   auto* p = m.mutable_post_job();
   p->set_kind(o.kind);
@@ -214,28 +148,28 @@ int run_post(Context& ctx, const PostOptions& o) {
   p->set_urgency(urgency_of(o.urgency));
   p->set_redundancy(o.redundancy);
   p->set_max_price_per_cu(parse_amount(o.max_price, "--max-price"));
-  return submit(ctx, o.common, {m});
+  return m;
 }
 
-int run_commit(Context& ctx, const JobTxOptions& o) {
+v1::Message commit_of(const JobTxOptions& o, const CommonTxOptions& common) {
   const std::string result = parse_hash_hex(o.result, "--result");
   const std::string salt =
       parse_hex_bytes(o.salt, modules::compute::kMinSalt, modules::compute::kMaxSalt, "--salt");
-  const auto key = load_key(o.common.key_file);
+  const auto key = load_key(common.key_file);
   v1::Message m;
   m.mutable_commit_result()->set_job_id(o.job_id);
   m.mutable_commit_result()->set_commitment(
       modules::compute::commitment(result, key.address, salt));
-  return submit(ctx, o.common, {m});
+  return m;
 }
 
-int run_reveal(Context& ctx, const JobTxOptions& o) {
+v1::Message reveal_of(const JobTxOptions& o) {
   v1::Message m;
   m.mutable_reveal_result()->set_job_id(o.job_id);
   m.mutable_reveal_result()->set_result_hash(parse_hash_hex(o.result, "--result"));
   m.mutable_reveal_result()->set_salt(
       parse_hex_bytes(o.salt, modules::compute::kMinSalt, modules::compute::kMaxSalt, "--salt"));
-  return submit(ctx, o.common, {m});
+  return m;
 }
 
 template <typename Enum, typename Parse>
@@ -291,7 +225,7 @@ int run_watch_jobs(Context& ctx, const WatchJobsOptions& o) {
   uint64_t seen = 0;
   bool cancelled = false;
   while (reader->Read(&job)) {
-    out.line(record_json(job));
+    out.line(proto_json(job));
     if (o.count != 0 && ++seen >= o.count) {
       call.TryCancel();
       cancelled = true;
@@ -309,8 +243,6 @@ int run_watch_jobs(Context& ctx, const WatchJobsOptions& o) {
 }
 
 void add_node_fields(CLI::App* sub, NodeOptions& o, bool update) {
-  add_common_options(sub, o.common);
-  sub->add_flag("--dry-run", o.common.dry_run, "Simulate the tx; broadcast nothing");
   sub->add_option("--accelerator", o.accelerator, "Accelerator kind: cpu, gpu, npu, tpu")
       ->capture_default_str();
   sub->add_option("--model", o.model, "Accelerator model, e.g. H100")->required();
@@ -326,184 +258,186 @@ void add_node_fields(CLI::App* sub, NodeOptions& o, bool update) {
   }
 }
 
-}  // namespace
+using Messages = std::vector<v1::Message>;
 
-void register_compute_commands(CLI::App& app, Context& ctx, Commands& cmds) {
-  auto* compute = app.add_subcommand("compute", "The compute marketplace (doc/compute.md)");
-  compute->require_subcommand(1);
-  {
-    auto o = std::make_shared<NodeOptions>();
-    auto* sub = compute->add_subcommand("register", "Register the key's account as a node");
-    add_node_fields(sub, *o, false);
-    cmds.add(sub, [&ctx, o] { return run_register(ctx, *o); });
+// A tx command whose one message needs no options but the common ones.
+std::function<BuildMessages(CLI::App*, const CommonTxOptions&)> plain_tx(v1::Message (*make)()) {
+  return [make](CLI::App*, const CommonTxOptions&) -> BuildMessages {
+    return [make] { return Messages{make()}; };
+  };
+}
+
+void register_compute(Commands& cmds) {
+  auto* compute = cmds.group("compute", "The compute marketplace (doc/compute.md)");
+  for (const bool update : {false, true}) {
+    cmds.add_tx(compute, update ? "update" : "register",
+                update ? "Replace the node's hardware, region, price"
+                       : "Register the key's account as a node",
+                {update ? "update_node" : "register_node"},
+                [update](CLI::App* sub, const CommonTxOptions&) -> BuildMessages {
+                  auto o = std::make_shared<NodeOptions>();
+                  add_node_fields(sub, *o, update);
+                  return [o, update] { return Messages{update ? update_of(*o) : register_of(*o)}; };
+                });
   }
-  {
-    auto o = std::make_shared<NodeOptions>();
-    auto* sub = compute->add_subcommand("update", "Replace the node's hardware, region, price");
-    add_node_fields(sub, *o, true);
-    cmds.add(sub, [&ctx, o] { return run_update(ctx, *o); });
-  }
-  {
-    auto o = std::make_shared<NodeTxOptions>();
-    auto* sub = compute->add_subcommand("pause", "Stop (or with --resume restart) assignments");
-    add_common_options(sub, o->common);
-    sub->add_flag("--resume", o->flag, "Resume instead");
-    cmds.add(sub, [&ctx, o] {
-      v1::Message m;
-      m.mutable_pause_node()->set_paused(!o->flag);
-      return submit(ctx, o->common, {m});
-    });
-  }
-  {
-    auto o = std::make_shared<NodeTxOptions>();
-    auto* sub = compute->add_subcommand("unregister", "Start unbonding the node's bond");
-    add_common_options(sub, o->common);
-    cmds.add(sub, [&ctx, o] {
-      v1::Message m;
-      m.mutable_unregister_node();
-      return submit(ctx, o->common, {m});
-    });
-  }
-  {
-    auto o = std::make_shared<NodeTxOptions>();
-    auto* sub = compute->add_subcommand("heartbeat", "Signal that the node is online");
-    add_common_options(sub, o->common);
-    cmds.add(sub, [&ctx, o] {
-      v1::Message m;
-      m.mutable_heartbeat();
-      return submit(ctx, o->common, {m});
-    });
-  }
-  {
-    auto o = std::make_shared<PostOptions>();
-    auto* sub = compute->add_subcommand("post", "Post a job and escrow its maximum cost");
-    add_common_options(sub, o->common);
-    sub->add_flag("--dry-run", o->common.dry_run, "Simulate the tx; broadcast nothing");
-    sub->add_option("--kind", o->kind, "Registered job kind, e.g. panoramic-caries-v1")->required();
-    sub->add_option("--input-file", o->input_file, "Local input: its SHA-256 and size are posted");
-    sub->add_option("--input-hash", o->input_hash, "SHA-256 of the input (64 hex)");
-    sub->add_option("--input-size", o->input_size, "Input size in bytes");
-    sub->add_option("--locator", o->locator, "Where nodes fetch the input (URI)")->required();
-    sub->add_option("--accelerator", o->accelerator, "Required accelerator kind")
-        ->capture_default_str();
-    sub->add_option("--model", o->models, "An acceptable model (repeat for several)");
-    sub->add_option("--min-memory-gb", o->min_memory_gb, "Minimum memory per accelerator");
-    sub->add_option("--min-count", o->min_count, "Minimum number of accelerators");
-    sub->add_option("--cu", o->cu, "Compute-unit estimate")->required();
-    sub->add_option("--urgency", o->urgency, "standard, priority or urgent")->capture_default_str();
-    sub->add_option("--redundancy", o->redundancy, "Replicas, 1..3")->capture_default_str();
-    sub->add_option("--max-price", o->max_price, "Maximum price per compute unit")->required();
-    cmds.add(sub, [&ctx, o] { return run_post(ctx, *o); });
-  }
-  {
-    auto o = std::make_shared<JobTxOptions>();
-    auto* sub = compute->add_subcommand("cancel", "Cancel a pending job (full refund)");
-    add_common_options(sub, o->common);
-    sub->add_option("job", o->job_id, "Job id")->required();
-    cmds.add(sub, [&ctx, o] {
-      v1::Message m;
-      m.mutable_cancel_job()->set_job_id(o->job_id);
-      return submit(ctx, o->common, {m});
-    });
-  }
+  cmds.add_tx(compute, "pause", "Stop (or with --resume restart) assignments", {"pause_node"},
+              [](CLI::App* sub, const CommonTxOptions&) -> BuildMessages {
+                auto resume = std::make_shared<bool>(false);
+                sub->add_flag("--resume", *resume, "Resume instead");
+                return [resume] {
+                  v1::Message m;
+                  m.mutable_pause_node()->set_paused(!*resume);
+                  return Messages{m};
+                };
+              });
+  cmds.add_tx(compute, "unregister", "Start unbonding the node's bond", {"unregister_node"},
+              plain_tx([] {
+                v1::Message m;
+                m.mutable_unregister_node();
+                return m;
+              }));
+  cmds.add_tx(compute, "heartbeat", "Signal that the node is online", {"heartbeat"}, plain_tx([] {
+                v1::Message m;
+                m.mutable_heartbeat();
+                return m;
+              }));
+  cmds.add_tx(
+      compute, "post", "Post a job and escrow its maximum cost", {"post_job"},
+      [](CLI::App* sub, const CommonTxOptions&) -> BuildMessages {
+        auto o = std::make_shared<PostOptions>();
+        sub->add_option("--kind", o->kind, "Registered job kind, e.g. panoramic-caries-v1")
+            ->required();
+        sub->add_option("--input-file", o->input_file,
+                        "Local input: its SHA-256 and size are posted");
+        sub->add_option("--input-hash", o->input_hash, "SHA-256 of the input (64 hex)");
+        sub->add_option("--input-size", o->input_size, "Input size in bytes");
+        sub->add_option("--locator", o->locator, "Where nodes fetch the input (URI)")->required();
+        sub->add_option("--accelerator", o->accelerator, "Required accelerator kind")
+            ->capture_default_str();
+        sub->add_option("--model", o->models, "An acceptable model (repeat for several)");
+        sub->add_option("--min-memory-gb", o->min_memory_gb, "Minimum memory per accelerator");
+        sub->add_option("--min-count", o->min_count, "Minimum number of accelerators");
+        sub->add_option("--cu", o->cu, "Compute-unit estimate")->required();
+        sub->add_option("--urgency", o->urgency, "standard, priority or urgent")
+            ->capture_default_str();
+        sub->add_option("--redundancy", o->redundancy, "Replicas, 1..3")->capture_default_str();
+        sub->add_option("--max-price", o->max_price, "Maximum price per compute unit")->required();
+        return [o] { return Messages{post_of(*o)}; };
+      });
+  cmds.add_tx(compute, "cancel", "Cancel a pending job (full refund)", {"cancel_job"},
+              [](CLI::App* sub, const CommonTxOptions&) -> BuildMessages {
+                auto job = std::make_shared<uint64_t>(0);
+                sub->add_option("job", *job, "Job id")->required();
+                return [job] {
+                  v1::Message m;
+                  m.mutable_cancel_job()->set_job_id(*job);
+                  return Messages{m};
+                };
+              });
   for (const bool reveal : {false, true}) {
-    auto o = std::make_shared<JobTxOptions>();
-    auto* sub = compute->add_subcommand(
-        reveal ? "reveal" : "commit",
-        reveal ? "Reveal a committed result" : "Commit to a result (hash of result, node, salt)");
-    add_common_options(sub, o->common);
-    sub->add_option("job", o->job_id, "Job id")->required();
-    sub->add_option("--result", o->result, "Result hash, 64 hex")->required();
-    sub->add_option("--salt", o->salt, "Salt, 32..128 hex; the same for commit and reveal")
-        ->required();
-    cmds.add(sub, [&ctx, o, reveal] { return reveal ? run_reveal(ctx, *o) : run_commit(ctx, *o); });
+    cmds.add_tx(
+        compute, reveal ? "reveal" : "commit",
+        reveal ? "Reveal a committed result" : "Commit to a result (hash of result, node, salt)",
+        {reveal ? "reveal_result" : "commit_result"},
+        [reveal](CLI::App* sub, const CommonTxOptions& common) -> BuildMessages {
+          auto o = std::make_shared<JobTxOptions>();
+          sub->add_option("job", o->job_id, "Job id")->required();
+          sub->add_option("--result", o->result, "Result hash, 64 hex")->required();
+          sub->add_option("--salt", o->salt, "Salt, 32..128 hex; the same for commit and reveal")
+              ->required();
+          return [o, reveal, &common] {
+            return Messages{reveal ? reveal_of(*o) : commit_of(*o, common)};
+          };
+        });
   }
-  {
-    auto o = std::make_shared<NodeTxOptions>();
-    auto* sub = compute->add_subcommand("attest", "Attest a node's energy efficiency (attesters)");
-    add_common_options(sub, o->common);
-    sub->add_option("node", o->node, "Node address")->required();
-    sub->add_option("--efficiency", o->efficiency, "Attested efficiency")->required();
-    cmds.add(sub, [&ctx, o] {
-      v1::Message m;
-      m.mutable_attest_energy()->set_node(parse_address(o->node, "NODE"));
-      m.mutable_attest_energy()->set_energy_efficiency(o->efficiency);
-      return submit(ctx, o->common, {m});
-    });
-  }
-  {
-    auto o = std::make_shared<NodeTxOptions>();
-    auto* sub = compute->add_subcommand("ban", "Keep a node off your jobs (--unban to undo)");
-    add_common_options(sub, o->common);
-    sub->add_option("node", o->node, "Node address")->required();
-    sub->add_flag("--unban", o->flag, "Lift the ban");
-    cmds.add(sub, [&ctx, o] {
-      v1::Message m;
-      m.mutable_ban_node()->set_node(parse_address(o->node, "NODE"));
-      m.mutable_ban_node()->set_banned(!o->flag);
-      return submit(ctx, o->common, {m});
-    });
-  }
+  cmds.add_tx(compute, "attest", "Attest a node's energy efficiency (attesters)", {"attest_energy"},
+              [](CLI::App* sub, const CommonTxOptions&) -> BuildMessages {
+                auto o = std::make_shared<NodeTxOptions>();
+                sub->add_option("node", o->node, "Node address")->required();
+                sub->add_option("--efficiency", o->efficiency, "Attested efficiency")->required();
+                return [o] {
+                  v1::Message m;
+                  m.mutable_attest_energy()->set_node(parse_address(o->node, "NODE"));
+                  m.mutable_attest_energy()->set_energy_efficiency(o->efficiency);
+                  return Messages{m};
+                };
+              });
+  cmds.add_tx(compute, "ban", "Keep a node off your jobs (--unban to undo)", {"ban_node"},
+              [](CLI::App* sub, const CommonTxOptions&) -> BuildMessages {
+                auto o = std::make_shared<NodeTxOptions>();
+                sub->add_option("node", o->node, "Node address")->required();
+                sub->add_flag("--unban", o->flag, "Lift the ban");
+                return [o] {
+                  v1::Message m;
+                  m.mutable_ban_node()->set_node(parse_address(o->node, "NODE"));
+                  m.mutable_ban_node()->set_banned(!o->flag);
+                  return Messages{m};
+                };
+              });
+
   // --- queries ---
-  {
-    auto* sub = compute->add_subcommand("params", "The market's parameters");
-    cmds.add(sub, [&ctx] { return print_record(ctx, ctx.client().get_compute_params()); });
-  }
-  {
+  auto query = [&cmds, compute](const char* name, const char* description,
+                                const std::function<Action(CLI::App*)>& setup) {
+    cmds.add(compute, name, description, CommandKind::kQuery, setup);
+  };
+  query("params", "The market's parameters", [&cmds](CLI::App*) -> Action {
+    return [&cmds] { return print_record(cmds.ctx(), cmds.ctx().client().get_compute_params()); };
+  });
+  query("nodes", "Nodes by accelerator, region and status", [&cmds](CLI::App* sub) -> Action {
     auto o = std::make_shared<NodesQuery>();
-    auto* sub = compute->add_subcommand("nodes", "Nodes by accelerator, region and status");
     sub->add_option("--accelerator", o->accelerator, "Accelerator kind");
     sub->add_option("--region", o->region, "Region code");
     sub->add_option("--status", o->status, "active, paused, unbonding or unregistered");
     sub->add_option("--limit", o->limit, "At most this many (default 100, at most 1000)");
     sub->add_option("--after", o->after, "Page after this node address");
-    cmds.add(sub, [&ctx, o] { return run_nodes(ctx, *o); });
-  }
-  {
+    return [&cmds, o] { return run_nodes(cmds.ctx(), *o); };
+  });
+  query("node", "One node: reputation, bond, counters", [&cmds](CLI::App* sub) -> Action {
     auto node = std::make_shared<std::string>();
-    auto* sub = compute->add_subcommand("node", "One node: reputation, bond, counters");
     sub->add_option("address", *node, "Node address")->required();
-    cmds.add(sub, [&ctx, node] {
-      return print_record(ctx, ctx.client().get_node(parse_address(*node, "ADDRESS")));
-    });
-  }
-  {
+    return [&cmds, node] {
+      return print_record(cmds.ctx(),
+                          cmds.ctx().client().get_node(parse_address(*node, "ADDRESS")));
+    };
+  });
+  query("jobs", "Jobs by provider or node, and status", [&cmds](CLI::App* sub) -> Action {
     auto o = std::make_shared<JobsQuery>();
-    auto* sub = compute->add_subcommand("jobs", "Jobs by provider or node, and status");
     sub->add_option("--provider", o->provider, "Provider address");
     sub->add_option("--node", o->node, "Node address");
     sub->add_option("--status", o->status, "pending, assigned, auditing, accepted, ...");
     sub->add_option("--limit", o->limit, "At most this many (default 100, at most 1000)");
     sub->add_option("--after", o->after, "Page after this job id");
-    cmds.add(sub, [&ctx, o] { return run_jobs(ctx, *o); });
-  }
-  {
+    return [&cmds, o] { return run_jobs(cmds.ctx(), *o); };
+  });
+  query("job", "One job with its replicas and settlement", [&cmds](CLI::App* sub) -> Action {
     auto id = std::make_shared<uint64_t>(0);
-    auto* sub = compute->add_subcommand("job", "One job with its replicas and settlement");
     sub->add_option("id", *id, "Job id")->required();
-    cmds.add(sub, [&ctx, id] { return print_record(ctx, ctx.client().get_job(*id)); });
-  }
-  {
-    auto* sub = compute->add_subcommand("stats", "Market statistics per hardware class");
-    cmds.add(sub, [&ctx] { return print_record(ctx, ctx.client().get_market_stats()); });
-  }
-  {
+    return [&cmds, id] { return print_record(cmds.ctx(), cmds.ctx().client().get_job(*id)); };
+  });
+  query("stats", "Market statistics per hardware class", [&cmds](CLI::App*) -> Action {
+    return [&cmds] { return print_record(cmds.ctx(), cmds.ctx().client().get_market_stats()); };
+  });
+  query("rewards", "An epoch's mining rewards per node", [&cmds](CLI::App* sub) -> Action {
     auto epoch = std::make_shared<uint64_t>(0);
-    auto* sub = compute->add_subcommand("rewards", "An epoch's mining rewards per node");
     sub->add_option("epoch", *epoch, "Epoch number")->required();
-    cmds.add(sub,
-             [&ctx, epoch] { return print_record(ctx, ctx.client().get_epoch_rewards(*epoch)); });
-  }
-  {
-    auto o = std::make_shared<WatchJobsOptions>();
-    auto* sub = compute->add_subcommand(
-        "watch", "Stream a provider's jobs or a node's assignments as they change (one per line)");
-    sub->add_option("--provider", o->provider, "Provider address");
-    sub->add_option("--node", o->node, "Node address");
-    sub->add_option("--from", o->from, "First height (default: the next block)");
-    sub->add_option("--count", o->count, "Stop after this many records (default: never)");
-    cmds.add(sub, [&ctx, o] { return run_watch_jobs(ctx, *o); });
-  }
+    return [&cmds, epoch] {
+      return print_record(cmds.ctx(), cmds.ctx().client().get_epoch_rewards(*epoch));
+    };
+  });
+  cmds.add(compute, "watch",
+           "Stream a provider's jobs or a node's assignments as they change (one per line)",
+           CommandKind::kStream, [&cmds](CLI::App* sub) -> Action {
+             auto o = std::make_shared<WatchJobsOptions>();
+             sub->add_option("--provider", o->provider, "Provider address");
+             sub->add_option("--node", o->node, "Node address");
+             sub->add_option("--from", o->from, "First height (default: the next block)");
+             sub->add_option("--count", o->count, "Stop after this many records (default: never)");
+             return [&cmds, o] { return run_watch_jobs(cmds.ctx(), *o); };
+           });
 }
+
+const CommandFile kCompute{50, &register_compute};
+
+}  // namespace
 
 }  // namespace btt::cli

@@ -68,24 +68,27 @@ int run_address(Context& ctx, const AddressOptions& o) {
   return kExitOk;
 }
 
-}  // namespace
-
-void register_key_commands(CLI::App& app, Context& ctx, Commands& cmds) {
-  {
-    auto o = std::make_shared<KeygenOptions>();
-    auto* sub = app.add_subcommand("keygen", "Create a new key and write it to a key file (0600)");
-    sub->add_option("--out", o->out, "Key file to write (never overwritten)")
-        ->capture_default_str();
-    cmds.add(sub, [&ctx, o] { return run_keygen(ctx, *o); });
-  }
-  {
-    auto o = std::make_shared<AddressOptions>();
-    auto* sub = app.add_subcommand("address", "Print the address of a key file or public key");
-    auto* key = sub->add_option("--key", o->key_file, "Key file");
-    auto* pub = sub->add_option("--pubkey", o->pubkey_hex, "x-only public key, 64 hex characters");
-    key->excludes(pub);
-    cmds.add(sub, [&ctx, o] { return run_address(ctx, *o); });
-  }
+void register_keys(Commands& cmds) {
+  cmds.add(&cmds.root(), "keygen", "Create a new key and write it to a key file (0600)",
+           CommandKind::kLocal, [&cmds](CLI::App* sub) -> Action {
+             auto o = std::make_shared<KeygenOptions>();
+             sub->add_option("--out", o->out, "Key file to write (never overwritten)")
+                 ->capture_default_str();
+             return [&cmds, o] { return run_keygen(cmds.ctx(), *o); };
+           });
+  cmds.add(&cmds.root(), "address", "Print the address of a key file or public key",
+           CommandKind::kLocal, [&cmds](CLI::App* sub) -> Action {
+             auto o = std::make_shared<AddressOptions>();
+             auto* key = sub->add_option("--key", o->key_file, "Key file");
+             auto* pub =
+                 sub->add_option("--pubkey", o->pubkey_hex, "x-only public key, 64 hex characters");
+             key->excludes(pub);
+             return [&cmds, o] { return run_address(cmds.ctx(), *o); };
+           });
 }
+
+const CommandFile kKeys{0, &register_keys};
+
+}  // namespace
 
 }  // namespace btt::cli

@@ -88,26 +88,30 @@ int run_events(Context& ctx, const EventsOptions& o) {
   });
 }
 
-}  // namespace
-
-void register_stream_commands(CLI::App& app, Context& ctx, Commands& cmds) {
-  {
-    auto o = std::make_shared<WatchOptions>();
-    auto* sub = app.add_subcommand("watch", "Print one line per committed block");
-    sub->add_option("--from", o->from, "Replay from this height (0: only new blocks)");
-    sub->add_option("--count", o->count, "Stop after this many blocks (0: until interrupted)");
-    cmds.add(sub, [&ctx, o] { return run_watch(ctx, *o); });
-  }
-  {
-    auto o = std::make_shared<EventsOptions>();
-    auto* sub = app.add_subcommand("events", "Print one line per event");
-    sub->add_option("--type", o->types, "Only this event type, e.g. bank.transfer (repeatable)")
-        ->allow_extra_args(false);
-    sub->add_option("--address", o->address, "Only events that name this address");
-    sub->add_option("--from", o->from, "Replay from this height (0: only new events)");
-    sub->add_option("--count", o->count, "Stop after this many events (0: until interrupted)");
-    cmds.add(sub, [&ctx, o] { return run_events(ctx, *o); });
-  }
+void register_streams(Commands& cmds) {
+  cmds.add(&cmds.root(), "watch", "Print one line per committed block", CommandKind::kStream,
+           [&cmds](CLI::App* sub) -> Action {
+             auto o = std::make_shared<WatchOptions>();
+             sub->add_option("--from", o->from, "Replay from this height (0: only new blocks)");
+             sub->add_option("--count", o->count,
+                             "Stop after this many blocks (0: until interrupted)");
+             return [&cmds, o] { return run_watch(cmds.ctx(), *o); };
+           });
+  cmds.add(
+      &cmds.root(), "events", "Print one line per event", CommandKind::kStream,
+      [&cmds](CLI::App* sub) -> Action {
+        auto o = std::make_shared<EventsOptions>();
+        sub->add_option("--type", o->types, "Only this event type, e.g. bank.transfer (repeatable)")
+            ->allow_extra_args(false);
+        sub->add_option("--address", o->address, "Only events that name this address");
+        sub->add_option("--from", o->from, "Replay from this height (0: only new events)");
+        sub->add_option("--count", o->count, "Stop after this many events (0: until interrupted)");
+        return [&cmds, o] { return run_events(cmds.ctx(), *o); };
+      });
 }
+
+const CommandFile kStreams{20, &register_streams};
+
+}  // namespace
 
 }  // namespace btt::cli

@@ -1,4 +1,5 @@
-// supply, allocations, vesting, emission: the tokenomics queries (doc/tokenomics.md).
+// btt-cli tokenomics ...: burn, approve-milestone, supply, allocations, vesting, emission
+// (doc/tokenomics.md); each is also a top-level command.
 #include "app/cli/commands.h"
 #include "btt/chain/genesis.h"
 
@@ -13,6 +14,12 @@ struct AtOptions {
 struct VestingOptions {
   std::string address;
   AtOptions at;
+};
+
+struct ApproveMilestoneOptions {
+  std::string category = "foundation";
+  std::string milestone;
+  std::string amount;
 };
 
 struct EmissionOptions {
@@ -41,37 +48,6 @@ std::string kind_of(v1::CategoryKind k) {
   name = name.substr(name.rfind('_') + 1);
   for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return name;
-}
-
-Json to_json(const v1::MilestoneRecord& m) {
-  return Json{{"milestone", m.milestone()},
-              {"amount", m.amount()},
-              {"height", m.height()},
-              {"time_ms", m.time_ms()}};
-}
-
-Json to_json(const v1::AllocationState& a) {
-  Json j{{"id", a.id()},
-         {"name", a.name()},
-         {"kind", kind_of(a.kind())},
-         {"share_bps", a.share_bps()},
-         {"holder", a.holder()},
-         {"total", a.total()},
-         {"released", a.released()},
-         {"locked", a.locked()},
-         {"next_release_ms", a.next_release_ms()}};
-  if (a.kind() == v1::CATEGORY_KIND_POOL) j["governance_controlled"] = a.governance_controlled();
-  if (a.start_ms() != 0) j["start_ms"] = a.start_ms();
-  if (a.cliff_ms() != 0) j["cliff_ms"] = a.cliff_ms();
-  if (a.end_ms() != 0) j["end_ms"] = a.end_ms();
-  if (a.kind() == v1::CATEGORY_KIND_MILESTONES) {
-    j["ceiling"] = a.ceiling();
-    j["approved"] = a.approved();
-    Json list = Json::array();
-    for (const auto& m : a.milestones()) list.push_back(to_json(m));
-    j["milestones"] = std::move(list);
-  }
-  return j;
 }
 
 std::string btt(uint64_t units) {
@@ -104,29 +80,7 @@ int run_supply(Context& ctx) {
   const auto s = ctx.client().get_supply_breakdown();
   const auto out = ctx.out();
   if (out.json()) {
-    Json locked = Json::array();
-    for (const auto& c : s.locked_by_category()) {
-      locked.push_back(Json{{"id", c.id()}, {"name", c.name()}, {"amount", c.amount()}});
-    }
-    Json pools = Json::array();
-    for (const auto& p : s.pool_balances()) {
-      pools.push_back(Json{{"name", p.name()}, {"address", p.address()}, {"balance", p.balance()}});
-    }
-    Json burned = Json::array();
-    for (const auto& b : s.burned_by_source()) {
-      burned.push_back(Json{{"source", b.source()}, {"amount", b.amount()}});
-    }
-    out.document(Json{{"height", s.height()},
-                      {"time_ms", s.time_ms()},
-                      {"fixed_supply", s.fixed_supply()},
-                      {"total_supply", s.total_supply()},
-                      {"circulating", s.circulating()},
-                      {"locked", s.locked()},
-                      {"locked_by_category", std::move(locked)},
-                      {"pools", s.pools()},
-                      {"pool_balances", std::move(pools)},
-                      {"burned", s.burned()},
-                      {"burned_by_source", std::move(burned)}});
+    out.document(proto_json(s));
     return kExitOk;
   }
   Fields f;
@@ -151,13 +105,7 @@ int run_allocations(Context& ctx, const AtOptions& o) {
   const auto a = ctx.client().get_allocations(parse_at(o.at));
   const auto out = ctx.out();
   if (out.json()) {
-    Json list = Json::array();
-    for (const auto& c : a.categories()) list.push_back(to_json(c));
-    out.document(Json{{"height", a.height()},
-                      {"time_ms", a.time_ms()},
-                      {"at_time_ms", a.at_time_ms()},
-                      {"projected", a.projected()},
-                      {"categories", std::move(list)}});
+    out.document(proto_json(a));
     return kExitOk;
   }
   Fields f;
@@ -173,17 +121,7 @@ int run_vesting(Context& ctx, const VestingOptions& o) {
   const auto v = ctx.client().get_vesting(parse_address(o.address, "ADDRESS"), parse_at(o.at.at));
   const auto out = ctx.out();
   if (out.json()) {
-    Json list = Json::array();
-    for (const auto& s : v.schedules()) list.push_back(to_json(s));
-    out.document(Json{{"address", v.address()},
-                      {"height", v.height()},
-                      {"time_ms", v.time_ms()},
-                      {"at_time_ms", v.at_time_ms()},
-                      {"projected", v.projected()},
-                      {"balance", v.balance()},
-                      {"locked", v.locked()},
-                      {"spendable", v.spendable()},
-                      {"schedules", std::move(list)}});
+    out.document(proto_json(v));
     return kExitOk;
   }
   Fields f;
@@ -203,38 +141,7 @@ int run_emission(Context& ctx, const EmissionOptions& o) {
   const auto e = ctx.client().get_emission(o.from, o.limit);
   const auto out = ctx.out();
   if (out.json()) {
-    Json years = Json::array();
-    for (const auto& y : e.by_year()) {
-      years.push_back(Json{{"year", y.year()},
-                           {"budget", y.budget()},
-                           {"epochs", y.epochs()},
-                           {"epoch_amount", y.epoch_amount()},
-                           {"last_epoch_amount", y.last_epoch_amount()},
-                           {"start_ms", y.start_ms()},
-                           {"paid", y.paid()}});
-    }
-    Json epochs = Json::array();
-    for (const auto& x : e.epochs()) {
-      epochs.push_back(Json{{"epoch", x.epoch()},
-                            {"start_ms", x.start_ms()},
-                            {"amount", x.amount()},
-                            {"paid", x.paid()}});
-    }
-    out.document(Json{{"height", e.height()},
-                      {"time_ms", e.time_ms()},
-                      {"total", e.total()},
-                      {"start_ms", e.start_ms()},
-                      {"epoch_seconds", e.epoch_seconds()},
-                      {"years", e.years()},
-                      {"decay_bps", e.decay_bps()},
-                      {"total_epochs", e.total_epochs()},
-                      {"epochs_paid", e.epochs_paid()},
-                      {"paid", e.paid()},
-                      {"pool_balance", e.pool_balance()},
-                      {"escrow", e.escrow()},
-                      {"escrow_balance", e.escrow_balance()},
-                      {"by_year", std::move(years)},
-                      {"epochs", std::move(epochs)}});
+    out.document(proto_json(e));
     return kExitOk;
   }
   Fields f;
@@ -266,37 +173,81 @@ int run_emission(Context& ctx, const EmissionOptions& o) {
   return kExitOk;
 }
 
-}  // namespace
-
-void register_tokenomics_commands(CLI::App& app, Context& ctx, Commands& cmds) {
-  {
-    auto* sub = app.add_subcommand(
-        "supply", "Supply breakdown: total, circulating, locked per category, pools, burned");
-    cmds.add(sub, [&ctx] { return run_supply(ctx); });
-  }
-  {
-    auto o = std::make_shared<AtOptions>();
-    auto* sub = app.add_subcommand(
-        "allocations", "Every genesis allocation category: total, released, locked, next release");
-    sub->add_option("--at", o->at, "Project to this time: RFC 3339 UTC or unix seconds");
-    cmds.add(sub, [&ctx, o] { return run_allocations(ctx, *o); });
-  }
-  {
-    auto o = std::make_shared<VestingOptions>();
-    auto* sub = app.add_subcommand("vesting", "An account's vesting schedules and locked BTT");
-    sub->add_option("address", o->address, "Beneficiary address (btt1...)")->required();
-    sub->add_option("--at", o->at.at, "Project to this time: RFC 3339 UTC or unix seconds");
-    cmds.add(sub, [&ctx, o] { return run_vesting(ctx, *o); });
-  }
-  {
-    auto o = std::make_shared<EmissionOptions>();
-    auto* sub = app.add_subcommand("emission", "The mining emission schedule, by year and epoch");
-    sub->add_option("--from", o->from, "First epoch to list")->capture_default_str();
-    sub->add_option("--limit", o->limit, "Epochs to list (at most 1000)")
-        ->check(CLI::Range(0u, 1000u))
-        ->capture_default_str();
-    cmds.add(sub, [&ctx, o] { return run_emission(ctx, *o); });
-  }
+void register_tokenomics(Commands& cmds) {
+  auto* tk = cmds.group("tokenomics",
+                        "Supply, allocations, vesting, emission, burns, milestones "
+                        "(doc/tokenomics.md)");
+  cmds.add_tx(
+      tk, "burn", "Destroy spendable BTT for good (the supply shrinks)", {"burn"},
+      [](CLI::App* sub, const CommonTxOptions&) -> BuildMessages {
+        auto amount = std::make_shared<std::string>();
+        sub->add_option("--amount", *amount, "Amount in base units (1 BTT = 100000000)")
+            ->required();
+        return [amount] {
+          v1::Message m;
+          m.mutable_burn()->set_amount(parse_amount(*amount, "--amount"));
+          return std::vector<v1::Message>{m};
+        };
+      },
+      Alias::kTopLevel);
+  cmds.add_tx(
+      tk, "approve-milestone",
+      "Approve a Foundation milestone (the milestone authority's key only)", {"approve_milestone"},
+      [](CLI::App* sub, const CommonTxOptions&) -> BuildMessages {
+        auto o = std::make_shared<ApproveMilestoneOptions>();
+        sub->add_option("--category", o->category, "Milestones category id")->capture_default_str();
+        sub->add_option("--milestone", o->milestone, "Milestone name, unique in the category")
+            ->required();
+        sub->add_option("--amount", o->amount, "Amount in base units it releases")->required();
+        return [o] {
+          if (o->milestone.empty()) throw UsageError("--milestone must not be empty");
+          v1::Message m;
+          auto* a = m.mutable_approve_milestone();
+          a->set_category(o->category);
+          a->set_milestone(o->milestone);
+          a->set_amount(parse_amount(o->amount, "--amount"));
+          return std::vector<v1::Message>{m};
+        };
+      },
+      Alias::kTopLevel);
+  cmds.add(
+      tk, "supply", "Supply breakdown: total, circulating, locked per category, pools, burned",
+      CommandKind::kQuery,
+      [&cmds](CLI::App*) -> Action { return [&cmds] { return run_supply(cmds.ctx()); }; },
+      Alias::kTopLevel);
+  cmds.add(
+      tk, "allocations", "Every genesis allocation category: total, released, locked, next release",
+      CommandKind::kQuery,
+      [&cmds](CLI::App* sub) -> Action {
+        auto o = std::make_shared<AtOptions>();
+        sub->add_option("--at", o->at, "Project to this time: RFC 3339 UTC or unix seconds");
+        return [&cmds, o] { return run_allocations(cmds.ctx(), *o); };
+      },
+      Alias::kTopLevel);
+  cmds.add(
+      tk, "vesting", "An account's vesting schedules and locked BTT", CommandKind::kQuery,
+      [&cmds](CLI::App* sub) -> Action {
+        auto o = std::make_shared<VestingOptions>();
+        sub->add_option("address", o->address, "Beneficiary address (btt1...)")->required();
+        sub->add_option("--at", o->at.at, "Project to this time: RFC 3339 UTC or unix seconds");
+        return [&cmds, o] { return run_vesting(cmds.ctx(), *o); };
+      },
+      Alias::kTopLevel);
+  cmds.add(
+      tk, "emission", "The mining emission schedule, by year and epoch", CommandKind::kQuery,
+      [&cmds](CLI::App* sub) -> Action {
+        auto o = std::make_shared<EmissionOptions>();
+        sub->add_option("--from", o->from, "First epoch to list")->capture_default_str();
+        sub->add_option("--limit", o->limit, "Epochs to list (at most 1000)")
+            ->check(CLI::Range(0u, 1000u))
+            ->capture_default_str();
+        return [&cmds, o] { return run_emission(cmds.ctx(), *o); };
+      },
+      Alias::kTopLevel);
 }
+
+const CommandFile kTokenomics{40, &register_tokenomics};
+
+}  // namespace
 
 }  // namespace btt::cli

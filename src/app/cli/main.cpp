@@ -43,13 +43,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   Context ctx(options);
-  Commands cmds;
-  register_key_commands(app, ctx, cmds);
-  register_query_commands(app, ctx, cmds);
-  register_tx_commands(app, ctx, cmds);
-  register_stream_commands(app, ctx, cmds);
-  register_tokenomics_commands(app, ctx, cmds);
-  register_compute_commands(app, ctx, cmds);
+  Commands cmds(app, ctx);
+  register_all(cmds);
 
   bool json_hint = false;
   for (int i = 1; i < argc; ++i) json_hint = json_hint || std::strcmp(argv[i], "--json") == 0;

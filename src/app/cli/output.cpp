@@ -1,5 +1,6 @@
 #include "app/cli/output.h"
 
+#include <algorithm>
 #include <ctime>
 #include <iostream>
 #include <utility>
@@ -151,30 +152,145 @@ Json events_json(const google::protobuf::RepeatedPtrField<v1::Event>& events) {
   return out;
 }
 
-Json to_json(const v1::Message& m) {
-  switch (m.msg_case()) {
-    case v1::Message::kTransfer:
-      return Json{{"type", "transfer"},
-                  {"to", m.transfer().to()},
-                  {"asset", m.transfer().asset()},
-                  {"amount", m.transfer().amount()}};
-    case v1::Message::kMultiTransfer: {
-      Json outputs = Json::array();
-      for (const auto& o : m.multi_transfer().outputs()) {
-        outputs.push_back(Json{{"to", o.to()}, {"asset", o.asset()}, {"amount", o.amount()}});
-      }
-      return Json{{"type", "multi_transfer"}, {"outputs", std::move(outputs)}};
+namespace {
+
+using google::protobuf::FieldDescriptor;
+
+const FieldDescriptor* message_kind(const v1::Message& m) {
+  const auto* oneof = v1::Message::descriptor()->FindOneofByName("msg");
+  return oneof == nullptr ? nullptr : m.GetReflection()->GetOneofFieldDescriptor(m, oneof);
+}
+
+// Fields printed for `m`: all fields in number order, but unset sub-messages and oneof members.
+std::vector<const FieldDescriptor*> printed_fields(const google::protobuf::Message& m) {
+  const auto* d = m.GetDescriptor();
+  const auto* r = m.GetReflection();
+  std::vector<const FieldDescriptor*> out;
+  for (int i = 0; i < d->field_count(); ++i) {
+    const auto* f = d->field(i);
+    if (!f->is_repeated() &&
+        (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE || f->containing_oneof() != nullptr) &&
+        !r->HasField(m, f)) {
+      continue;
     }
-    case v1::Message::kBurn:
-      return Json{{"type", "burn"}, {"asset", kBttAsset}, {"amount", m.burn().amount()}};
-    case v1::Message::kApproveMilestone:
-      return Json{{"type", "approve_milestone"},
-                  {"category", m.approve_milestone().category()},
-                  {"milestone", m.approve_milestone().milestone()},
-                  {"amount", m.approve_milestone().amount()}};
-    default:
-      return Json{{"type", "unknown"}};
+    out.push_back(f);
   }
+  std::sort(out.begin(), out.end(), [](const FieldDescriptor* a, const FieldDescriptor* b) {
+    return a->number() < b->number();
+  });
+  return out;
+}
+
+// One scalar value (index -1: singular) as JSON.
+Json scalar_json(const google::protobuf::Message& m, const FieldDescriptor* f, int i) {
+  const auto* r = m.GetReflection();
+  const bool rep = i >= 0;
+  switch (f->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_INT32:
+      return rep ? r->GetRepeatedInt32(m, f, i) : r->GetInt32(m, f);
+    case FieldDescriptor::CPPTYPE_INT64:
+      return rep ? r->GetRepeatedInt64(m, f, i) : r->GetInt64(m, f);
+    case FieldDescriptor::CPPTYPE_UINT32:
+      return rep ? r->GetRepeatedUInt32(m, f, i) : r->GetUInt32(m, f);
+    case FieldDescriptor::CPPTYPE_UINT64:
+      return rep ? r->GetRepeatedUInt64(m, f, i) : r->GetUInt64(m, f);
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+      return rep ? r->GetRepeatedDouble(m, f, i) : r->GetDouble(m, f);
+    case FieldDescriptor::CPPTYPE_FLOAT:
+      return rep ? r->GetRepeatedFloat(m, f, i) : r->GetFloat(m, f);
+    case FieldDescriptor::CPPTYPE_BOOL:
+      return rep ? r->GetRepeatedBool(m, f, i) : r->GetBool(m, f);
+    case FieldDescriptor::CPPTYPE_ENUM: {
+      const int v = rep ? r->GetRepeatedEnumValue(m, f, i) : r->GetEnumValue(m, f);
+      const auto* e = f->enum_type()->FindValueByNumber(v);
+      return e == nullptr ? Json(v) : Json(e->name());
+    }
+    case FieldDescriptor::CPPTYPE_STRING: {
+      std::string v = rep ? r->GetRepeatedString(m, f, i) : r->GetString(m, f);
+      return f->type() == FieldDescriptor::TYPE_BYTES ? Json(hex(v)) : Json(std::move(v));
+    }
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      return proto_json(rep ? r->GetRepeatedMessage(m, f, i) : r->GetMessage(m, f));
+  }
+  return nullptr;
+}
+
+std::string scalar_text(const Json& j) {
+  return j.is_string() ? j.get<std::string>() : j.dump();
+}
+
+void flatten(const google::protobuf::Message& m, const std::string& prefix,
+             std::vector<std::pair<std::string, std::string>>& out) {
+  const auto* r = m.GetReflection();
+  for (const auto* f : printed_fields(m)) {
+    const std::string key = prefix + f->name();
+    const bool is_msg = f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
+    if (!f->is_repeated()) {
+      if (is_msg) {
+        flatten(r->GetMessage(m, f), key + ".", out);
+      } else {
+        out.emplace_back(key, scalar_text(scalar_json(m, f, -1)));
+      }
+      continue;
+    }
+    const int n = r->FieldSize(m, f);
+    if (is_msg) {
+      if (n == 0) out.emplace_back(key, "(none)");
+      for (int i = 0; i < n; ++i) {
+        flatten(r->GetRepeatedMessage(m, f, i), key + "[" + std::to_string(i) + "].", out);
+      }
+      continue;
+    }
+    std::string joined;
+    for (int i = 0; i < n; ++i) joined += (i == 0 ? "" : ",") + scalar_text(scalar_json(m, f, i));
+    out.emplace_back(key, joined);
+  }
+}
+
+}  // namespace
+
+Json proto_json(const google::protobuf::Message& m) {
+  const auto* r = m.GetReflection();
+  Json out = Json::object();
+  for (const auto* f : printed_fields(m)) {
+    if (f->is_map()) {
+      // Maps as objects keyed by their key's text.
+      Json obj = Json::object();
+      for (int i = 0; i < r->FieldSize(m, f); ++i) {
+        Json entry = proto_json(r->GetRepeatedMessage(m, f, i));
+        obj[scalar_text(entry["key"])] = std::move(entry["value"]);
+      }
+      out[f->name()] = std::move(obj);
+    } else if (f->is_repeated()) {
+      Json arr = Json::array();
+      for (int i = 0; i < r->FieldSize(m, f); ++i) arr.push_back(scalar_json(m, f, i));
+      out[f->name()] = std::move(arr);
+    } else {
+      out[f->name()] = scalar_json(m, f, -1);
+    }
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> proto_pairs(const google::protobuf::Message& m) {
+  std::vector<std::pair<std::string, std::string>> out;
+  flatten(m, "", out);
+  return out;
+}
+
+Fields proto_fields(const google::protobuf::Message& m) {
+  Fields f;
+  for (auto& [key, value] : proto_pairs(m)) f.add(std::move(key), std::move(value));
+  return f;
+}
+
+Json to_json(const v1::Message& m) {
+  const auto* kind = message_kind(m);
+  if (kind == nullptr) return Json{{"type", "none"}};
+  Json out{{"type", kind->name()}};
+  Json fields = proto_json(m.GetReflection()->GetMessage(m, kind));
+  for (auto it = fields.begin(); it != fields.end(); ++it) out[it.key()] = std::move(it.value());
+  return out;
 }
 
 Json to_json(const v1::TxResult& r) {
@@ -244,11 +360,7 @@ Json to_json(const v1::EventRecord& e) {
 }
 
 Json to_json(const v1::FeeSuggestion& f) {
-  return Json{{"suggested", f.suggested()},         {"min_fee", f.min_fee()},
-              {"recent_txs", f.recent_txs()},       {"recent_min", f.recent_min()},
-              {"recent_median", f.recent_median()}, {"recent_p90", f.recent_p90()},
-              {"recent_max", f.recent_max()},       {"from_height", f.from_height()},
-              {"to_height", f.to_height()}};
+  return proto_json(f);
 }
 
 // --- human ---------------------------------------------------------------------------------------
@@ -260,26 +372,13 @@ std::string describe(const v1::Event& e) {
 }
 
 std::string describe(const v1::Message& m) {
-  switch (m.msg_case()) {
-    case v1::Message::kTransfer:
-      return "transfer to=" + m.transfer().to() + " asset=" + m.transfer().asset() +
-             " amount=" + std::to_string(m.transfer().amount());
-    case v1::Message::kMultiTransfer: {
-      std::string out = "multi_transfer";
-      for (const auto& o : m.multi_transfer().outputs()) {
-        out += " " + o.to() + ":" + std::to_string(o.amount()) + ":" + o.asset();
-      }
-      return out;
-    }
-    case v1::Message::kBurn:
-      return "burn amount=" + std::to_string(m.burn().amount());
-    case v1::Message::kApproveMilestone:
-      return "approve_milestone category=" + m.approve_milestone().category() + " milestone=\"" +
-             m.approve_milestone().milestone() +
-             "\" amount=" + std::to_string(m.approve_milestone().amount());
-    default:
-      return "unknown message";
+  const auto* kind = message_kind(m);
+  if (kind == nullptr) return "none";
+  std::string out = kind->name();
+  for (const auto& [key, value] : proto_pairs(m.GetReflection()->GetMessage(m, kind))) {
+    out += " " + key + "=" + value;
   }
+  return out;
 }
 
 void add_events(Fields& f, const google::protobuf::RepeatedPtrField<v1::Event>& events) {

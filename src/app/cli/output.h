@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "btt/v1/bank.pb.h"
@@ -68,9 +69,23 @@ class Output {
 [[nodiscard]] std::string format_code(uint32_t code);
 [[nodiscard]] std::string code_name_of(uint32_t code);
 
+// --- the generic printer: any API message, through its descriptor ------------------------------
+// JSON: every field under its proto name, defaults included (unset sub-messages and unset oneof
+// members are left out); bytes fields (found by type) as lower-case hex; every integer, 64-bit
+// ones included, a JSON number (doc/api.md "btt-cli"); enums by name; repeated fields as arrays.
+[[nodiscard]] Json proto_json(const google::protobuf::Message& m);
+// The same as "key: value" lines: nested fields as "a.b", repeated ones as "a[0].b", repeated
+// scalars comma-separated.
+[[nodiscard]] Fields proto_fields(const google::protobuf::Message& m);
+// The same flattened pairs ("a.b", value), for one-line views.
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> proto_pairs(
+    const google::protobuf::Message& m);
+
 // --- JSON views of API messages (bytes as lower-case hex, amounts as integers) -----------------
 [[nodiscard]] Json to_json(const v1::NodeStatus& s);
 [[nodiscard]] Json to_json(const v1::Event& e);
+// {"type": <the Message oneof field>, <its fields as proto_json>}: every message kind, from the
+// descriptor of the oneof.
 [[nodiscard]] Json to_json(const v1::Message& m);
 [[nodiscard]] Json to_json(const v1::TxResult& r);
 [[nodiscard]] Json to_json(const v1::TxInfo& t);
@@ -80,8 +95,9 @@ class Output {
 [[nodiscard]] Json events_json(const google::protobuf::RepeatedPtrField<v1::Event>& events);
 
 // --- human views ---------------------------------------------------------------------------------
-[[nodiscard]] std::string describe(const v1::Event& e);    // "bank.transfer from=.. to=.."
-[[nodiscard]] std::string describe(const v1::Message& m);  // "transfer to=.. amount=.."
+[[nodiscard]] std::string describe(const v1::Event& e);  // "bank.transfer from=.. to=.."
+// "transfer to=.. asset=.. amount=..": the oneof field, then proto_pairs of its message.
+[[nodiscard]] std::string describe(const v1::Message& m);
 [[nodiscard]] Fields fields_of(const v1::NodeStatus& s);
 [[nodiscard]] Fields fields_of(const v1::TxInfo& t);
 [[nodiscard]] Fields fields_of(const v1::BlockInfo& b);

@@ -1,15 +1,10 @@
-// status, balance, tx, block, fee, account-txs: read-only queries.
+// status, peers, consensus, evidence, tx, block, block-result, fee, account-txs: the chain's
+// read-only queries (top-level commands; module queries are in commands_<module>.cpp).
 #include "app/cli/commands.h"
 
 namespace btt::cli {
 
 namespace {
-
-struct BalanceOptions {
-  std::string address;
-  std::string key_file;
-  std::string asset;
-};
 
 struct TxOptions {
   std::string id;
@@ -21,6 +16,11 @@ struct BlockOptions {
 
 struct FeeOptions {
   uint32_t blocks = 0;
+};
+
+struct EvidenceOptions {
+  uint64_t from = 0;
+  uint32_t limit = 0;
 };
 
 struct AccountTxsOptions {
@@ -108,56 +108,6 @@ int run_status(Context& ctx) {
   return kExitOk;
 }
 
-int run_balance(Context& ctx, const BalanceOptions& o) {
-  std::string address;
-  if (!o.address.empty() && !o.key_file.empty()) {
-    throw UsageError("give either ADDRESS or --key FILE, not both");
-  } else if (!o.address.empty()) {
-    address = parse_address(o.address, "ADDRESS");
-  } else if (!o.key_file.empty()) {
-    address = load_key(o.key_file).address.to_string();
-  } else {
-    throw UsageError("give ADDRESS or --key FILE");
-  }
-  const auto account = ctx.client().get_account(address);
-
-  std::vector<std::pair<std::string, uint64_t>> balances;
-  if (!o.asset.empty()) {
-    // Asks the node about this one asset, so an unregistered one is an error, not a 0.
-    balances.emplace_back(o.asset, ctx.client().get_balance(address, o.asset).amount());
-  } else {
-    for (const auto& c : account.balances()) balances.emplace_back(c.asset(), c.amount());
-  }
-
-  const auto out = ctx.out();
-  if (out.json()) {
-    Json list = Json::array();
-    for (const auto& [asset, amount] : balances) {
-      list.push_back(Json{{"asset", asset}, {"amount", amount}});
-    }
-    Json doc{{"address", account.address().empty() ? address : account.address()},
-             {"height", account.height()},
-             {"nonce", account.nonce()}};
-    if (!o.asset.empty()) {
-      doc["asset"] = o.asset;
-      doc["amount"] = balances.front().second;
-    }
-    doc["balances"] = std::move(list);
-    out.document(doc);
-  } else {
-    Fields f;
-    f.add("address", account.address().empty() ? address : account.address())
-        .add("height", account.height())
-        .add("next nonce", account.nonce());
-    if (balances.empty()) f.add("balance", "0");
-    for (const auto& [asset, amount] : balances) {
-      f.add("balance " + asset, format_amount(asset, amount));
-    }
-    out.fields(f);
-  }
-  return kExitOk;
-}
-
 int run_tx(Context& ctx, const TxOptions& o) {
   const std::string id = parse_hash_hex(o.id, "tx ID");
   const auto info = ctx.client().get_tx(id);
@@ -217,57 +167,89 @@ int run_account_txs(Context& ctx, const AccountTxsOptions& o) {
   return kExitOk;
 }
 
-}  // namespace
-
-void register_query_commands(CLI::App& app, Context& ctx, Commands& cmds) {
-  {
-    auto* sub = app.add_subcommand("status", "Show the node's chain, height and latest block");
-    cmds.add(sub, [&ctx] { return run_status(ctx); });
+int run_block_result(Context& ctx, const BlockOptions& o) {
+  const auto r = ctx.client().get_block_result(parse_u64(o.which, "HEIGHT"));
+  const auto out = ctx.out();
+  if (out.json()) {
+    Json txs = Json::array();
+    for (const auto& t : r.txs()) txs.push_back(to_json(t));
+    out.document(
+        Json{{"height", r.height()}, {"txs", std::move(txs)}, {"events", events_json(r.events())}});
+    return kExitOk;
   }
-  {
-    auto* sub = app.add_subcommand("peers", "Show the node's p2p id and connected peers");
-    cmds.add(sub, [&ctx] { return run_peers(ctx); });
+  Fields f;
+  f.add("height", r.height()).add("txs", static_cast<uint64_t>(r.txs_size()));
+  for (const auto& t : r.txs()) {
+    f.item("index=" + std::to_string(t.index()) + " tx=" + hex(t.tx_id()) +
+           " code=" + format_code(t.code()) + " fee_paid=" + std::to_string(t.fee_paid()) +
+           " events=" + std::to_string(t.events_size()));
   }
-  {
-    auto* sub = app.add_subcommand(
-        "consensus", "Show the consensus state (height, round, step, votes) and validators");
-    cmds.add(sub, [&ctx] { return run_consensus(ctx); });
-  }
-  {
-    auto o = std::make_shared<BalanceOptions>();
-    auto* sub = app.add_subcommand("balance", "Show an account's balances and next nonce");
-    sub->add_option("ADDRESS", o->address, "Account address (btt1...)");
-    sub->add_option("--key", o->key_file, "Key file whose account to show");
-    sub->add_option("--asset", o->asset, "Show only this asset");
-    cmds.add(sub, [&ctx, o] { return run_balance(ctx, *o); });
-  }
-  {
-    auto o = std::make_shared<TxOptions>();
-    auto* sub = app.add_subcommand("tx", "Show a committed tx and its result");
-    sub->add_option("ID", o->id, "Tx id, 64 hex characters")->required();
-    cmds.add(sub, [&ctx, o] { return run_tx(ctx, *o); });
-  }
-  {
-    auto o = std::make_shared<BlockOptions>();
-    auto* sub = app.add_subcommand("block", "Show a block by height or hash");
-    sub->add_option("HEIGHT_OR_HASH", o->which, "Height (digits) or block hash (64 hex)")
-        ->required();
-    cmds.add(sub, [&ctx, o] { return run_block(ctx, *o); });
-  }
-  {
-    auto o = std::make_shared<FeeOptions>();
-    auto* sub = app.add_subcommand("fee", "Suggest a fee from the minimum and recent blocks");
-    sub->add_option("--blocks", o->blocks, "Recent blocks to look at (0: the node's default)");
-    cmds.add(sub, [&ctx, o] { return run_fee(ctx, *o); });
-  }
-  {
-    auto o = std::make_shared<AccountTxsOptions>();
-    auto* sub = app.add_subcommand("account-txs", "List an account's txs, newest first");
-    sub->add_option("ADDRESS", o->address, "Account address (btt1...)")->required();
-    sub->add_option("--limit", o->limit, "At most this many (0: the node's default, 50)");
-    sub->add_option("--before", o->before, "Only txs below this height (0: from the tip)");
-    cmds.add(sub, [&ctx, o] { return run_account_txs(ctx, *o); });
-  }
+  add_events(f, r.events());
+  out.fields(f);
+  return kExitOk;
 }
+
+int run_evidence(Context& ctx, const EvidenceOptions& o) {
+  return print_record(ctx, ctx.client().get_evidence(o.from, o.limit));
+}
+
+void register_node(Commands& cmds) {
+  auto* root = &cmds.root();
+  auto plain = [&cmds](int (*run)(Context&)) {
+    return [&cmds, run](CLI::App*) -> Action { return [&cmds, run] { return run(cmds.ctx()); }; };
+  };
+  cmds.add(root, "status", "Show the node's chain, height and latest block", CommandKind::kQuery,
+           plain(&run_status));
+  cmds.add(root, "peers", "Show the node's p2p id and connected peers", CommandKind::kQuery,
+           plain(&run_peers));
+  cmds.add(root, "consensus",
+           "Show the consensus state (height, round, step, votes) and validators",
+           CommandKind::kQuery, plain(&run_consensus));
+  cmds.add(root, "evidence", "Double-vote evidence: pending here, and committed in blocks",
+           CommandKind::kQuery, [&cmds](CLI::App* sub) -> Action {
+             auto o = std::make_shared<EvidenceOptions>();
+             sub->add_option("--from", o->from, "Committed records from this height");
+             sub->add_option("--limit", o->limit, "At most this many committed records");
+             return [&cmds, o] { return run_evidence(cmds.ctx(), *o); };
+           });
+  cmds.add(root, "tx", "Show a committed tx and its result", CommandKind::kQuery,
+           [&cmds](CLI::App* sub) -> Action {
+             auto o = std::make_shared<TxOptions>();
+             sub->add_option("ID", o->id, "Tx id, 64 hex characters")->required();
+             return [&cmds, o] { return run_tx(cmds.ctx(), *o); };
+           });
+  cmds.add(root, "block", "Show a block by height or hash", CommandKind::kQuery,
+           [&cmds](CLI::App* sub) -> Action {
+             auto o = std::make_shared<BlockOptions>();
+             sub->add_option("HEIGHT_OR_HASH", o->which, "Height (digits) or block hash (64 hex)")
+                 ->required();
+             return [&cmds, o] { return run_block(cmds.ctx(), *o); };
+           });
+  cmds.add(root, "block-result", "Show what applying a block produced: tx results, block events",
+           CommandKind::kQuery, [&cmds](CLI::App* sub) -> Action {
+             auto o = std::make_shared<BlockOptions>();
+             sub->add_option("HEIGHT", o->which, "Block height")->required();
+             return [&cmds, o] { return run_block_result(cmds.ctx(), *o); };
+           });
+  cmds.add(root, "fee", "Suggest a fee from the minimum and recent blocks", CommandKind::kQuery,
+           [&cmds](CLI::App* sub) -> Action {
+             auto o = std::make_shared<FeeOptions>();
+             sub->add_option("--blocks", o->blocks,
+                             "Recent blocks to look at (0: the node's default)");
+             return [&cmds, o] { return run_fee(cmds.ctx(), *o); };
+           });
+  cmds.add(root, "account-txs", "List an account's txs, newest first", CommandKind::kQuery,
+           [&cmds](CLI::App* sub) -> Action {
+             auto o = std::make_shared<AccountTxsOptions>();
+             sub->add_option("ADDRESS", o->address, "Account address (btt1...)")->required();
+             sub->add_option("--limit", o->limit, "At most this many (0: the node's default, 50)");
+             sub->add_option("--before", o->before, "Only txs below this height (0: from the tip)");
+             return [&cmds, o] { return run_account_txs(cmds.ctx(), *o); };
+           });
+}
+
+const CommandFile kNode{10, &register_node};
+
+}  // namespace
 
 }  // namespace btt::cli
