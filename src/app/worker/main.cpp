@@ -195,6 +195,7 @@ class Worker {
       return;
     }
     if (!s.ok()) throw std::runtime_error("GetNode: " + s.error_message());
+    report_drift(node);
     if (height + 1 >= node.last_heartbeat_height() + params_->heartbeat_interval_blocks()) {
       v1::Message m;
       m.mutable_heartbeat();
@@ -210,6 +211,23 @@ class Worker {
         throw std::runtime_error("ListJobs: " + ls.error_message());
       for (const auto& j : jobs.jobs()) handle(j, jobs.height());
     }
+  }
+
+  // A registered node keeps its record on chain: the worker never sends MsgUpdateNode (that
+  // would undo an operator's `btt-cli compute update` at every restart with an old config), so
+  // an option that differs is logged, once per change, instead of being ignored silently.
+  void report_drift(const v1::NodeRecord& node) {
+    const auto drift = worker::registration_drift(o_, node);
+    std::string text;
+    for (const auto& line : drift) text += (text.empty() ? "" : "; ") + line;
+    if (text == last_drift_) return;
+    last_drift_ = text;
+    if (text.empty()) {
+      log("the node on chain now matches the configuration");
+      return;
+    }
+    log("the node is registered already and keeps its values on chain, not the configuration's: " +
+        text + " (the worker does not update a registered node: use `btt-cli compute update`)");
   }
 
   void register_node() {
@@ -358,6 +376,7 @@ class Worker {
   std::unique_ptr<v1::Compute::Stub> compute_;
   std::optional<v1::ComputeParams> params_;
   std::optional<uint64_t> last_register_;
+  std::string last_drift_;  // the differences last logged by report_drift
   std::mutex mu_;
   std::condition_variable cv_;
   bool woken_ = false;
