@@ -27,6 +27,7 @@
 
 #include "app/worker/config.h"
 #include "btt/chain/tx.h"
+#include "btt/common/file_io.h"
 #include "btt/crypto/hash.h"
 #include "btt/crypto/keyfile.h"
 #include "btt/modules/compute/compute.h"
@@ -282,6 +283,28 @@ class Worker {
     return fs::path(o_.work_dir) / ("job-" + std::to_string(id) + ".work");
   }
 
+  // Writes job-<id>.work (result hash then salt, 64 bytes) durably and readable by the operator
+  // only (read before the reveals, the result hash would let another replica commit to it without
+  // computing); "" or what failed.
+  std::string save_work(uint64_t id, const Work& w) const {
+    const fs::path path = work_path(id);
+    const fs::path tmp = path.string() + ".tmp";
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return errno_text(errno);
+    const bool ok = write_all(fd, w.result + w.salt) && ::fsync(fd) == 0;
+    const int err = errno;
+    if (::close(fd) != 0 || !ok) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      return errno_text(ok ? errno : err);
+    }
+    std::error_code ec;
+    fs::rename(tmp, path, ec);
+    if (ec) return ec.message();
+    (void)fsync_parent_dir(path);
+    return "";
+  }
+
   std::optional<Work> load_work(uint64_t id) const {
     auto raw = read_file(work_path(id));
     if (!raw || raw->size() != 64) return std::nullopt;
@@ -329,9 +352,11 @@ class Worker {
       log("job " + id + ": no randomness for the salt");
       return std::nullopt;
     }
-    {
-      std::ofstream f(work_path(j.id()), std::ios::binary | std::ios::trunc);
-      f << w.result << w.salt;
+    // Committing without the salt on disk would make the reveal impossible after a restart (the
+    // replica is then missed and slashed), so a work file that cannot be saved means no commit.
+    if (const std::string why = save_work(j.id(), w); !why.empty()) {
+      log("job " + id + ": cannot save " + work_path(j.id()).string() + ": " + why);
+      return std::nullopt;
     }
     if (!o_.store_dir.empty()) {
       std::error_code ec;
