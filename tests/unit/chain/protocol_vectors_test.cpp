@@ -8,6 +8,7 @@
 #include "btt/chain/tx.h"
 #include "btt/crypto/hash.h"
 #include "btt/crypto/keyfile.h"
+#include "btt/modules/compute/compute.h"
 
 namespace btt::chain {
 namespace {
@@ -237,6 +238,16 @@ TEST(ProtocolVectors, SetEmptyEmbeddedMessagesAreWritten) {
   v1::MsgMultiTransfer mt;
   mt.add_outputs();
   EXPECT_EQ(to_hex(mt.SerializeAsString()), "0a00");
+}
+
+// The compute commitment example of doc/compute.md: a tagged hash, not SHA-256 of tag || data.
+TEST(ProtocolVectors, ComputeCommitmentIsTheTaggedHash) {
+  auto node = key("0000000000000000000000000000000000000000000000000000000000000003").address;
+  EXPECT_EQ(to_hex(node.raw()), "7c79f3071e28344e8153bf6c73c294ebe3754aec");
+  const Bytes result(32, '\x11');
+  const Bytes salt(16, '\x22');
+  EXPECT_EQ(to_hex(modules::compute::commitment(result, node, salt)),
+            "759c3e7bfebe032f2a354bdb1d87439111b6a8aabfe614c13deac09d810eb5c3");
 }
 
 }  // namespace
