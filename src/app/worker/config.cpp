@@ -263,4 +263,22 @@ ParsedArgs parse_worker_args(int argc, const char* const* argv, std::ostream& ou
   return {std::move(o), 0};
 }
 
+std::vector<std::string> registration_drift(const WorkerOptions& o, const v1::NodeRecord& node) {
+  std::vector<std::string> out;
+  auto differ = [&](const std::string& what, const std::string& chain, const std::string& flag,
+                    const std::string& mine) {
+    if (chain != mine) out.push_back(what + " " + chain + " on chain, " + flag + " " + mine);
+  };
+  const auto& hw = node.hardware();
+  differ("price", std::to_string(node.price_per_cu()), "--price", std::to_string(o.price));
+  differ("accelerator", hw.accelerator_kind(), "--accelerator", o.accelerator);
+  differ("model", hw.model(), "--model", o.model);
+  differ("memory_gb", std::to_string(hw.memory_gb()), "--memory-gb", std::to_string(o.memory_gb));
+  differ("count", std::to_string(hw.count()), "--count", std::to_string(o.count));
+  differ("region", node.region(), "--region", o.region);
+  differ("efficiency", std::to_string(node.energy_efficiency()), "--efficiency",
+         std::to_string(o.efficiency));
+  return out;
+}
+
 }  // namespace btt::worker

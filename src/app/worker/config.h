@@ -11,6 +11,7 @@
 
 #include "app/worker/fetch.h"
 #include "btt/common/status.h"
+#include "btt/v1/compute.pb.h"
 
 namespace btt::worker {
 
@@ -64,5 +65,13 @@ struct ParsedArgs {
 // goes to `out`, errors to `err`.
 [[nodiscard]] ParsedArgs parse_worker_args(int argc, const char* const* argv, std::ostream& out,
                                            std::ostream& err);
+
+// What the options ask for but the node's record on chain does not hold: one line per field that
+// differs (price, hardware, region, declared efficiency), naming the chain's value and the flag,
+// e.g. "price 40 on chain, --price 45". Empty when they agree. The worker registers with its
+// options but never updates a registered node (the chain's record stays what the operator last
+// sent, e.g. with `btt-cli compute update`), so it logs these lines instead of acting on them.
+[[nodiscard]] std::vector<std::string> registration_drift(const WorkerOptions& o,
+                                                          const v1::NodeRecord& node);
 
 }  // namespace btt::worker

@@ -27,6 +27,7 @@
 
 #include "app/worker/config.h"
 #include "btt/chain/tx.h"
+#include "btt/common/file_io.h"
 #include "btt/crypto/hash.h"
 #include "btt/crypto/keyfile.h"
 #include "btt/modules/compute/compute.h"
@@ -195,6 +196,7 @@ class Worker {
       return;
     }
     if (!s.ok()) throw std::runtime_error("GetNode: " + s.error_message());
+    report_drift(node);
     if (height + 1 >= node.last_heartbeat_height() + params_->heartbeat_interval_blocks()) {
       v1::Message m;
       m.mutable_heartbeat();
@@ -210,6 +212,23 @@ class Worker {
         throw std::runtime_error("ListJobs: " + ls.error_message());
       for (const auto& j : jobs.jobs()) handle(j, jobs.height());
     }
+  }
+
+  // A registered node keeps its record on chain: the worker never sends MsgUpdateNode (that
+  // would undo an operator's `btt-cli compute update` at every restart with an old config), so
+  // an option that differs is logged, once per change, instead of being ignored silently.
+  void report_drift(const v1::NodeRecord& node) {
+    const auto drift = worker::registration_drift(o_, node);
+    std::string text;
+    for (const auto& line : drift) text += (text.empty() ? "" : "; ") + line;
+    if (text == last_drift_) return;
+    last_drift_ = text;
+    if (text.empty()) {
+      log("the node on chain now matches the configuration");
+      return;
+    }
+    log("the node is registered already and keeps its values on chain, not the configuration's: " +
+        text + " (the worker does not update a registered node: use `btt-cli compute update`)");
   }
 
   void register_node() {
@@ -264,6 +283,28 @@ class Worker {
     return fs::path(o_.work_dir) / ("job-" + std::to_string(id) + ".work");
   }
 
+  // Writes job-<id>.work (result hash then salt, 64 bytes) durably and readable by the operator
+  // only (read before the reveals, the result hash would let another replica commit to it without
+  // computing); "" or what failed.
+  std::string save_work(uint64_t id, const Work& w) const {
+    const fs::path path = work_path(id);
+    const fs::path tmp = path.string() + ".tmp";
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return errno_text(errno);
+    const bool ok = write_all(fd, w.result + w.salt) && ::fsync(fd) == 0;
+    const int err = errno;
+    if (::close(fd) != 0 || !ok) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      return errno_text(ok ? errno : err);
+    }
+    std::error_code ec;
+    fs::rename(tmp, path, ec);
+    if (ec) return ec.message();
+    (void)fsync_parent_dir(path);
+    return "";
+  }
+
   std::optional<Work> load_work(uint64_t id) const {
     auto raw = read_file(work_path(id));
     if (!raw || raw->size() != 64) return std::nullopt;
@@ -311,9 +352,11 @@ class Worker {
       log("job " + id + ": no randomness for the salt");
       return std::nullopt;
     }
-    {
-      std::ofstream f(work_path(j.id()), std::ios::binary | std::ios::trunc);
-      f << w.result << w.salt;
+    // Committing without the salt on disk would make the reveal impossible after a restart (the
+    // replica is then missed and slashed), so a work file that cannot be saved means no commit.
+    if (const std::string why = save_work(j.id(), w); !why.empty()) {
+      log("job " + id + ": cannot save " + work_path(j.id()).string() + ": " + why);
+      return std::nullopt;
     }
     if (!o_.store_dir.empty()) {
       std::error_code ec;
@@ -358,6 +401,7 @@ class Worker {
   std::unique_ptr<v1::Compute::Stub> compute_;
   std::optional<v1::ComputeParams> params_;
   std::optional<uint64_t> last_register_;
+  std::string last_drift_;  // the differences last logged by report_drift
   std::mutex mu_;
   std::condition_variable cv_;
   bool woken_ = false;

@@ -2,9 +2,13 @@
 // built from it) must change too.
 #include <gtest/gtest.h>
 
+#include <iostream>
+#include <utility>
+
 #include "btt/chain/tx.h"
 #include "btt/crypto/hash.h"
 #include "btt/crypto/keyfile.h"
+#include "btt/modules/compute/compute.h"
 
 namespace btt::chain {
 namespace {
@@ -129,6 +133,121 @@ TEST(ProtocolVectors, MatchDocProtocolMd) {
     EXPECT_TRUE(crypto::schnorr_verify(sender.public_key, sighash,
                                        *crypto::signature_from_bytes(*from_hex(v.signature))));
   }
+}
+
+// Vector 3 of doc/protocol.md: a MsgMultiTransfer, whose outputs are messages nested two levels
+// below the body (TxBody.messages -> Message.multi_transfer -> MsgMultiTransfer.outputs).
+struct MultiVector {
+  const char* secret_key = "0000000000000000000000000000000000000000000000000000000000000003";
+  uint64_t nonce = 1;
+  uint64_t fee = 1000;
+  const char* to_a_secret_key = "0000000000000000000000000000000000000000000000000000000000000004";
+  uint64_t amount_a = 100000000;
+  const char* to_b_secret_key = "b7e151628aed2a6abf7158809cf4f3c762e7160f38b4da56a784d9045190cfef";
+  uint64_t amount_b = 25000000;
+  const char* body_hex =
+      "0a0c6274742d6465766e65742d31122a627474313033756c78706337397136796171326e68616b3838733535"
+      "61303368326a68766177357035351a20f9308a019258c31049344f85f89d5229b531c845836f99b08601f113"
+      "bce036f9200128e8073a7212700a360a2a6274743178366c70616678637a6a686a337a39636a357239357a65"
+      "39387136346876616e3773757a6d7712034254541880c2d72f0a360a2a627474316637376d3776726b337479"
+      "3878736c7570366c3435686b6e30736b746e74646c7a35737a3466120342545418c0f0f50b";
+  const char* signature =  // with aux_rand = 32 zero bytes
+      "e5859f7d2f4439c0a00aa0096afda0b1c77ee6a2583960ca826f735d466050878829b4ae9423172df4160a2a"
+      "84d7fa40b21d9e74f9bf45b772506d1aeab76dc1";
+  const char* tx_id = "c1c3b4bc6c2287be4fce73061d3fb0e6385912e78a95daf19536b46f4fac8ad5";
+  const char* tx_hex =
+      "0ad5010a0c6274742d6465766e65742d31122a627474313033756c78706337397136796171326e68616b3838"
+      "73353561303368326a68766177357035351a20f9308a019258c31049344f85f89d5229b531c845836f99b086"
+      "01f113bce036f9200128e8073a7212700a360a2a6274743178366c70616678637a6a686a337a39636a357239"
+      "357a6539387136346876616e3773757a6d7712034254541880c2d72f0a360a2a627474316637376d3776726b"
+      "3374793878736c7570366c3435686b6e30736b746e74646c7a35737a3466120342545418c0f0f50b1240e585"
+      "9f7d2f4439c0a00aa0096afda0b1c77ee6a2583960ca826f735d466050878829b4ae9423172df4160a2a84d7"
+      "fa40b21d9e74f9bf45b772506d1aeab76dc1";
+};
+
+TEST(ProtocolVectors, MultiTransferMatchesDocProtocolMd) {
+  const MultiVector v;
+  auto sender = key(v.secret_key);
+  v1::TxBody body;
+  body.set_chain_id("btt-devnet-1");
+  body.set_sender(sender.address.to_string());
+  body.set_public_key(std::string(as_view(sender.public_key)));
+  body.set_nonce(v.nonce);
+  body.set_fee(v.fee);
+  auto* mt = body.add_messages()->mutable_multi_transfer();
+  for (auto [sk, amount] :
+       {std::pair{v.to_a_secret_key, v.amount_a}, std::pair{v.to_b_secret_key, v.amount_b}}) {
+    auto* o = mt->add_outputs();
+    o->set_to(key(sk).address.to_string());
+    o->set_asset("BTT");
+    o->set_amount(amount);
+  }
+  uint8_t aux[32] = {};
+  v1::Tx tx = sign_tx(body, sender.secret_key, aux);
+  auto decoded = decode_tx(tx, 1 << 20);
+  ASSERT_TRUE(decoded.is_ok());
+  EXPECT_TRUE(verify_tx_signature(**decoded));
+  const std::string got_body = to_hex(tx.body());
+  const std::string got_sig = to_hex(tx.signature());
+  const std::string got_id = to_hex((*decoded)->id);
+  const std::string got_tx = to_hex(tx.SerializeAsString());
+  if (std::string(v.body_hex).empty()) {
+    std::cout << "address " << sender.address.to_string() << "\nto_a "
+              << key(v.to_a_secret_key).address.to_string() << "\nto_b "
+              << key(v.to_b_secret_key).address.to_string() << "\nbody " << got_body << "\nsig "
+              << got_sig << "\nid " << got_id << "\ntx " << got_tx << "\n";
+    FAIL() << "fill in the vector";
+  }
+  EXPECT_EQ(sender.address.to_string(), "btt103ulxpc79q6yaq2nhak88s55a03h2jhvaw5p55");
+  EXPECT_EQ(mt->outputs(0).to(), "btt1x6lpafxczjhj3z9cj5r95ze98q64hvan7suzmw");
+  EXPECT_EQ(mt->outputs(1).to(), "btt1f77m7vrk3ty8xslup6l45hkn0sktntdlz5sz4f");
+  EXPECT_EQ(got_body, v.body_hex);
+  EXPECT_EQ(got_sig, v.signature);
+  EXPECT_EQ(got_id, v.tx_id);
+  EXPECT_EQ(got_tx, v.tx_hex);
+  EXPECT_EQ(to_hex(crypto::tagged_hash("btt/tx/id", *from_hex(v.body_hex))), v.tx_id);
+  auto sighash = crypto::tagged_hash("btt/tx/sig", *from_hex(v.body_hex));
+  EXPECT_TRUE(crypto::schnorr_verify(sender.public_key, sighash,
+                                     *crypto::signature_from_bytes(*from_hex(v.signature))));
+}
+
+// Vector 1's recipient, spelled out in doc/protocol.md.
+TEST(ProtocolVectors, RecipientKeyOfVectorOne) {
+  auto k = key("0000000000000000000000000000000000000000000000000000000000000004");
+  EXPECT_EQ(to_hex(k.public_key),
+            "e493dbf1c10d80f3581e4904930b1404cc6c13900ee0758474fa94abe8c4cd13");
+  EXPECT_EQ(k.address.to_string(), "btt1x6lpafxczjhj3z9cj5r95ze98q64hvan7suzmw");
+}
+
+// An embedded message is written whenever it is set, even when it is empty: a set oneof member
+// with no fields is its tag and length 0 (doc/protocol.md, "Encoding").
+TEST(ProtocolVectors, SetEmptyEmbeddedMessagesAreWritten) {
+  v1::Message heartbeat;
+  heartbeat.mutable_heartbeat();  // MsgHeartbeat {}: field 24, wire type 2
+  EXPECT_EQ(to_hex(heartbeat.SerializeAsString()), "c20100");
+  v1::Message unregister;
+  unregister.mutable_unregister_node();  // MsgUnregisterNode {}: field 23
+  EXPECT_EQ(to_hex(unregister.SerializeAsString()), "ba0100");
+  v1::Message transfer;
+  transfer.mutable_transfer();  // MsgTransfer with every field at its default
+  EXPECT_EQ(to_hex(transfer.SerializeAsString()), "0a00");
+  v1::TxBody body;
+  body.add_messages()->mutable_heartbeat();
+  body.add_messages();  // a Message with no member set is still one (empty) element
+  EXPECT_EQ(to_hex(body.SerializeAsString()), "3a03c201003a00");
+  v1::MsgMultiTransfer mt;
+  mt.add_outputs();
+  EXPECT_EQ(to_hex(mt.SerializeAsString()), "0a00");
+}
+
+// The compute commitment example of doc/compute.md: a tagged hash, not SHA-256 of tag || data.
+TEST(ProtocolVectors, ComputeCommitmentIsTheTaggedHash) {
+  auto node = key("0000000000000000000000000000000000000000000000000000000000000003").address;
+  EXPECT_EQ(to_hex(node.raw()), "7c79f3071e28344e8153bf6c73c294ebe3754aec");
+  const Bytes result(32, '\x11');
+  const Bytes salt(16, '\x22');
+  EXPECT_EQ(to_hex(modules::compute::commitment(result, node, salt)),
+            "759c3e7bfebe032f2a354bdb1d87439111b6a8aabfe614c13deac09d810eb5c3");
 }
 
 }  // namespace

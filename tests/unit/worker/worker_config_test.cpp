@@ -248,5 +248,38 @@ TEST_F(WorkerConfigTest, CommandsGetInputAndOutputAsTheirLastTwoArguments) {
             (std::vector<std::string>{"/opt/caries", "--threshold", "0.7", "in", "out"}));
 }
 
+// The worker never updates a registered node; what its options would change is reported.
+TEST(RegistrationDriftTest, NamesEachFieldThatDiffersFromTheChainsRecord) {
+  WorkerOptions o;
+  o.accelerator = "gpu";
+  o.model = "H100";
+  o.memory_gb = 80;
+  o.count = 1;
+  o.region = "KE";
+  o.efficiency = 0;
+  o.price = 40;
+  v1::NodeRecord node;
+  node.mutable_hardware()->set_accelerator_kind("gpu");
+  node.mutable_hardware()->set_model("H100");
+  node.mutable_hardware()->set_memory_gb(80);
+  node.mutable_hardware()->set_count(1);
+  node.set_region("KE");
+  node.set_energy_efficiency(0);
+  node.set_price_per_cu(40);
+  node.set_bond(1);  // the bond is only used at registration: never a difference
+  EXPECT_TRUE(registration_drift(o, node).empty());
+
+  o.price = 45;
+  EXPECT_EQ(registration_drift(o, node),
+            (std::vector<std::string>{"price 40 on chain, --price 45"}));
+  o.model = "A100";
+  o.region = "NG";
+  o.efficiency = 150;
+  EXPECT_EQ(registration_drift(o, node),
+            (std::vector<std::string>{
+                "price 40 on chain, --price 45", "model H100 on chain, --model A100",
+                "region KE on chain, --region NG", "efficiency 0 on chain, --efficiency 150"}));
+}
+
 }  // namespace
 }  // namespace btt::worker
