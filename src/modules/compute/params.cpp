@@ -8,6 +8,10 @@
 #include "btt/crypto/address.h"
 #include "btt/ledger/ledger.h"
 #include "btt/modules/compute/compute.h"
+#include "btt/modules/compute/errors.h"
+
+#include "keys.h"
+#include "module.h"
 
 namespace btt::modules::compute {
 namespace {
@@ -16,7 +20,7 @@ constexpr uint32_t kMaxFactorBps = 100'000;  // no factor or multiplier above 10
 constexpr size_t kMaxTable = 256;
 
 Status bad(const std::string& what) {
-  return {Code::kInvalidArgument, "compute: " + what};
+  return {errors::kBadParams, "compute: " + what};
 }
 
 // Underserved regions earn more per unit of useful work (a governance-changeable table).
@@ -370,8 +374,10 @@ bool is_job_kind(const v1::ComputeParams& p, std::string_view kind) {
   return std::binary_search(p.job_kinds().begin(), p.job_kinds().end(), kind);
 }
 
-bool is_attester(const v1::ComputeParams& p, std::string_view address) {
-  return std::find(p.attesters().begin(), p.attesters().end(), address) != p.attesters().end();
+const ledger::ParamsSpec* ComputeModule::params() const {
+  static const ledger::TypedParams<v1::ComputeParams> kSpec(keys::params(), &default_params,
+                                                            &validate_params);
+  return &kSpec;
 }
 
 }  // namespace btt::modules::compute

@@ -5,6 +5,8 @@
 #include "btt/modules/compute/compute.h"
 #include "btt/modules/compute/params.h"
 
+#include "keys.h"
+
 namespace btt::modules::compute {
 namespace {
 
@@ -28,137 +30,26 @@ Result<uint32_t> limit_of(uint32_t limit) {
 
 }  // namespace
 
-Bytes params_key() {
-  return "cmp/params";
-}
-Bytes node_prefix() {
-  return "cmp/node/";
-}
-Bytes node_key(const crypto::Address& addr) {
-  return node_prefix().append(addr.raw());
-}
-Bytes job_key(uint64_t id) {
-  Bytes k = "cmp/job/";
-  put_u64_be(k, id);
-  return k;
-}
-Bytes next_job_key() {
-  return "cmp/next_job";
-}
-Bytes open_prefix() {
-  return "cmp/open/";
-}
-Bytes open_key(uint64_t id) {
-  Bytes k = open_prefix();
-  put_u64_be(k, id);
-  return k;
-}
-Bytes provider_job_prefix(const crypto::Address& provider) {
-  return Bytes("cmp/jp/").append(provider.raw());
-}
-Bytes provider_job_key(const crypto::Address& provider, uint64_t id) {
-  Bytes k = provider_job_prefix(provider);
-  put_u64_be(k, id);
-  return k;
-}
-Bytes node_job_prefix(const crypto::Address& node) {
-  return Bytes("cmp/jn/").append(node.raw());
-}
-Bytes node_job_key(const crypto::Address& node, uint64_t id) {
-  Bytes k = node_job_prefix(node);
-  put_u64_be(k, id);
-  return k;
-}
-Bytes ban_key(const crypto::Address& provider, const crypto::Address& node) {
-  return Bytes("cmp/ban/").append(provider.raw()).append(node.raw());
-}
-Bytes unbond_prefix() {
-  return "cmp/unbond/";
-}
-Bytes unbond_key(uint64_t height, const crypto::Address& node) {
-  Bytes k = unbond_prefix();
-  put_u64_be(k, height);
-  return k.append(node.raw());
-}
-Bytes epoch_key() {
-  return "cmp/epoch";
-}
-Bytes epoch_stats_prefix() {
-  return "cmp/ens/";
-}
-Bytes epoch_stats_key(const crypto::Address& node) {
-  return epoch_stats_prefix().append(node.raw());
-}
-Bytes reward_prefix(uint64_t epoch) {
-  Bytes k = "cmp/rew/";
-  put_u64_be(k, epoch);
-  return k;
-}
-Bytes reward_key(uint64_t epoch, const crypto::Address& node) {
-  return reward_prefix(epoch).append(node.raw());
-}
-Bytes epoch_summary_key(uint64_t epoch) {
-  Bytes k = "cmp/eps/";
-  put_u64_be(k, epoch);
-  return k;
-}
-Bytes stats_prefix() {
-  return "cmp/stats/";
-}
-Bytes stats_key(std::string_view kind) {
-  return stats_prefix().append(kind);
-}
-
-Bytes pending_prefix() {
-  return "cmp/pending/";
-}
-Bytes pending_key(uint64_t id) {
-  Bytes k = pending_prefix();
-  put_u64_be(k, id);
-  return k;
-}
-Bytes due_prefix() {
-  return "cmp/due/";
-}
-Bytes due_key(uint64_t height, uint64_t id) {
-  Bytes k = due_prefix();
-  put_u64_be(k, height);
-  put_u64_be(k, id);
-  return k;
-}
-
-Bytes price_index_prefix(std::string_view kind) {
-  Bytes k = "cmp/price/";
-  k.append(kind);
-  k.push_back('\0');
-  return k;
-}
-Bytes price_index_key(std::string_view kind, uint64_t price, const crypto::Address& node) {
-  Bytes k = price_index_prefix(kind);
-  put_u64_be(k, price);
-  return k.append(node.raw());
-}
-
 bool is_online(const v1::NodeRecord& n, const v1::ComputeParams& p, uint64_t height) {
   const uint64_t window = checked_mul(p.heartbeat_interval_blocks(), 2).value_or(UINT64_MAX);
   return height <= checked_add(n.last_heartbeat_height(), window).value_or(UINT64_MAX);
 }
 
 v1::ComputeParams ComputeView::params() const {
-  auto p = ledger::read_record<v1::ComputeParams>(state_, params_key());
+  auto p = ledger::read_record<v1::ComputeParams>(state_, keys::params());
   return p ? *p : default_params();
 }
 
 std::optional<v1::NodeRecord> ComputeView::node(const crypto::Address& addr) const {
-  return ledger::read_record<v1::NodeRecord>(state_, node_key(addr));
+  return ledger::read_record<v1::NodeRecord>(state_, keys::node(addr));
 }
 
 std::optional<v1::JobRecord> ComputeView::job(uint64_t id) const {
-  return ledger::read_record<v1::JobRecord>(state_, job_key(id));
+  return ledger::read_record<v1::JobRecord>(state_, keys::job(id));
 }
 
 uint64_t ComputeView::next_job_id() const {
-  auto raw = state_.get(next_job_key());
+  auto raw = state_.get(keys::next_job());
   if (!raw) return 1;
   std::string_view in(*raw);
   uint64_t v = 1;
@@ -166,22 +57,22 @@ uint64_t ComputeView::next_job_id() const {
 }
 
 bool ComputeView::banned(const crypto::Address& provider, const crypto::Address& node) const {
-  return state_.get(ban_key(provider, node)).has_value();
+  return state_.get(keys::ban(provider, node)).has_value();
 }
 
 v1::EpochState ComputeView::epoch() const {
-  auto e = ledger::read_record<v1::EpochState>(state_, epoch_key());
+  auto e = ledger::read_record<v1::EpochState>(state_, keys::epoch());
   return e ? *e : v1::EpochState{};
 }
 
 v1::NodeEpochStats ComputeView::epoch_stats(const crypto::Address& node) const {
-  auto s = ledger::read_record<v1::NodeEpochStats>(state_, epoch_stats_key(node));
+  auto s = ledger::read_record<v1::NodeEpochStats>(state_, keys::epoch_stats(node));
   return s ? *s : v1::NodeEpochStats{};
 }
 
 std::vector<v1::NodeRecord> ComputeView::nodes() const {
   std::vector<v1::NodeRecord> out;
-  state_.scan(node_prefix(), [&](std::string_view, std::string_view value) {
+  state_.scan(keys::nodes(), [&](std::string_view, std::string_view value) {
     v1::NodeRecord n;
     if (n.ParseFromArray(value.data(), static_cast<int>(value.size()))) out.push_back(n);
     return true;
@@ -191,7 +82,7 @@ std::vector<v1::NodeRecord> ComputeView::nodes() const {
 
 std::vector<uint64_t> ComputeView::open_jobs() const {
   std::vector<uint64_t> out;
-  state_.scan(open_prefix(), [&](std::string_view key, std::string_view) {
+  state_.scan(keys::opens(), [&](std::string_view key, std::string_view) {
     out.push_back(trailing_id(key));
     return true;
   });
@@ -199,7 +90,7 @@ std::vector<uint64_t> ComputeView::open_jobs() const {
 }
 
 std::optional<v1::MarketStats> ComputeView::stats(std::string_view kind) const {
-  return ledger::read_record<v1::MarketStats>(state_, stats_key(kind));
+  return ledger::read_record<v1::MarketStats>(state_, keys::stats(kind));
 }
 
 v1::NodeRecord ComputeView::with_liveness(v1::NodeRecord n, uint64_t height) const {
@@ -219,8 +110,8 @@ Result<v1::ListNodesResponse> ComputeView::list_nodes(const v1::ListNodesRequest
   const v1::ComputeParams p = params();
   v1::ListNodesResponse out;
   out.set_height(height);
-  state_.scan(node_prefix(), [&](std::string_view key, std::string_view value) {
-    if (after && key.substr(node_prefix().size()) <= after->raw()) return true;
+  state_.scan(keys::nodes(), [&](std::string_view key, std::string_view value) {
+    if (after && key.substr(keys::nodes().size()) <= after->raw()) return true;
     v1::NodeRecord n;
     if (!n.ParseFromArray(value.data(), static_cast<int>(value.size()))) return true;
     if (!req.accelerator_kind().empty() &&
@@ -239,18 +130,18 @@ Result<v1::ListJobsResponse> ComputeView::list_jobs(const v1::ListJobsRequest& r
                                                     uint64_t height) const {
   auto limit = limit_of(req.limit());
   if (!limit) return limit.status();
-  Bytes prefix = "cmp/job/";
+  Bytes prefix = keys::jobs();
   if (!req.provider().empty() && !req.node().empty()) {
     return Status(Code::kInvalidArgument, "give provider or node, not both");
   }
   if (!req.provider().empty()) {
     auto a = crypto::Address::parse(req.provider());
     if (!a) return Status(Code::kInvalidArgument, "provider is not a btt address");
-    prefix = provider_job_prefix(*a);
+    prefix = keys::provider_jobs(*a);
   } else if (!req.node().empty()) {
     auto a = crypto::Address::parse(req.node());
     if (!a) return Status(Code::kInvalidArgument, "node is not a btt address");
-    prefix = node_job_prefix(*a);
+    prefix = keys::node_jobs(*a);
   }
   v1::ListJobsResponse out;
   out.set_height(height);
@@ -270,7 +161,7 @@ v1::MarketStatsResponse ComputeView::market_stats(uint64_t height) const {
   v1::MarketStatsResponse out;
   out.set_height(height);
   std::map<std::string, v1::MarketStats> by_kind;
-  state_.scan(stats_prefix(), [&](std::string_view, std::string_view value) {
+  state_.scan(keys::all_stats(), [&](std::string_view, std::string_view value) {
     v1::MarketStats s;
     if (s.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
       by_kind[s.accelerator_kind()] = s;
@@ -279,7 +170,7 @@ v1::MarketStatsResponse ComputeView::market_stats(uint64_t height) const {
   });
   // Jobs by status per class: one pass over every job (a query, never consensus).
   std::map<std::string, std::map<int, uint64_t>> counts;
-  state_.scan("cmp/job/", [&](std::string_view, std::string_view value) {
+  state_.scan(keys::jobs(), [&](std::string_view, std::string_view value) {
     v1::JobRecord j;
     if (j.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
       ++counts[j.requirements().accelerator_kind()][j.status()];
@@ -302,12 +193,12 @@ v1::MarketStatsResponse ComputeView::market_stats(uint64_t height) const {
 v1::EpochRewards ComputeView::epoch_rewards(uint64_t epoch) const {
   v1::EpochRewards out;
   out.set_current_epoch(this->epoch().epoch());
-  if (auto s = ledger::read_record<v1::EpochSummary>(state_, epoch_summary_key(epoch))) {
+  if (auto s = ledger::read_record<v1::EpochSummary>(state_, keys::epoch_summary(epoch))) {
     *out.mutable_summary() = *s;
   } else {
     out.mutable_summary()->set_epoch(epoch);
   }
-  state_.scan(reward_prefix(epoch), [&](std::string_view, std::string_view value) {
+  state_.scan(keys::rewards(epoch), [&](std::string_view, std::string_view value) {
     v1::NodeReward r;
     if (r.ParseFromArray(value.data(), static_cast<int>(value.size()))) *out.add_rewards() = r;
     return true;

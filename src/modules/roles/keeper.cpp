@@ -1,6 +1,7 @@
 #include "keeper.h"
 
 #include "btt/modules/roles/events.h"
+#include "btt/modules/roles/roles.h"
 #include "keys.h"
 
 namespace btt::modules::roles {
@@ -30,6 +31,11 @@ void RolesKeeper::revoke(std::string_view role, const crypto::Address& account,
 
 void RolesKeeper::put(const v1::RoleGrant& grant, const crypto::Address& account) {
   state_.put(keys::grant(grant.role(), account), grant.SerializeAsString());
+}
+
+void grant_at_genesis(ledger::Overlay& state, ledger::Events& events, std::string_view role,
+                      const crypto::Address& account) {
+  RolesKeeper(state, events).grant(role, account, 0, "");
 }
 
 }  // namespace btt::modules::roles

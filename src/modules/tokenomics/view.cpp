@@ -3,25 +3,16 @@
 
 #include <algorithm>
 
+#include "btt/common/amount.h"
 #include "btt/common/checked.h"
 #include "btt/ledger/ledger.h"
 #include "btt/modules/tokenomics/tokenomics.h"
+#include "keys.h"
 
 namespace btt::modules::tokenomics {
 namespace {
 
-constexpr std::string_view kParamsKey = "tok/params";
-constexpr std::string_view kCategoryPrefix = "tok/cat/";
-constexpr std::string_view kEmissionKey = "tok/emission";
-constexpr std::string_view kMilestonePrefix = "tok/ms/";
-constexpr std::string_view kLockPrefix = "tok/lock/";
-constexpr std::string_view kBurnPrefix = "tok/burn/";
-constexpr std::string_view kBurnedKey = "tok/burned";
 constexpr uint32_t kMaxEpochsListed = 1000;
-
-uint64_t saturating_add(uint64_t a, uint64_t b) {
-  return checked_add(a, b).value_or(UINT64_MAX);
-}
 
 // Seconds to milliseconds, saturating (schedules end within 10 years of genesis, far below).
 uint64_t ms(uint64_t s) {
@@ -33,28 +24,6 @@ Status no_state() {
 }
 
 }  // namespace
-
-Bytes params_key() {
-  return Bytes(kParamsKey);
-}
-Bytes category_key(std::string_view id) {
-  return Bytes(kCategoryPrefix).append(id);
-}
-Bytes emission_key() {
-  return Bytes(kEmissionKey);
-}
-Bytes milestone_key(std::string_view category, std::string_view name) {
-  return Bytes(kMilestonePrefix).append(category).append("/").append(name);
-}
-Bytes lock_key(const crypto::Address& addr) {
-  return Bytes(kLockPrefix).append(addr.raw());
-}
-Bytes burn_key(std::string_view source) {
-  return Bytes(kBurnPrefix).append(source);
-}
-Bytes burned_key() {
-  return Bytes(kBurnedKey);
-}
 
 VestingSchedule vesting_of(const v1::CategoryRecord& c) {
   return {c.amount(), c.vesting().start_s(), c.vesting().cliff_s(), c.vesting().duration_s()};
@@ -89,11 +58,11 @@ uint64_t epochs_due(const EmissionCurve& curve, uint64_t t_s) {
 // --------------------------------------------------------------------------------- reads
 
 std::optional<v1::TokenomicsParams> TokenomicsView::params() const {
-  return ledger::read_record<v1::TokenomicsParams>(state_, kParamsKey);
+  return ledger::read_record<v1::TokenomicsParams>(state_, keys::params());
 }
 
 std::optional<v1::CategoryRecord> TokenomicsView::category(std::string_view id) const {
-  return ledger::read_record<v1::CategoryRecord>(state_, category_key(id));
+  return ledger::read_record<v1::CategoryRecord>(state_, keys::category(id));
 }
 
 std::vector<v1::CategoryRecord> TokenomicsView::categories() const {
@@ -107,42 +76,44 @@ std::vector<v1::CategoryRecord> TokenomicsView::categories() const {
 }
 
 v1::EmissionState TokenomicsView::emission_state() const {
-  return ledger::read_record<v1::EmissionState>(state_, kEmissionKey).value_or(v1::EmissionState{});
+  return ledger::read_record<v1::EmissionState>(state_, keys::emission())
+      .value_or(v1::EmissionState{});
 }
 
 std::vector<v1::MilestoneRecord> TokenomicsView::milestones(std::string_view category) const {
   std::vector<v1::MilestoneRecord> out;
-  state_.scan(Bytes(kMilestonePrefix).append(category).append("/"),
-              [&](std::string_view, std::string_view value) {
-                v1::MilestoneRecord m;
-                if (m.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-                  out.push_back(std::move(m));
-                }
-                return true;
-              });
+  state_.scan(keys::milestones(category), [&](std::string_view, std::string_view value) {
+    v1::MilestoneRecord m;
+    if (m.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      out.push_back(std::move(m));
+    }
+    return true;
+  });
   return out;
 }
 
 std::optional<v1::MilestoneRecord> TokenomicsView::milestone(std::string_view category,
                                                              std::string_view name) const {
-  return ledger::read_record<v1::MilestoneRecord>(state_, milestone_key(category, name));
+  return ledger::read_record<v1::MilestoneRecord>(state_, keys::milestone(category, name));
 }
 
 v1::AccountLocks TokenomicsView::locks(const crypto::Address& addr) const {
-  return ledger::read_record<v1::AccountLocks>(state_, lock_key(addr)).value_or(v1::AccountLocks{});
+  return ledger::read_record<v1::AccountLocks>(state_, keys::lock(addr))
+      .value_or(v1::AccountLocks{});
 }
 
 uint64_t TokenomicsView::burned() const {
-  return ledger::read_u64(state_, kBurnedKey);
+  return ledger::read_u64(state_, keys::burned());
 }
 
 std::vector<v1::BurnSource> TokenomicsView::burned_by_source() const {
   std::vector<v1::BurnSource> out;
-  state_.scan(kBurnPrefix, [&](std::string_view key, std::string_view value) {
+  const Bytes prefix = keys::burns();
+  state_.scan(prefix, [&](std::string_view key, std::string_view value) {
     uint64_t v = 0;
     if (get_u64_be(value, v)) {
       v1::BurnSource b;
-      b.set_source(std::string(key.substr(kBurnPrefix.size())));
+      b.set_source(std::string(key.substr(prefix.size())));
       b.set_amount(v);
       out.push_back(std::move(b));
     }
@@ -152,7 +123,7 @@ std::vector<v1::BurnSource> TokenomicsView::burned_by_source() const {
 }
 
 uint64_t TokenomicsView::locked(const crypto::Address& addr, uint64_t time_ms) const {
-  auto raw = state_.get(lock_key(addr));
+  auto raw = state_.get(keys::lock(addr));
   if (!raw) return 0;  // the common case: one absent key
   v1::AccountLocks locks;
   if (!locks.ParseFromArray(raw->data(), static_cast<int>(raw->size()))) return 0;

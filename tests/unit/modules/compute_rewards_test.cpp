@@ -2,7 +2,7 @@
 // uptime x quality x geography x energy, exactly (the remainder to the top score), and what
 // nobody earned rolls over in the mining escrow.
 #include "compute_fixture.h"
-#include "modules/compute/market.h"
+#include "modules/compute/pricing.h"
 
 namespace btt::testkit {
 namespace {

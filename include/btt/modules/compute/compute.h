@@ -3,27 +3,11 @@
 // deterministic assignment, commit-reveal with majority and audits, settlement 70/15/10/5,
 // slashing, and the per-epoch distribution of the mining emission by score.
 //
-// State keys (prefix "cmp/", big-endian numbers):
-//   "cmp/params"                      -> ComputeParams
-//   "cmp/node/" addr20                -> NodeRecord
-//   "cmp/job/" id                     -> JobRecord
-//   "cmp/next_job"                    -> u64 BE, the next job id (first is 1)
-//   "cmp/open/" id                    -> "" (pending, assigned and auditing jobs)
-//   "cmp/jp/" provider20 id           -> "" (a provider's jobs)
-//   "cmp/jn/" node20 id               -> "" (jobs a node held a replica of)
-//   "cmp/ban/" provider20 node20      -> ""
-//   "cmp/unbond/" height addr20       -> "" (bonds returning at that height)
-//   "cmp/epoch"                       -> EpochState
-//   "cmp/ens/" addr20                 -> NodeEpochStats (the epoch being scored)
-//   "cmp/rew/" epoch addr20           -> NodeReward
-//   "cmp/eps/" epoch                  -> EpochSummary
-//   "cmp/stats/" accelerator kind     -> MarketStats
-//   "cmp/price/" kind NUL price addr20 -> "" (assignment index, nodes not unregistered)
-//   "cmp/pending/" id                 -> "" (jobs waiting for nodes: retried every block)
-//   "cmp/due/" height id              -> "" (jobs to process in that height's end-block)
+// State keys: src/modules/compute/keys.h (doc/compute.md "State").
 #include <memory>
 #include <string_view>
 
+#include "btt/common/amount.h"
 #include "btt/common/bytes.h"
 #include "btt/crypto/address.h"
 #include "btt/ledger/module.h"
@@ -32,8 +16,6 @@ namespace btt::modules::compute {
 
 inline constexpr std::string_view kModuleName = "compute";
 inline constexpr uint32_t kCodespace = 3;
-// Basis points: 10,000 = 1.0.
-inline constexpr uint64_t kBps = 10'000;
 inline constexpr uint32_t kMaxRedundancy = 3;
 inline constexpr uint64_t kMaxComputeUnits = 1'000'000'000;
 inline constexpr size_t kMaxLocator = 512;
@@ -53,7 +35,8 @@ inline constexpr std::string_view kEntropyTag = "btt/compute/entropy";
 [[nodiscard]] crypto::Address foundation_address();
 [[nodiscard]] crypto::Address operational_reserve_address();
 
-// SHA-256(kCommitTag || result_hash || node address || salt): what MsgCommitResult carries.
+// tagged_hash(kCommitTag, result_hash || node address || salt): what MsgCommitResult carries
+// (doc/compute.md "Commitments").
 [[nodiscard]] Bytes commitment(std::string_view result_hash, const crypto::Address& node,
                                std::string_view salt);
 

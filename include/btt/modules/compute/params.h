@@ -20,7 +20,6 @@ namespace btt::modules::compute {
 [[nodiscard]] uint32_t energy_factor(const v1::ComputeParams& p, uint32_t efficiency,
                                      bool attested);
 [[nodiscard]] bool is_job_kind(const v1::ComputeParams& p, std::string_view kind);
-[[nodiscard]] bool is_attester(const v1::ComputeParams& p, std::string_view address);
 
 // Format checks shared by messages and genesis.
 [[nodiscard]] bool valid_region(std::string_view region);  // ISO 3166-1 alpha-2, upper case

@@ -46,36 +46,4 @@ class ComputeView {
 // Whether a node's last heartbeat is recent enough at `height` (within two intervals).
 [[nodiscard]] bool is_online(const v1::NodeRecord& n, const v1::ComputeParams& p, uint64_t height);
 
-// State keys.
-[[nodiscard]] Bytes params_key();
-[[nodiscard]] Bytes node_key(const crypto::Address& addr);
-[[nodiscard]] Bytes node_prefix();
-[[nodiscard]] Bytes job_key(uint64_t id);
-[[nodiscard]] Bytes next_job_key();
-[[nodiscard]] Bytes open_key(uint64_t id);
-[[nodiscard]] Bytes open_prefix();
-[[nodiscard]] Bytes provider_job_key(const crypto::Address& provider, uint64_t id);
-[[nodiscard]] Bytes provider_job_prefix(const crypto::Address& provider);
-[[nodiscard]] Bytes node_job_key(const crypto::Address& node, uint64_t id);
-[[nodiscard]] Bytes node_job_prefix(const crypto::Address& node);
-[[nodiscard]] Bytes ban_key(const crypto::Address& provider, const crypto::Address& node);
-[[nodiscard]] Bytes unbond_key(uint64_t height, const crypto::Address& node);
-[[nodiscard]] Bytes unbond_prefix();
-[[nodiscard]] Bytes epoch_key();
-[[nodiscard]] Bytes epoch_stats_key(const crypto::Address& node);
-[[nodiscard]] Bytes epoch_stats_prefix();
-[[nodiscard]] Bytes reward_key(uint64_t epoch, const crypto::Address& node);
-[[nodiscard]] Bytes reward_prefix(uint64_t epoch);
-[[nodiscard]] Bytes epoch_summary_key(uint64_t epoch);
-[[nodiscard]] Bytes stats_key(std::string_view kind);
-[[nodiscard]] Bytes stats_prefix();
-[[nodiscard]] Bytes pending_key(uint64_t id);
-[[nodiscard]] Bytes pending_prefix();
-[[nodiscard]] Bytes due_key(uint64_t height, uint64_t id);
-[[nodiscard]] Bytes due_prefix();
-// Assignment index: kind NUL price node (kinds never hold NUL), every node not unregistered.
-[[nodiscard]] Bytes price_index_prefix(std::string_view kind);
-[[nodiscard]] Bytes price_index_key(std::string_view kind, uint64_t price,
-                                    const crypto::Address& node);
-
 }  // namespace btt::modules::compute

@@ -35,6 +35,12 @@ inline constexpr std::string_view kProviderRegistrar = "provider_registrar";    
 [[nodiscard]] std::vector<crypto::Address> holders(const ledger::StateReader& state,
                                                    std::string_view role);
 
+// A grant made by another module's genesis (tokenomics names the milestone authority in its
+// allocation): the same record and event as a genesis "grants" entry. Granting a role already
+// held rewrites the same record.
+void grant_at_genesis(ledger::Overlay& state, ledger::Events& events, std::string_view role,
+                      const crypto::Address& account);
+
 [[nodiscard]] std::unique_ptr<ledger::Module> make_roles_module();
 
 }  // namespace btt::modules::roles

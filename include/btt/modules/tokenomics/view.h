@@ -59,15 +59,6 @@ class TokenomicsView {
   const ledger::StateReader& state_;
 };
 
-// State keys.
-[[nodiscard]] Bytes params_key();
-[[nodiscard]] Bytes category_key(std::string_view id);
-[[nodiscard]] Bytes emission_key();
-[[nodiscard]] Bytes milestone_key(std::string_view category, std::string_view name);
-[[nodiscard]] Bytes lock_key(const crypto::Address& addr);
-[[nodiscard]] Bytes burn_key(std::string_view source);
-[[nodiscard]] Bytes burned_key();
-
 // Paid epochs due by time t_s: every epoch that has started (all of them once the curve ended).
 [[nodiscard]] uint64_t epochs_due(const EmissionCurve& curve, uint64_t t_s);
 

@@ -1,24 +1,27 @@
 // The compute keeper: escrow, assignment, commit-reveal resolution, audits, settlement, slashing,
 // unbonding and the epoch distribution of the mining emission (doc/compute.md).
-#include "market.h"
+#include "keeper.h"
 
 #include <algorithm>
 #include <map>
 #include <set>
 #include <stdexcept>
 
+#include "btt/common/amount.h"
 #include "btt/common/checked.h"
 #include "btt/crypto/hash.h"
 #include "btt/modules/compute/compute.h"
+#include "btt/modules/compute/errors.h"
 #include "btt/modules/compute/events.h"
 #include "btt/modules/compute/params.h"
 #include "btt/modules/tokenomics/tokenomics.h"
 #include "btt/modules/tokenomics/view.h"
 
+#include "keys.h"
+
 namespace btt::modules::compute {
 namespace {
 
-constexpr uint64_t kMiB = 1 << 20;
 constexpr uint64_t kPriceIndexScale = 1'000'000;
 // Stage numbers mixed into the entropy so each draw of a job differs.
 constexpr uint64_t kStagePrimary = 0;
@@ -39,73 +42,23 @@ crypto::Address addr_of(const std::string& text) {
   return *a;
 }
 
-uint64_t sat_add(uint64_t a, uint64_t b) {
-  return checked_add(a, b).value_or(UINT64_MAX);
-}
-
 google::protobuf::RepeatedPtrField<v1::Replica>* stage_of(v1::JobRecord& j) {
   return j.status() == v1::JOB_STATUS_AUDITING ? j.mutable_audit_replicas() : j.mutable_replicas();
 }
 
 }  // namespace
 
-std::optional<uint64_t> replica_price(uint64_t cu, uint64_t ask, uint32_t hw_bps,
-                                      uint32_t urgency_bps) {
-  auto base = checked_mul(cu, ask);
-  if (!base) return std::nullopt;
-  return mul_div_floor(*base, static_cast<uint64_t>(hw_bps) * urgency_bps, kBps * kBps);
-}
-
-std::optional<uint64_t> data_fee(uint64_t input_size, uint64_t per_mib) {
-  const uint64_t mib = ceil_div(input_size, kMiB);
-  return checked_mul(mib, per_mib);
-}
-
-std::optional<uint64_t> max_cost(const v1::ComputeParams& p, const v1::MsgPostJob& m) {
-  const auto urgency = static_cast<int>(m.urgency());
-  if (urgency < 0 || urgency >= p.urgency_size()) return std::nullopt;
-  auto one = replica_price(m.compute_units(), m.max_price_per_cu(),
-                           hardware_multiplier(p, m.requirements().accelerator_kind()),
-                           p.urgency(urgency).multiplier_bps());
-  if (!one) return std::nullopt;
-  auto all = checked_mul(*one, m.redundancy());
-  auto fee = data_fee(m.input_size(), p.data_fee_per_mib());
-  if (!all || !fee) return std::nullopt;
-  return checked_add(*all, *fee);
-}
-
-Split split_cost(uint64_t cost, uint64_t payees) {
-  Split s;
-  const uint64_t nodes = *mul_div_floor(cost, 7'000, kBps);
-  s.development = *mul_div_floor(cost, 1'500, kBps);
-  s.foundation = *mul_div_floor(cost, 1'000, kBps);
-  s.per_node = payees == 0 ? 0 : nodes / payees;
-  s.nodes_total = s.per_node * payees;  // <= nodes
-  s.reserve = cost - s.nodes_total - s.development - s.foundation;
-  return s;
-}
-
-uint64_t score(uint64_t cu, uint32_t uptime_bps, uint32_t quality_bps, uint32_t geography_bps,
-               uint32_t energy_bps) {
-  auto s = checked_mul(cu, kBps);
-  for (uint32_t f : {uptime_bps, quality_bps, geography_bps, energy_bps}) {
-    if (!s) return UINT64_MAX;
-    s = mul_div_floor(*s, f, kBps);
-  }
-  return s.value_or(UINT64_MAX);
-}
-
-Market::Market(ledger::Overlay& state, const ledger::LockProviders* locks,
-               const ledger::BlockInfo& block, ledger::Events& events)
+ComputeKeeper::ComputeKeeper(ledger::Overlay& state, const ledger::LockProviders* locks,
+                             const ledger::BlockInfo& block, ledger::Events& events)
     : state_(state), locks_(locks), block_(block), events_(events) {
   params_ = ComputeView(state_).params();
 }
 
-void Market::put_node(const crypto::Address& addr, const v1::NodeRecord& n) {
+void ComputeKeeper::put_node(const crypto::Address& addr, const v1::NodeRecord& n) {
   // Keep the price index (kind, price, node) in step: assignment scans it cheapest first.
   auto index_of = [&](const v1::NodeRecord& r) -> std::optional<Bytes> {
     if (r.operator_().empty() || r.status() == v1::NODE_STATUS_UNREGISTERED) return std::nullopt;
-    return price_index_key(r.hardware().accelerator_kind(), r.price_per_cu(), addr);
+    return keys::price_entry(r.hardware().accelerator_kind(), r.price_per_cu(), addr);
   };
   const auto old = view().node(addr);
   const auto old_key = old ? index_of(*old) : std::nullopt;
@@ -116,31 +69,50 @@ void Market::put_node(const crypto::Address& addr, const v1::NodeRecord& n) {
   }
   v1::NodeRecord copy = n;
   copy.clear_online();  // a query-only field
-  state_.put(node_key(addr), copy.SerializeAsString());
+  state_.put(keys::node(addr), copy.SerializeAsString());
 }
 
-void Market::put_job(v1::JobRecord& j) {
+void ComputeKeeper::put_job(v1::JobRecord& j) {
   j.set_updated_height(block_.height);
   // Pending jobs retry assignment every block; the index keeps that scan to pending jobs.
   if (j.status() == v1::JOB_STATUS_PENDING) {
-    state_.put(pending_key(j.id()), "");
+    state_.put(keys::pending(j.id()), "");
   } else {
-    state_.erase(pending_key(j.id()));
+    state_.erase(keys::pending(j.id()));
   }
-  state_.put(job_key(j.id()), j.SerializeAsString());
+  state_.put(keys::job(j.id()), j.SerializeAsString());
 }
 
-void Market::schedule(uint64_t job_id, uint64_t height) {
-  state_.put(due_key(height, job_id), "");
+void ComputeKeeper::schedule(uint64_t job_id, uint64_t height) {
+  state_.put(keys::due(height, job_id), "");
 }
 
-void Market::count_heartbeat(const crypto::Address& node) {
+void ComputeKeeper::schedule_unbond(uint64_t height, const crypto::Address& node) {
+  state_.put(keys::unbond(height, node), "");
+}
+
+void ComputeKeeper::set_ban(const crypto::Address& provider, const crypto::Address& node,
+                            bool banned) {
+  if (banned) {
+    state_.put(keys::ban(provider, node), "");
+  } else {
+    state_.erase(keys::ban(provider, node));
+  }
+}
+
+void ComputeKeeper::init(const v1::ComputeParams& params) {
+  params_ = params;
+  state_.put(keys::params(), params.SerializeAsString());
+  state_.put(keys::epoch(), v1::EpochState{}.SerializeAsString());
+}
+
+void ComputeKeeper::count_heartbeat(const crypto::Address& node) {
   v1::NodeEpochStats s = view().epoch_stats(node);
   s.set_heartbeats(s.heartbeats() + 1);
-  state_.put(epoch_stats_key(node), s.SerializeAsString());
+  state_.put(keys::epoch_stats(node), s.SerializeAsString());
 }
 
-void Market::move(const crypto::Address& from, const crypto::Address& to, uint64_t amount) {
+void ComputeKeeper::move(const crypto::Address& from, const crypto::Address& to, uint64_t amount) {
   if (amount == 0) return;
   ledger::Ledger l(state_, events_, locks_);
   // Module accounts hold what the invariants say they hold; a failure means corrupt state.
@@ -149,21 +121,21 @@ void Market::move(const crypto::Address& from, const crypto::Address& to, uint64
   }
 }
 
-Bytes Market::entropy(uint64_t job_id, uint64_t stage) const {
+Bytes ComputeKeeper::entropy(uint64_t job_id, uint64_t stage) const {
   Bytes data = block_.prev_hash;
   put_u64_be(data, job_id);
   put_u64_be(data, stage);
   return to_bytes(crypto::tagged_hash(kEntropyTag, data));
 }
 
-Status Market::post(const crypto::Address& provider, const v1::MsgPostJob& m) {
+Status ComputeKeeper::post(const crypto::Address& provider, const v1::MsgPostJob& m) {
   auto cost = max_cost(params_, m);
-  if (!cost) return {Code::kLimitExceeded, "post_job: maximum cost overflows"};
+  if (!cost) return {errors::kCostOverflow, "post_job: maximum cost overflows"};
   const uint64_t id = view().next_job_id();
   ledger::Ledger l(state_, events_, locks_);
   if (auto s = l.move(provider, escrow_address(), ledger::kNativeAsset, *cost, block_.time_ms); !s)
     return s;
-  state_.put(next_job_key(), u64_be(id + 1));
+  state_.put(keys::next_job(), u64_be(id + 1));
   v1::JobRecord j;
   j.set_id(id);
   j.set_provider(provider.to_string());
@@ -182,8 +154,8 @@ Status Market::post(const crypto::Address& provider, const v1::MsgPostJob& m) {
   j.set_status(v1::JOB_STATUS_PENDING);
   j.set_posted_height(block_.height);
   j.set_expires_height(block_.height + params_.urgency(m.urgency()).deadline_blocks());
-  state_.put(open_key(id), "");
-  state_.put(provider_job_key(provider, id), "");
+  state_.put(keys::open(id), "");
+  state_.put(keys::provider_job(provider, id), "");
   events_.emit(events::kJobPosted)
       .attr("job_id", id)
       .attr("provider", j.provider())
@@ -193,7 +165,7 @@ Status Market::post(const crypto::Address& provider, const v1::MsgPostJob& m) {
   return Status::ok();
 }
 
-std::vector<v1::NodeRecord> Market::pick(const v1::JobRecord& j, size_t n, uint64_t stage) {
+std::vector<v1::NodeRecord> ComputeKeeper::pick(const v1::JobRecord& j, size_t n, uint64_t stage) {
   std::set<std::string> taken(j.excluded().begin(), j.excluded().end());
   for (const auto& r : j.replicas()) taken.insert(r.node());
   for (const auto& r : j.audit_replicas()) taken.insert(r.node());
@@ -205,7 +177,7 @@ std::vector<v1::NodeRecord> Market::pick(const v1::JobRecord& j, size_t n, uint6
   // price order, so the scan stops at the job's maximum price, or once n nodes are eligible and
   // the price moved past the n-th one's (later nodes could not be picked).
   std::vector<std::tuple<uint64_t, Bytes, v1::NodeRecord>> eligible;
-  const Bytes prefix = price_index_prefix(req.accelerator_kind());
+  const Bytes prefix = keys::price_index(req.accelerator_kind());
   state_.scan(prefix, [&](std::string_view key, std::string_view) {
     std::string_view rest = key.substr(prefix.size());
     uint64_t price = 0;
@@ -241,8 +213,8 @@ std::vector<v1::NodeRecord> Market::pick(const v1::JobRecord& j, size_t n, uint6
   return out;
 }
 
-v1::Replica Market::make_replica(const v1::JobRecord& j, const v1::NodeRecord& node,
-                                 v1::ReplicaRole role) {
+v1::Replica ComputeKeeper::make_replica(const v1::JobRecord& j, const v1::NodeRecord& node,
+                                        v1::ReplicaRole role) {
   v1::Replica r;
   r.set_node(node.operator_());
   r.set_role(role);
@@ -257,7 +229,7 @@ v1::Replica Market::make_replica(const v1::JobRecord& j, const v1::NodeRecord& n
   v1::NodeRecord n = node;
   n.set_open_replicas(n.open_replicas() + 1);
   put_node(addr, n);
-  state_.put(node_job_key(addr, j.id()), "");
+  state_.put(keys::node_job(addr, j.id()), "");
   events_.emit(events::kReplicaAssigned)
       .attr("job_id", j.id())
       .attr("node", node.operator_())
@@ -266,7 +238,7 @@ v1::Replica Market::make_replica(const v1::JobRecord& j, const v1::NodeRecord& n
   return r;
 }
 
-void Market::start_stage(v1::JobRecord& j) {
+void ComputeKeeper::start_stage(v1::JobRecord& j) {
   const uint64_t deadline = params_.urgency(j.urgency()).deadline_blocks();
   j.set_commit_deadline(block_.height + deadline);
   j.set_reveal_deadline(block_.height + deadline + params_.reveal_blocks());
@@ -275,7 +247,7 @@ void Market::start_stage(v1::JobRecord& j) {
   schedule(j.id(), j.reveal_deadline());
 }
 
-bool Market::assign_primaries(v1::JobRecord& j) {
+bool ComputeKeeper::assign_primaries(v1::JobRecord& j) {
   auto nodes = pick(j, j.redundancy(), j.round() == 0 ? kStagePrimary : kStageReassign);
   if (nodes.empty()) return false;
   j.clear_replicas();
@@ -286,10 +258,10 @@ bool Market::assign_primaries(v1::JobRecord& j) {
   return true;
 }
 
-Status Market::refund(v1::JobRecord& j, v1::JobStatus status) {
+Status ComputeKeeper::refund(v1::JobRecord& j, v1::JobStatus status) {
   const uint64_t amount = j.escrow();
   move(escrow_address(), addr_of(j.provider()), amount);
-  j.set_refunded(sat_add(j.refunded(), amount));
+  j.set_refunded(saturating_add(j.refunded(), amount));
   j.set_escrow(0);
   j.set_status(status);
   for (auto* list : {j.mutable_replicas(), j.mutable_audit_replicas()}) {
@@ -305,13 +277,13 @@ Status Market::refund(v1::JobRecord& j, v1::JobStatus status) {
   return Status::ok();
 }
 
-void Market::close_job(v1::JobRecord& j) {
+void ComputeKeeper::close_job(v1::JobRecord& j) {
   j.set_settled_height(block_.height);
-  state_.erase(open_key(j.id()));
+  state_.erase(keys::open(j.id()));
   put_job(j);
 }
 
-void Market::finalize(const v1::JobRecord& j, v1::Replica& r, v1::ReplicaStatus status) {
+void ComputeKeeper::finalize(const v1::JobRecord& j, v1::Replica& r, v1::ReplicaStatus status) {
   if (is_open(r.status())) {
     const auto addr = addr_of(r.node());
     if (auto n = view().node(addr)) {
@@ -325,11 +297,11 @@ void Market::finalize(const v1::JobRecord& j, v1::Replica& r, v1::ReplicaStatus 
     const auto addr = addr_of(r.node());
     v1::NodeEpochStats s = view().epoch_stats(addr);
     s.set_results(s.results() + 1);
-    state_.put(epoch_stats_key(addr), s.SerializeAsString());
+    state_.put(keys::epoch_stats(addr), s.SerializeAsString());
   }
 }
 
-void Market::slash(const v1::JobRecord& j, v1::Replica& r, const char* reason) {
+void ComputeKeeper::slash(const v1::JobRecord& j, v1::Replica& r, const char* reason) {
   const auto addr = addr_of(r.node());
   auto n = view().node(addr);
   if (!n) return;
@@ -342,14 +314,14 @@ void Market::slash(const v1::JobRecord& j, v1::Replica& r, const char* reason) {
       throw std::logic_error("compute: slash burn failed: " + s.to_string());
     }
   }
-  n->set_bond(n->bond() - amount);
-  n->set_slashed(sat_add(n->slashed(), amount));
+  n->set_bond(*checked_sub(n->bond(), amount));  // amount = slash_bps of the bond
+  n->set_slashed(saturating_add(n->slashed(), amount));
   n->set_faults(n->faults() + 1);
   n->set_reputation_bps(n->reputation_bps() > params_.reputation_penalty_bps()
                             ? n->reputation_bps() - params_.reputation_penalty_bps()
                             : 0);
   put_node(addr, *n);
-  r.set_slashed(sat_add(r.slashed(), amount));
+  r.set_slashed(saturating_add(r.slashed(), amount));
   events_.emit(events::kNodeSlashed)
       .attr("job_id", j.id())
       .attr("node", r.node())
@@ -357,19 +329,19 @@ void Market::slash(const v1::JobRecord& j, v1::Replica& r, const char* reason) {
       .attr("reason", reason);
 }
 
-void Market::process_due_jobs() {
+void ComputeKeeper::process_due_jobs() {
   // Work is proportional to the jobs due now, not to every open job: pending jobs (waiting for
   // nodes), then jobs whose deadline is this block or whose last replica revealed in it.
   std::vector<uint64_t> ids;
-  state_.scan(pending_prefix(), [&](std::string_view key, std::string_view) {
-    std::string_view in = key.substr(pending_prefix().size());
+  state_.scan(keys::all_pending(), [&](std::string_view key, std::string_view) {
+    std::string_view in = key.substr(keys::all_pending().size());
     uint64_t id = 0;
     if (get_u64_be(in, id)) ids.push_back(id);
     return true;
   });
   std::vector<Bytes> done;
-  state_.scan(due_prefix(), [&](std::string_view key, std::string_view) {
-    std::string_view in = key.substr(due_prefix().size());
+  state_.scan(keys::all_due(), [&](std::string_view key, std::string_view) {
+    std::string_view in = key.substr(keys::all_due().size());
     uint64_t h = 0, id = 0;
     if (!get_u64_be(in, h) || h > block_.height) return false;
     if (get_u64_be(in, id)) ids.push_back(id);
@@ -381,12 +353,12 @@ void Market::process_due_jobs() {
   for (uint64_t id : ids) {
     if (!seen.insert(id).second) continue;
     auto j = view().job(id);
-    if (!j || !state_.get(open_key(id))) continue;  // settled or refunded already
+    if (!j || !state_.get(keys::open(id))) continue;  // settled or refunded already
     process(*j);
   }
 }
 
-void Market::process(v1::JobRecord& j) {
+void ComputeKeeper::process(v1::JobRecord& j) {
   if (j.status() == v1::JOB_STATUS_PENDING) {
     if (assign_primaries(j)) return;
     if (block_.height >= j.expires_height()) {
@@ -431,7 +403,7 @@ void Market::process(v1::JobRecord& j) {
   }
 }
 
-void Market::resolve_primaries(v1::JobRecord& j) {
+void ComputeKeeper::resolve_primaries(v1::JobRecord& j) {
   std::map<std::string, uint32_t> counts;
   for (const auto& r : j.replicas()) {
     if (r.status() == v1::REPLICA_STATUS_REVEALED) ++counts[r.result_hash()];
@@ -482,7 +454,7 @@ void Market::resolve_primaries(v1::JobRecord& j) {
   accept(j, *majority, charge, payees);
 }
 
-void Market::resolve_audit(v1::JobRecord& j) {
+void ComputeKeeper::resolve_audit(v1::JobRecord& j) {
   v1::Replica& primary = *j.mutable_replicas(0);
   const std::string original = primary.result_hash();
   v1::Replica& auditor = *j.mutable_audit_replicas(0);
@@ -538,7 +510,7 @@ void Market::resolve_audit(v1::JobRecord& j) {
   no_majority(j);
 }
 
-void Market::no_majority(v1::JobRecord& j) {
+void ComputeKeeper::no_majority(v1::JobRecord& j) {
   for (auto* list : {j.mutable_replicas(), j.mutable_audit_replicas()}) {
     for (auto& r : *list) {
       if (is_open(r.status())) finalize(j, r, v1::REPLICA_STATUS_UNDECIDED);
@@ -562,9 +534,9 @@ void Market::no_majority(v1::JobRecord& j) {
   if (!assign_primaries(j)) put_job(j);
 }
 
-void Market::accept(v1::JobRecord& j, const std::string& result, uint64_t charge,
-                    const std::vector<v1::Replica*>& payees) {
-  const uint64_t cost = std::min(sat_add(charge, j.data_fee()), j.escrow());
+void ComputeKeeper::accept(v1::JobRecord& j, const std::string& result, uint64_t charge,
+                           const std::vector<v1::Replica*>& payees) {
+  const uint64_t cost = std::min(saturating_add(charge, j.data_fee()), j.escrow());
   const Split split = split_cost(cost, payees.size());
   auto fund = [](const std::string& text) { return addr_of(text); };
   for (auto* r : payees) {
@@ -575,7 +547,7 @@ void Market::accept(v1::JobRecord& j, const std::string& result, uint64_t charge
   move(escrow_address(), fund(params_.development_fund()), split.development);
   move(escrow_address(), fund(params_.foundation()), split.foundation);
   move(escrow_address(), fund(params_.operational_reserve()), split.reserve);
-  const uint64_t refund_amount = j.escrow() - cost;
+  const uint64_t refund_amount = *checked_sub(j.escrow(), cost);  // cost <= escrow
   move(escrow_address(), addr_of(j.provider()), refund_amount);
   j.set_cost(cost);
   j.set_refunded(refund_amount);
@@ -584,7 +556,7 @@ void Market::accept(v1::JobRecord& j, const std::string& result, uint64_t charge
   j.set_status(v1::JOB_STATUS_ACCEPTED);
   // Priority share: the urgency premium within the charged replicas' prices.
   const uint32_t urg = params_.urgency(j.urgency()).multiplier_bps();
-  j.set_priority_share(urg <= kBps ? 0 : charge - *mul_div_floor(charge, kBps, urg));
+  j.set_priority_share(urg <= kBps ? 0 : *checked_sub(charge, *mul_div_floor(charge, kBps, urg)));
 
   // Every replica that revealed the accepted result earns reputation and score.
   for (auto* list : {j.mutable_replicas(), j.mutable_audit_replicas()}) {
@@ -601,7 +573,7 @@ void Market::accept(v1::JobRecord& j, const std::string& result, uint64_t charge
         n->set_results_accepted(n->results_accepted() + 1);
         n->set_reputation_bps(static_cast<uint32_t>(std::min<uint64_t>(
             kBps, static_cast<uint64_t>(n->reputation_bps()) + params_.reputation_reward_bps())));
-        n->set_earned(sat_add(n->earned(), r.paid()));
+        n->set_earned(saturating_add(n->earned(), r.paid()));
         put_node(addr, *n);
       }
       // Quality of this result: 1.0 revealed at once, falling linearly to 0.5 at the deadline.
@@ -610,10 +582,10 @@ void Market::accept(v1::JobRecord& j, const std::string& result, uint64_t charge
       const uint64_t latency = std::min(span, r.revealed_height() - r.assigned_height());
       const uint64_t quality = kBps - *mul_div_floor(latency, kBps / 2, span);
       v1::NodeEpochStats s = view().epoch_stats(addr);
-      s.set_compute_units(sat_add(s.compute_units(), j.compute_units()));
+      s.set_compute_units(saturating_add(s.compute_units(), j.compute_units()));
       s.set_results(s.results() + 1);
-      s.set_quality_sum_bps(sat_add(s.quality_sum_bps(), quality));
-      state_.put(epoch_stats_key(addr), s.SerializeAsString());
+      s.set_quality_sum_bps(saturating_add(s.quality_sum_bps(), quality));
+      state_.put(keys::epoch_stats(addr), s.SerializeAsString());
     }
   }
   // Market statistics of the hardware class.
@@ -625,9 +597,9 @@ void Market::accept(v1::JobRecord& j, const std::string& result, uint64_t charge
   const auto blended = (static_cast<unsigned __int128>(st.price_index()) * 7 + unit_price) / 8;
   st.set_price_index(st.accepted_jobs() == 0 ? unit_price : static_cast<uint64_t>(blended));
   st.set_accepted_jobs(st.accepted_jobs() + 1);
-  st.set_compute_units(sat_add(st.compute_units(), j.compute_units()));
-  st.set_volume(sat_add(st.volume(), cost));
-  state_.put(stats_key(kind), st.SerializeAsString());
+  st.set_compute_units(saturating_add(st.compute_units(), j.compute_units()));
+  st.set_volume(saturating_add(st.volume(), cost));
+  state_.put(keys::stats(kind), st.SerializeAsString());
 
   events_.emit(events::kJobAccepted)
       .attr("job_id", j.id())
@@ -642,10 +614,10 @@ void Market::accept(v1::JobRecord& j, const std::string& result, uint64_t charge
   close_job(j);
 }
 
-void Market::release_bonds() {
+void ComputeKeeper::release_bonds() {
   std::vector<std::pair<Bytes, crypto::Address>> due;
-  state_.scan(unbond_prefix(), [&](std::string_view key, std::string_view) {
-    std::string_view in = key.substr(unbond_prefix().size());
+  state_.scan(keys::unbonds(), [&](std::string_view key, std::string_view) {
+    std::string_view in = key.substr(keys::unbonds().size());
     uint64_t h = 0;
     if (!get_u64_be(in, h) || h > block_.height) return false;
     if (auto a = crypto::Address::from_bytes(in)) due.emplace_back(Bytes(key), *a);
@@ -661,110 +633,6 @@ void Market::release_bonds() {
     n->set_status(v1::NODE_STATUS_UNREGISTERED);
     put_node(addr, *n);
   }
-}
-
-void Market::close_epoch_if_due() {
-  tokenomics::TokenomicsView tv(state_);
-  std::optional<tokenomics::EmissionCurve> curve;
-  for (const auto& c : tv.categories()) {
-    if (c.kind() == v1::CATEGORY_KIND_EMISSION) curve = tokenomics::emission_of(c);
-  }
-  if (!curve) return;
-  const uint64_t t_s = block_.time_ms / 1000;
-  if (t_s < curve->start_s) return;
-  const uint64_t now_epoch = curve->epoch_at(t_s).value_or(curve->total_epochs());
-  v1::EpochState st = view().epoch();
-  if (now_epoch <= st.epoch()) return;
-  const uint64_t closing = st.epoch();
-
-  // What the escrow holds for the closing epoch and before: tokenomics already paid the epochs
-  // that started since, and those belong to later distributions.
-  ledger::Ledger l(state_, events_, locks_);
-  const crypto::Address escrow = tokenomics::mining_escrow_address();
-  const uint64_t balance = l.balance(escrow, ledger::kNativeAsset);
-  const uint64_t paid = tv.emission_state().paid();
-  const uint64_t later = paid - std::min(paid, curve->emitted_through(closing));
-  const uint64_t distributable = balance - std::min(balance, later);
-
-  const uint64_t blocks = block_.height > st.start_height() ? block_.height - st.start_height() : 1;
-  const uint64_t expected = std::max<uint64_t>(1, blocks / params_.heartbeat_interval_blocks());
-  struct Row {
-    crypto::Address addr;
-    v1::NodeReward reward;
-  };
-  std::vector<Row> rows;
-  std::vector<Bytes> stat_keys;
-  unsigned __int128 total = 0;
-  ComputeView v = view();
-  state_.scan(epoch_stats_prefix(), [&](std::string_view key, std::string_view value) {
-    stat_keys.emplace_back(key);
-    v1::NodeEpochStats s;
-    auto addr = crypto::Address::from_bytes(key.substr(epoch_stats_prefix().size()));
-    if (!addr || !s.ParseFromArray(value.data(), static_cast<int>(value.size()))) return true;
-    auto node = v.node(*addr);
-    if (!node) return true;
-    v1::NodeReward r;
-    r.set_epoch(closing);
-    r.set_node(node->operator_());
-    r.set_compute_units(s.compute_units());
-    r.set_uptime_bps(static_cast<uint32_t>(
-        std::min<uint64_t>(kBps, *mul_div_floor(s.heartbeats(), kBps, expected))));
-    r.set_quality_bps(
-        static_cast<uint32_t>(s.results() == 0 ? 0 : s.quality_sum_bps() / s.results()));
-    r.set_geography_bps(region_factor(params_, node->region()));
-    r.set_energy_bps(energy_factor(params_, node->energy_efficiency(), node->energy_attested()));
-    r.set_score(score(r.compute_units(), r.uptime_bps(), r.quality_bps(), r.geography_bps(),
-                      r.energy_bps()));
-    total += r.score();
-    rows.push_back({*addr, r});
-    return true;
-  });
-  for (const auto& k : stat_keys) state_.erase(k);
-
-  uint64_t distributed = 0;
-  if (total > 0 && distributable > 0) {
-    size_t top = 0;
-    for (size_t i = 0; i < rows.size(); ++i) {
-      auto& r = rows[i].reward;
-      // distributable < 2^64 and score < 2^64: the product fits 128 bits.
-      r.set_reward(
-          static_cast<uint64_t>(static_cast<unsigned __int128>(distributable) * r.score() / total));
-      distributed += r.reward();
-      if (r.score() > rows[top].reward.score()) top = i;
-    }
-    // The rounding remainder goes to the highest score (the first in address order on a tie).
-    rows[top].reward.set_reward(rows[top].reward.reward() + (distributable - distributed));
-    distributed = distributable;
-  }
-  for (auto& row : rows) {
-    const auto& r = row.reward;
-    if (r.reward() > 0) {
-      move(escrow, row.addr, r.reward());
-      if (auto n = view().node(row.addr)) {
-        n->set_rewards(sat_add(n->rewards(), r.reward()));
-        put_node(row.addr, *n);
-      }
-    }
-    state_.put(reward_key(closing, row.addr), r.SerializeAsString());
-  }
-  v1::EpochSummary sum;
-  sum.set_epoch(closing);
-  sum.set_end_height(block_.height);
-  sum.set_distributable(distributable);
-  sum.set_distributed(distributed);
-  sum.set_rolled_over(distributable - distributed);
-  sum.set_total_score(total > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(total));
-  sum.set_nodes(static_cast<uint32_t>(rows.size()));
-  sum.set_expected_heartbeats(expected);
-  state_.put(epoch_summary_key(closing), sum.SerializeAsString());
-  events_.emit(events::kEpochRewards)
-      .attr("epoch", closing)
-      .attr("distributed", distributed)
-      .attr("rolled_over", distributable - distributed)
-      .attr("nodes", static_cast<uint64_t>(rows.size()));
-  st.set_epoch(now_epoch);
-  st.set_start_height(block_.height);
-  state_.put(epoch_key(), st.SerializeAsString());
 }
 
 }  // namespace btt::modules::compute
