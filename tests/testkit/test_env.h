@@ -94,7 +94,8 @@ class TestEnv {
   void close_block();
   void advance_time(uint64_t ms) { time_ms_ += ms; }
   // Benchmarks only: invariants read all of a module's state, so checking them after every tx
-  // makes a long run quadratic. Tests keep them on.
+  // makes a long run quadratic. Tests keep them on. Off also stops following balance changes, so
+  // it is for the whole run: turning it on again is not supported.
   void set_check_invariants(bool on) { check_invariants_ = on; }
 
   [[nodiscard]] uint64_t balance(const Account& a, std::string_view asset = "BTT") const;

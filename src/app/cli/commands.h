@@ -111,6 +111,9 @@ class Commands {
   [[nodiscard]] const std::vector<CommandInfo>& table() const { return table_; }
 
  private:
+  CLI::App* add_with_alias(CLI::App* parent, const std::string& name,
+                           const std::string& description, CommandInfo info, Alias alias,
+                           const std::function<Action(CLI::App*)>& make_action);
   CLI::App* make(CLI::App* parent, const std::string& name, const std::string& description,
                  CommandInfo info, Action action);
   [[nodiscard]] std::string path_of(CLI::App* parent, const std::string& name) const;

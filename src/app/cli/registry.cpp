@@ -98,12 +98,20 @@ CLI::App* Commands::add(CLI::App* parent, const std::string& name, const std::st
                         Alias alias) {
   CommandInfo info;
   info.kind = kind;
+  return add_with_alias(parent, name, description, std::move(info), alias, setup);
+}
+
+// The command, and with Alias::kTopLevel the same command again at the top level: each gets its
+// own options and action from `make_action`.
+CLI::App* Commands::add_with_alias(CLI::App* parent, const std::string& name,
+                                   const std::string& description, CommandInfo info, Alias alias,
+                                   const std::function<Action(CLI::App*)>& make_action) {
   CLI::App* sub = make(parent, name, description, info, nullptr);
-  actions_[sub] = setup(sub);
+  actions_[sub] = make_action(sub);
   if (alias == Alias::kTopLevel && parent != &root_) {
     info.alias_of = path_of(parent, name);
     CLI::App* top = make(&root_, name, description, info, nullptr);
-    actions_[top] = setup(top);
+    actions_[top] = make_action(top);
   }
   return sub;
 }
@@ -130,14 +138,7 @@ CLI::App* Commands::add_tx(
   CommandInfo info;
   info.kind = CommandKind::kTx;
   info.messages = messages;
-  CLI::App* sub = make(parent, name, description, info, nullptr);
-  actions_[sub] = make_action(sub);
-  if (alias == Alias::kTopLevel && parent != &root_) {
-    info.alias_of = path_of(parent, name);
-    CLI::App* top = make(&root_, name, description, info, nullptr);
-    actions_[top] = make_action(top);
-  }
-  return sub;
+  return add_with_alias(parent, name, description, std::move(info), alias, make_action);
 }
 
 const Action* Commands::find(CLI::App* sub) const {
