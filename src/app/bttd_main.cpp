@@ -1,5 +1,7 @@
 // bttd: the BTT full node.
 //   bttd init  --home DIR [--chain-id ID] [--dev] [--grpc-addr HOST:PORT]
+//              [--genesis FILE] [--validator-key FILE]
+//   bttd export --home DIR [--height H] [--out FILE]
 //   bttd start --home DIR [--grpc-addr HOST:PORT] [--log-level L] [--block-time-ms N]
 //              [--wal-discard-corrupt]
 //   bttd testnet --dir DIR [--validators N] [--non-validators M] [--chain-id ID]
@@ -12,7 +14,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -20,6 +24,7 @@
 #include <CLI/CLI.hpp>
 
 #include "btt/node/config.h"
+#include "btt/node/export.h"
 #include "btt/node/init.h"
 #include "btt/node/node.h"
 #include "btt/storage/db.h"
@@ -33,12 +38,15 @@ std::filesystem::path default_home() {
 }
 
 int cmd_init(const std::filesystem::path& home, const std::string& chain_id, bool dev,
-             const std::string& grpc_addr) {
+             const std::string& grpc_addr, const std::string& genesis_file,
+             const std::string& validator_key_file) {
   btt::node::InitOptions options;
   options.home = home;
   options.chain_id = chain_id;
   options.dev = dev;
   if (!grpc_addr.empty()) options.grpc_addr = grpc_addr;
+  if (!genesis_file.empty()) options.genesis_file = genesis_file;
+  if (!validator_key_file.empty()) options.validator_key_file = validator_key_file;
   auto r = btt::node::init_home(options);
   if (!r) {
     std::cerr << "error: " << r.status().message() << "\n";
@@ -52,6 +60,32 @@ int cmd_init(const std::filesystem::path& home, const std::string& chain_id, boo
     std::cout << "dev_key: " << r->dev_key->string() << "\n"
               << "dev_address: " << r->dev_address << "\n";
   }
+  return 0;
+}
+
+int cmd_export(const std::filesystem::path& home, std::optional<uint64_t> height,
+               const std::string& out_file) {
+  btt::node::ExportOptions options;
+  options.home = home;
+  options.height = height;
+  auto r = btt::node::export_home(options);
+  if (!r) {
+    std::cerr << "error: " << r.status().message() << "\n";
+    return 1;
+  }
+  const std::string text = r->genesis.dump(2) + "\n";
+  if (out_file.empty() || out_file == "-") {
+    std::cout << text;
+  } else {
+    std::ofstream out(out_file, std::ios::binary | std::ios::trunc);
+    if (!out || !(out << text) || !out.flush()) {
+      std::cerr << "error: cannot write " << out_file << "\n";
+      return 1;
+    }
+  }
+  // On stderr, so that stdout is the genesis file alone.
+  std::cerr << "exported height " << r->height << "; the imported chain starts at height "
+            << r->height + 1 << " with state hash " << btt::to_hex(r->import_state_hash) << "\n";
   return 0;
 }
 
@@ -142,6 +176,20 @@ int main(int argc, char** argv) {
   init->add_option("--chain-id", chain_id, "chain id of the new genesis");
   init->add_flag("--dev", dev, "also create a funded dev account key (keys/dev.json)");
   init->add_option("--grpc-addr", grpc_addr, "gRPC address to write into config.toml");
+  std::string genesis_file, validator_key_file;
+  init->add_option("--genesis", genesis_file,
+                   "use this genesis file (e.g. from bttd export) instead of a new one");
+  init->add_option("--validator-key", validator_key_file,
+                   "copy this validator key file instead of creating a key");
+
+  auto* exporter =
+      app.add_subcommand("export", "write the committed state of a stopped node as a genesis file");
+  exporter->add_option("--home", home_str, "node home directory (default $BTT_HOME or ~/.bttd)");
+  std::optional<uint64_t> export_height;
+  exporter->add_option("--height", export_height,
+                       "committed height to export (default: the tip; lower heights replay)");
+  std::string export_out;
+  exporter->add_option("--out", export_out, "file to write (default: stdout)");
 
   btt::node::TestnetOptions testnet_options;
   std::string testnet_dir;
@@ -177,7 +225,10 @@ int main(int argc, char** argv) {
     return 0;
   }
   try {
-    if (init->parsed()) return cmd_init(home_str, chain_id, dev, grpc_addr);
+    if (init->parsed()) {
+      return cmd_init(home_str, chain_id, dev, grpc_addr, genesis_file, validator_key_file);
+    }
+    if (exporter->parsed()) return cmd_export(home_str, export_height, export_out);
     if (testnet->parsed()) {
       testnet_options.dir = testnet_dir;
       return cmd_testnet(testnet_options);

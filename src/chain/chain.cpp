@@ -119,12 +119,14 @@ Result<std::unique_ptr<Chain>> Chain::open(storage::Database& db, const ModuleRe
     return chain;
   }
 
-  // Fresh database: the genesis state at height 0, in one batch.
+  // Fresh database: the genesis state at height initial_height - 1 (0 for a new chain), in one
+  // batch.
   ledger::BlockOverlay overlay(chain->state_);
   if (auto s = init_genesis_state(genesis, overlay, registry); !s) return s;
-  Hash32 state_hash = chain->commitment_->next(Hash32{}, 0, overlay.writes());
+  const uint64_t genesis_height = genesis.initial_height - 1;
+  Hash32 state_hash = chain->commitment_->next(Hash32{}, genesis_height, overlay.writes());
   v1::ChainTip tip;
-  tip.set_height(0);
+  tip.set_height(genesis_height);
   tip.set_block_hash(to_bytes(Hash32{}));
   tip.set_state_hash(to_bytes(state_hash));
   tip.set_time_ms(genesis.genesis_time_ms);
@@ -140,6 +142,7 @@ Result<std::unique_ptr<Chain>> Chain::open(storage::Database& db, const ModuleRe
   batch->put(Column::kConsensus, kTipKey, tip.SerializeAsString());
   db.write(*batch);
   chain->tip_ = tip;
+  chain->tip_height_.store(genesis_height, std::memory_order_release);
   return chain;
 }
 
@@ -233,7 +236,7 @@ Result<PreparedBlock> Chain::build_locked(const std::vector<TxPtr>& candidates, 
   header.set_proposer(proposer.address.to_string());
   Proposed proposed;
   proposed.proposer = &proposer;
-  proposed.last_commit = info.height > 1 ? &last_commit : nullptr;
+  proposed.last_commit = info.height > genesis_.initial_height ? &last_commit : nullptr;
   for (auto& e : included) proposed.evidence.push_back(std::move(e.bytes));
   return finish(overlay, std::move(*executed), std::move(header), &proposed, nullptr);
 }
@@ -290,7 +293,7 @@ Result<PreparedBlock> Chain::prepare_locked(const v1::Block& block, const KnownT
   }
   auto set = chain::ValidatorSet::create(validators);
   if (!set) return bad("validator set: " + set.status().message());
-  if (header.height() > 1) {
+  if (header.height() > genesis_.initial_height) {
     // The previous block's commit, against the validator set that decided it (the set in the
     // state after height - 1, which is the committed state here).
     if (!block.has_last_commit()) return bad("last_commit is missing");
@@ -300,7 +303,7 @@ Result<PreparedBlock> Chain::prepare_locked(const v1::Block& block, const KnownT
       return bad("last_commit: " + s.message());
     }
   } else if (block.has_last_commit()) {
-    return bad("last_commit at height 1");
+    return bad("last_commit in the first block");
   }
 
   v1::LedgerParams params = this->params();

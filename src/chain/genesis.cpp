@@ -1,5 +1,7 @@
 #include "btt/chain/genesis.h"
 
+#include "btt/chain/state_hash.h"
+
 #include <ctime>
 #include <fstream>
 #include <map>
@@ -7,6 +9,7 @@
 #include <sstream>
 
 #include "btt/common/checked.h"
+#include "btt/common/file_io.h"
 #include "btt/common/json_fields.h"
 #include "btt/crypto/hash.h"
 #include "btt/ledger/ledger.h"
@@ -242,9 +245,9 @@ Result<Genesis> parse_checked(std::string_view json_text, const ModuleRegistry& 
   } catch (const json::exception& e) {
     return Status(Code::kInvalidArgument, std::string("genesis: not valid JSON: ") + e.what());
   }
-  if (auto s = check_keys(
-          j, "top level",
-          {"chain_id", "genesis_time", "params", "assets", "validators", "accounts", "modules"});
+  if (auto s = check_keys(j, "top level",
+                          {"chain_id", "genesis_time", "initial_height", "params", "assets",
+                           "validators", "accounts", "modules"});
       !s)
     return s;
 
@@ -261,6 +264,12 @@ Result<Genesis> parse_checked(std::string_view json_text, const ModuleRegistry& 
   auto t = parse_rfc3339_ms(j["genesis_time"].get<std::string>());
   if (!t) return err("genesis_time", "not an RFC 3339 UTC time like 2026-01-01T00:00:00Z");
   g.genesis_time_ms = *t;
+  if (j.contains("initial_height")) {
+    auto h = parse_amount(j["initial_height"], "initial_height");
+    if (!h) return h.status();
+    if (*h == 0 || *h > (UINT64_MAX >> 1)) return err("initial_height", "must be at least 1");
+    g.initial_height = *h;
+  }
 
   auto params = parse_params(j.value("params", json()));
   if (!params) return params.status();
@@ -350,7 +359,7 @@ Result<Genesis> parse_checked(std::string_view json_text, const ModuleRegistry& 
     for (size_t i = 0; i < j["accounts"].size(); ++i) {
       const auto& a = j["accounts"][i];
       std::string where = "accounts[" + std::to_string(i) + "]";
-      if (auto s = check_keys(a, where, {"address", "balances"}); !s) return s;
+      if (auto s = check_keys(a, where, {"address", "balances", "nonce"}); !s) return s;
       auto addr = a.contains("address") && a["address"].is_string()
                       ? crypto::Address::parse(a["address"].get<std::string>())
                       : std::nullopt;
@@ -358,6 +367,11 @@ Result<Genesis> parse_checked(std::string_view json_text, const ModuleRegistry& 
       if (accounts.count(*addr)) return err(where, "duplicate account " + addr->to_string());
       GenesisAccount ga;
       ga.address = *addr;
+      if (a.contains("nonce")) {
+        auto nonce = parse_amount(a["nonce"], where + ".nonce");
+        if (!nonce) return nonce.status();
+        ga.nonce = *nonce;
+      }
       std::map<std::string, uint64_t> balances;
       if (!a.contains("balances") || !a["balances"].is_array()) {
         return err(where + ".balances", "must be an array");
@@ -411,11 +425,9 @@ Result<Genesis> parse_checked(std::string_view json_text, const ModuleRegistry& 
 }  // namespace
 
 Result<Genesis> Genesis::load(const std::filesystem::path& path, const ModuleRegistry& registry) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status(Code::kNotFound, "genesis: cannot read " + path.string());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse(ss.str(), registry);
+  auto text = read_text_file(path);
+  if (!text) return Status(text.status().code(), "genesis: " + text.status().message());
+  return parse(*text, registry);
 }
 
 uint64_t Genesis::total(std::string_view asset) const {
@@ -439,6 +451,7 @@ json Genesis::to_json() const {
   json j;
   j["chain_id"] = chain_id;
   j["genesis_time"] = format_rfc3339_ms(genesis_time_ms);
+  if (initial_height != 1) j["initial_height"] = std::to_string(initial_height);
   j["params"] = {{"min_fee", std::to_string(params.min_fee())},
                  {"max_tx_bytes", params.max_tx_bytes()},
                  {"max_messages", params.max_messages()},
@@ -464,7 +477,9 @@ json Genesis::to_json() const {
     for (const auto& c : a.balances) {
       balances.push_back({{"asset", c.asset()}, {"amount", std::to_string(c.amount())}});
     }
-    j["accounts"].push_back({{"address", a.address.to_string()}, {"balances", balances}});
+    json account = {{"address", a.address.to_string()}, {"balances", balances}};
+    if (a.nonce != 0) account["nonce"] = std::to_string(a.nonce);
+    j["accounts"].push_back(std::move(account));
   }
   j["modules"] = modules;
   return j;
@@ -491,7 +506,12 @@ Status validate_ledger_params(const v1::LedgerParams& p) {
 
 Status init_genesis_state(const Genesis& genesis, ledger::Overlay& state,
                           const ModuleRegistry& registry) {
-  ledger::BlockInfo info{genesis.chain_id, 0, genesis.genesis_time_ms, genesis.genesis_time_ms, {}};
+  // The state before the first block is the state "at" initial_height - 1.
+  ledger::BlockInfo info{genesis.chain_id,
+                         genesis.initial_height - 1,
+                         genesis.genesis_time_ms,
+                         genesis.genesis_time_ms,
+                         {}};
   ledger::Events events;
   ledger::Ledger ledger(state, events);
   ledger.set_params(genesis.params);
@@ -503,6 +523,7 @@ Status init_genesis_state(const Genesis& genesis, ledger::Overlay& state,
     for (const auto& c : acc.balances) {
       if (auto s = ledger.credit(acc.address, c.asset(), c.amount()); !s) return s;
     }
+    if (acc.nonce != 0) ledger.set_next_nonce(acc.address, acc.nonce);
   }
   for (const auto& v : genesis.validators) {
     v1::Validator rec;
@@ -524,6 +545,52 @@ Status init_genesis_state(const Genesis& genesis, ledger::Overlay& state,
     }
   }
   return Status::ok();
+}
+
+Result<json> export_genesis(const ledger::StateReader& state, const ModuleRegistry& registry,
+                            const std::string& chain_id, uint64_t height, uint64_t time_ms) {
+  const ledger::Ledger ledger(state);
+  Genesis g;
+  g.chain_id = chain_id;
+  g.genesis_time_ms = time_ms;
+  g.initial_height = height + 1;
+  g.params = ledger.params();
+  g.assets = ledger.assets();
+  for (const auto& v : load_validators(state)) {
+    GenesisValidator gv;
+    gv.name = v.name();
+    auto pk = crypto::public_key_from_bytes(v.public_key());
+    if (!pk) return Status(Code::kStorage, "export: validator " + v.address() + " has no key");
+    gv.public_key = *pk;
+    gv.address = crypto::Address::from_public_key(*pk);
+    gv.power = v.power();
+    g.validators.push_back(std::move(gv));
+  }
+  for (const auto& addr : ledger.accounts()) {
+    GenesisAccount ga;
+    ga.address = addr;
+    ga.balances = ledger.balances(addr);
+    ga.nonce = ledger.next_nonce(addr);
+    g.accounts.push_back(std::move(ga));
+  }
+  for (const auto& m : registry.modules()) {
+    auto section = m->export_genesis(state);
+    if (!section) {
+      return Status(section.status().code(), "export: modules." + std::string(m->name()) + ": " +
+                                                 section.status().message());
+    }
+    if (!section->is_null()) g.modules[std::string(m->name())] = std::move(*section);
+  }
+  return g.to_json();
+}
+
+Hash32 import_state_hash(const ledger::StateReader& state, uint64_t height) {
+  WriteSet all;
+  state.scan("", [&](std::string_view key, std::string_view value) {
+    all.emplace(Bytes(key), Bytes(value));
+    return true;
+  });
+  return make_write_set_commitment()->next(Hash32{}, height, all);
 }
 
 std::vector<v1::Validator> load_validators(const ledger::StateReader& state) {

@@ -1,6 +1,6 @@
 #include "btt/chain/params.h"
 
-#include <google/protobuf/util/json_util.h>
+#include "btt/ledger/proto_json.h"
 
 namespace btt::chain {
 namespace {
@@ -51,13 +51,9 @@ Status set_params_json(const ModuleRegistry& registry, ledger::Overlay& state,
   auto spec = spec_of(registry, module);
   if (!spec) return spec.status();
   auto next = (*spec)->read(state);
-  next->Clear();
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = false;
-  auto parsed = google::protobuf::util::JsonStringToMessage(std::string(json), next.get(), options);
-  if (!parsed.ok()) {
+  if (auto parsed = ledger::json_text_to_proto(json, *next); !parsed) {
     return {Code::kInvalidArgument, "params for " + std::string(module) + " are not a " +
-                                        next->GetTypeName() + ": " + parsed.ToString()};
+                                        next->GetTypeName() + ": " + parsed.message()};
   }
   return validate_and_write(registry, state, events, module, **spec, *next);
 }
@@ -69,13 +65,7 @@ Result<std::string> params_json(const ModuleRegistry& registry, const ledger::St
     return Status(Code::kNotFound,
                   "module '" + excerpt(module) + "' does not exist or has no params");
   }
-  std::string out;
-  google::protobuf::util::JsonPrintOptions options;
-  options.always_print_primitive_fields = true;
-  options.preserve_proto_field_names = true;
-  auto printed = google::protobuf::util::MessageToJsonString(*spec->read(state), &out, options);
-  if (!printed.ok()) return Status(Code::kInternal, printed.ToString());
-  return out;
+  return ledger::proto_to_json_text(*spec->read(state), true);
 }
 
 }  // namespace btt::chain

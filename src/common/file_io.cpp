@@ -4,9 +4,20 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <fstream>
+#include <sstream>
 #include <system_error>
 
 namespace btt {
+
+Result<std::string> read_text_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(Code::kNotFound, "cannot read " + path.string());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return Status(Code::kStorage, "error reading " + path.string());
+  return ss.str();
+}
 
 std::string errno_text(int err) {
   return std::error_code(err, std::generic_category()).message();

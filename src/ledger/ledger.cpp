@@ -1,5 +1,7 @@
 #include "btt/ledger/ledger.h"
 
+#include <set>
+
 #include "btt/common/checked.h"
 
 namespace btt::ledger {
@@ -100,6 +102,20 @@ std::vector<v1::Coin> Ledger::balances(const crypto::Address& addr) const {
     return true;
   });
   return out;
+}
+
+std::vector<crypto::Address> Ledger::accounts() const {
+  std::set<crypto::Address> seen;
+  for (std::string_view prefix : {kAccountPrefix, kBalancePrefix}) {
+    reader_.scan(prefix, [&](std::string_view key, std::string_view) {
+      if (key.size() < prefix.size() + crypto::Address::kSize) return true;
+      if (auto a = crypto::Address::from_bytes(key.substr(prefix.size(), crypto::Address::kSize))) {
+        seen.insert(*a);
+      }
+      return true;
+    });
+  }
+  return {seen.begin(), seen.end()};
 }
 
 Status Ledger::credit(const crypto::Address& addr, std::string_view asset, uint64_t amount) {

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "btt/chain/genesis.h"
+#include "btt/common/file_io.h"
 #include "btt/crypto/keyfile.h"
 #include "btt/ledger/ledger.h"
 #include "btt/modules/tokenomics/genesis.h"
@@ -97,6 +98,31 @@ Result<uint16_t> free_port() {
   }
   ::close(fd);
   return ntohs(addr.sin_port);
+}
+
+// The genesis of a new single-validator home.
+std::string home_genesis(const InitOptions& options, const crypto::KeyPair& validator,
+                         const std::optional<crypto::KeyPair>& dev, uint64_t time_ms) {
+  nlohmann::json g;
+  g["chain_id"] = options.chain_id;
+  g["genesis_time"] = chain::format_rfc3339_ms(time_ms);
+  g["params"] = {{"min_fee", std::to_string(ledger::default_ledger_params().min_fee())}};
+  g["validators"] = {{{"name", "validator-0"},
+                      {"address", validator.address.to_string()},
+                      {"public_key", to_hex(validator.public_key)},
+                      {"power", "10"}}};
+  g["accounts"] = nlohmann::json::array();
+  if (dev) {
+    g["accounts"].push_back(
+        {{"address", dev->address.to_string()},
+         {"balances", {{{"asset", "BTT"}, {"amount", std::to_string(kDevAccountBalance)}}}}});
+  }
+  // Vesting and Foundation tokens go to the validator's address (a real network replaces the
+  // beneficiaries before it starts); on a dev net the dev key approves milestones.
+  g["modules"]["tokenomics"] = modules::tokenomics::to_json(modules::tokenomics::default_genesis(
+      time_ms / 1000, validator.address, dev ? dev->address : validator.address,
+      dev ? kDevAccountBalance : 0));
+  return g.dump(2) + "\n";
 }
 
 }  // namespace
@@ -210,8 +236,17 @@ Result<InitResult> init_home(const InitOptions& options) {
     }
   }
 
+  if (options.genesis_file && options.dev) {
+    return Status(Code::kInvalidArgument,
+                  "--dev makes a new genesis; it does not go with --genesis");
+  }
   // Everything is generated and validated first, so a refused init writes nothing.
-  auto validator = crypto::KeyPair::generate();
+  crypto::KeyPair validator = crypto::KeyPair::generate();
+  if (options.validator_key_file) {
+    auto key = crypto::read_key_file(*options.validator_key_file);
+    if (!key) return key.status();
+    validator = *key;
+  }
   out.validator_address = validator.address.to_string();
   std::optional<crypto::KeyPair> dev;
   if (options.dev) {
@@ -227,26 +262,14 @@ Result<InitResult> init_home(const InitOptions& options) {
     time_ms = static_cast<uint64_t>(now) * 1000;
   }
 
-  nlohmann::json g;
-  g["chain_id"] = options.chain_id;
-  g["genesis_time"] = chain::format_rfc3339_ms(time_ms);
-  g["params"] = {{"min_fee", std::to_string(ledger::default_ledger_params().min_fee())}};
-  g["validators"] = {{{"name", "validator-0"},
-                      {"address", validator.address.to_string()},
-                      {"public_key", to_hex(validator.public_key)},
-                      {"power", "10"}}};
-  g["accounts"] = nlohmann::json::array();
-  if (dev) {
-    g["accounts"].push_back(
-        {{"address", dev->address.to_string()},
-         {"balances", {{{"asset", "BTT"}, {"amount", std::to_string(kDevAccountBalance)}}}}});
+  std::string genesis_text;
+  if (options.genesis_file) {
+    auto text = read_text_file(*options.genesis_file);
+    if (!text) return text.status();
+    genesis_text = std::move(*text);
+  } else {
+    genesis_text = home_genesis(options, validator, dev, time_ms);
   }
-  // Vesting and Foundation tokens go to the validator's address (a real network replaces the
-  // beneficiaries before it starts); on a dev net the dev key approves milestones.
-  g["modules"]["tokenomics"] = modules::tokenomics::to_json(modules::tokenomics::default_genesis(
-      time_ms / 1000, validator.address, dev ? dev->address : validator.address,
-      dev ? kDevAccountBalance : 0));
-  std::string genesis_text = g.dump(2) + "\n";
   // Validate what we write exactly as `bttd start` will read it.
   auto registry = chain::make_default_registry();
   if (auto parsed = chain::Genesis::parse(genesis_text, *registry); !parsed) return parsed.status();

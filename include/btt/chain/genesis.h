@@ -27,11 +27,15 @@ struct GenesisValidator {
 struct GenesisAccount {
   crypto::Address address;
   std::vector<v1::Coin> balances;  // ordered by asset, no zero amounts
+  uint64_t nonce = 0;              // the nonce its next tx carries (an export keeps it)
 };
 
 struct Genesis {
   std::string chain_id;
   uint64_t genesis_time_ms = 0;
+  // The first block's height: 1 for a new chain, H + 1 for a chain started from an export of
+  // height H (so heights the exported state refers to keep their meaning).
+  uint64_t initial_height = 1;
   v1::LedgerParams params;
   std::vector<v1::AssetInfo> assets;  // always includes BTT
   std::vector<GenesisValidator> validators;
@@ -62,6 +66,20 @@ struct Genesis {
 // RFC 3339 UTC ("2026-01-01T00:00:00Z", optional fraction up to milliseconds) <-> unix ms.
 [[nodiscard]] std::optional<uint64_t> parse_rfc3339_ms(std::string_view text);
 [[nodiscard]] std::string format_rfc3339_ms(uint64_t ms);
+
+// `bttd export`: the genesis file of the committed `state` at `height` (its block time
+// `time_ms`): the ledger's params, assets, validators and accounts (balances and nonces), and
+// every module's export_genesis as its section. A chain started from it (initial_height
+// height + 1) holds exactly the exported state (doc/genesis.md "Export and import").
+[[nodiscard]] Result<nlohmann::json> export_genesis(const ledger::StateReader& state,
+                                                    const ModuleRegistry& registry,
+                                                    const std::string& chain_id, uint64_t height,
+                                                    uint64_t time_ms);
+
+// The state hash a chain started from an export of `state` at `height` has before its first
+// block: the commitment to every key of the state written at once at `height`. `bttd export`
+// prints it; the imported chain's genesis tip carries it.
+[[nodiscard]] Hash32 import_state_hash(const ledger::StateReader& state, uint64_t height);
 
 // Validator set keys (state "val/" + address bytes).
 [[nodiscard]] std::vector<v1::Validator> load_validators(const ledger::StateReader& state);

@@ -6,7 +6,12 @@
 #include <string>
 #include <string_view>
 
+#include "btt/common/status.h"
+
 namespace btt {
+
+// The whole file; kNotFound when it cannot be opened, kStorage when reading fails.
+[[nodiscard]] Result<std::string> read_text_file(const std::filesystem::path& path);
 
 // strerror-like text for an errno value.
 [[nodiscard]] std::string errno_text(int err);

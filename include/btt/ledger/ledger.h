@@ -68,6 +68,8 @@ class Ledger {
                                    uint64_t time_ms) const;
   // Every non-zero balance of the account, ordered by asset name.
   [[nodiscard]] std::vector<v1::Coin> balances(const crypto::Address& addr) const;
+  // Every address with a nonce or a balance, by address bytes (a full scan: exports only).
+  [[nodiscard]] std::vector<crypto::Address> accounts() const;
 
   // kBalanceOverflow if the balance would exceed uint64.
   [[nodiscard]] Status credit(const crypto::Address& addr, std::string_view asset, uint64_t amount);

@@ -15,6 +15,12 @@ struct InitOptions {
   bool dev = false;              // also a funded dev account key (keys/dev.json)
   uint64_t genesis_time_ms = 0;  // 0: now, rounded down to the second
   std::optional<std::string> grpc_addr;
+  // An existing genesis file (e.g. from `bttd export`) to copy byte for byte instead of a new
+  // one; chain_id, dev and genesis_time_ms then do not apply.
+  std::optional<std::filesystem::path> genesis_file;
+  // An existing validator key file to copy instead of a new key (a validator moving its key to
+  // the chain started from an export).
+  std::optional<std::filesystem::path> validator_key_file;
 };
 
 struct InitResult {

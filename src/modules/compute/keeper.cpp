@@ -106,6 +106,40 @@ void ComputeKeeper::init(const v1::ComputeParams& params) {
   state_.put(keys::epoch(), v1::EpochState{}.SerializeAsString());
 }
 
+void ComputeKeeper::import_state(const v1::ComputeGenesisState& st) {
+  params_ = st.params();
+  state_.put(keys::params(), st.params().SerializeAsString());
+  state_.put(keys::epoch(), st.epoch().SerializeAsString());
+  for (const auto& n : st.nodes()) put_node(addr_of(n.operator_()), n);
+  for (const auto& j : st.jobs()) {
+    // As post(), put_job() and close_job() leave them: every job on its provider's list, open
+    // while pending, assigned or auditing, on the pending list while pending.
+    state_.put(keys::job(j.id()), j.SerializeAsString());
+    state_.put(keys::provider_job(addr_of(j.provider()), j.id()), "");
+    if (j.status() == v1::JOB_STATUS_PENDING || j.status() == v1::JOB_STATUS_ASSIGNED ||
+        j.status() == v1::JOB_STATUS_AUDITING) {
+      state_.put(keys::open(j.id()), "");
+    }
+    if (j.status() == v1::JOB_STATUS_PENDING) state_.put(keys::pending(j.id()), "");
+  }
+  if (st.next_job() != 0) state_.put(keys::next_job(), u64_be(st.next_job()));
+  for (const auto& e : st.node_jobs()) state_.put(keys::node_job(addr_of(e.node()), e.job()), "");
+  for (const auto& e : st.bans()) set_ban(addr_of(e.provider()), addr_of(e.node()), true);
+  for (const auto& e : st.unbonds()) schedule_unbond(e.height(), addr_of(e.node()));
+  for (const auto& e : st.due()) schedule(e.job(), e.height());
+  for (const auto& e : st.epoch_stats()) {
+    state_.put(keys::epoch_stats(addr_of(e.address())), e.stats().SerializeAsString());
+  }
+  for (const auto& r : st.rewards()) {
+    state_.put(keys::reward(r.epoch(), addr_of(r.node())), r.SerializeAsString());
+  }
+  for (const auto& e : st.epoch_summaries()) {
+    state_.put(keys::epoch_summary(e.epoch()), e.SerializeAsString());
+  }
+  for (const auto& m : st.stats())
+    state_.put(keys::stats(m.accelerator_kind()), m.SerializeAsString());
+}
+
 void ComputeKeeper::count_heartbeat(const crypto::Address& node) {
   v1::NodeEpochStats s = view().epoch_stats(node);
   s.set_heartbeats(s.heartbeats() + 1);

@@ -29,6 +29,9 @@ class ComputeKeeper {
   void set_ban(const crypto::Address& provider, const crypto::Address& node, bool banned);
   // Genesis: the params and an empty epoch.
   void init(const v1::ComputeParams& params);
+  // Genesis from an export (genesis.cpp checked it): every record as it was, and the indexes
+  // that follow from the records rebuilt the way the life cycle keeps them.
+  void import_state(const v1::ComputeGenesisState& state);
 
   // Posts an escrowed job and tries to assign it at once.
   [[nodiscard]] Status post(const crypto::Address& provider, const v1::MsgPostJob& m);

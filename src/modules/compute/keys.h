@@ -57,11 +57,17 @@ inline ledger::StateKey key() {
 [[nodiscard]] inline Bytes provider_job(const crypto::Address& p, uint64_t id) {
   return key().table("jp").addr(p).u64(id);
 }
+[[nodiscard]] inline Bytes all_node_jobs() {
+  return key().table("jn");
+}
 [[nodiscard]] inline Bytes node_jobs(const crypto::Address& n) {
   return key().table("jn").addr(n);
 }
 [[nodiscard]] inline Bytes node_job(const crypto::Address& n, uint64_t id) {
   return key().table("jn").addr(n).u64(id);
+}
+[[nodiscard]] inline Bytes bans() {
+  return key().table("ban");
 }
 [[nodiscard]] inline Bytes ban(const crypto::Address& provider, const crypto::Address& node) {
   return key().table("ban").addr(provider).addr(node);
@@ -81,11 +87,17 @@ inline ledger::StateKey key() {
 [[nodiscard]] inline Bytes epoch_stats(const crypto::Address& n) {
   return key().table("ens").addr(n);
 }
+[[nodiscard]] inline Bytes all_rewards() {
+  return key().table("rew");
+}
 [[nodiscard]] inline Bytes rewards(uint64_t epoch) {
   return key().table("rew").u64(epoch);
 }
 [[nodiscard]] inline Bytes reward(uint64_t epoch, const crypto::Address& n) {
   return key().table("rew").u64(epoch).addr(n);
+}
+[[nodiscard]] inline Bytes epoch_summaries() {
+  return key().table("eps");
 }
 [[nodiscard]] inline Bytes epoch_summary(uint64_t epoch) {
   return key().table("eps").u64(epoch);

@@ -1,7 +1,10 @@
 // Reads of the compute state and the figures of its queries (doc/compute.md "Queries").
 #include "btt/modules/compute/view.h"
 
+#include <stdexcept>
+
 #include "btt/common/checked.h"
+#include "btt/ledger/keys.h"
 #include "btt/modules/compute/compute.h"
 #include "btt/modules/compute/params.h"
 
@@ -91,6 +94,79 @@ std::vector<uint64_t> ComputeView::open_jobs() const {
 
 std::optional<v1::MarketStats> ComputeView::stats(std::string_view kind) const {
   return ledger::read_record<v1::MarketStats>(state_, keys::stats(kind));
+}
+
+v1::ComputeGenesisState ComputeView::genesis_state() const {
+  v1::ComputeGenesisState out;
+  *out.mutable_params() = params();
+  // Records keyed by something they also hold (operator, id, epoch, kind): the value says it all.
+  auto records = [&](const Bytes& prefix, auto add) {
+    state_.scan(prefix, [&](std::string_view, std::string_view value) {
+      if (!add()->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+        throw std::logic_error("compute: unreadable record under " + to_hex(prefix));
+      }
+      return true;
+    });
+  };
+  records(keys::nodes(), [&] { return out.add_nodes(); });
+  records(keys::jobs(), [&] { return out.add_jobs(); });
+  records(keys::all_rewards(), [&] { return out.add_rewards(); });
+  records(keys::epoch_summaries(), [&] { return out.add_epoch_summaries(); });
+  records(keys::all_stats(), [&] { return out.add_stats(); });
+  if (state_.get(keys::next_job())) out.set_next_job(next_job_id());
+  *out.mutable_epoch() = epoch();
+  // Entries whose key is all there is.
+  auto entries = [&](const Bytes& prefix, auto add) {
+    state_.scan(prefix, [&](std::string_view key, std::string_view value) {
+      ledger::KeyReader in(key.substr(prefix.size()));
+      if (!add(in, value) || !in.done()) {
+        throw std::logic_error("compute: unreadable key under " + to_hex(prefix));
+      }
+      return true;
+    });
+  };
+  entries(keys::all_node_jobs(), [&](ledger::KeyReader& in, std::string_view) {
+    crypto::Address node;
+    uint64_t job = 0;
+    if (!in.addr(node) || !in.u64(job)) return false;
+    auto* e = out.add_node_jobs();
+    e->set_node(node.to_string());
+    e->set_job(job);
+    return true;
+  });
+  entries(keys::bans(), [&](ledger::KeyReader& in, std::string_view) {
+    crypto::Address provider, node;
+    if (!in.addr(provider) || !in.addr(node)) return false;
+    auto* e = out.add_bans();
+    e->set_provider(provider.to_string());
+    e->set_node(node.to_string());
+    return true;
+  });
+  entries(keys::unbonds(), [&](ledger::KeyReader& in, std::string_view) {
+    uint64_t height = 0;
+    crypto::Address node;
+    if (!in.u64(height) || !in.addr(node)) return false;
+    auto* e = out.add_unbonds();
+    e->set_height(height);
+    e->set_node(node.to_string());
+    return true;
+  });
+  entries(keys::all_due(), [&](ledger::KeyReader& in, std::string_view) {
+    uint64_t height = 0, job = 0;
+    if (!in.u64(height) || !in.u64(job)) return false;
+    auto* e = out.add_due();
+    e->set_height(height);
+    e->set_job(job);
+    return true;
+  });
+  entries(keys::all_epoch_stats(), [&](ledger::KeyReader& in, std::string_view value) {
+    crypto::Address node;
+    if (!in.addr(node)) return false;
+    auto* e = out.add_epoch_stats();
+    e->set_address(node.to_string());
+    return e->mutable_stats()->ParseFromArray(value.data(), static_cast<int>(value.size()));
+  });
+  return out;
 }
 
 v1::NodeRecord ComputeView::with_liveness(v1::NodeRecord n, uint64_t height) const {

@@ -3,9 +3,9 @@
 // the same form with every record's granted_height and granted_by.
 #include <set>
 
-#include <google/protobuf/util/json_util.h>
 #include <nlohmann/json.hpp>
 
+#include "btt/ledger/proto_json.h"
 #include "btt/modules/roles/errors.h"
 #include "keeper.h"
 #include "module.h"
@@ -17,11 +17,8 @@ Result<v1::RolesGenesis> parse(const nlohmann::json& section) {
   v1::RolesGenesis out;
   if (section.is_null()) return out;
   if (!section.is_object()) return Status(errors::kBadGenesis, "modules.roles: must be an object");
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = false;
-  auto parsed = google::protobuf::util::JsonStringToMessage(section.dump(), &out, options);
-  if (!parsed.ok()) {
-    return Status(errors::kBadGenesis, "modules.roles: " + std::string(parsed.message()));
+  if (auto parsed = ledger::json_to_proto(section, out); !parsed) {
+    return Status(errors::kBadGenesis, "modules.roles: " + parsed.message());
   }
   std::set<std::pair<std::string, std::string>> seen;
   for (int i = 0; i < out.grants_size(); ++i) {
@@ -69,12 +66,7 @@ Status RolesModule::init_genesis(const nlohmann::json& section, const ledger::Ge
 Result<nlohmann::json> RolesModule::export_genesis(const ledger::StateReader& state) const {
   v1::RolesGenesis out;
   for (auto& g : RolesView(state).all_grants()) *out.add_grants() = std::move(g);
-  std::string text;
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  auto printed = google::protobuf::util::MessageToJsonString(out, &text, options);
-  if (!printed.ok()) return Status(Code::kInternal, std::string(printed.message()));
-  return nlohmann::json::parse(text);
+  return ledger::proto_to_json(out);
 }
 
 }  // namespace btt::modules::roles

@@ -1,4 +1,7 @@
-// The tokenomics genesis section: parsing, validation, writing, and the default allocation.
+// The tokenomics genesis section in its two forms: the allocation a new chain starts from
+// ({"month_seconds", "milestone_authority", "categories"}: parsing, validation, writing, and the
+// default allocation), and the whole state of a running chain as `bttd export` writes it
+// ({"state": TokenomicsGenesisState}; doc/tokenomics.md "Genesis export").
 #include "btt/modules/tokenomics/genesis.h"
 
 #include <map>
@@ -7,6 +10,7 @@
 
 #include "btt/common/checked.h"
 #include "btt/common/json_fields.h"
+#include "btt/ledger/proto_json.h"
 #include "btt/modules/roles/roles.h"
 #include "btt/modules/tokenomics/tokenomics.h"
 #include "keeper.h"
@@ -397,8 +401,135 @@ v1::CategoryRecord to_record(const GenesisRow& row) {
 
 }  // namespace
 
+namespace {
+
+// The exported form: a section holding "state" and nothing else.
+bool is_state_form(const json& section) {
+  return section.is_object() && section.contains("state");
+}
+
+Result<v1::TokenomicsGenesisState> parse_state(const json& section,
+                                               const ledger::GenesisInfo& info) {
+  if (auto s = json_fields::only_keys(section, "tokenomics", {"state"}); !s) return s;
+  v1::TokenomicsGenesisState st;
+  if (auto s = ledger::json_to_proto(section["state"], st); !s) {
+    return invalid("state: " + s.message());
+  }
+  const v1::TokenomicsParams& p = st.params();
+  if (p.fixed_supply() != kFixedSupply) {
+    return invalid("state.params.fixed_supply: " + std::to_string(p.fixed_supply()) +
+                   ", the fixed supply is " + std::to_string(kFixedSupply));
+  }
+  if (p.month_s() == 0 || p.month_s() > kMaxMonthS) {
+    return invalid("state.params.month_s: " + std::to_string(p.month_s()) + " outside 1.." +
+                   std::to_string(kMaxMonthS));
+  }
+  if (p.mining_escrow() != mining_escrow_address().to_string()) {
+    return invalid("state.params.mining_escrow: must be " + mining_escrow_address().to_string());
+  }
+  if (st.categories_size() != p.categories_size()) {
+    return invalid("state.categories: " + std::to_string(st.categories_size()) +
+                   " records for the " + std::to_string(p.categories_size()) +
+                   " ids of params.categories");
+  }
+  std::map<std::string, v1::CategoryKind> kinds;
+  uint64_t allocated = 0;
+  for (int i = 0; i < st.categories_size(); ++i) {
+    const auto& c = st.categories(i);
+    const std::string where = "state.categories[" + std::to_string(i) + "]";
+    if (c.id() != p.categories(i)) {
+      return invalid(where + ": id '" + excerpt(c.id()) + "' where params.categories has '" +
+                     excerpt(p.categories(i)) + "'");
+    }
+    if (!is_valid_id(c.id())) return invalid(where + ": '" + excerpt(c.id()) + "' is not an id");
+    if (c.kind() == v1::CATEGORY_KIND_UNSPECIFIED || !v1::CategoryKind_IsValid(c.kind())) {
+      return invalid(where + ": no kind");
+    }
+    if (!c.holder().empty() && !crypto::Address::parse(c.holder())) {
+      return invalid(where + ".holder: not a btt address");
+    }
+    if (!kinds.emplace(c.id(), c.kind()).second) {
+      return invalid(where + ": category '" + c.id() + "' twice");
+    }
+    auto sum = checked_add(allocated, c.amount());
+    if (!sum) return invalid(where + ".amount: the allocation overflows");
+    allocated = *sum;
+  }
+  if (allocated != kFixedSupply) {
+    return invalid("state.categories: allocate " + std::to_string(allocated) +
+                   " units, the fixed supply is " + std::to_string(kFixedSupply));
+  }
+  std::set<std::pair<std::string, std::string>> milestones;
+  for (int i = 0; i < st.milestones_size(); ++i) {
+    const auto& m = st.milestones(i);
+    const std::string where = "state.milestones[" + std::to_string(i) + "]";
+    auto kind = kinds.find(m.category());
+    if (kind == kinds.end() || kind->second != v1::CATEGORY_KIND_MILESTONES) {
+      return invalid(where + ": '" + excerpt(m.category()) + "' is not a milestones category");
+    }
+    if (m.milestone().empty() || !milestones.emplace(m.category(), m.milestone()).second) {
+      return invalid(where + ": empty or repeated milestone name");
+    }
+  }
+  std::set<crypto::Address> locked;
+  for (int i = 0; i < st.locks_size(); ++i) {
+    const auto& l = st.locks(i);
+    const std::string where = "state.locks[" + std::to_string(i) + "]";
+    auto addr = crypto::Address::parse(l.address());
+    if (!addr) return invalid(where + ".address: not a btt address");
+    if (!locked.insert(*addr).second) return invalid(where + ": " + l.address() + " twice");
+    if (l.locks().categories_size() > static_cast<int>(kMaxSchedulesPerAccount)) {
+      return invalid(where + ": more than " + std::to_string(kMaxSchedulesPerAccount) +
+                     " categories");
+    }
+    for (const auto& id : l.locks().categories()) {
+      if (!kinds.count(id)) return invalid(where + ": no category '" + excerpt(id) + "'");
+    }
+  }
+  std::set<std::string> sources;
+  uint64_t burned = 0;
+  for (int i = 0; i < st.burns_size(); ++i) {
+    const auto& b = st.burns(i);
+    const std::string where = "state.burns[" + std::to_string(i) + "]";
+    if (!is_valid_id(b.source()) || !sources.insert(b.source()).second) {
+      return invalid(where + ": '" + excerpt(b.source()) + "' is not a new burn source");
+    }
+    auto sum = checked_add(burned, b.amount());
+    if (b.amount() == 0 || !sum) return invalid(where + ".amount: zero or overflowing");
+    burned = *sum;
+  }
+  // What was burned and what the accounts hold make up the fixed supply (the module invariant).
+  const auto total = checked_add(info.account_total(ledger::kNativeAsset), burned);
+  if (!total || *total != kFixedSupply) {
+    return invalid("the accounts hold " + std::to_string(info.account_total(ledger::kNativeAsset)) +
+                   " BTT units and " + std::to_string(burned) +
+                   " were burned: together they must be the fixed supply " +
+                   std::to_string(kFixedSupply));
+  }
+  return st;
+}
+
+Status init_state(const v1::TokenomicsGenesisState& st, TokenomicsKeeper& keeper) {
+  keeper.set_params(st.params());
+  for (const auto& c : st.categories()) keeper.put_category(c);
+  keeper.set_emission_state(st.emission());
+  for (const auto& m : st.milestones()) keeper.put_milestone(m);
+  for (const auto& l : st.locks())
+    keeper.put_locks(*crypto::Address::parse(l.address()), l.locks());
+  uint64_t burned = 0;
+  for (const auto& b : st.burns()) {
+    keeper.set_burned(b.source(), b.amount());
+    burned += b.amount();  // parse_state checked the sum
+  }
+  if (burned > 0) keeper.set_burned_total(burned);
+  return Status::ok();
+}
+
+}  // namespace
+
 Status TokenomicsModule::validate_genesis(const nlohmann::json& section,
                                           const ledger::GenesisInfo& info) const {
+  if (is_state_form(section)) return parse_state(section, info).status();
   return parse_genesis(section, info.genesis_time_ms / 1000,
                        info.account_total(ledger::kNativeAsset))
       .status();
@@ -406,10 +537,15 @@ Status TokenomicsModule::validate_genesis(const nlohmann::json& section,
 
 Status TokenomicsModule::init_genesis(const nlohmann::json& section,
                                       const ledger::GenesisInfo& info, ledger::BlockContext& ctx) {
+  TokenomicsKeeper keeper(ctx.state, ctx.events, ctx.locks);
+  if (is_state_form(section)) {
+    auto st = parse_state(section, info);
+    if (!st) return st.status();
+    return init_state(*st, keeper);
+  }
   auto parsed =
       parse_genesis(section, info.genesis_time_ms / 1000, info.account_total(ledger::kNativeAsset));
   if (!parsed) return parsed.status();
-  TokenomicsKeeper keeper(ctx.state, ctx.events, ctx.locks);
   auto l = ctx.ledger();
   v1::TokenomicsParams params;
   params.set_fixed_supply(kFixedSupply);
@@ -444,10 +580,26 @@ Status TokenomicsModule::init_genesis(const nlohmann::json& section,
   return Status::ok();
 }
 
-Result<nlohmann::json> TokenomicsModule::export_genesis(const ledger::StateReader&) const {
-  // The genesis section describes an allocation at its start; a running chain's approved
-  // milestones, emission paid and burns have no place in it yet (doc/modules.md "Status").
-  return Status(Code::kInternal, "tokenomics: genesis export is not built yet");
+Result<nlohmann::json> TokenomicsModule::export_genesis(const ledger::StateReader& state) const {
+  const TokenomicsView view(state);
+  auto params = view.params();
+  if (!params) return Status(Code::kInternal, "tokenomics: the state has no params");
+  v1::TokenomicsGenesisState st;
+  *st.mutable_params() = *params;
+  for (auto& c : view.categories()) {
+    for (auto& m : view.milestones(c.id())) *st.add_milestones() = std::move(m);
+    *st.add_categories() = std::move(c);
+  }
+  *st.mutable_emission() = view.emission_state();
+  for (auto& [addr, locks] : view.all_locks()) {
+    auto* entry = st.add_locks();
+    entry->set_address(addr.to_string());
+    *entry->mutable_locks() = std::move(locks);
+  }
+  for (auto& b : view.burned_by_source()) *st.add_burns() = std::move(b);
+  auto j = ledger::proto_to_json(st);
+  if (!j) return j.status();
+  return nlohmann::json{{"state", std::move(*j)}};
 }
 
 }  // namespace btt::modules::tokenomics

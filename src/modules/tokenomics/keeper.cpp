@@ -31,6 +31,10 @@ void TokenomicsKeeper::set_burned(std::string_view source, uint64_t amount) {
   state_.put(keys::burn(source), u64_be(amount));
 }
 
+void TokenomicsKeeper::set_burned_total(uint64_t amount) {
+  state_.put(keys::burned(), u64_be(amount));
+}
+
 Status TokenomicsKeeper::burn(const crypto::Address& from, uint64_t amount, std::string_view source,
                               uint64_t time_ms) {
   if (amount == 0) return {errors::kZeroAmount, "burn: amount must be positive"};

@@ -23,8 +23,9 @@ class TokenomicsKeeper {
   // `source` (the checks of tokenomics::burn in tokenomics.h).
   [[nodiscard]] Status burn(const crypto::Address& from, uint64_t amount, std::string_view source,
                             uint64_t time_ms);
-  // Genesis import of an exported burn record.
+  // Genesis import of exported burn records: one source's total, and the total of all sources.
   void set_burned(std::string_view source, uint64_t amount);
+  void set_burned_total(uint64_t amount);
 
  private:
   ledger::Overlay& state_;

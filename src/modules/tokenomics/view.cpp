@@ -5,6 +5,7 @@
 
 #include "btt/common/amount.h"
 #include "btt/common/checked.h"
+#include "btt/ledger/keys.h"
 #include "btt/ledger/ledger.h"
 #include "btt/modules/tokenomics/tokenomics.h"
 #include "keys.h"
@@ -100,6 +101,22 @@ std::optional<v1::MilestoneRecord> TokenomicsView::milestone(std::string_view ca
 v1::AccountLocks TokenomicsView::locks(const crypto::Address& addr) const {
   return ledger::read_record<v1::AccountLocks>(state_, keys::lock(addr))
       .value_or(v1::AccountLocks{});
+}
+
+std::vector<std::pair<crypto::Address, v1::AccountLocks>> TokenomicsView::all_locks() const {
+  std::vector<std::pair<crypto::Address, v1::AccountLocks>> out;
+  const Bytes prefix = keys::locks();
+  state_.scan(prefix, [&](std::string_view key, std::string_view value) {
+    ledger::KeyReader in(key.substr(prefix.size()));
+    crypto::Address addr;
+    v1::AccountLocks locks;
+    if (in.addr(addr) && in.done() &&
+        locks.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      out.emplace_back(addr, std::move(locks));
+    }
+    return true;
+  });
+  return out;
 }
 
 uint64_t TokenomicsView::burned() const {

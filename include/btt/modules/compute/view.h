@@ -28,6 +28,9 @@ class ComputeView {
   // Ids of pending, assigned and auditing jobs, ascending.
   [[nodiscard]] std::vector<uint64_t> open_jobs() const;
   [[nodiscard]] std::optional<v1::MarketStats> stats(std::string_view kind) const;
+  // The module's whole state in its genesis form (bttd export; the indexes that follow from a
+  // record are left out, the import rebuilds them).
+  [[nodiscard]] v1::ComputeGenesisState genesis_state() const;
 
   // --- query answers ---
   [[nodiscard]] Result<v1::ListNodesResponse> list_nodes(const v1::ListNodesRequest& req,

@@ -35,6 +35,8 @@ class TokenomicsView {
   [[nodiscard]] std::optional<v1::MilestoneRecord> milestone(std::string_view category,
                                                              std::string_view name) const;
   [[nodiscard]] v1::AccountLocks locks(const crypto::Address& addr) const;
+  // Every account with locks, by address bytes.
+  [[nodiscard]] std::vector<std::pair<crypto::Address, v1::AccountLocks>> all_locks() const;
   [[nodiscard]] uint64_t burned() const;
   [[nodiscard]] std::vector<v1::BurnSource> burned_by_source() const;
   // BTT still locked in the account at time_ms by every category naming it.

@@ -1,0 +1,246 @@
+// Genesis export and import over every module: a scenario touches each module's state, the
+// export of the committed state is a genesis file that parses, and a chain initialised from it
+// holds exactly the same keys and values (so its first state hash is the export's).
+#include <gtest/gtest.h>
+
+#include "btt/chain/genesis.h"
+#include "btt/chain/state_hash.h"
+#include "btt/ledger/ledger.h"
+#include "btt/modules/roles/roles.h"
+#include "compute_fixture.h"
+
+namespace btt::testkit {
+namespace {
+
+constexpr uint64_t kDayMs = 86'400'000;
+using State = std::map<Bytes, Bytes, std::less<>>;
+
+State all_of(const ledger::StateReader& state) {
+  State out;
+  state.scan("", [&](std::string_view key, std::string_view value) {
+    out.emplace(Bytes(key), Bytes(value));
+    return true;
+  });
+  return out;
+}
+
+// The first key where two states differ, for a readable failure.
+std::string first_difference(const State& a, const State& b) {
+  for (const auto& [k, v] : a) {
+    auto it = b.find(k);
+    if (it == b.end()) return "only in the source: " + to_hex(k);
+    if (it->second != v) return "differs: " + to_hex(k);
+  }
+  for (const auto& [k, _] : b) {
+    if (!a.count(k)) return "only in the import: " + to_hex(k);
+  }
+  return "";
+}
+
+class GenesisExportTest : public ComputeTest {
+ protected:
+  GenesisExportTest() {
+    // TestEnv has no validator set; an exported genesis needs one.
+    v1::Validator v;
+    const auto key = test_key("validator");
+    v.set_address(key.address.to_string());
+    v.set_public_key(std::string(as_view(key.public_key)));
+    v.set_power(10);
+    v.set_name("validator-0");
+    Bytes k("val/");
+    k.append(key.address.raw());
+    env.ledger_state().put(k, v.SerializeAsString());
+  }
+
+  uint64_t committed_height() const { return env.height() - 1; }
+
+  nlohmann::json export_now() {
+    auto j = chain::export_genesis(env.ledger_state(), env.registry(), env.chain_id(),
+                                   committed_height(), env.time_ms());
+    EXPECT_TRUE(j.is_ok()) << j.status().to_string();
+    return j.is_ok() ? *j : nlohmann::json();
+  }
+
+  // Initialises a fresh state from `file`; the overlay holds every genesis write.
+  Result<std::unique_ptr<ledger::Overlay>> import(const nlohmann::json& file, MemoryState& base) {
+    auto g = chain::Genesis::parse(file.dump(), env.registry());
+    if (!g) return g.status();
+    auto overlay = std::make_unique<ledger::Overlay>(base);
+    if (auto s = chain::init_genesis_state(*g, *overlay, env.registry()); !s) return s;
+    return overlay;
+  }
+
+  // A bit of everything: bank, roles, tokenomics and compute state, with jobs in several stages.
+  const Account* alice = nullptr;
+
+  void run_scenario() {
+    alice = &env.account("alice");
+    const Account& bob = env.account("bob", 0);
+    env.mint("USDX", *alice, 12'345, 2);
+    env.apply(env.tx(*alice).transfer(bob, 7 * kBtt).transfer(bob, 45, "USDX").sign());
+    env.close_block();
+
+    // Roles: the admin grants an attester.
+    v1::Message grant;
+    grant.mutable_grant_role()->set_role(std::string(modules::roles::kComputeAttester));
+    grant.mutable_grant_role()->set_address(bob.addr());
+    env.apply(env.tx(env.account(TestEnv::kRoleAdmin)).message(grant).sign());
+
+    // Tokenomics: a burn, and a milestone a day in.
+    v1::Message burn;
+    burn.mutable_burn()->set_amount(3 * kBtt);
+    env.apply(env.tx(*alice).message(burn).sign());
+    env.advance_time(kDayMs);
+    v1::Message ms;
+    ms.mutable_approve_milestone()->set_category("foundation");
+    ms.mutable_approve_milestone()->set_milestone("testnet-live");
+    ms.mutable_approve_milestone()->set_amount(1'000 * kBtt);
+    env.apply(env.tx(env.account(TestEnv::kAuthority)).message(ms).sign());
+    env.close_block();
+
+    // Compute: nodes, one accepted job, one still open, a ban, an unbonding node, an epoch closed.
+    const Account& n1 = node("n1", 10);
+    const Account& n2 = node("n2", 20, "NG");
+    const Account& n3 = node("n3", 30, "IN", "cpu");
+    const Account& clinic = env.account("clinic", 1'000 * kBtt);
+    const uint64_t done = post(clinic, JobSpec{});
+    env.close_block();
+    const auto first = job(done).replicas(0).node();
+    const Account& worker = first == n1.addr() ? n1 : n2;
+    commit(worker, done, "ok");
+    env.close_block();
+    reveal(worker, done, "ok");
+    env.close_block();
+    env.close_block();
+    EXPECT_EQ(job(done).status(), v1::JOB_STATUS_ACCEPTED);
+    const uint64_t open = post(clinic, JobSpec{});
+    EXPECT_EQ(job(open).status(), v1::JOB_STATUS_ASSIGNED);
+    v1::Message ban;
+    ban.mutable_ban_node()->set_node(n3.addr());
+    ban.mutable_ban_node()->set_banned(true);
+    env.apply(env.tx(clinic).message(ban).sign());
+    v1::Message unregister;
+    unregister.mutable_unregister_node();
+    env.apply(env.tx(n3).message(unregister).sign());
+    env.advance_time(kDayMs);
+    env.close_block();
+    env.close_block();
+  }
+};
+
+TEST_F(GenesisExportTest, ImportHoldsExactlyTheExportedState) {
+  run_scenario();
+  ASSERT_TRUE(env.invariant_violations().empty());
+  const nlohmann::json file = export_now();
+  ASSERT_TRUE(file.is_object());
+  EXPECT_EQ(file["initial_height"], std::to_string(committed_height() + 1));
+  for (const char* m : {"roles", "tokenomics", "compute"}) {
+    EXPECT_TRUE(file["modules"].contains(m)) << m;
+  }
+  EXPECT_FALSE(file["modules"].contains("bank"));  // the bank's state is the accounts list
+
+  MemoryState base;
+  auto imported = import(file, base);
+  ASSERT_TRUE(imported.is_ok()) << imported.status().to_string();
+  const State source = all_of(env.ledger_state());
+  const State copy = all_of(**imported);
+  EXPECT_EQ(source.size(), copy.size());
+  EXPECT_EQ(first_difference(source, copy), "");
+  EXPECT_TRUE(source == copy);
+
+  // The imported chain's first state hash is what export announces for the source.
+  const Hash32 announced = chain::import_state_hash(env.ledger_state(), committed_height());
+  const Hash32 genesis_hash =
+      chain::make_write_set_commitment()->next(Hash32{}, committed_height(), (*imported)->writes());
+  EXPECT_EQ(to_hex(announced), to_hex(genesis_hash));
+
+  // Exporting the import again gives the same file: nothing is lost or added on the way.
+  auto again = chain::export_genesis(**imported, env.registry(), env.chain_id(), committed_height(),
+                                     env.time_ms());
+  ASSERT_TRUE(again.is_ok());
+  EXPECT_EQ(again->dump(), file.dump());
+}
+
+TEST_F(GenesisExportTest, ExportKeepsNoncesBalancesAndOpenWork) {
+  run_scenario();
+  const nlohmann::json file = export_now();
+  bool found = false;
+  for (const auto& a : file["accounts"]) {
+    if (a["address"] != alice->addr()) continue;
+    found = true;
+    EXPECT_EQ(a["nonce"], std::to_string(env.next_nonce(*alice)));
+    EXPECT_EQ(a["balances"].size(), 2u);  // BTT and USDX
+  }
+  EXPECT_TRUE(found);
+  const auto& compute = file["modules"]["compute"]["state"];
+  EXPECT_EQ(compute["jobs"].size(), 2u);
+  EXPECT_EQ(compute["bans"].size(), 1u);
+  EXPECT_EQ(compute["unbonds"].size(), 1u);
+  EXPECT_FALSE(compute.contains("params") && compute["params"].contains("attesters"));
+  const auto& tokenomics = file["modules"]["tokenomics"]["state"];
+  ASSERT_EQ(tokenomics["burns"].size(), 1u);
+  EXPECT_EQ(tokenomics["burns"][0]["source"], "holder");
+  EXPECT_EQ(tokenomics["burns"][0]["amount"], std::to_string(3 * kBtt));
+  ASSERT_EQ(tokenomics["milestones"].size(), 1u);
+}
+
+TEST_F(GenesisExportTest, TamperedExportsAreRefusedWithTheField) {
+  run_scenario();
+  const nlohmann::json file = export_now();
+  auto refused = [&](nlohmann::json changed, const std::string& expected) {
+    MemoryState base;
+    auto r = import(changed, base);
+    ASSERT_FALSE(r.is_ok()) << "accepted: " << expected;
+    EXPECT_NE(r.status().message().find(expected), std::string::npos) << r.status().to_string();
+  };
+  {
+    // Burned and held no longer add up to the fixed supply.
+    auto f = file;
+    f["modules"]["tokenomics"]["state"]["burns"][0]["amount"] = std::to_string(2 * kBtt);
+    refused(f, "fixed supply");
+  }
+  {
+    auto f = file;
+    f["modules"]["tokenomics"]["state"]["milestones"][0]["category"] = "treasury";
+    refused(f, "is not a milestones category");
+  }
+  {
+    auto f = file;
+    f["modules"]["tokenomics"]["categories"] = nlohmann::json::array();
+    refused(f, "tokenomics");
+  }
+  {
+    auto f = file;
+    f["modules"]["compute"]["state"]["due"].push_back({{"height", "99"}, {"job", "77"}});
+    refused(f, "due: no job 77");
+  }
+  {
+    auto f = file;
+    f["modules"]["compute"]["state"]["next_job"] = "1";
+    refused(f, "not below next_job");
+  }
+  {
+    auto f = file;
+    f["modules"]["compute"]["state"]["params"]["attesters"] =
+        nlohmann::json::array({alice->addr()});
+    refused(f, "attesters are roles");
+  }
+  {
+    auto f = file;
+    f["modules"]["compute"]["state"]["no_such_field"] = 1;
+    refused(f, "compute.state");
+  }
+  {
+    auto f = file;
+    f["accounts"][0]["nonce"] = "-1";
+    refused(f, "nonce");
+  }
+  {
+    auto f = file;
+    f["initial_height"] = "0";
+    refused(f, "initial_height");
+  }
+}
+
+}  // namespace
+}  // namespace btt::testkit
