@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "btt/chain/genesis.h"
+#include "btt/ledger/ledger.h"
 #include "testkit/genesis_json.h"
 #include "testkit/test_env.h"
 
@@ -44,6 +45,42 @@ TEST_F(GenesisTest, ValidGenesisParses) {
   auto again = Genesis::parse(g->to_json().dump(), *registry);
   ASSERT_TRUE(again.is_ok()) << again.status().to_string();
   EXPECT_EQ(again->total("BTT"), g->total("BTT"));
+}
+
+TEST_F(GenesisTest, InitialHeightAndNoncesStartTheStateWhereAnExportLeftIt) {
+  auto j = valid();
+  j["initial_height"] = "1235";
+  j["accounts"][0]["nonce"] = "17";
+  // An account with a nonce and nothing else (all it had was spent).
+  j["accounts"].push_back(
+      {{"address", val.address.to_string()}, {"balances", json::array()}, {"nonce", "3"}});
+  auto g = Genesis::parse(j.dump(), *registry);
+  ASSERT_TRUE(g.is_ok()) << g.status().to_string();
+  EXPECT_EQ(g->initial_height, 1235u);
+  testkit::MemoryState base;
+  ledger::Overlay state(base);
+  ASSERT_TRUE(init_genesis_state(*g, state, *registry).is_ok());
+  const ledger::Ledger ledger(static_cast<const ledger::StateReader&>(state));
+  EXPECT_EQ(ledger.next_nonce(alice.address), 17u);
+  EXPECT_EQ(ledger.next_nonce(val.address), 3u);
+  // to_json keeps both; a new chain's file has neither.
+  const json out = g->to_json();
+  EXPECT_EQ(out["initial_height"], "1235");
+  std::map<std::string, std::string> nonces;
+  for (const auto& a : out["accounts"]) nonces[a["address"]] = a.value("nonce", "");
+  EXPECT_EQ(nonces[alice.address.to_string()], "17");
+  EXPECT_EQ(nonces[val.address.to_string()], "3");
+  EXPECT_FALSE(Genesis::parse(valid().dump(), *registry)->to_json().contains("initial_height"));
+  for (const char* bad : {"0", "-1", "x"}) {
+    auto k = valid();
+    k["initial_height"] = bad;
+    auto s = parse(k);
+    EXPECT_FALSE(s.is_ok()) << bad;
+    EXPECT_NE(s.message().find("initial_height"), std::string::npos) << s.message();
+  }
+  auto k = valid();
+  k["accounts"][0]["nonce"] = 1.5;
+  EXPECT_NE(parse(k).message().find("accounts[0].nonce"), std::string::npos);
 }
 
 TEST_F(GenesisTest, RefusesBadInputWithClearMessages) {
