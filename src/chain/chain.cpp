@@ -211,8 +211,13 @@ Result<PreparedBlock> Chain::build_locked(const std::vector<TxPtr>& candidates, 
                                           const std::vector<v1::Evidence>& evidence) {
   v1::ChainTip prev = tip();
   if (time_ms <= prev.time_ms()) time_ms = prev.time_ms() + 1;
-  ledger::BlockInfo info{genesis_.chain_id, prev.height() + 1, time_ms, genesis_.genesis_time_ms,
-                         prev.block_hash()};
+  ledger::BlockInfo info{genesis_.chain_id,
+                         prev.height() + 1,
+                         time_ms,
+                         genesis_.genesis_time_ms,
+                         prev.block_hash(),
+                         {},
+                         {}};
   ledger::BlockOverlay overlay(state_);
   const auto start = std::chrono::steady_clock::now();
   std::vector<VerifiedEvidence> included;
@@ -336,8 +341,13 @@ Result<PreparedBlock> Chain::prepare_locked(const v1::Block& block, const KnownT
   }
   if (to_bytes(tx_root(txs)) != header.tx_root()) return bad("tx_root does not match its txs");
 
-  ledger::BlockInfo info{genesis_.chain_id, header.height(), header.time_ms(),
-                         genesis_.genesis_time_ms, prev.block_hash()};
+  ledger::BlockInfo info{genesis_.chain_id,
+                         header.height(),
+                         header.time_ms(),
+                         genesis_.genesis_time_ms,
+                         prev.block_hash(),
+                         {},
+                         {}};
   ledger::BlockOverlay overlay(state_);
   const auto start = std::chrono::steady_clock::now();
   auto evidence_events = record_evidence(overlay, *evidence, header.height());
@@ -483,8 +493,13 @@ TxOutcome Chain::simulate(const DecodedTx& tx, bool verify_signature) const {
     return out;
   }
   v1::ChainTip t = tip();
-  ledger::BlockInfo info{genesis_.chain_id, t.height() + 1, t.time_ms() + 1,
-                         genesis_.genesis_time_ms, t.block_hash()};
+  ledger::BlockInfo info{genesis_.chain_id,
+                         t.height() + 1,
+                         t.time_ms() + 1,
+                         genesis_.genesis_time_ms,
+                         t.block_hash(),
+                         {},
+                         {}};
   ledger::BlockOverlay overlay(state_);
   return execute_tx(tx, overlay, info, params, registry_);
 }

@@ -443,6 +443,14 @@ uint64_t Genesis::total(std::string_view asset) const {
 ledger::GenesisInfo Genesis::info() const {
   ledger::GenesisInfo out;
   out.genesis_time_ms = genesis_time_ms;
+  for (const auto& v : validators) {
+    v1::Validator rec;
+    rec.set_address(v.address.to_string());
+    rec.set_public_key(std::string(as_view(v.public_key)));
+    rec.set_power(v.power);
+    rec.set_name(v.name);
+    out.validators.push_back(std::move(rec));
+  }
   for (const auto& a : assets) out.account_totals[a.asset()] = total(a.asset());
   return out;
 }
@@ -511,6 +519,8 @@ Status init_genesis_state(const Genesis& genesis, ledger::Overlay& state,
                          genesis.initial_height - 1,
                          genesis.genesis_time_ms,
                          genesis.genesis_time_ms,
+                         {},
+                         {},
                          {}};
   ledger::Events events;
   ledger::Ledger ledger(state, events);
@@ -525,18 +535,13 @@ Status init_genesis_state(const Genesis& genesis, ledger::Overlay& state,
     }
     if (acc.nonce != 0) ledger.set_next_nonce(acc.address, acc.nonce);
   }
-  for (const auto& v : genesis.validators) {
-    v1::Validator rec;
-    rec.set_address(v.address.to_string());
-    rec.set_public_key(std::string(as_view(v.public_key)));
-    rec.set_power(v.power);
-    rec.set_name(v.name);
+  const ledger::GenesisInfo genesis_info = genesis.info();
+  for (const auto& rec : genesis_info.validators) {
     Bytes key(kValidatorPrefix);
-    key.append(v.address.raw());
+    key.append(crypto::Address::parse(rec.address())->raw());
     state.put(key, rec.SerializeAsString());
   }
   ledger::BlockContext ctx{info, state, events, &registry.locks()};
-  const ledger::GenesisInfo genesis_info = genesis.info();
   for (const auto& m : registry.modules()) {
     std::string name(m->name());
     json section = genesis.modules.contains(name) ? genesis.modules[name] : json();

@@ -136,7 +136,7 @@ TestEnv::TestEnv(const nlohmann::json& module_sections)
   const auto section = modules::tokenomics::to_json(
       modules::tokenomics::default_genesis(kGenesisTimeMs / 1000, test_key(kBeneficiary).address,
                                            test_key(kAuthority).address, kFaucetUnits));
-  ledger::BlockInfo genesis_block{chain_id_, 0, kGenesisTimeMs, kGenesisTimeMs, {}};
+  ledger::BlockInfo genesis_block{chain_id_, 0, kGenesisTimeMs, kGenesisTimeMs, {}, {}, {}};
   ledger::Events events;
   ledger::BlockContext ctx{genesis_block, *overlay_, events, &registry_->locks()};
   for (const auto& m : registry_->modules()) {
@@ -210,7 +210,7 @@ void TestEnv::set_params(const v1::LedgerParams& p) {
 ledger::BlockInfo TestEnv::block_info() const {
   // A stand-in for the previous block's hash: deterministic, different at every height.
   const auto prev = crypto::sha256("btt-test-block/" + std::to_string(height_ - 1));
-  return {chain_id_, height_, time_ms_, kGenesisTimeMs, to_bytes(prev)};
+  return {chain_id_, height_, time_ms_, kGenesisTimeMs, to_bytes(prev), {}, {}};
 }
 
 const Account& TestEnv::account(const std::string& name, uint64_t btt_units) {

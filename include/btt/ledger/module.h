@@ -4,6 +4,7 @@
 // messages to it by the Message oneof field number, so the ledger never needs to know a module.
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,10 +17,27 @@
 #include "btt/ledger/events.h"
 #include "btt/ledger/ledger.h"
 #include "btt/ledger/state.h"
+#include "btt/v1/consensus.pb.h"
 #include "btt/v1/ledger.pb.h"
 #include "btt/v1/tx.pb.h"
 
 namespace btt::ledger {
+
+// One validator of the set that decided the previous block, and whether its precommit is in
+// this block's last_commit (which the header commits to, so every node sees the same signers).
+struct LastCommitVote {
+  crypto::Address validator;
+  uint64_t power = 0;
+  bool signed_block = false;
+};
+
+// A double sign the chain verified in this block's evidence.
+struct Misbehaviour {
+  crypto::Address validator;
+  uint64_t height = 0;   // of the infraction
+  uint64_t time_ms = 0;  // the block time of that height
+  uint64_t power = 0;    // its power in the set of that height
+};
 
 struct BlockInfo {
   std::string chain_id;
@@ -28,6 +46,11 @@ struct BlockInfo {
   uint64_t genesis_time_ms = 0;
   // Hash of the previous block (empty at genesis): the on-chain entropy modules draw from.
   Bytes prev_hash;
+  // The previous block's validators, each with whether it signed (empty in the first block and
+  // at genesis): staking pays fees to signers and tracks liveness from it.
+  std::vector<LastCommitVote> last_commit;
+  // The evidence committed in this block, verified against the set of its height.
+  std::vector<Misbehaviour> misbehaviour;
 };
 
 // What preclaim sees: the tx, the block, and the state before the message, read-only. Preclaim
@@ -186,6 +209,8 @@ class TypedParams final : public ParamsSpec {
 // What a module's genesis section is checked against besides itself.
 struct GenesisInfo {
   uint64_t genesis_time_ms = 0;
+  // The genesis file's validators (the set of the first block).
+  std::vector<v1::Validator> validators;
   // Per asset, the sum of what the genesis file's `accounts` list holds.
   std::map<std::string, uint64_t, std::less<>> account_totals;
 
@@ -201,6 +226,10 @@ struct BlockContext {
   Overlay& state;  // the block overlay
   Events& events;
   const LockProviders* locks;
+  // Where the end_block hook of the module that owns the validator set (staking) puts the whole
+  // set it wants; the chain puts it in force from height + 2 (doc/consensus.md "Validator set
+  // changes"). Null where the set cannot change (genesis, begin_block).
+  std::optional<std::vector<v1::Validator>>* next_validators = nullptr;
 
   [[nodiscard]] Ledger ledger() const { return Ledger(state, events, locks); }
 };
