@@ -10,6 +10,7 @@
 #include "btt/v1/compute.grpc.pb.h"
 #include "btt/v1/consensus_query.grpc.pb.h"
 #include "btt/v1/node.grpc.pb.h"
+#include "btt/v1/roles.grpc.pb.h"
 #include "btt/v1/tokenomics.grpc.pb.h"
 
 namespace btt::rpc {
@@ -119,6 +120,20 @@ class TokenomicsService final : public v1::Tokenomics::Service {
                           v1::Vesting* out) override;
   grpc::Status GetEmission(grpc::ServerContext*, const v1::GetEmissionRequest* req,
                            v1::EmissionSchedule* out) override;
+
+ private:
+  RpcContext& ctx_;
+};
+
+class RolesService final : public v1::Roles::Service {
+ public:
+  explicit RolesService(RpcContext& ctx) : ctx_(ctx) {}
+  grpc::Status ListRoles(grpc::ServerContext*, const v1::ListRolesRequest* req,
+                         v1::ListRolesResponse* out) override;
+  grpc::Status GetRole(grpc::ServerContext*, const v1::GetRoleRequest* req,
+                       v1::GetRoleResponse* out) override;
+  grpc::Status GetAccountRoles(grpc::ServerContext*, const v1::GetAccountRolesRequest* req,
+                               v1::GetAccountRolesResponse* out) override;
 
  private:
   RpcContext& ctx_;

@@ -801,6 +801,40 @@ TEST_F(CliNodeTest, SupplyBlockResultAndEvidence) {
   EXPECT_NE(r.out.find("pending:"), std::string::npos) << r.out;
 }
 
+// btt.v1.Roles has commands: list, get and account; the dev key approves milestones, so it holds
+// milestone_authority from genesis.
+TEST_F(CliNodeTest, RolesListGetAndAccount) {
+  const Json l = cli_json({"roles", "list"});
+  ASSERT_EQ(l["roles"].size(), 8u) << l.dump(2);
+  std::map<std::string, Json> by_role;
+  for (const auto& r : l["roles"]) by_role[r.value("role", "")] = r.value("addresses", Json());
+  EXPECT_EQ(by_role["milestone_authority"], Json::array({dev_})) << l.dump(2);
+  EXPECT_EQ(by_role["role_admin"], Json::array()) << l.dump(2);
+
+  const Json g = cli_json({"roles", "get", "milestone_authority"});
+  EXPECT_EQ(g["role"].value("role", ""), "milestone_authority") << g.dump(2);
+  EXPECT_EQ(g["role"].value("addresses", Json()), Json::array({dev_})) << g.dump(2);
+  ASSERT_EQ(g["grants"].size(), 1u) << g.dump(2);
+  EXPECT_EQ(g["grants"][0].value("address", ""), dev_);
+  EXPECT_EQ(g["grants"][0].value("granted_height", uint64_t{99}), 0u);
+
+  const Json a = cli_json({"roles", "account", dev_});
+  EXPECT_EQ(a.value("roles", Json()), Json::array({"milestone_authority"})) << a.dump(2);
+  auto r = cli({"roles", "account", dev_});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("roles:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("milestone_authority"), std::string::npos) << r.out;
+
+  // An unknown role is the node's refusal (exit 1); a bad address never leaves the CLI (exit 2).
+  r = cli({"roles", "get", "wizard", "--json"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  const Json e = parse_json(r);
+  EXPECT_EQ(e["error"].value("code", ""), "INVALID_ARGUMENT") << e.dump(2);
+  EXPECT_NE(r.err.find("is not a known role"), std::string::npos) << describe(r);
+  r = cli({"roles", "account", "btt1nope"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+}
+
 // Compute messages print decoded in `tx` and `account-txs`, with bytes as hex and 64-bit
 // numbers as JSON numbers; compute records the same way.
 TEST_F(CliNodeTest, ComputeMessagesPrintDecoded) {
