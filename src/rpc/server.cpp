@@ -52,6 +52,7 @@ struct RpcServer::Services {
         bank(ctx),
         tokenomics(ctx),
         roles(ctx),
+        params(ctx),
         consensus(ctx),
         compute(ctx) {}
   NodeService node;
@@ -60,6 +61,7 @@ struct RpcServer::Services {
   BankService bank;
   TokenomicsService tokenomics;
   RolesService roles;
+  ParamsService params;
   ConsensusService consensus;
   ComputeService compute;
 };
@@ -86,6 +88,7 @@ Result<std::unique_ptr<RpcServer>> RpcServer::start(const ServerOptions& options
   builder.RegisterService(&server->services_->bank);
   builder.RegisterService(&server->services_->tokenomics);
   builder.RegisterService(&server->services_->roles);
+  builder.RegisterService(&server->services_->params);
   builder.RegisterService(&server->services_->consensus);
   builder.RegisterService(&server->services_->compute);
   std::vector<std::unique_ptr<gx::ServerInterceptorFactoryInterface>> interceptors;

@@ -10,6 +10,7 @@
 #include "btt/v1/compute.grpc.pb.h"
 #include "btt/v1/consensus_query.grpc.pb.h"
 #include "btt/v1/node.grpc.pb.h"
+#include "btt/v1/params.grpc.pb.h"
 #include "btt/v1/roles.grpc.pb.h"
 #include "btt/v1/tokenomics.grpc.pb.h"
 
@@ -134,6 +135,18 @@ class RolesService final : public v1::Roles::Service {
                        v1::GetRoleResponse* out) override;
   grpc::Status GetAccountRoles(grpc::ServerContext*, const v1::GetAccountRolesRequest* req,
                                v1::GetAccountRolesResponse* out) override;
+
+ private:
+  RpcContext& ctx_;
+};
+
+class ParamsService final : public v1::Params::Service {
+ public:
+  explicit ParamsService(RpcContext& ctx) : ctx_(ctx) {}
+  grpc::Status GetParams(grpc::ServerContext*, const v1::GetParamsRequest* req,
+                         v1::GetParamsResponse* out) override;
+  grpc::Status ListParams(grpc::ServerContext*, const v1::ListParamsRequest* req,
+                          v1::ListParamsResponse* out) override;
 
  private:
   RpcContext& ctx_;

@@ -835,6 +835,41 @@ TEST_F(CliNodeTest, RolesListGetAndAccount) {
   EXPECT_EQ(r.exit_code, 2) << describe(r);
 }
 
+// btt.v1.Params has commands: params get and params list, numbers as JSON numbers as in every
+// --json answer.
+TEST_F(CliNodeTest, ParamsGetAndList) {
+  const Json g = cli_json({"params", "get", "ledger"});
+  EXPECT_EQ(g.value("module", ""), "ledger") << g.dump(2);
+  EXPECT_EQ(g.value("type", ""), "btt.v1.LedgerParams") << g.dump(2);
+  ASSERT_TRUE(g.contains("params")) << g.dump(2);
+  EXPECT_TRUE(g["params"]["min_fee"].is_number_unsigned()) << g.dump(2);
+  EXPECT_EQ(g["params"].value("min_fee", uint64_t{0}),
+            cli_json({"status"}).value("min_fee", uint64_t{1}));
+  EXPECT_EQ(g["params"].value("max_block_bytes", uint64_t{0}), 8u << 20) << g.dump(2);
+
+  const Json l = cli_json({"params", "list"});
+  std::vector<std::string> names;
+  for (const auto& m : l["modules"]) names.push_back(m.value("module", ""));
+  EXPECT_EQ(names, (std::vector<std::string>{"ledger", "tokenomics", "compute"})) << l.dump(2);
+  EXPECT_EQ(l["modules"][2].value("type", ""), "btt.v1.ComputeParams") << l.dump(2);
+  EXPECT_TRUE(l["modules"][2]["params"].is_object()) << l.dump(2);
+
+  auto r = cli({"params", "get", "compute"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("type:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("compute.min_bond:"), std::string::npos) << r.out;
+  r = cli({"params", "list"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("ledger.min_fee:"), std::string::npos) << r.out;
+
+  r = cli({"params", "get", "staking", "--json"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_EQ(parse_json(r)["error"].value("code", ""), "NOT_FOUND") << describe(r);
+  EXPECT_NE(r.err.find("no module 'staking'; modules with params: ledger, tokenomics, compute"),
+            std::string::npos)
+      << describe(r);
+}
+
 // Compute messages print decoded in `tx` and `account-txs`, with bytes as hex and 64-bit
 // numbers as JSON numbers; compute records the same way.
 TEST_F(CliNodeTest, ComputeMessagesPrintDecoded) {
