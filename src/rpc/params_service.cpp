@@ -35,7 +35,7 @@ Result<v1::ModuleParams> module_params(const chain::ModuleRegistry& registry,
 
 }  // namespace
 
-grpc::Status ParamsService::GetParams(grpc::ServerContext*, const v1::GetParamsRequest* req,
+grpc::Status ParamsService::GetParams(grpc::ServerContext* context, const v1::GetParamsRequest* req,
                                       v1::GetParamsResponse* out) {
   const auto& registry = ctx_.chain.registry();
   if (req->module().empty()) {
@@ -45,21 +45,21 @@ grpc::Status ParamsService::GetParams(grpc::ServerContext*, const v1::GetParamsR
   auto params = module_params(registry, *view.state, req->module());
   if (!params) {
     if (params.status().code() == Code::kNotFound) return not_found(params.status().message());
-    return to_grpc(params.status());
+    return to_grpc(context, params.status());
   }
   out->set_height(view.tip.height());
   *out->mutable_params() = std::move(*params);
   return grpc::Status::OK;
 }
 
-grpc::Status ParamsService::ListParams(grpc::ServerContext*, const v1::ListParamsRequest*,
+grpc::Status ParamsService::ListParams(grpc::ServerContext* context, const v1::ListParamsRequest*,
                                        v1::ListParamsResponse* out) {
   const auto& registry = ctx_.chain.registry();
   auto view = ctx_.chain.read_view();
   out->set_height(view.tip.height());
   for (const auto& [name, spec] : registry.all_params()) {
     auto params = module_params(registry, *view.state, name);
-    if (!params) return to_grpc(params.status());
+    if (!params) return to_grpc(context, params.status());
     *out->add_modules() = std::move(*params);
   }
   return grpc::Status::OK;

@@ -16,11 +16,15 @@
 
 namespace btt::rpc {
 
+// Adds a failure's structured form to the call's trailing metadata (btt/rpc/error_trailers.h):
+// btt-code, and btt-detail with btt-codespace when the failure has a module detail.
+void add_error_trailers(grpc::ServerContext* context, const Status& status);
 // Maps a bttd Status to a gRPC status (doc/api.md): malformed -> INVALID_ARGUMENT, not found ->
 // NOT_FOUND, duplicate -> ALREADY_EXISTS, mempool full -> RESOURCE_EXHAUSTED, other rejections
 // and failures -> FAILED_PRECONDITION, node errors -> INTERNAL / UNAVAILABLE. The message starts
-// with the code's name and number.
-[[nodiscard]] grpc::Status to_grpc(const Status& status);
+// with the code's name and number (and ends with "[codespace detail]"); the trailers are added
+// to `context`.
+[[nodiscard]] grpc::Status to_grpc(grpc::ServerContext* context, const Status& status);
 // A gRPC status whose message is cut to a size every client accepts (1 KB).
 [[nodiscard]] grpc::Status status(grpc::StatusCode code, const std::string& message);
 [[nodiscard]] grpc::Status invalid(const std::string& message);

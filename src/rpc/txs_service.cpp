@@ -31,6 +31,14 @@ bool event_matches(const v1::Event& e, const v1::StreamEventsRequest& req,
   return false;
 }
 
+// The module detail of a failure into a response's detail and codespace fields.
+template <typename Response>
+void set_detail(Response* out, const Status& status) {
+  if (status.detail() == 0) return;
+  out->set_detail(status.detail());
+  out->set_codespace(std::string(codespace_name(detail_space(status.detail()))));
+}
+
 }  // namespace
 
 std::optional<v1::TxInfo> committed_tx(const chain::Chain& chain, const Hash32& id) {
@@ -69,11 +77,7 @@ grpc::Status TxsService::BroadcastTx(grpc::ServerContext* context,
   if (!req->has_tx()) return invalid("tx is missing");
   if (ctx_.hub.closed()) return {grpc::StatusCode::UNAVAILABLE, "node is shutting down"};
   auto admitted = mempool::admit(req->tx(), ctx_.chain, ctx_.pool);
-  if (!admitted) {
-    context->AddTrailingMetadata("btt-code",
-                                 std::to_string(static_cast<uint32_t>(admitted.status().code())));
-    return to_grpc(admitted.status());
-  }
+  if (!admitted) return to_grpc(context, admitted.status());
   const Hash32 id = (*admitted)->id;
   if (ctx_.on_tx_admitted) ctx_.on_tx_admitted(req->tx());
   out->set_tx_id(to_bytes(id));
@@ -119,6 +123,7 @@ grpc::Status TxsService::BroadcastTxs(grpc::ServerContext*, const v1::BroadcastT
       r->set_tx_id(to_bytes(chain::tx_id_of_body(tx.body())));
       r->set_code(static_cast<uint32_t>(admitted.status().code()));
       r->set_log(excerpt(admitted.status().to_string(), 1024));
+      set_detail(r, admitted.status());
       continue;
     }
     r->set_tx_id(to_bytes((*admitted)->id));
@@ -140,11 +145,13 @@ grpc::Status TxsService::SimulateTx(grpc::ServerContext*, const v1::SimulateTxRe
   if (!decoded) {
     out->set_code(static_cast<uint32_t>(decoded.status().code()));
     out->set_log(decoded.status().message());
+    set_detail(out, decoded.status());
     return grpc::Status::OK;
   }
   auto outcome = ctx_.chain.simulate(**decoded, !req->skip_signature());
   out->set_code(static_cast<uint32_t>(outcome.status.code()));
   out->set_log(outcome.status.message());
+  set_detail(out, outcome.status);
   out->set_fee(outcome.fee_paid);  // 0 when the tx would not be included
   for (auto& e : outcome.events) *out->add_events() = std::move(e);
   return grpc::Status::OK;

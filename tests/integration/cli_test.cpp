@@ -870,6 +870,57 @@ TEST_F(CliNodeTest, ParamsGetAndList) {
       << describe(r);
 }
 
+// A failure's module detail and code space (the node's btt-detail/btt-codespace trailers, or the
+// tx result's fields) are printed with the failure, in words and in --json; exit codes stay.
+TEST_F(CliNodeTest, FailuresShowTheirDetailAndCodespace) {
+  auto r = cli({"roles", "get", "wizard", "--json"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  Json e = parse_json(r)["error"];
+  EXPECT_EQ(e.value("btt_code", 0u), 114u) << e.dump(2);
+  EXPECT_EQ(e.value("btt_detail", 0u), 4001u) << e.dump(2);
+  EXPECT_EQ(e.value("codespace", ""), "roles") << e.dump(2);
+  r = cli({"roles", "get", "wizard"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  const auto tag = r.err.find("[roles 4001]");
+  EXPECT_NE(tag, std::string::npos) << describe(r);
+  EXPECT_EQ(r.err.find("[roles 4001]", tag + 1), std::string::npos) << "printed twice\n"
+                                                                    << describe(r);
+
+  // Refused at admission (the message's check): the same detail.
+  r = cli({"roles", "grant", "--key", dev_key_, "--role", "wizard", "--address", dev_, "--json"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  e = parse_json(r)["error"];
+  EXPECT_EQ(e.value("code", ""), "INVALID_ARGUMENT") << e.dump(2);
+  EXPECT_EQ(e.value("btt_detail", 0u), 4001u) << e.dump(2);
+  EXPECT_EQ(e.value("codespace", ""), "roles") << e.dump(2);
+
+  // Failed with fee (the dev key is no role_admin): simulated, then in its block.
+  r = cli({"roles", "grant", "--key", dev_key_, "--role", "price_oracle", "--address", dev_,
+           "--dry-run", "--json"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  Json d = parse_json(r);
+  EXPECT_EQ(d.value("code", 0u), 304u) << d.dump(2);
+  EXPECT_EQ(d.value("detail", 0u), 4003u) << d.dump(2);
+  EXPECT_EQ(d.value("codespace", ""), "roles") << d.dump(2);
+  r = cli({"roles", "grant", "--key", dev_key_, "--role", "price_oracle", "--address", dev_,
+           "--wait", "--json"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  d = parse_json(r);
+  EXPECT_EQ(d.value("code", 0u), 304u) << d.dump(2);
+  EXPECT_EQ(d.value("detail", 0u), 4003u) << d.dump(2);
+  EXPECT_EQ(d.value("codespace", ""), "roles") << d.dump(2);
+  ASSERT_TRUE(d.contains("result")) << d.dump(2);
+  EXPECT_EQ(d["result"].value("detail", 0u), 4003u) << d.dump(2);
+  EXPECT_NE(r.err.find("304 (UNAUTHORIZED) [roles 4003]"), std::string::npos) << describe(r);
+  const std::string tx_id = d.value("tx_id", "");
+  const Json t = cli_json({"tx", tx_id});
+  EXPECT_EQ(t.value("detail", 0u), 4003u) << t.dump(2);
+  EXPECT_EQ(t.value("codespace", ""), "roles") << t.dump(2);
+  r = cli({"tx", tx_id});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("304 (UNAUTHORIZED) [roles 4003]"), std::string::npos) << r.out;
+}
+
 // Compute messages print decoded in `tx` and `account-txs`, with bytes as hex and 64-bit
 // numbers as JSON numbers; compute records the same way.
 TEST_F(CliNodeTest, ComputeMessagesPrintDecoded) {

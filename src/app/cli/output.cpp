@@ -98,6 +98,11 @@ std::string format_code(uint32_t code) {
   return std::to_string(code) + " (" + code_name_of(code) + ")";
 }
 
+std::string format_code(uint32_t code, uint32_t detail, std::string_view codespace) {
+  if (detail == 0) return format_code(code);
+  return format_code(code) + " [" + std::string(codespace) + " " + std::to_string(detail) + "]";
+}
+
 v1::BlockHeader header_of(const v1::BlockInfo& b) {
   if (b.has_header()) return b.header();
   v1::BlockHeader h;
@@ -300,6 +305,8 @@ Json to_json(const v1::TxResult& r) {
               {"code", r.code()},
               {"code_name", code_name_of(r.code())},
               {"log", r.log()},
+              {"detail", r.detail()},
+              {"codespace", r.codespace()},
               {"fee_paid", r.fee_paid()},
               {"events", events_json(r.events())}};
 }
@@ -316,6 +323,8 @@ Json to_json(const v1::TxInfo& t) {
               {"code", r.code()},
               {"code_name", code_name_of(r.code())},
               {"log", r.log()},
+              {"detail", r.detail()},
+              {"codespace", r.codespace()},
               {"sender", t.sender().empty() ? body.sender() : t.sender()},
               {"chain_id", body.chain_id()},
               {"public_key", hex(body.public_key())},
@@ -410,7 +419,7 @@ Fields fields_of(const v1::TxInfo& t) {
   f.add("tx id", hex(id))
       .add("height", r.height())
       .add("index", r.index())
-      .add("code", format_code(r.code()))
+      .add("code", format_code(r.code(), r.detail(), r.codespace()))
       .add("log", r.log())
       .add("sender", t.sender().empty() ? body.sender() : t.sender())
       .add("nonce", body.nonce())
