@@ -660,6 +660,27 @@ TEST_F(CliNodeTest, EventsAndWatchStreamAndStopAfterCount) {
   EXPECT_EQ(lines[0].value("height", uint64_t{0}), s.value("height", uint64_t{1}));
   EXPECT_EQ(lines[0]["attributes"].value("amount", ""), "777");
 
+  // The balance changes: the recipient's credit of exactly the amount, as JSON and as a line.
+  r = cli({"events", "--type", "balance_change", "--address", to, "--from", "1", "--count", "1",
+           "--json"},
+          30);
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  lines = parse_json_lines(r.out);
+  ASSERT_EQ(lines.size(), 1u) << r.out;
+  EXPECT_EQ(lines[0].value("type", ""), "balance_change") << lines[0].dump();
+  EXPECT_EQ(lines[0].value("tx_id", ""), tx_id);
+  EXPECT_EQ(lines[0]["balance_change"], Json({{"address", to},
+                                              {"asset", "BTT"},
+                                              {"amount", 777},
+                                              {"direction", "BALANCE_DIRECTION_CREDIT"}}))
+      << lines[0].dump();
+  r = cli({"events", "--type", "balance_change", "--address", to, "--from", "1", "--count", "1"},
+          30);
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("balance_change address=" + to + " asset=BTT amount=777 direction=credit"),
+            std::string::npos)
+      << r.out;
+
   r = cli({"events", "--type", "bank.transfer", "--address", to, "--from", "1", "--count", "1"},
           30);
   ASSERT_EQ(r.exit_code, 0) << describe(r);

@@ -357,6 +357,15 @@ Json to_json(const v1::BlockInfo& b) {
 }
 
 Json to_json(const v1::EventRecord& e) {
+  if (e.has_balance_change()) {
+    return Json{{"height", e.height()},
+                {"tx_id", hex(e.tx_id())},
+                {"tx_index", e.tx_index()},
+                {"balance_change_index", e.balance_change_index()},
+                {"tx_code", e.tx_code()},
+                {"type", "balance_change"},
+                {"balance_change", proto_json(e.balance_change())}};
+  }
   Json out{{"height", e.height()},
            {"tx_id", hex(e.tx_id())},
            {"tx_index", e.tx_index()},
@@ -378,6 +387,14 @@ std::string describe(const v1::Event& e) {
   std::string out = e.type();
   for (const auto& a : e.attributes()) out += " " + a.key() + "=" + a.value();
   return out;
+}
+
+std::string describe(const v1::BalanceChange& c) {
+  const char* direction = c.direction() == v1::BALANCE_DIRECTION_CREDIT  ? "credit"
+                          : c.direction() == v1::BALANCE_DIRECTION_DEBIT ? "debit"
+                                                                         : "unspecified";
+  return "balance_change address=" + c.address() + " asset=" + c.asset() +
+         " amount=" + std::to_string(c.amount()) + " direction=" + direction;
 }
 
 std::string describe(const v1::Message& m) {

@@ -98,6 +98,8 @@ class Output {
 
 // --- human views ---------------------------------------------------------------------------------
 [[nodiscard]] std::string describe(const v1::Event& e);  // "bank.transfer from=.. to=.."
+// "balance_change address=.. asset=BTT amount=.. direction=credit"
+[[nodiscard]] std::string describe(const v1::BalanceChange& c);
 // "transfer to=.. asset=.. amount=..": the oneof field, then proto_pairs of its message.
 [[nodiscard]] std::string describe(const v1::Message& m);
 [[nodiscard]] Fields fields_of(const v1::NodeStatus& s);
