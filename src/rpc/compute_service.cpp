@@ -12,14 +12,16 @@ using modules::compute::ComputeView;
 
 // Answers from one snapshot, so a figure and the height it describes always agree.
 template <typename T, typename Fn>
-grpc::Status answer(RpcContext& ctx, T* out, const Fn& fn) {
+grpc::Status answer(RpcContext& ctx, grpc::ServerContext* context, T* out, const Fn& fn) {
   auto view = ctx.chain.read_view();
   ComputeView compute(*view.state);
   Result<T> r = fn(compute, view.tip.height());
   if (!r) {
+    // The view's own wording for bad arguments and absent records, with the trailers.
+    add_error_trailers(context, r.status());
     if (r.status().code() == Code::kInvalidArgument) return invalid(r.status().message());
     if (r.status().code() == Code::kNotFound) return not_found(r.status().message());
-    return to_grpc(r.status());
+    return to_grpc(context, r.status());
   }
   *out = std::move(*r);
   return grpc::Status::OK;
@@ -60,60 +62,64 @@ bool involves(const v1::JobRecord& j, const std::string& node) {
 
 }  // namespace
 
-grpc::Status ComputeService::GetParams(grpc::ServerContext*, const v1::GetComputeParamsRequest*,
-                                       v1::ComputeParams* out) {
-  return answer(ctx_, out, [](const ComputeView& v, uint64_t) -> Result<v1::ComputeParams> {
-    return v.params();
-  });
+grpc::Status ComputeService::GetParams(grpc::ServerContext* context,
+                                       const v1::GetComputeParamsRequest*, v1::ComputeParams* out) {
+  return answer(
+      ctx_, context, out,
+      [](const ComputeView& v, uint64_t) -> Result<v1::ComputeParams> { return v.params(); });
 }
 
-grpc::Status ComputeService::ListNodes(grpc::ServerContext*, const v1::ListNodesRequest* req,
+grpc::Status ComputeService::ListNodes(grpc::ServerContext* context,
+                                       const v1::ListNodesRequest* req,
                                        v1::ListNodesResponse* out) {
-  return answer(ctx_, out, [req](const ComputeView& v, uint64_t height) {
+  return answer(ctx_, context, out, [req](const ComputeView& v, uint64_t height) {
     return v.list_nodes(*req, height);
   });
 }
 
-grpc::Status ComputeService::GetNode(grpc::ServerContext*, const v1::GetNodeRequest* req,
+grpc::Status ComputeService::GetNode(grpc::ServerContext* context, const v1::GetNodeRequest* req,
                                      v1::NodeRecord* out) {
   auto addr = crypto::Address::parse(req->node());
   if (!addr) return invalid("node '" + excerpt(req->node()) + "' is not a btt address");
-  return answer(ctx_, out, [&](const ComputeView& v, uint64_t height) -> Result<v1::NodeRecord> {
-    auto n = v.node(*addr);
-    if (!n) return Status(Code::kNotFound, "no compute node " + addr->to_string());
-    return v.with_liveness(*n, height);
-  });
+  return answer(ctx_, context, out,
+                [&](const ComputeView& v, uint64_t height) -> Result<v1::NodeRecord> {
+                  auto n = v.node(*addr);
+                  if (!n) return Status(Code::kNotFound, "no compute node " + addr->to_string());
+                  return v.with_liveness(*n, height);
+                });
 }
 
-grpc::Status ComputeService::ListJobs(grpc::ServerContext*, const v1::ListJobsRequest* req,
+grpc::Status ComputeService::ListJobs(grpc::ServerContext* context, const v1::ListJobsRequest* req,
                                       v1::ListJobsResponse* out) {
-  return answer(ctx_, out,
+  return answer(ctx_, context, out,
                 [req](const ComputeView& v, uint64_t height) { return v.list_jobs(*req, height); });
 }
 
-grpc::Status ComputeService::GetJob(grpc::ServerContext*, const v1::GetJobRequest* req,
+grpc::Status ComputeService::GetJob(grpc::ServerContext* context, const v1::GetJobRequest* req,
                                     v1::JobRecord* out) {
-  return answer(ctx_, out, [req](const ComputeView& v, uint64_t) -> Result<v1::JobRecord> {
+  return answer(ctx_, context, out, [req](const ComputeView& v, uint64_t) -> Result<v1::JobRecord> {
     auto j = v.job(req->job_id());
     if (!j) return Status(Code::kNotFound, "no job " + std::to_string(req->job_id()));
     return *j;
   });
 }
 
-grpc::Status ComputeService::GetMarketStats(grpc::ServerContext*, const v1::GetMarketStatsRequest*,
+grpc::Status ComputeService::GetMarketStats(grpc::ServerContext* context,
+                                            const v1::GetMarketStatsRequest*,
                                             v1::MarketStatsResponse* out) {
-  return answer(ctx_, out,
+  return answer(ctx_, context, out,
                 [](const ComputeView& v, uint64_t height) -> Result<v1::MarketStatsResponse> {
                   return v.market_stats(height);
                 });
 }
 
-grpc::Status ComputeService::GetEpochRewards(grpc::ServerContext*,
+grpc::Status ComputeService::GetEpochRewards(grpc::ServerContext* context,
                                              const v1::GetEpochRewardsRequest* req,
                                              v1::EpochRewards* out) {
-  return answer(ctx_, out, [req](const ComputeView& v, uint64_t) -> Result<v1::EpochRewards> {
-    return v.epoch_rewards(req->epoch());
-  });
+  return answer(ctx_, context, out,
+                [req](const ComputeView& v, uint64_t) -> Result<v1::EpochRewards> {
+                  return v.epoch_rewards(req->epoch());
+                });
 }
 
 grpc::Status ComputeService::WatchJobs(grpc::ServerContext* context,

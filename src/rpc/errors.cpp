@@ -1,3 +1,4 @@
+#include "btt/rpc/error_trailers.h"
 #include "services.h"
 
 namespace btt::rpc {
@@ -11,8 +12,18 @@ grpc::Status status(grpc::StatusCode code, const std::string& message) {
   return {code, excerpt(message, kMaxStatusMessage)};
 }
 
-grpc::Status to_grpc(const Status& status) {
+void add_error_trailers(grpc::ServerContext* context, const Status& status) {
+  if (status.is_ok() || context == nullptr) return;
+  context->AddTrailingMetadata(kCodeTrailer, std::to_string(static_cast<uint32_t>(status.code())));
+  if (status.detail() == 0) return;
+  context->AddTrailingMetadata(kDetailTrailer, std::to_string(status.detail()));
+  context->AddTrailingMetadata(kCodespaceTrailer,
+                               std::string(codespace_name(detail_space(status.detail()))));
+}
+
+grpc::Status to_grpc(grpc::ServerContext* context, const Status& status) {
   if (status.is_ok()) return grpc::Status::OK;
+  add_error_trailers(context, status);
   const Code code = status.code();
   grpc::StatusCode g = grpc::StatusCode::FAILED_PRECONDITION;
   if (is_malformed(code)) {

@@ -51,6 +51,8 @@ struct RpcServer::Services {
         txs(ctx),
         bank(ctx),
         tokenomics(ctx),
+        roles(ctx),
+        params(ctx),
         consensus(ctx),
         compute(ctx) {}
   NodeService node;
@@ -58,6 +60,8 @@ struct RpcServer::Services {
   TxsService txs;
   BankService bank;
   TokenomicsService tokenomics;
+  RolesService roles;
+  ParamsService params;
   ConsensusService consensus;
   ComputeService compute;
 };
@@ -83,6 +87,8 @@ Result<std::unique_ptr<RpcServer>> RpcServer::start(const ServerOptions& options
   builder.RegisterService(&server->services_->txs);
   builder.RegisterService(&server->services_->bank);
   builder.RegisterService(&server->services_->tokenomics);
+  builder.RegisterService(&server->services_->roles);
+  builder.RegisterService(&server->services_->params);
   builder.RegisterService(&server->services_->consensus);
   builder.RegisterService(&server->services_->compute);
   std::vector<std::unique_ptr<gx::ServerInterceptorFactoryInterface>> interceptors;

@@ -10,15 +10,21 @@
 #include "btt/v1/compute.grpc.pb.h"
 #include "btt/v1/consensus_query.grpc.pb.h"
 #include "btt/v1/node.grpc.pb.h"
+#include "btt/v1/params.grpc.pb.h"
+#include "btt/v1/roles.grpc.pb.h"
 #include "btt/v1/tokenomics.grpc.pb.h"
 
 namespace btt::rpc {
 
+// Adds a failure's structured form to the call's trailing metadata (btt/rpc/error_trailers.h):
+// btt-code, and btt-detail with btt-codespace when the failure has a module detail.
+void add_error_trailers(grpc::ServerContext* context, const Status& status);
 // Maps a bttd Status to a gRPC status (doc/api.md): malformed -> INVALID_ARGUMENT, not found ->
 // NOT_FOUND, duplicate -> ALREADY_EXISTS, mempool full -> RESOURCE_EXHAUSTED, other rejections
 // and failures -> FAILED_PRECONDITION, node errors -> INTERNAL / UNAVAILABLE. The message starts
-// with the code's name and number.
-[[nodiscard]] grpc::Status to_grpc(const Status& status);
+// with the code's name and number (and ends with "[codespace detail]"); the trailers are added
+// to `context`.
+[[nodiscard]] grpc::Status to_grpc(grpc::ServerContext* context, const Status& status);
 // A gRPC status whose message is cut to a size every client accepts (1 KB).
 [[nodiscard]] grpc::Status status(grpc::StatusCode code, const std::string& message);
 [[nodiscard]] grpc::Status invalid(const std::string& message);
@@ -119,6 +125,32 @@ class TokenomicsService final : public v1::Tokenomics::Service {
                           v1::Vesting* out) override;
   grpc::Status GetEmission(grpc::ServerContext*, const v1::GetEmissionRequest* req,
                            v1::EmissionSchedule* out) override;
+
+ private:
+  RpcContext& ctx_;
+};
+
+class RolesService final : public v1::Roles::Service {
+ public:
+  explicit RolesService(RpcContext& ctx) : ctx_(ctx) {}
+  grpc::Status ListRoles(grpc::ServerContext*, const v1::ListRolesRequest* req,
+                         v1::ListRolesResponse* out) override;
+  grpc::Status GetRole(grpc::ServerContext*, const v1::GetRoleRequest* req,
+                       v1::GetRoleResponse* out) override;
+  grpc::Status GetAccountRoles(grpc::ServerContext*, const v1::GetAccountRolesRequest* req,
+                               v1::GetAccountRolesResponse* out) override;
+
+ private:
+  RpcContext& ctx_;
+};
+
+class ParamsService final : public v1::Params::Service {
+ public:
+  explicit ParamsService(RpcContext& ctx) : ctx_(ctx) {}
+  grpc::Status GetParams(grpc::ServerContext*, const v1::GetParamsRequest* req,
+                         v1::GetParamsResponse* out) override;
+  grpc::Status ListParams(grpc::ServerContext*, const v1::ListParamsRequest* req,
+                          v1::ListParamsResponse* out) override;
 
  private:
   RpcContext& ctx_;

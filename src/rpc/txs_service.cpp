@@ -17,18 +17,37 @@ void fill_tx(v1::TxInfo* out, const v1::Tx& tx, const Hash32& id) {
   if (out->mutable_body()->ParseFromString(tx.body())) out->set_sender(out->body().sender());
 }
 
+// The `types` name that selects balance changes in StreamEvents (event types always hold a dot,
+// so it names no event).
+constexpr std::string_view kBalanceChangeType = "balance_change";
+
+bool type_wanted(const v1::StreamEventsRequest& req, std::string_view type) {
+  return req.types().empty() ||
+         std::find(req.types().begin(), req.types().end(), type) != req.types().end();
+}
+
 // `address` is canonical (lower case), as every address in an event is.
 bool event_matches(const v1::Event& e, const v1::StreamEventsRequest& req,
                    const std::string& address) {
-  if (!req.types().empty() &&
-      std::find(req.types().begin(), req.types().end(), e.type()) == req.types().end()) {
-    return false;
-  }
+  if (!type_wanted(req, e.type())) return false;
   if (address.empty()) return true;
   for (const auto& a : e.attributes()) {
     if (a.value() == address) return true;
   }
   return false;
+}
+
+bool change_matches(const v1::BalanceChange& c, const v1::StreamEventsRequest& req,
+                    const std::string& address) {
+  return type_wanted(req, kBalanceChangeType) && (address.empty() || c.address() == address);
+}
+
+// The module detail of a failure into a response's detail and codespace fields.
+template <typename Response>
+void set_detail(Response* out, const Status& status) {
+  if (status.detail() == 0) return;
+  out->set_detail(status.detail());
+  out->set_codespace(std::string(codespace_name(detail_space(status.detail()))));
 }
 
 }  // namespace
@@ -69,11 +88,7 @@ grpc::Status TxsService::BroadcastTx(grpc::ServerContext* context,
   if (!req->has_tx()) return invalid("tx is missing");
   if (ctx_.hub.closed()) return {grpc::StatusCode::UNAVAILABLE, "node is shutting down"};
   auto admitted = mempool::admit(req->tx(), ctx_.chain, ctx_.pool);
-  if (!admitted) {
-    context->AddTrailingMetadata("btt-code",
-                                 std::to_string(static_cast<uint32_t>(admitted.status().code())));
-    return to_grpc(admitted.status());
-  }
+  if (!admitted) return to_grpc(context, admitted.status());
   const Hash32 id = (*admitted)->id;
   if (ctx_.on_tx_admitted) ctx_.on_tx_admitted(req->tx());
   out->set_tx_id(to_bytes(id));
@@ -119,6 +134,7 @@ grpc::Status TxsService::BroadcastTxs(grpc::ServerContext*, const v1::BroadcastT
       r->set_tx_id(to_bytes(chain::tx_id_of_body(tx.body())));
       r->set_code(static_cast<uint32_t>(admitted.status().code()));
       r->set_log(excerpt(admitted.status().to_string(), 1024));
+      set_detail(r, admitted.status());
       continue;
     }
     r->set_tx_id(to_bytes((*admitted)->id));
@@ -140,11 +156,13 @@ grpc::Status TxsService::SimulateTx(grpc::ServerContext*, const v1::SimulateTxRe
   if (!decoded) {
     out->set_code(static_cast<uint32_t>(decoded.status().code()));
     out->set_log(decoded.status().message());
+    set_detail(out, decoded.status());
     return grpc::Status::OK;
   }
   auto outcome = ctx_.chain.simulate(**decoded, !req->skip_signature());
   out->set_code(static_cast<uint32_t>(outcome.status.code()));
   out->set_log(outcome.status.message());
+  set_detail(out, outcome.status);
   out->set_fee(outcome.fee_paid);  // 0 when the tx would not be included
   for (auto& e : outcome.events) *out->add_events() = std::move(e);
   return grpc::Status::OK;
@@ -197,8 +215,7 @@ grpc::Status TxsService::StreamEvents(grpc::ServerContext* context,
       return grpc::Status(grpc::StatusCode::INTERNAL,
                           "results of block " + std::to_string(height) + " missing");
     }
-    auto send = [&](const v1::Event& event, const v1::TxResult* tx, int index) {
-      if (!keep_going || !event_matches(event, *req, address)) return;
+    auto record = [&](const v1::TxResult* tx) {
       v1::EventRecord rec;
       rec.set_height(height);
       if (tx) {
@@ -206,14 +223,35 @@ grpc::Status TxsService::StreamEvents(grpc::ServerContext* context,
         rec.set_tx_index(tx->index());
         rec.set_tx_code(tx->code());
       }
-      rec.set_event_index(static_cast<uint32_t>(index));
-      *rec.mutable_event() = event;
-      keep_going = writer->Write(rec);
+      return rec;
     };
+    auto send_events = [&](const google::protobuf::RepeatedPtrField<v1::Event>& events,
+                           const v1::TxResult* tx) {
+      for (int i = 0; i < events.size() && keep_going; ++i) {
+        if (!event_matches(events[i], *req, address)) continue;
+        v1::EventRecord rec = record(tx);
+        rec.set_event_index(static_cast<uint32_t>(i));
+        *rec.mutable_event() = events[i];
+        keep_going = writer->Write(rec);
+      }
+    };
+    auto send_changes = [&](const google::protobuf::RepeatedPtrField<v1::BalanceChange>& changes,
+                            const v1::TxResult* tx) {
+      for (int i = 0; i < changes.size() && keep_going; ++i) {
+        if (!change_matches(changes[i], *req, address)) continue;
+        v1::EventRecord rec = record(tx);
+        rec.set_balance_change_index(static_cast<uint32_t>(i));
+        *rec.mutable_balance_change() = changes[i];
+        keep_going = writer->Write(rec);
+      }
+    };
+    // Each tx's events then its balance changes, in block order; then the block's own.
     for (const auto& tx : result->txs()) {
-      for (int i = 0; i < tx.events_size(); ++i) send(tx.events(i), &tx, i);
+      send_events(tx.events(), &tx);
+      send_changes(tx.balance_changes(), &tx);
     }
-    for (int i = 0; i < result->events_size(); ++i) send(result->events(i), nullptr, i);
+    send_events(result->events(), nullptr);
+    send_changes(result->balance_changes(), nullptr);
     return grpc::Status::OK;
   });
 }

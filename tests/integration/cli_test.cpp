@@ -660,6 +660,27 @@ TEST_F(CliNodeTest, EventsAndWatchStreamAndStopAfterCount) {
   EXPECT_EQ(lines[0].value("height", uint64_t{0}), s.value("height", uint64_t{1}));
   EXPECT_EQ(lines[0]["attributes"].value("amount", ""), "777");
 
+  // The balance changes: the recipient's credit of exactly the amount, as JSON and as a line.
+  r = cli({"events", "--type", "balance_change", "--address", to, "--from", "1", "--count", "1",
+           "--json"},
+          30);
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  lines = parse_json_lines(r.out);
+  ASSERT_EQ(lines.size(), 1u) << r.out;
+  EXPECT_EQ(lines[0].value("type", ""), "balance_change") << lines[0].dump();
+  EXPECT_EQ(lines[0].value("tx_id", ""), tx_id);
+  EXPECT_EQ(lines[0]["balance_change"], Json({{"address", to},
+                                              {"asset", "BTT"},
+                                              {"amount", 777},
+                                              {"direction", "BALANCE_DIRECTION_CREDIT"}}))
+      << lines[0].dump();
+  r = cli({"events", "--type", "balance_change", "--address", to, "--from", "1", "--count", "1"},
+          30);
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("balance_change address=" + to + " asset=BTT amount=777 direction=credit"),
+            std::string::npos)
+      << r.out;
+
   r = cli({"events", "--type", "bank.transfer", "--address", to, "--from", "1", "--count", "1"},
           30);
   ASSERT_EQ(r.exit_code, 0) << describe(r);
@@ -799,6 +820,126 @@ TEST_F(CliNodeTest, SupplyBlockResultAndEvidence) {
   r = cli({"evidence"});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_NE(r.out.find("pending:"), std::string::npos) << r.out;
+}
+
+// btt.v1.Roles has commands: list, get and account; the dev key approves milestones, so it holds
+// milestone_authority from genesis.
+TEST_F(CliNodeTest, RolesListGetAndAccount) {
+  const Json l = cli_json({"roles", "list"});
+  ASSERT_EQ(l["roles"].size(), 8u) << l.dump(2);
+  std::map<std::string, Json> by_role;
+  for (const auto& r : l["roles"]) by_role[r.value("role", "")] = r.value("addresses", Json());
+  EXPECT_EQ(by_role["milestone_authority"], Json::array({dev_})) << l.dump(2);
+  EXPECT_EQ(by_role["role_admin"], Json::array()) << l.dump(2);
+
+  const Json g = cli_json({"roles", "get", "milestone_authority"});
+  EXPECT_EQ(g["role"].value("role", ""), "milestone_authority") << g.dump(2);
+  EXPECT_EQ(g["role"].value("addresses", Json()), Json::array({dev_})) << g.dump(2);
+  ASSERT_EQ(g["grants"].size(), 1u) << g.dump(2);
+  EXPECT_EQ(g["grants"][0].value("address", ""), dev_);
+  EXPECT_EQ(g["grants"][0].value("granted_height", uint64_t{99}), 0u);
+
+  const Json a = cli_json({"roles", "account", dev_});
+  EXPECT_EQ(a.value("roles", Json()), Json::array({"milestone_authority"})) << a.dump(2);
+  auto r = cli({"roles", "account", dev_});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("roles:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("milestone_authority"), std::string::npos) << r.out;
+
+  // An unknown role is the node's refusal (exit 1); a bad address never leaves the CLI (exit 2).
+  r = cli({"roles", "get", "wizard", "--json"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  const Json e = parse_json(r);
+  EXPECT_EQ(e["error"].value("code", ""), "INVALID_ARGUMENT") << e.dump(2);
+  EXPECT_NE(r.err.find("is not a known role"), std::string::npos) << describe(r);
+  r = cli({"roles", "account", "btt1nope"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+}
+
+// btt.v1.Params has commands: params get and params list, numbers as JSON numbers as in every
+// --json answer.
+TEST_F(CliNodeTest, ParamsGetAndList) {
+  const Json g = cli_json({"params", "get", "ledger"});
+  EXPECT_EQ(g.value("module", ""), "ledger") << g.dump(2);
+  EXPECT_EQ(g.value("type", ""), "btt.v1.LedgerParams") << g.dump(2);
+  ASSERT_TRUE(g.contains("params")) << g.dump(2);
+  EXPECT_TRUE(g["params"]["min_fee"].is_number_unsigned()) << g.dump(2);
+  EXPECT_EQ(g["params"].value("min_fee", uint64_t{0}),
+            cli_json({"status"}).value("min_fee", uint64_t{1}));
+  EXPECT_EQ(g["params"].value("max_block_bytes", uint64_t{0}), 8u << 20) << g.dump(2);
+
+  const Json l = cli_json({"params", "list"});
+  std::vector<std::string> names;
+  for (const auto& m : l["modules"]) names.push_back(m.value("module", ""));
+  EXPECT_EQ(names, (std::vector<std::string>{"ledger", "tokenomics", "compute"})) << l.dump(2);
+  EXPECT_EQ(l["modules"][2].value("type", ""), "btt.v1.ComputeParams") << l.dump(2);
+  EXPECT_TRUE(l["modules"][2]["params"].is_object()) << l.dump(2);
+
+  auto r = cli({"params", "get", "compute"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("type:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("compute.min_bond:"), std::string::npos) << r.out;
+  r = cli({"params", "list"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("ledger.min_fee:"), std::string::npos) << r.out;
+
+  r = cli({"params", "get", "staking", "--json"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_EQ(parse_json(r)["error"].value("code", ""), "NOT_FOUND") << describe(r);
+  EXPECT_NE(r.err.find("no module 'staking'; modules with params: ledger, tokenomics, compute"),
+            std::string::npos)
+      << describe(r);
+}
+
+// A failure's module detail and code space (the node's btt-detail/btt-codespace trailers, or the
+// tx result's fields) are printed with the failure, in words and in --json; exit codes stay.
+TEST_F(CliNodeTest, FailuresShowTheirDetailAndCodespace) {
+  auto r = cli({"roles", "get", "wizard", "--json"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  Json e = parse_json(r)["error"];
+  EXPECT_EQ(e.value("btt_code", 0u), 114u) << e.dump(2);
+  EXPECT_EQ(e.value("btt_detail", 0u), 4001u) << e.dump(2);
+  EXPECT_EQ(e.value("codespace", ""), "roles") << e.dump(2);
+  r = cli({"roles", "get", "wizard"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  const auto tag = r.err.find("[roles 4001]");
+  EXPECT_NE(tag, std::string::npos) << describe(r);
+  EXPECT_EQ(r.err.find("[roles 4001]", tag + 1), std::string::npos) << "printed twice\n"
+                                                                    << describe(r);
+
+  // Refused at admission (the message's check): the same detail.
+  r = cli({"roles", "grant", "--key", dev_key_, "--role", "wizard", "--address", dev_, "--json"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  e = parse_json(r)["error"];
+  EXPECT_EQ(e.value("code", ""), "INVALID_ARGUMENT") << e.dump(2);
+  EXPECT_EQ(e.value("btt_detail", 0u), 4001u) << e.dump(2);
+  EXPECT_EQ(e.value("codespace", ""), "roles") << e.dump(2);
+
+  // Failed with fee (the dev key is no role_admin): simulated, then in its block.
+  r = cli({"roles", "grant", "--key", dev_key_, "--role", "price_oracle", "--address", dev_,
+           "--dry-run", "--json"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  Json d = parse_json(r);
+  EXPECT_EQ(d.value("code", 0u), 304u) << d.dump(2);
+  EXPECT_EQ(d.value("detail", 0u), 4003u) << d.dump(2);
+  EXPECT_EQ(d.value("codespace", ""), "roles") << d.dump(2);
+  r = cli({"roles", "grant", "--key", dev_key_, "--role", "price_oracle", "--address", dev_,
+           "--wait", "--json"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  d = parse_json(r);
+  EXPECT_EQ(d.value("code", 0u), 304u) << d.dump(2);
+  EXPECT_EQ(d.value("detail", 0u), 4003u) << d.dump(2);
+  EXPECT_EQ(d.value("codespace", ""), "roles") << d.dump(2);
+  ASSERT_TRUE(d.contains("result")) << d.dump(2);
+  EXPECT_EQ(d["result"].value("detail", 0u), 4003u) << d.dump(2);
+  EXPECT_NE(r.err.find("304 (UNAUTHORIZED) [roles 4003]"), std::string::npos) << describe(r);
+  const std::string tx_id = d.value("tx_id", "");
+  const Json t = cli_json({"tx", tx_id});
+  EXPECT_EQ(t.value("detail", 0u), 4003u) << t.dump(2);
+  EXPECT_EQ(t.value("codespace", ""), "roles") << t.dump(2);
+  r = cli({"tx", tx_id});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("304 (UNAUTHORIZED) [roles 4003]"), std::string::npos) << r.out;
 }
 
 // Compute messages print decoded in `tx` and `account-txs`, with bytes as hex and 64-bit

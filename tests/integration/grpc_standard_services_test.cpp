@@ -84,8 +84,8 @@ TEST_F(StandardServicesTest, ReflectionListsEveryService) {
   ASSERT_TRUE(next(cq));
   EXPECT_TRUE(status.ok()) << status.error_message();
   const std::string listed = from_buffer(response);
-  for (const char* service :
-       {"btt.v1.Node", "btt.v1.Blocks", "btt.v1.Txs", "btt.v1.Bank", "grpc.health.v1.Health"}) {
+  for (const char* service : {"btt.v1.Node", "btt.v1.Blocks", "btt.v1.Txs", "btt.v1.Bank",
+                              "btt.v1.Roles", "btt.v1.Params", "grpc.health.v1.Health"}) {
     EXPECT_NE(listed.find(service), std::string::npos) << service << " is not listed";
   }
 }

@@ -2,13 +2,16 @@
 
 #include <utility>
 
+#include "app/cli/commands.h"
+#include "btt/rpc/error_trailers.h"
+
 namespace btt::cli {
 
-RpcError::RpcError(grpc::StatusCode code, std::string message, std::optional<uint32_t> btt_code)
+RpcError::RpcError(grpc::StatusCode code, std::string message, BttError btt)
     : std::runtime_error(std::string(status_code_name(code)) + ": " + message),
       code_(code),
       message_(std::move(message)),
-      btt_code_(btt_code) {}
+      btt_(std::move(btt)) {}
 
 const char* status_code_name(grpc::StatusCode code) {
   switch (code) {
@@ -74,20 +77,32 @@ void Client::set_deadline(grpc::ClientContext& ctx, std::chrono::milliseconds ex
   ctx.set_deadline(std::chrono::system_clock::now() + timeout_ + extra);
 }
 
+namespace {
+
+// A trailer's value, or nullopt.
+std::optional<std::string> trailer(const grpc::ClientContext& ctx, const char* name) {
+  const auto& trailers = ctx.GetServerTrailingMetadata();
+  auto it = trailers.find(name);
+  if (it == trailers.end()) return std::nullopt;
+  return std::string(it->second.data(), it->second.size());
+}
+
+// A decimal trailer; a malformed one is ignored (the message still says what failed).
+std::optional<uint32_t> number_trailer(const grpc::ClientContext& ctx, const char* name) {
+  auto text = trailer(ctx, name);
+  if (!text || text->empty() || !is_all_digits(*text) || text->size() > 9) return std::nullopt;
+  return static_cast<uint32_t>(std::stoul(*text));
+}
+
+}  // namespace
+
 void Client::check(const grpc::Status& status, const grpc::ClientContext* ctx) const {
   if (status.ok()) return;
-  std::optional<uint32_t> btt_code;
+  BttError btt;
   if (ctx != nullptr) {
-    const auto& trailers = ctx->GetServerTrailingMetadata();
-    auto it = trailers.find("btt-code");
-    if (it != trailers.end()) {
-      try {
-        btt_code =
-            static_cast<uint32_t>(std::stoul(std::string(it->second.data(), it->second.size())));
-      } catch (const std::exception&) {
-        // A malformed trailer is ignored; the message still names the code.
-      }
-    }
+    btt.code = number_trailer(*ctx, rpc::kCodeTrailer);
+    btt.detail = number_trailer(*ctx, rpc::kDetailTrailer).value_or(0);
+    if (btt.detail != 0) btt.codespace = trailer(*ctx, rpc::kCodespaceTrailer).value_or("");
   }
   std::string message = status.error_message();
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
@@ -95,7 +110,7 @@ void Client::check(const grpc::Status& status, const grpc::ClientContext* ctx) c
   } else if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
     message += " (no answer from " + target_ + " within the timeout; see --timeout)";
   }
-  throw RpcError(status.error_code(), message, btt_code);
+  throw RpcError(status.error_code(), message, std::move(btt));
 }
 
 v1::Peers Client::get_peers() {

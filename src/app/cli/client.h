@@ -34,20 +34,29 @@ class CommandError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// A gRPC call failed. Exit 1, printed as "error: <CODE NAME>: <message>".
+// What bttd says about a failure beside the status, from the call's trailing metadata
+// (btt/rpc/error_trailers.h, doc/api.md "Error details in gRPC trailers").
+struct BttError {
+  std::optional<uint32_t> code;  // btt-code: the kind (common/status.h)
+  uint32_t detail = 0;           // btt-detail: the module detail, 0 when none
+  std::string codespace;         // btt-codespace: the detail's module, "" when none
+};
+
+// A gRPC call failed. Exit 1, printed as "error: <CODE NAME>: <message>" (with the detail and
+// code space when the node sent them).
 class RpcError : public std::runtime_error {
  public:
-  RpcError(grpc::StatusCode code, std::string message,
-           std::optional<uint32_t> btt_code = std::nullopt);
+  RpcError(grpc::StatusCode code, std::string message, BttError btt = {});
   [[nodiscard]] grpc::StatusCode code() const { return code_; }
   [[nodiscard]] const std::string& rpc_message() const { return message_; }
   // bttd's stable code (doc/api.md) when the node sent one ("btt-code" trailing metadata).
-  [[nodiscard]] std::optional<uint32_t> btt_code() const { return btt_code_; }
+  [[nodiscard]] std::optional<uint32_t> btt_code() const { return btt_.code; }
+  [[nodiscard]] const BttError& btt() const { return btt_; }
 
  private:
   grpc::StatusCode code_;
   std::string message_;
-  std::optional<uint32_t> btt_code_;
+  BttError btt_;
 };
 
 // "UNAVAILABLE", "NOT_FOUND", ... as in the gRPC specification.
@@ -99,7 +108,7 @@ class Client {
       grpc::ClientContext& ctx, const v1::WatchJobsRequest& req);
 
   // Throws RpcError for a failed status (UNAVAILABLE gets a hint naming the node address).
-  // With `ctx`, a "btt-code" trailing metadata value is carried into the RpcError.
+  // With `ctx`, the btt-code, btt-detail and btt-codespace trailers are carried into it.
   void check(const grpc::Status& status, const grpc::ClientContext* ctx = nullptr) const;
 
   // The channel, for a module's commands file that makes its own stub

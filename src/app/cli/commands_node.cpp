@@ -156,7 +156,7 @@ int run_account_txs(Context& ctx, const AccountTxsOptions& o) {
       const auto& r = t.result();
       std::string line = "height=" + std::to_string(r.height()) +
                          " tx=" + hex(t.tx_id().empty() ? r.tx_id() : t.tx_id()) +
-                         " code=" + format_code(r.code()) +
+                         " code=" + format_code(r.code(), r.detail(), r.codespace()) +
                          " sender=" + (t.sender().empty() ? body.sender() : t.sender()) +
                          " nonce=" + std::to_string(body.nonce());
       for (const auto& m : body.messages()) line += " | " + describe(m);
@@ -181,8 +181,8 @@ int run_block_result(Context& ctx, const BlockOptions& o) {
   f.add("height", r.height()).add("txs", static_cast<uint64_t>(r.txs_size()));
   for (const auto& t : r.txs()) {
     f.item("index=" + std::to_string(t.index()) + " tx=" + hex(t.tx_id()) +
-           " code=" + format_code(t.code()) + " fee_paid=" + std::to_string(t.fee_paid()) +
-           " events=" + std::to_string(t.events_size()));
+           " code=" + format_code(t.code(), t.detail(), t.codespace()) + " fee_paid=" +
+           std::to_string(t.fee_paid()) + " events=" + std::to_string(t.events_size()));
   }
   add_events(f, r.events());
   out.fields(f);

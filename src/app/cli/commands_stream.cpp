@@ -83,7 +83,8 @@ int run_events(Context& ctx, const EventsOptions& o) {
       if (!e.tx_id().empty()) {
         line += " tx=" + hex(e.tx_id()) + " code=" + std::to_string(e.tx_code());
       }
-      out.text_line(line + " " + describe(e.event()));
+      out.text_line(line + " " +
+                    (e.has_balance_change() ? describe(e.balance_change()) : describe(e.event())));
     }
   });
 }
@@ -97,17 +98,20 @@ void register_streams(Commands& cmds) {
                              "Stop after this many blocks (0: until interrupted)");
              return [&cmds, o] { return run_watch(cmds.ctx(), *o); };
            });
-  cmds.add(
-      &cmds.root(), "events", "Print one line per event", CommandKind::kStream,
-      [&cmds](CLI::App* sub) -> Action {
-        auto o = std::make_shared<EventsOptions>();
-        sub->add_option("--type", o->types, "Only this event type, e.g. bank.transfer (repeatable)")
-            ->allow_extra_args(false);
-        sub->add_option("--address", o->address, "Only events that name this address");
-        sub->add_option("--from", o->from, "Replay from this height (0: only new events)");
-        sub->add_option("--count", o->count, "Stop after this many events (0: until interrupted)");
-        return [&cmds, o] { return run_events(cmds.ctx(), *o); };
-      });
+  cmds.add(&cmds.root(), "events", "Print one line per event and balance change",
+           CommandKind::kStream, [&cmds](CLI::App* sub) -> Action {
+             auto o = std::make_shared<EventsOptions>();
+             sub->add_option("--type", o->types,
+                             "Only this event type, e.g. bank.transfer, or balance_change for the "
+                             "balance changes (repeatable)")
+                 ->allow_extra_args(false);
+             sub->add_option("--address", o->address,
+                             "Only events that name this address and its balance changes");
+             sub->add_option("--from", o->from, "Replay from this height (0: only new events)");
+             sub->add_option("--count", o->count,
+                             "Stop after this many events (0: until interrupted)");
+             return [&cmds, o] { return run_events(cmds.ctx(), *o); };
+           });
 }
 
 const CommandFile kStreams{20, &register_streams};

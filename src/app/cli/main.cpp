@@ -11,14 +11,23 @@ namespace {
 using btt::cli::Json;
 
 // --json: failures are also reported as one JSON document on stdout, so a script always reads
-// exactly one document.
-void report(bool json, std::string_view kind, std::string_view code, const std::string& message,
-            std::optional<uint32_t> btt_code = std::nullopt) {
-  std::cerr << "error: " << (code.empty() ? "" : std::string(code) + ": ") << message << std::endl;
+// exactly one document. `btt`: what the node's trailers said (code, detail, code space).
+void report(bool json, std::string_view kind, std::string_view code, std::string message,
+            const btt::cli::BttError& btt = {}) {
+  // The node's messages end with "[codespace detail]" already; one that does not gets it here.
+  const std::string tag =
+      btt.detail == 0 ? "" : "[" + btt.codespace + " " + std::to_string(btt.detail) + "]";
+  const std::string shown =
+      tag.empty() || message.find(tag) != std::string::npos ? message : message + " " + tag;
+  std::cerr << "error: " << (code.empty() ? "" : std::string(code) + ": ") << shown << std::endl;
   if (json) {
     Json err{{"kind", kind}, {"message", message}};
     if (!code.empty()) err["code"] = code;
-    if (btt_code) err["btt_code"] = *btt_code;
+    if (btt.code) err["btt_code"] = *btt.code;
+    if (btt.detail != 0) {
+      err["btt_detail"] = btt.detail;
+      err["codespace"] = btt.codespace;
+    }
     std::cout << Json{{"error", std::move(err)}}.dump() << std::endl;
   }
 }
@@ -81,7 +90,7 @@ int main(int argc, char** argv) {
     return kExitUsage;
   } catch (const RpcError& e) {
     report(options.json, e.btt_code() ? "rejected" : "rpc", status_code_name(e.code()),
-           e.rpc_message(), e.btt_code());
+           e.rpc_message(), e.btt());
     return kExitFailure;
   } catch (const CommandError& e) {
     report(options.json, "failed", "", e.what());

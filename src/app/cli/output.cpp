@@ -98,6 +98,11 @@ std::string format_code(uint32_t code) {
   return std::to_string(code) + " (" + code_name_of(code) + ")";
 }
 
+std::string format_code(uint32_t code, uint32_t detail, std::string_view codespace) {
+  if (detail == 0) return format_code(code);
+  return format_code(code) + " [" + std::string(codespace) + " " + std::to_string(detail) + "]";
+}
+
 v1::BlockHeader header_of(const v1::BlockInfo& b) {
   if (b.has_header()) return b.header();
   v1::BlockHeader h;
@@ -300,6 +305,8 @@ Json to_json(const v1::TxResult& r) {
               {"code", r.code()},
               {"code_name", code_name_of(r.code())},
               {"log", r.log()},
+              {"detail", r.detail()},
+              {"codespace", r.codespace()},
               {"fee_paid", r.fee_paid()},
               {"events", events_json(r.events())}};
 }
@@ -316,6 +323,8 @@ Json to_json(const v1::TxInfo& t) {
               {"code", r.code()},
               {"code_name", code_name_of(r.code())},
               {"log", r.log()},
+              {"detail", r.detail()},
+              {"codespace", r.codespace()},
               {"sender", t.sender().empty() ? body.sender() : t.sender()},
               {"chain_id", body.chain_id()},
               {"public_key", hex(body.public_key())},
@@ -348,6 +357,15 @@ Json to_json(const v1::BlockInfo& b) {
 }
 
 Json to_json(const v1::EventRecord& e) {
+  if (e.has_balance_change()) {
+    return Json{{"height", e.height()},
+                {"tx_id", hex(e.tx_id())},
+                {"tx_index", e.tx_index()},
+                {"balance_change_index", e.balance_change_index()},
+                {"tx_code", e.tx_code()},
+                {"type", "balance_change"},
+                {"balance_change", proto_json(e.balance_change())}};
+  }
   Json out{{"height", e.height()},
            {"tx_id", hex(e.tx_id())},
            {"tx_index", e.tx_index()},
@@ -369,6 +387,14 @@ std::string describe(const v1::Event& e) {
   std::string out = e.type();
   for (const auto& a : e.attributes()) out += " " + a.key() + "=" + a.value();
   return out;
+}
+
+std::string describe(const v1::BalanceChange& c) {
+  const char* direction = c.direction() == v1::BALANCE_DIRECTION_CREDIT  ? "credit"
+                          : c.direction() == v1::BALANCE_DIRECTION_DEBIT ? "debit"
+                                                                         : "unspecified";
+  return "balance_change address=" + c.address() + " asset=" + c.asset() +
+         " amount=" + std::to_string(c.amount()) + " direction=" + direction;
 }
 
 std::string describe(const v1::Message& m) {
@@ -410,7 +436,7 @@ Fields fields_of(const v1::TxInfo& t) {
   f.add("tx id", hex(id))
       .add("height", r.height())
       .add("index", r.index())
-      .add("code", format_code(r.code()))
+      .add("code", format_code(r.code(), r.detail(), r.codespace()))
       .add("log", r.log())
       .add("sender", t.sender().empty() ? body.sender() : t.sender())
       .add("nonce", body.nonce())

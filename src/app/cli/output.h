@@ -67,6 +67,8 @@ class Output {
 [[nodiscard]] std::string format_amount(std::string_view asset, uint64_t amount);
 // "0 (OK)", "300 (INSUFFICIENT_FUNDS)".
 [[nodiscard]] std::string format_code(uint32_t code);
+// "304 (UNAUTHORIZED) [roles 4003]": with the module detail when there is one.
+[[nodiscard]] std::string format_code(uint32_t code, uint32_t detail, std::string_view codespace);
 [[nodiscard]] std::string code_name_of(uint32_t code);
 
 // --- the generic printer: any API message, through its descriptor ------------------------------
@@ -96,6 +98,8 @@ class Output {
 
 // --- human views ---------------------------------------------------------------------------------
 [[nodiscard]] std::string describe(const v1::Event& e);  // "bank.transfer from=.. to=.."
+// "balance_change address=.. asset=BTT amount=.. direction=credit"
+[[nodiscard]] std::string describe(const v1::BalanceChange& c);
 // "transfer to=.. asset=.. amount=..": the oneof field, then proto_pairs of its message.
 [[nodiscard]] std::string describe(const v1::Message& m);
 [[nodiscard]] Fields fields_of(const v1::NodeStatus& s);

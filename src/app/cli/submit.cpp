@@ -58,6 +58,8 @@ int submit(Context& ctx, const CommonTxOptions& o, const std::vector<v1::Message
                         {"code", sim.code()},
                         {"code_name", code_name_of(sim.code())},
                         {"log", sim.log()},
+                        {"detail", sim.detail()},
+                        {"codespace", sim.codespace()},
                         {"height", sim.height()},
                         {"events", events_json(sim.events())}});
     } else {
@@ -68,14 +70,15 @@ int submit(Context& ctx, const CommonTxOptions& o, const std::vector<v1::Message
           .add("nonce", body.nonce())
           .add("fee", format_amount(kBttAsset, sim.fee()))
           .add("min fee", format_amount(kBttAsset, sim.min_fee()))
-          .add("code", format_code(sim.code()))
+          .add("code", format_code(sim.code(), sim.detail(), sim.codespace()))
           .add("log", sim.log())
           .add("state height", sim.height());
       add_events(f, sim.events());
       out.fields(f);
     }
     if (sim.code() != 0) {
-      print_failure("simulation failed: code " + format_code(sim.code()) + ": " + sim.log());
+      print_failure("simulation failed: code " +
+                    format_code(sim.code(), sim.detail(), sim.codespace()) + ": " + sim.log());
       return kExitFailure;
     }
     return kExitOk;
@@ -106,6 +109,10 @@ int submit(Context& ctx, const CommonTxOptions& o, const std::vector<v1::Message
              {"log", final_result ? r.log() : resp.log()},
              {"admission_code", resp.code()},
              {"admission_log", resp.log()}};
+    if (final_result) {
+      doc["detail"] = r.detail();
+      doc["codespace"] = r.codespace();
+    }
     if (o.wait) {
       doc["committed"] = resp.committed();
       if (resp.committed()) {
@@ -126,7 +133,7 @@ int submit(Context& ctx, const CommonTxOptions& o, const std::vector<v1::Message
       f.add("committed", resp.committed() ? "yes" : "no");
       if (resp.committed()) {
         f.add("height", r.height())
-            .add("result", format_code(r.code()))
+            .add("result", format_code(r.code(), r.detail(), r.codespace()))
             .add("result log", r.log())
             .add("fee paid", format_amount(kBttAsset, r.fee_paid()));
         add_events(f, r.events());
@@ -146,7 +153,7 @@ int submit(Context& ctx, const CommonTxOptions& o, const std::vector<v1::Message
   }
   if (o.wait && r.code() != 0) {
     print_failure("tx failed in block " + std::to_string(r.height()) + ": code " +
-                  format_code(r.code()) + ": " + r.log());
+                  format_code(r.code(), r.detail(), r.codespace()) + ": " + r.log());
     return kExitFailure;
   }
   return kExitOk;
