@@ -217,7 +217,8 @@ Result<PreparedBlock> Chain::build_locked(const std::vector<TxPtr>& candidates, 
                          genesis_.genesis_time_ms,
                          prev.block_hash(),
                          {},
-                         {}};
+                         {},
+                         proposer.address};
   ledger::BlockOverlay overlay(state_);
   const auto start = std::chrono::steady_clock::now();
   std::vector<VerifiedEvidence> included;
@@ -347,7 +348,8 @@ Result<PreparedBlock> Chain::prepare_locked(const v1::Block& block, const KnownT
                          genesis_.genesis_time_ms,
                          prev.block_hash(),
                          {},
-                         {}};
+                         {},
+                         crypto::Address::parse(header.proposer()).value_or(crypto::Address{})};
   ledger::BlockOverlay overlay(state_);
   const auto start = std::chrono::steady_clock::now();
   auto evidence_events = record_evidence(overlay, *evidence, header.height());
@@ -498,6 +500,7 @@ TxOutcome Chain::simulate(const DecodedTx& tx, bool verify_signature) const {
                          t.time_ms() + 1,
                          genesis_.genesis_time_ms,
                          t.block_hash(),
+                         {},
                          {},
                          {}};
   ledger::BlockOverlay overlay(state_);

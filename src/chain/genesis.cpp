@@ -521,6 +521,7 @@ Status init_genesis_state(const Genesis& genesis, ledger::Overlay& state,
                          genesis.genesis_time_ms,
                          {},
                          {},
+                         {},
                          {}};
   ledger::Events events;
   ledger::Ledger ledger(state, events);

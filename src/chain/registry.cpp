@@ -7,6 +7,7 @@
 #include "btt/modules/bank/bank.h"
 #include "btt/modules/compute/compute.h"
 #include "btt/modules/roles/roles.h"
+#include "btt/modules/staking/staking.h"
 #include "btt/modules/tokenomics/tokenomics.h"
 
 namespace btt::chain {
@@ -75,7 +76,11 @@ const std::vector<std::string_view>& default_module_order() {
   // bank: no hooks. roles: no hooks, and every module that checks a role reads it.
   // tokenomics: its end_block pays the epoch's mining emission into the mining escrow...
   // compute: ...which compute's end_block then distributes (compute.hooks_after() = tokenomics).
-  static const std::vector<std::string_view> kOrder = {"bank", "roles", "tokenomics", "compute"};
+  // staking: begin_block hands the fee pool to the signers of the previous block; end_block
+  // pays matured unbondings and chooses the set in force from H+2 (after tokenomics, whose
+  // burns slashing will use).
+  static const std::vector<std::string_view> kOrder = {"bank", "roles", "tokenomics", "compute",
+                                                       "staking"};
   return kOrder;
 }
 
@@ -85,6 +90,7 @@ std::unique_ptr<ModuleRegistry> make_default_registry() {
   registry->add(modules::roles::make_roles_module());
   registry->add(modules::tokenomics::make_tokenomics_module());
   registry->add(modules::compute::make_compute_module());
+  registry->add(modules::staking::make_staking_module());
   return registry;
 }
 

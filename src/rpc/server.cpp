@@ -52,6 +52,7 @@ struct RpcServer::Services {
         bank(ctx),
         tokenomics(ctx),
         roles(ctx),
+        staking(ctx),
         params(ctx),
         consensus(ctx),
         compute(ctx) {}
@@ -61,6 +62,7 @@ struct RpcServer::Services {
   BankService bank;
   TokenomicsService tokenomics;
   RolesService roles;
+  StakingService staking;
   ParamsService params;
   ConsensusService consensus;
   ComputeService compute;
@@ -88,6 +90,7 @@ Result<std::unique_ptr<RpcServer>> RpcServer::start(const ServerOptions& options
   builder.RegisterService(&server->services_->bank);
   builder.RegisterService(&server->services_->tokenomics);
   builder.RegisterService(&server->services_->roles);
+  builder.RegisterService(&server->services_->staking);
   builder.RegisterService(&server->services_->params);
   builder.RegisterService(&server->services_->consensus);
   builder.RegisterService(&server->services_->compute);

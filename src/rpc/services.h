@@ -12,6 +12,7 @@
 #include "btt/v1/node.grpc.pb.h"
 #include "btt/v1/params.grpc.pb.h"
 #include "btt/v1/roles.grpc.pb.h"
+#include "btt/v1/staking.grpc.pb.h"
 #include "btt/v1/tokenomics.grpc.pb.h"
 
 namespace btt::rpc {
@@ -139,6 +140,20 @@ class RolesService final : public v1::Roles::Service {
                        v1::GetRoleResponse* out) override;
   grpc::Status GetAccountRoles(grpc::ServerContext*, const v1::GetAccountRolesRequest* req,
                                v1::GetAccountRolesResponse* out) override;
+
+ private:
+  RpcContext& ctx_;
+};
+
+class StakingService final : public v1::Staking::Service {
+ public:
+  explicit StakingService(RpcContext& ctx) : ctx_(ctx) {}
+  grpc::Status ListValidators(grpc::ServerContext*, const v1::ListValidatorsRequest* req,
+                              v1::ListValidatorsResponse* out) override;
+  grpc::Status GetDelegations(grpc::ServerContext*, const v1::GetDelegationsRequest* req,
+                              v1::GetDelegationsResponse* out) override;
+  grpc::Status GetParams(grpc::ServerContext*, const v1::GetStakingParamsRequest* req,
+                         v1::StakingParams* out) override;
 
  private:
   RpcContext& ctx_;

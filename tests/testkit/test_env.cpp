@@ -115,8 +115,12 @@ chain::TxPtr TxBuilder::sign() const {
 
 TestEnv::TestEnv() : TestEnv(nlohmann::json::object()) {}
 
-TestEnv::TestEnv(const nlohmann::json& module_sections)
+TestEnv::TestEnv(const nlohmann::json& module_sections) : TestEnv(module_sections, {}) {}
+
+TestEnv::TestEnv(const nlohmann::json& module_sections,
+                 std::vector<v1::Validator> genesis_validators)
     : registry_(chain::make_default_registry()) {
+  if (!genesis_validators.empty()) sets_[1] = genesis_validators;
   params_ = ledger::default_ledger_params();
   overlay_ = std::make_unique<ledger::Overlay>(committed_);
   auto l = ledger();
@@ -133,10 +137,11 @@ TestEnv::TestEnv(const nlohmann::json& module_sections)
   ledger::GenesisInfo info;
   info.genesis_time_ms = kGenesisTimeMs;
   info.account_totals["BTT"] = kFaucetUnits;
+  info.validators = genesis_validators;
   const auto section = modules::tokenomics::to_json(
       modules::tokenomics::default_genesis(kGenesisTimeMs / 1000, test_key(kBeneficiary).address,
                                            test_key(kAuthority).address, kFaucetUnits));
-  ledger::BlockInfo genesis_block{chain_id_, 0, kGenesisTimeMs, kGenesisTimeMs, {}, {}, {}};
+  ledger::BlockInfo genesis_block{chain_id_, 0, kGenesisTimeMs, kGenesisTimeMs, {}, {}, {}, {}};
   ledger::Events events;
   ledger::BlockContext ctx{genesis_block, *overlay_, events, &registry_->locks()};
   for (const auto& m : registry_->modules()) {
@@ -207,10 +212,29 @@ void TestEnv::set_params(const v1::LedgerParams& p) {
   ledger().set_params(p);
 }
 
+std::vector<v1::Validator> TestEnv::validators_at(uint64_t height) const {
+  auto it = sets_.upper_bound(height);
+  if (it == sets_.begin()) return {};
+  return std::prev(it)->second;
+}
+
 ledger::BlockInfo TestEnv::block_info() const {
   // A stand-in for the previous block's hash: deterministic, different at every height.
   const auto prev = crypto::sha256("btt-test-block/" + std::to_string(height_ - 1));
-  return {chain_id_, height_, time_ms_, kGenesisTimeMs, to_bytes(prev), {}, {}};
+  ledger::BlockInfo info{chain_id_, height_, time_ms_, kGenesisTimeMs, to_bytes(prev), {}, {}, {}};
+  if (height_ > 1) {
+    for (const auto& v : validators_at(height_ - 1)) {
+      const auto addr = *crypto::Address::parse(v.address());
+      info.last_commit.push_back({addr, v.power(), !absent_.count(addr)});
+    }
+  }
+  const auto set = validators_at(height_);
+  if (proposer_) {
+    info.proposer = *proposer_;
+  } else if (!set.empty()) {
+    info.proposer = *crypto::Address::parse(set.front().address());
+  }
+  return info;
 }
 
 const Account& TestEnv::account(const std::string& name, uint64_t btt_units) {
@@ -287,8 +311,10 @@ void TestEnv::close_block() {
   replay(direct_events_.take_balance_changes());
   ledger::Events events;
   auto info = block_info();
-  ledger::BlockContext ctx{info, *overlay_, events, &registry_->locks()};
+  std::optional<std::vector<v1::Validator>> next;
+  ledger::BlockContext ctx{info, *overlay_, events, &registry_->locks(), &next};
   for (const auto& m : registry_->modules()) m->end_block(ctx);
+  if (next) sets_[height_ + 2] = std::move(*next);
   replay(events.balance_changes());
   block_events_ = events.take();
   if (check_invariants_) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -80,6 +81,11 @@ class TestEnv {
   // With genesis sections for modules other than tokenomics ({"compute": {...}}); modules not
   // named get a null section (their defaults).
   explicit TestEnv(const nlohmann::json& module_sections);
+  // With a genesis validator set (staking tests; GenesisInfo::validators). Every block's
+  // BlockInfo then carries the previous height's set as last_commit (all signed but those
+  // set_absent() names) and a proposer, and a set an end_block hook chooses at H is in force
+  // from H+2, as on a chain.
+  TestEnv(const nlohmann::json& module_sections, std::vector<v1::Validator> genesis_validators);
 
   // A new account holding `btt_units` BTT, paid from the genesis faucet.
   const Account& account(const std::string& name, uint64_t btt_units = 1'000 * 100'000'000ULL);
@@ -129,6 +135,12 @@ class TestEnv {
   [[nodiscard]] uint64_t balance_changes_seen() const { return balance_changes_seen_; }
   // The events of the last closed block's end_block hooks.
   [[nodiscard]] const std::vector<v1::Event>& block_events() const { return block_events_; }
+  // Validators whose precommits are missing from the last_commit of the blocks from now on.
+  void set_absent(std::set<crypto::Address> absent) { absent_ = std::move(absent); }
+  // The proposer of the blocks from now on (default: the first validator of the height's set).
+  void set_proposer(std::optional<crypto::Address> p) { proposer_ = p; }
+  // The validator set in force at `height` (empty without genesis validators).
+  [[nodiscard]] std::vector<v1::Validator> validators_at(uint64_t height) const;
   // The genesis "roles" section tests get unless they pass their own.
   [[nodiscard]] static nlohmann::json default_roles_section();
 
@@ -153,6 +165,9 @@ class TestEnv {
   std::map<std::pair<std::string, std::string>, uint64_t> replayed_;
   uint64_t balance_changes_seen_ = 0;
   std::vector<v1::Event> block_events_;
+  std::map<uint64_t, std::vector<v1::Validator>> sets_;  // from height -> set
+  std::set<crypto::Address> absent_;
+  std::optional<crypto::Address> proposer_;
 };
 
 // Deterministic key pairs for tests: secret key = sha256("btt-test-key/" + name).

@@ -51,6 +51,8 @@ struct BlockInfo {
   std::vector<LastCommitVote> last_commit;
   // The evidence committed in this block, verified against the set of its height.
   std::vector<Misbehaviour> misbehaviour;
+  // This block's proposer (zero at genesis).
+  crypto::Address proposer;
 };
 
 // What preclaim sees: the tx, the block, and the state before the message, read-only. Preclaim

@@ -112,7 +112,7 @@ TEST_F(RolesTest, GenesisExportReimportsToTheSameBytes) {
   MemoryState empty;
   ledger::Overlay fresh(empty);
   ledger::Events events;
-  ledger::BlockInfo block{"btt-test", 0, 0, 0, {}, {}, {}};
+  ledger::BlockInfo block{"btt-test", 0, 0, 0, {}, {}, {}, {}};
   ledger::BlockContext ctx{block, fresh, events, nullptr};
   auto copy = roles::make_roles_module();
   ASSERT_TRUE(copy->validate_genesis(*exported, {}).is_ok());

@@ -1,0 +1,216 @@
+// btt-cli staking ...: validators, delegation, unbonding, redelegation and rewards
+// (doc/staking.md), and the queries of btt.v1.Staking: validators, delegations, params.
+#include <optional>
+
+#include "app/cli/commands.h"
+#include "btt/v1/staking.grpc.pb.h"
+
+namespace btt::cli {
+
+namespace {
+
+// A query of btt.v1.Staking printed with the generic printer.
+template <typename Request, typename Response>
+int query(Context& ctx,
+          grpc::Status (v1::Staking::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                    Response*),
+          const Request& req) {
+  auto stub = v1::Staking::NewStub(ctx.client().channel());
+  return print_record(ctx, ctx.client().unary(*stub, method, req));
+}
+
+// One tx command carrying one message built from its options.
+template <typename Options, typename Declare, typename Fill>
+void add_staking_tx(Commands& cmds, CLI::App* group, const char* name, const char* help,
+                    const char* kind, Declare declare, Fill fill) {
+  cmds.add_tx(group, name, help, {kind},
+              [declare, fill](CLI::App* sub, const CommonTxOptions&) -> BuildMessages {
+                auto o = std::make_shared<Options>();
+                declare(sub, *o);
+                return [o, fill] {
+                  v1::Message m;
+                  fill(m, *o);
+                  return std::vector<v1::Message>{m};
+                };
+              });
+}
+
+struct CreateOptions {
+  std::string key_hex, key_file, self_stake, min_self, moniker, details;
+  uint32_t commission = 0, max_commission = 0, max_change = 0;
+};
+struct EditOptions {
+  std::string validator, moniker, details, min_self;
+  std::optional<uint32_t> commission;
+};
+struct AmountOptions {
+  std::string validator, amount;
+};
+struct RedelegateOptions {
+  std::string from, to, amount;
+};
+struct CancelOptions {
+  std::string validator, height, amount;
+};
+struct WithdrawOptions {
+  std::string validator;
+  bool commission = false;
+};
+
+void amount_options(CLI::App* sub, AmountOptions& o) {
+  sub->add_option("--validator", o.validator, "Validator (its consensus address, btt1...)")
+      ->required();
+  sub->add_option("--amount", o.amount, "Amount in base units (1 BTT = 100000000)")->required();
+}
+
+void register_staking(Commands& cmds) {
+  auto* g = cmds.group("staking", "Validators, delegation and rewards (doc/staking.md)");
+  cmds.add(g, "validators", "Validators with their stake, status and power", CommandKind::kQuery,
+           [&cmds](CLI::App* sub) -> Action {
+             auto bonded = std::make_shared<bool>(false);
+             sub->add_flag("--bonded", *bonded, "only validators in the set being decided");
+             return [&cmds, bonded] {
+               v1::ListValidatorsRequest req;
+               req.set_all(!*bonded);
+               req.set_status(v1::VALIDATOR_STATUS_BONDED);
+               return query(cmds.ctx(), &v1::Staking::Stub::ListValidators, req);
+             };
+           });
+  cmds.add(g, "delegations",
+           "Delegations, unbonding and redelegation entries of a delegator (or to a validator)",
+           CommandKind::kQuery, [&cmds](CLI::App* sub) -> Action {
+             auto address = std::make_shared<std::string>();
+             auto to = std::make_shared<bool>(false);
+             sub->add_option("address", *address, "Delegator (btt1...)")->required();
+             sub->add_flag("--to-validator", *to, "ADDRESS is a validator: its delegations");
+             return [&cmds, address, to] {
+               v1::GetDelegationsRequest req;
+               const auto a = parse_address(*address, "ADDRESS");
+               if (*to) {
+                 req.set_validator(a);
+               } else {
+                 req.set_delegator(a);
+               }
+               return query(cmds.ctx(), &v1::Staking::Stub::GetDelegations, req);
+             };
+           });
+  cmds.add(
+      g, "params", "The staking parameters", CommandKind::kQuery, [&cmds](CLI::App*) -> Action {
+        return [&cmds] {
+          return query(cmds.ctx(), &v1::Staking::Stub::GetParams, v1::GetStakingParamsRequest());
+        };
+      });
+
+  add_staking_tx<CreateOptions>(
+      cmds, g, "create-validator", "Create a validator operated by the sender", "create_validator",
+      [](CLI::App* sub, CreateOptions& o) {
+        auto* hex = sub->add_option("--consensus-key", o.key_hex,
+                                    "The block-signing key: 64 hex characters (x-only)");
+        auto* file = sub->add_option("--consensus-key-file", o.key_file,
+                                     "Or a key file (e.g. HOME/keys/validator.json): only its "
+                                     "public key is used");
+        hex->excludes(file);
+        sub->add_option("--self-stake", o.self_stake, "Self stake in base units")->required();
+        sub->add_option("--min-self-delegation", o.min_self, "Base units (default: self stake)");
+        sub->add_option("--commission-bps", o.commission, "Commission rate")->required();
+        sub->add_option("--max-commission-bps", o.max_commission, "Its ceiling")->required();
+        sub->add_option("--max-change-bps-per-day", o.max_change, "Largest change per day")
+            ->required();
+        sub->add_option("--moniker", o.moniker, "Name, 1..64 printable characters")->required();
+        sub->add_option("--details", o.details, "At most 256 bytes");
+      },
+      [](v1::Message& m, const CreateOptions& o) {
+        auto* c = m.mutable_create_validator();
+        if (!o.key_file.empty()) {
+          c->set_consensus_key(std::string(as_view(load_key(o.key_file).public_key)));
+        } else {
+          c->set_consensus_key(parse_hash_hex(o.key_hex, "--consensus-key"));
+        }
+        c->set_self_stake(parse_amount(o.self_stake, "--self-stake"));
+        c->set_min_self_delegation(
+            o.min_self.empty() ? c->self_stake() : parse_u64(o.min_self, "--min-self-delegation"));
+        c->set_commission_bps(o.commission);
+        c->set_max_commission_bps(o.max_commission);
+        c->set_max_change_bps_per_day(o.max_change);
+        c->set_moniker(o.moniker);
+        c->set_details(o.details);
+      });
+  add_staking_tx<EditOptions>(
+      cmds, g, "edit-validator", "Change a validator the sender operates", "edit_validator",
+      [](CLI::App* sub, EditOptions& o) {
+        sub->add_option("--validator", o.validator, "Validator (btt1...)")->required();
+        sub->add_option("--moniker", o.moniker, "New name");
+        sub->add_option("--details", o.details, "New details");
+        sub->add_option("--commission-bps", o.commission, "New commission (once a day)");
+        sub->add_option("--min-self-delegation", o.min_self, "Raise the minimum self stake");
+      },
+      [](v1::Message& m, const EditOptions& o) {
+        auto* e = m.mutable_edit_validator();
+        e->set_validator(parse_address(o.validator, "--validator"));
+        e->set_moniker(o.moniker);
+        e->set_details(o.details);
+        if (o.commission) {
+          e->set_change_commission(true);
+          e->set_commission_bps(*o.commission);
+        }
+        if (!o.min_self.empty()) {
+          e->set_min_self_delegation(parse_amount(o.min_self, "--min-self-delegation"));
+        }
+      });
+  add_staking_tx<AmountOptions>(
+      cmds, g, "delegate", "Bond BTT to a validator", "delegate", &amount_options,
+      [](v1::Message& m, const AmountOptions& o) {
+        m.mutable_delegate()->set_validator(parse_address(o.validator, "--validator"));
+        m.mutable_delegate()->set_amount(parse_amount(o.amount, "--amount"));
+      });
+  add_staking_tx<AmountOptions>(
+      cmds, g, "undelegate", "Start unbonding (paid after the unbonding time)", "undelegate",
+      &amount_options, [](v1::Message& m, const AmountOptions& o) {
+        m.mutable_undelegate()->set_validator(parse_address(o.validator, "--validator"));
+        m.mutable_undelegate()->set_amount(parse_amount(o.amount, "--amount"));
+      });
+  add_staking_tx<RedelegateOptions>(
+      cmds, g, "redelegate", "Move a delegation to another validator at once", "redelegate",
+      [](CLI::App* sub, RedelegateOptions& o) {
+        sub->add_option("--from", o.from, "Source validator (btt1...)")->required();
+        sub->add_option("--to", o.to, "Destination validator (btt1...)")->required();
+        sub->add_option("--amount", o.amount, "Amount in base units")->required();
+      },
+      [](v1::Message& m, const RedelegateOptions& o) {
+        auto* r = m.mutable_redelegate();
+        r->set_from_validator(parse_address(o.from, "--from"));
+        r->set_to_validator(parse_address(o.to, "--to"));
+        r->set_amount(parse_amount(o.amount, "--amount"));
+      });
+  add_staking_tx<CancelOptions>(
+      cmds, g, "cancel-unbonding", "Put an unbonding entry back into its delegation",
+      "cancel_unbonding",
+      [](CLI::App* sub, CancelOptions& o) {
+        sub->add_option("--validator", o.validator, "Validator (btt1...)")->required();
+        sub->add_option("--creation-height", o.height, "The entry's creation height")->required();
+        sub->add_option("--amount", o.amount, "Amount in base units")->required();
+      },
+      [](v1::Message& m, const CancelOptions& o) {
+        auto* c = m.mutable_cancel_unbonding();
+        c->set_validator(parse_address(o.validator, "--validator"));
+        c->set_creation_height(parse_u64(o.height, "--creation-height"));
+        c->set_amount(parse_amount(o.amount, "--amount"));
+      });
+  add_staking_tx<WithdrawOptions>(
+      cmds, g, "withdraw-rewards", "Pay a delegation's rewards (and, --commission, the operator's)",
+      "withdraw_rewards",
+      [](CLI::App* sub, WithdrawOptions& o) {
+        sub->add_option("--validator", o.validator, "Validator (btt1...)")->required();
+        sub->add_flag("--commission", o.commission, "also the validator's commission");
+      },
+      [](v1::Message& m, const WithdrawOptions& o) {
+        m.mutable_withdraw_rewards()->set_validator(parse_address(o.validator, "--validator"));
+        m.mutable_withdraw_rewards()->set_commission(o.commission);
+      });
+}
+
+const CommandFile kStaking{55, &register_staking};
+
+}  // namespace
+
+}  // namespace btt::cli

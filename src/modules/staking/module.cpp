@@ -1,0 +1,59 @@
+// Staking module (doc/staking.md): wiring and the block hooks.
+#include "module.h"
+
+#include "btt/modules/staking/errors.h"
+#include "btt/modules/staking/events.h"
+#include "keeper.h"
+
+namespace btt::modules::staking {
+
+std::vector<const ledger::EventDef*> StakingModule::events() const {
+  return {&events::kValidatorCreated, &events::kValidatorEdited,    &events::kDelegated,
+          &events::kUnbondingStarted, &events::kUnbondingCompleted, &events::kUnbondingCancelled,
+          &events::kRedelegated,      &events::kRewardsWithdrawn,   &events::kCommissionWithdrawn,
+          &events::kFeesDistributed,  &events::kSetChanged};
+}
+
+std::vector<const ErrorDef*> StakingModule::errors() const {
+  return {&errors::kNotEnabled,
+          &errors::kBadField,
+          &errors::kBadAddress,
+          &errors::kZeroAmount,
+          &errors::kBadCommission,
+          &errors::kValidatorExists,
+          &errors::kNoValidator,
+          &errors::kSelfStakeTooLow,
+          &errors::kNotOperator,
+          &errors::kCommissionChangeTooLarge,
+          &errors::kCommissionChangeTooSoon,
+          &errors::kNoDelegation,
+          &errors::kInsufficientDelegation,
+          &errors::kTooManyEntries,
+          &errors::kAmountTooSmall,
+          &errors::kSelfRedelegation,
+          &errors::kRedelegationHop,
+          &errors::kNoUnbonding,
+          &errors::kShareOverflow,
+          &errors::kKeyInUse,
+          &errors::kBadGenesis,
+          &errors::kOperatorLeaving};
+}
+
+void StakingModule::begin_block(ledger::BlockContext& ctx) {
+  if (!enabled(ctx.state)) return;
+  StakingKeeper(ctx.state, ctx.events, ctx.locks, ctx.block).distribute_fees();
+}
+
+void StakingModule::end_block(ledger::BlockContext& ctx) {
+  if (!enabled(ctx.state)) return;
+  StakingKeeper keeper(ctx.state, ctx.events, ctx.locks, ctx.block);
+  keeper.complete_matured();
+  auto set = keeper.choose_set();
+  if (set && ctx.next_validators) *ctx.next_validators = std::move(*set);
+}
+
+std::unique_ptr<ledger::Module> make_staking_module() {
+  return std::make_unique<StakingModule>();
+}
+
+}  // namespace btt::modules::staking

@@ -1,0 +1,43 @@
+// Staking params (doc/staking.md "Parameters"): one StakingParams record, changed only through
+// the generic params path (chain::set_params), which runs validate_params first.
+#include "btt/common/amount.h"
+#include "btt/modules/staking/errors.h"
+#include "keys.h"
+#include "module.h"
+
+namespace btt::modules::staking {
+
+v1::StakingParams default_params() {
+  v1::StakingParams p;
+  p.set_max_validators(100);
+  p.set_unbonding_time_ms(21ULL * 86'400'000);  // 21 days of block time
+  p.set_max_entries(7);
+  p.set_min_self_stake(kUnitsPerBtt);
+  p.set_community_tax_bps(200);
+  p.set_proposer_bonus_bps(100);
+  p.set_power_unit(kUnitsPerBtt);
+  return p;
+}
+
+Status validate_params(const v1::StakingParams& p) {
+  auto bad = [](const std::string& what) {
+    return Status(errors::kBadField, "staking params: " + what);
+  };
+  if (p.max_validators() < 1 || p.max_validators() > 1000)
+    return bad("max_validators in [1, 1000]");
+  if (p.unbonding_time_ms() == 0) return bad("unbonding_time_ms must be positive");
+  if (p.max_entries() < 1 || p.max_entries() > 100) return bad("max_entries in [1, 100]");
+  if (p.community_tax_bps() > kBps) return bad("community_tax_bps at most 10000");
+  if (p.proposer_bonus_bps() > kBps) return bad("proposer_bonus_bps at most 10000");
+  if (p.power_unit() == 0) return bad("power_unit must be positive");
+  if (p.min_self_stake() < p.power_unit()) return bad("min_self_stake below one power_unit");
+  return Status::ok();
+}
+
+const ledger::ParamsSpec* StakingModule::params() const {
+  static const ledger::TypedParams<v1::StakingParams> kSpec(keys::params(), &default_params,
+                                                            &validate_params);
+  return &kSpec;
+}
+
+}  // namespace btt::modules::staking

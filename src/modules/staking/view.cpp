@@ -1,0 +1,163 @@
+// Reads of the staking state and the answers of its queries (doc/staking.md "Queries").
+#include "btt/modules/staking/view.h"
+
+#include <stdexcept>
+
+#include "btt/ledger/ledger.h"
+#include "btt/modules/staking/staking.h"
+#include "keys.h"
+
+namespace btt::modules::staking {
+namespace {
+
+template <typename R>
+std::vector<R> records(const ledger::StateReader& state, const Bytes& prefix) {
+  std::vector<R> out;
+  state.scan(prefix, [&](std::string_view, std::string_view value) {
+    R r;
+    if (!r.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      throw std::logic_error("staking: unreadable record under " + to_hex(prefix));
+    }
+    out.push_back(std::move(r));
+    return true;
+  });
+  return out;
+}
+
+// The addresses that follow `prefix` in index keys ("stk/dby/" delegator20 val20).
+std::vector<crypto::Address> trailing_addresses(const ledger::StateReader& state,
+                                                const Bytes& prefix) {
+  std::vector<crypto::Address> out;
+  state.scan(prefix, [&](std::string_view key, std::string_view) {
+    ledger::KeyReader in(key.substr(prefix.size()));
+    crypto::Address a;
+    if (in.addr(a)) out.push_back(a);
+    return true;
+  });
+  return out;
+}
+
+}  // namespace
+
+u128 u128_field(const std::string& bytes) {
+  auto v = u128_from(bytes);
+  if (!v) throw std::logic_error("staking: a 128-bit field is not 16 bytes");
+  return *v;
+}
+
+std::optional<v1::StakingParams> StakingView::params() const {
+  return ledger::read_record<v1::StakingParams>(state_, keys::params());
+}
+
+std::optional<v1::ValidatorRecord> StakingView::validator(const crypto::Address& v) const {
+  return ledger::read_record<v1::ValidatorRecord>(state_, keys::validator(v));
+}
+
+std::vector<v1::ValidatorRecord> StakingView::validators() const {
+  return records<v1::ValidatorRecord>(state_, keys::validators());
+}
+
+std::optional<v1::DelegationRecord> StakingView::delegation(const crypto::Address& v,
+                                                            const crypto::Address& d) const {
+  return ledger::read_record<v1::DelegationRecord>(state_, keys::delegation(v, d));
+}
+
+std::vector<v1::DelegationRecord> StakingView::delegations_to(const crypto::Address& v) const {
+  return records<v1::DelegationRecord>(state_, keys::delegations_to(v));
+}
+
+std::vector<v1::DelegationRecord> StakingView::delegations_of(const crypto::Address& d) const {
+  std::vector<v1::DelegationRecord> out;
+  for (const auto& v : trailing_addresses(state_, keys::delegations_by(d))) {
+    if (auto rec = delegation(v, d)) out.push_back(std::move(*rec));
+  }
+  return out;
+}
+
+std::vector<v1::UnbondingEntry> StakingView::unbondings_of(const crypto::Address& d) const {
+  return records<v1::UnbondingEntry>(state_, keys::unbondings_of(d));
+}
+
+std::vector<v1::UnbondingEntry> StakingView::unbondings_of(const crypto::Address& d,
+                                                           const crypto::Address& v) const {
+  return records<v1::UnbondingEntry>(state_, keys::unbondings_of(d, v));
+}
+
+std::vector<v1::RedelegationEntry> StakingView::redelegations_of(const crypto::Address& d) const {
+  return records<v1::RedelegationEntry>(state_, keys::redelegations_of(d));
+}
+
+std::vector<v1::RedelegationEntry> StakingView::redelegations_to(const crypto::Address& d,
+                                                                 const crypto::Address& dst) const {
+  return records<v1::RedelegationEntry>(state_, keys::redelegations_to(d, dst));
+}
+
+v1::DistributionState StakingView::distribution() const {
+  return ledger::read_record<v1::DistributionState>(state_, keys::distribution())
+      .value_or(v1::DistributionState{});
+}
+
+v1::ChosenSet StakingView::chosen_set() const {
+  return ledger::read_record<v1::ChosenSet>(state_, keys::chosen_set()).value_or(v1::ChosenSet{});
+}
+
+uint64_t StakingView::tokens_of(const v1::ValidatorRecord& v, uint64_t shares) {
+  if (v.shares() == 0 || shares == 0) return 0;
+  if (shares >= v.shares()) return v.tokens();
+  return static_cast<uint64_t>(static_cast<u128>(shares) * v.tokens() / v.shares());
+}
+
+uint64_t StakingView::power_of(const v1::ValidatorRecord& v) const {
+  const auto p = params();
+  const uint64_t unit = p && p->power_unit() > 0 ? p->power_unit() : 1;
+  return v.tokens() / unit;
+}
+
+uint64_t StakingView::self_stake(const v1::ValidatorRecord& v) const {
+  auto op = crypto::Address::parse(v.operator_());
+  auto addr = crypto::Address::parse(v.address());
+  if (!op || !addr) return 0;
+  auto d = delegation(*addr, *op);
+  return d ? tokens_of(v, d->shares()) : 0;
+}
+
+v1::ListValidatorsResponse StakingView::list_validators(
+    const v1::ListValidatorsRequest& req) const {
+  v1::ListValidatorsResponse out;
+  for (auto& v : validators()) {
+    if (!req.all() && v.status() != req.status()) continue;
+    auto* info = out.add_validators();
+    info->set_power(power_of(v));
+    *info->mutable_validator() = std::move(v);
+  }
+  return out;
+}
+
+Result<v1::GetDelegationsResponse> StakingView::delegations(
+    const v1::GetDelegationsRequest& req) const {
+  v1::GetDelegationsResponse out;
+  std::vector<v1::DelegationRecord> list;
+  if (!req.delegator().empty()) {
+    auto d = crypto::Address::parse(req.delegator());
+    if (!d) return Status(Code::kInvalidAddress, "delegator is not a btt address");
+    list = delegations_of(*d);
+    for (auto& u : unbondings_of(*d)) *out.add_unbonding() = std::move(u);
+    for (auto& r : redelegations_of(*d)) *out.add_redelegations() = std::move(r);
+  } else {
+    auto v = crypto::Address::parse(req.validator());
+    if (!v) return Status(Code::kInvalidAddress, "give a delegator or a validator address");
+    list = delegations_to(*v);
+  }
+  for (auto& d : list) {
+    auto* info = out.add_delegations();
+    if (auto v = validator(*crypto::Address::parse(d.validator()))) {
+      info->set_tokens(tokens_of(*v, d.shares()));
+      const u128 delta = u128_field(v->reward_per_share()) - u128_field(d.reward_start());
+      info->set_pending_rewards(static_cast<uint64_t>(delta * d.shares() / kRewardScale));
+    }
+    *info->mutable_delegation() = std::move(d);
+  }
+  return out;
+}
+
+}  // namespace btt::modules::staking

@@ -1,0 +1,360 @@
+// Staking: validators, delegation with shares, unbonding and redelegation, the set chosen at H
+// in force from H+2, and the exact distribution of fees (doc/staking.md). TestEnv runs every
+// invariant (the exact reward accounting included) after every tx and block.
+#include <gtest/gtest.h>
+
+#include "btt/ledger/events.h"
+#include "btt/modules/staking/staking.h"
+#include "btt/modules/staking/view.h"
+#include "btt/modules/tokenomics/tokenomics.h"
+#include "testkit/test_env.h"
+
+namespace btt::testkit {
+namespace {
+
+namespace stk = modules::staking;
+
+constexpr uint64_t kBtt = 100'000'000;
+constexpr uint64_t kUnbondingMs = 600'000;  // 10 minutes of block time
+constexpr uint64_t kDayMs = 86'400'000;
+
+v1::Validator genesis_validator(const std::string& name, uint64_t power) {
+  const auto key = test_key(name);
+  v1::Validator v;
+  v.set_address(key.address.to_string());
+  v.set_public_key(std::string(as_view(key.public_key)));
+  v.set_power(power);
+  v.set_name(name);
+  return v;
+}
+
+nlohmann::json staking_section() {
+  const std::string op = test_key(TestEnv::kFaucet).address.to_string();
+  auto row = [&](const std::string& name, uint64_t btt) {
+    return nlohmann::json{{"address", test_key(name).address.to_string()},
+                          {"operator", op},
+                          {"self_stake", std::to_string(btt * kBtt)},
+                          {"commission_bps", 1'000},
+                          {"max_commission_bps", 2'000},
+                          {"max_change_bps_per_day", 100},
+                          {"moniker", name}};
+  };
+  return {{"staking",
+           {{"params",
+             {{"unbonding_time_ms", std::to_string(kUnbondingMs)},
+              {"community_tax_bps", 200},
+              {"proposer_bonus_bps", 100}}},
+            {"validators", {row("val-a", 1'000), row("val-b", 500)}}}}};
+}
+
+class StakingTest : public ::testing::Test {
+ protected:
+  StakingTest()
+      : env(staking_section(),
+            {genesis_validator("val-a", 1'000), genesis_validator("val-b", 500)}) {}
+
+  TestEnv env;
+  const crypto::Address a = test_key("val-a").address;
+  const crypto::Address b = test_key("val-b").address;
+  const Account& faucet_account() {
+    if (!faucet_) faucet_ = &env.account(TestEnv::kFaucet, 0);
+    return *faucet_;
+  }
+
+  stk::StakingView view() { return stk::StakingView(env.ledger_state()); }
+  v1::ValidatorRecord validator(const crypto::Address& v) {
+    auto r = view().validator(v);
+    EXPECT_TRUE(r.has_value());
+    return r.value_or(v1::ValidatorRecord{});
+  }
+  uint64_t treasury() { return env.balance(modules::tokenomics::pool_address("treasury")); }
+  uint64_t delegated(const Account& who, const crypto::Address& v) {
+    auto d = view().delegation(v, who.address());
+    return d ? stk::StakingView::tokens_of(validator(v), d->shares()) : 0;
+  }
+
+  v1::Message delegate_msg(const crypto::Address& v, uint64_t amount) {
+    v1::Message m;
+    m.mutable_delegate()->set_validator(v.to_string());
+    m.mutable_delegate()->set_amount(amount);
+    return m;
+  }
+  v1::Message undelegate_msg(const crypto::Address& v, uint64_t amount) {
+    v1::Message m;
+    m.mutable_undelegate()->set_validator(v.to_string());
+    m.mutable_undelegate()->set_amount(amount);
+    return m;
+  }
+  v1::Message redelegate_msg(const crypto::Address& from, const crypto::Address& to,
+                             uint64_t amount) {
+    v1::Message m;
+    m.mutable_redelegate()->set_from_validator(from.to_string());
+    m.mutable_redelegate()->set_to_validator(to.to_string());
+    m.mutable_redelegate()->set_amount(amount);
+    return m;
+  }
+  v1::Message withdraw_msg(const crypto::Address& v, bool commission) {
+    v1::Message m;
+    m.mutable_withdraw_rewards()->set_validator(v.to_string());
+    m.mutable_withdraw_rewards()->set_commission(commission);
+    return m;
+  }
+  v1::Message create_msg(const std::string& key_name, uint64_t self_stake) {
+    v1::Message m;
+    auto* c = m.mutable_create_validator();
+    c->set_consensus_key(std::string(as_view(test_key(key_name).public_key)));
+    c->set_self_stake(self_stake);
+    c->set_min_self_delegation(self_stake / 2);
+    c->set_commission_bps(500);
+    c->set_max_commission_bps(1'000);
+    c->set_max_change_bps_per_day(100);
+    c->set_moniker(key_name);
+    return m;
+  }
+  // Closes blocks until the fee pool is empty at the start of a block (the fees of the
+  // previous blocks were handed out).
+  void settle_fees() {
+    env.close_block();
+    ASSERT_EQ(env.fee_pool(), 0u);
+  }
+
+ private:
+  const Account* faucet_ = nullptr;
+};
+
+TEST_F(StakingTest, GenesisValidatorsAreBondedFromTheirOperatorsBalance) {
+  EXPECT_TRUE(stk::enabled(env.ledger_state()));
+  const auto va = validator(a);
+  EXPECT_EQ(va.tokens(), 1'000 * kBtt);
+  EXPECT_EQ(va.shares(), 1'000 * kBtt);
+  EXPECT_EQ(va.status(), v1::VALIDATOR_STATUS_BONDED);
+  EXPECT_EQ(va.earning_power(), 1'000u);
+  EXPECT_EQ(validator(b).earning_power(), 500u);
+  EXPECT_EQ(env.balance(stk::bonded_pool_address()), 1'500 * kBtt);
+  EXPECT_EQ(env.balance(test_key(TestEnv::kFaucet).address), TestEnv::kFaucetUnits - 1'500 * kBtt);
+  const auto set = view().chosen_set();
+  ASSERT_EQ(set.validators_size(), 2);
+  EXPECT_EQ(set.validators(0).address(), a.to_string());  // most power first
+  EXPECT_EQ(set.validators(0).power(), 1'000u);
+}
+
+TEST_F(StakingTest, FeesGoToSignersByPowerWithCommissionTaxAndBonusExactly) {
+  settle_fees();
+  const Account& payer = env.account("payer");
+  settle_fees();
+  const uint64_t treasury_before = treasury();
+  // One tx with a fee of 1,500,000 units in this block, handed out at the start of the next.
+  env.apply(env.tx(payer).transfer(payer, 1).fee(1'500'000).sign());
+  ASSERT_EQ(env.fee_pool(), 1'500'000u);
+  env.close_block();
+  EXPECT_EQ(env.fee_pool(), 0u);
+  // tax 2% = 30,000; bonus 1% of the rest = 14,700 (val-a proposes); 1,455,300 by power
+  // 1000:500 = 970,200 and 485,100; commission 10%.
+  EXPECT_EQ(treasury() - treasury_before, 30'000u);
+  const auto& faucet = faucet_account();
+  const uint64_t before = env.balance(faucet);
+  env.apply(env.tx(faucet).message(withdraw_msg(a, true)).sign());
+  const uint64_t fee = env.params().min_fee();
+  EXPECT_EQ(env.balance(faucet) + fee - before, 984'900u);  // 886,410 + commission 98,490
+  const uint64_t mid = env.balance(faucet);
+  env.apply(env.tx(faucet).message(withdraw_msg(b, true)).sign());
+  EXPECT_EQ(env.balance(faucet) + fee - mid, 485'100u);  // 436,590 + commission 48,510
+  EXPECT_EQ(validator(a).outstanding(), 0u);
+  EXPECT_EQ(validator(b).outstanding(), 0u);
+  EXPECT_EQ(env.balance(stk::rewards_pool_address()), 0u);
+  const auto& fees_event = env.block_events();
+  (void)fees_event;
+}
+
+TEST_F(StakingTest, AnAbsentValidatorEarnsNothingForThatBlock) {
+  settle_fees();
+  const Account& payer = env.account("payer");
+  settle_fees();
+  env.set_absent({b});
+  env.apply(env.tx(payer).transfer(payer, 1).fee(1'500'000).sign());
+  env.close_block();
+  env.set_absent({});
+  const auto& faucet = faucet_account();
+  uint64_t before = env.balance(faucet);
+  env.apply(env.tx(faucet).message(withdraw_msg(b, true)).sign());
+  EXPECT_EQ(env.balance(faucet) + env.params().min_fee(), before);  // nothing from b
+  before = env.balance(faucet);
+  env.apply(env.tx(faucet).message(withdraw_msg(a, true)).sign());
+  // 1,455,300 to the only signer plus the bonus 14,700.
+  EXPECT_EQ(env.balance(faucet) + env.params().min_fee() - before, 1'470'000u);
+}
+
+TEST_F(StakingTest, DelegationMovesPowerAtHPlusTwoAndRewardsSplitByShares) {
+  settle_fees();
+  const Account& alice = env.account("alice", 600 * kBtt);
+  env.apply(env.tx(alice).message(delegate_msg(b, 500 * kBtt)).sign());
+  EXPECT_EQ(delegated(alice, b), 500 * kBtt);
+  EXPECT_EQ(validator(b).tokens(), 1'000 * kBtt);
+  const uint64_t chosen_at = env.height();
+  env.close_block();
+  // Chosen at H, in force from H+2; b still earns at power 500 until the commit of H+2.
+  EXPECT_EQ(env.validators_at(chosen_at + 1)[1].power(), 500u);
+  ASSERT_EQ(env.validators_at(chosen_at + 2).size(), 2u);
+  EXPECT_EQ(env.validators_at(chosen_at + 2)[0].power(), 1'000u);
+  EXPECT_EQ(env.validators_at(chosen_at + 2)[1].power(), 1'000u);
+  EXPECT_EQ(validator(b).earning_power(), 500u);
+  while (env.height() <= chosen_at + 3) env.close_block();
+  EXPECT_EQ(validator(b).earning_power(), 1'000u);
+  // Half of b's delegator rewards are alice's now.
+  const Account& payer = env.account("payer");
+  settle_fees();
+  // Alice takes what she earned so far; this block's fees are her withdraw's and the payer's.
+  env.apply(env.tx(alice).message(withdraw_msg(b, false)).sign());
+  env.apply(env.tx(payer).transfer(payer, 1).fee(1'999'000).sign());
+  ASSERT_EQ(env.fee_pool(), 2'000'000u);
+  env.close_block();
+  const uint64_t before = env.balance(alice);
+  env.apply(env.tx(alice).message(withdraw_msg(b, false)).sign());
+  // tax 40,000; bonus 19,600 to a; 1,940,400 by 1000:1000 -> b 970,200; commission 97,020;
+  // delegators 873,180, alice half: 436,590.
+  EXPECT_EQ(env.balance(alice) + env.params().min_fee() - before, 436'590u);
+}
+
+TEST_F(StakingTest, UndelegationMaturesAfterTheUnbondingTimeAndCanBeCancelled) {
+  const Account& alice = env.account("alice", 600 * kBtt);
+  env.apply(env.tx(alice).message(delegate_msg(a, 300 * kBtt)).sign());
+  env.close_block();
+  const uint64_t start = env.balance(alice);
+  uint64_t rewards = 0;
+  auto count = [&](const chain::TxOutcome& out) {
+    for (const auto& e : out.events) {
+      if (e.type() == "staking.rewards_withdrawn") {
+        rewards += std::stoull(std::string(ledger::attribute(e, "amount")));
+      }
+    }
+  };
+  count(env.apply(env.tx(alice).message(undelegate_msg(a, 100 * kBtt)).sign()));
+  const uint64_t created = env.height();
+  EXPECT_EQ(delegated(alice, a), 200 * kBtt);
+  EXPECT_EQ(env.balance(stk::unbonding_pool_address()), 100 * kBtt);
+  auto entries = view().unbondings_of(alice.address());
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].balance(), 100 * kBtt);
+  EXPECT_EQ(entries[0].completion_ms(), env.time_ms() + kUnbondingMs);
+  // Cancel 40 back into the delegation.
+  v1::Message cancel;
+  cancel.mutable_cancel_unbonding()->set_validator(a.to_string());
+  cancel.mutable_cancel_unbonding()->set_creation_height(created);
+  cancel.mutable_cancel_unbonding()->set_amount(40 * kBtt);
+  count(env.apply(env.tx(alice).message(cancel).sign()));
+  EXPECT_EQ(delegated(alice, a), 240 * kBtt);
+  EXPECT_EQ(view().unbondings_of(alice.address())[0].balance(), 60 * kBtt);
+  cancel.mutable_cancel_unbonding()->set_amount(61 * kBtt);
+  env.apply(env.tx(alice).message(cancel).sign(), Code::kInsufficientFunds);
+  env.close_block();
+  env.advance_time(kUnbondingMs);
+  env.close_block();
+  EXPECT_TRUE(view().unbondings_of(alice.address()).empty());
+  EXPECT_EQ(env.balance(stk::unbonding_pool_address()), 0u);
+  // Paid: the 60 left in the entry, and the rewards each change withdrew; three fees (the
+  // undelegate, the cancel, the refused cancel).
+  EXPECT_GT(rewards, 0u);
+  EXPECT_EQ(env.balance(alice) + 3 * env.params().min_fee(), start + 60 * kBtt + rewards);
+}
+
+TEST_F(StakingTest, RefusalsSayWhatIsWrong) {
+  const Account& alice = env.account("alice", 600 * kBtt);
+  env.apply(env.tx(alice).message(delegate_msg(a, 700 * kBtt)).sign(), Code::kInsufficientFunds);
+  env.apply(env.tx(alice).message(delegate_msg(test_key("nobody").address, kBtt)).sign(),
+            Code::kUnknownRecord);
+  env.apply(env.tx(alice).message(delegate_msg(a, 0)).sign(), Code::kInvalidAmount);
+  env.apply(env.tx(alice).message(undelegate_msg(a, kBtt)).sign(), Code::kUnknownRecord);
+  env.apply(env.tx(alice).message(delegate_msg(a, 10 * kBtt)).sign());
+  env.apply(env.tx(alice).message(undelegate_msg(a, 11 * kBtt)).sign(), Code::kInsufficientFunds);
+  env.apply(env.tx(alice).message(redelegate_msg(a, a, kBtt)).sign(), Code::kInvalidArgument);
+  // At most 7 unbonding entries per pair (each block makes a new one).
+  for (int i = 0; i < 7; ++i) {
+    env.apply(env.tx(alice).message(undelegate_msg(a, kBtt)).sign());
+    env.close_block();
+  }
+  env.apply(env.tx(alice).message(undelegate_msg(a, kBtt)).sign(), Code::kLimitExceeded);
+  // Validators.
+  env.apply(env.tx(alice).message(create_msg("val-a", 100 * kBtt)).sign(), Code::kAlreadyExists);
+  auto low = create_msg("val-c", 100 * kBtt);
+  low.mutable_create_validator()->set_min_self_delegation(200 * kBtt);
+  env.apply(env.tx(alice).message(low).sign(), Code::kLimitExceeded);
+  auto commission = create_msg("val-c", 100 * kBtt);
+  commission.mutable_create_validator()->set_commission_bps(2'000);
+  env.apply(env.tx(alice).message(commission).sign(), Code::kInvalidArgument);
+  v1::Message edit;
+  edit.mutable_edit_validator()->set_validator(a.to_string());
+  edit.mutable_edit_validator()->set_moniker("mine");
+  env.apply(env.tx(alice).message(edit).sign(), Code::kUnauthorized);
+}
+
+TEST_F(StakingTest, CommissionChangesAreBoundedPerDay) {
+  const auto& faucet = faucet_account();
+  v1::Message edit;
+  edit.mutable_edit_validator()->set_validator(a.to_string());
+  edit.mutable_edit_validator()->set_change_commission(true);
+  edit.mutable_edit_validator()->set_commission_bps(1'100);
+  env.apply(env.tx(faucet).message(edit).sign(), Code::kLimitExceeded);  // less than a day
+  env.advance_time(kDayMs);
+  env.close_block();
+  edit.mutable_edit_validator()->set_commission_bps(1'200);
+  env.apply(env.tx(faucet).message(edit).sign(), Code::kLimitExceeded);  // 200 > 100 a day
+  edit.mutable_edit_validator()->set_commission_bps(1'100);
+  env.apply(env.tx(faucet).message(edit).sign());
+  EXPECT_EQ(validator(a).commission_bps(), 1'100u);
+  edit.mutable_edit_validator()->set_commission_bps(2'100);
+  env.apply(env.tx(faucet).message(edit).sign(), Code::kInvalidArgument);  // above its maximum
+}
+
+TEST_F(StakingTest, RedelegationCannotHopWhileItMatures) {
+  const Account& alice = env.account("alice", 600 * kBtt);
+  env.apply(env.tx(alice).message(delegate_msg(a, 100 * kBtt)).sign());
+  env.apply(env.tx(alice).message(redelegate_msg(a, b, 60 * kBtt)).sign());
+  EXPECT_EQ(delegated(alice, a), 40 * kBtt);
+  EXPECT_EQ(delegated(alice, b), 60 * kBtt);
+  EXPECT_EQ(view().redelegations_of(alice.address()).size(), 1u);
+  env.apply(env.tx(alice).message(redelegate_msg(b, a, 10 * kBtt)).sign(), Code::kWrongState);
+  env.close_block();
+  env.advance_time(kUnbondingMs);
+  env.close_block();
+  EXPECT_TRUE(view().redelegations_of(alice.address()).empty());
+  env.apply(env.tx(alice).message(redelegate_msg(b, a, 10 * kBtt)).sign());
+  EXPECT_EQ(delegated(alice, a), 50 * kBtt);
+}
+
+TEST_F(StakingTest, ANewValidatorJoinsTheSetAtHPlusTwo) {
+  const Account& carol = env.account("carol", 3'000 * kBtt);
+  env.apply(env.tx(carol).message(create_msg("val-c", 2'000 * kBtt)).sign());
+  const auto c = test_key("val-c").address;
+  EXPECT_EQ(validator(c).status(), v1::VALIDATOR_STATUS_UNBONDED);
+  const uint64_t h = env.height();
+  env.close_block();
+  EXPECT_EQ(validator(c).status(), v1::VALIDATOR_STATUS_BONDED);
+  EXPECT_EQ(env.validators_at(h + 1).size(), 2u);
+  const auto set = env.validators_at(h + 2);
+  ASSERT_EQ(set.size(), 3u);
+  EXPECT_EQ(set[0].address(), c.to_string());
+  EXPECT_EQ(set[0].power(), 2'000u);
+  // The operator leaves by undelegating all of its stake; it drops out at the next choice.
+  env.apply(env.tx(carol).message(undelegate_msg(c, 1'500 * kBtt)).sign(), Code::kWrongState);
+  env.apply(env.tx(carol).message(undelegate_msg(c, 2'000 * kBtt)).sign());
+  const uint64_t left = env.height();
+  env.close_block();
+  EXPECT_EQ(env.validators_at(left + 2).size(), 2u);
+  EXPECT_EQ(validator(c).status(), v1::VALIDATOR_STATUS_UNBONDED);
+}
+
+TEST(StakingOff, WithoutAGenesisSectionMessagesAreRefusedAndFeesStay) {
+  TestEnv env;
+  EXPECT_FALSE(stk::enabled(env.ledger_state()));
+  const Account& alice = env.account("alice");
+  v1::Message m;
+  m.mutable_delegate()->set_validator(alice.addr());
+  m.mutable_delegate()->set_amount(1);
+  env.apply(env.tx(alice).message(m).sign(), Code::kWrongState);
+  const uint64_t pool = env.fee_pool();
+  env.close_block();
+  EXPECT_EQ(env.fee_pool(), pool);
+}
+
+}  // namespace
+}  // namespace btt::testkit
