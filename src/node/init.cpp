@@ -50,6 +50,12 @@ uint64_t now_rounded_ms() {
 
 // The genesis text: validators with power 10 each, optionally a funded dev account; validated
 // exactly as `bttd start` will read it.
+// A dev or test net's role registry: the dev key (else the validator) is the role admin, so
+// roles can be granted there from the start.
+nlohmann::json role_admin_section(const crypto::Address& admin) {
+  return {{"grants", {{{"role", "role_admin"}, {"address", admin.to_string()}}}}};
+}
+
 Result<std::string> make_genesis(const std::string& chain_id, uint64_t time_ms,
                                  const std::vector<crypto::KeyPair>& validators,
                                  const std::optional<crypto::KeyPair>& dev) {
@@ -76,6 +82,7 @@ Result<std::string> make_genesis(const std::string& chain_id, uint64_t time_ms,
   g["modules"]["tokenomics"] = modules::tokenomics::to_json(modules::tokenomics::default_genesis(
       time_ms / 1000, first.address, dev ? dev->address : first.address,
       dev ? kDevAccountBalance : 0));
+  g["modules"]["roles"] = role_admin_section(dev ? dev->address : first.address);
   std::string genesis_text = g.dump(2) + "\n";
   auto registry = chain::make_default_registry();
   if (auto parsed = chain::Genesis::parse(genesis_text, *registry); !parsed) return parsed.status();
@@ -122,6 +129,7 @@ std::string home_genesis(const InitOptions& options, const crypto::KeyPair& vali
   g["modules"]["tokenomics"] = modules::tokenomics::to_json(modules::tokenomics::default_genesis(
       time_ms / 1000, validator.address, dev ? dev->address : validator.address,
       dev ? kDevAccountBalance : 0));
+  g["modules"]["roles"] = role_admin_section(dev ? dev->address : validator.address);
   return g.dump(2) + "\n";
 }
 

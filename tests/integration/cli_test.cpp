@@ -822,15 +822,15 @@ TEST_F(CliNodeTest, SupplyBlockResultAndEvidence) {
   EXPECT_NE(r.out.find("pending:"), std::string::npos) << r.out;
 }
 
-// btt.v1.Roles has commands: list, get and account; the dev key approves milestones, so it holds
-// milestone_authority from genesis.
+// btt.v1.Roles has commands: list, get and account; the dev key approves milestones and is the
+// dev net's role admin, so it holds milestone_authority and role_admin from genesis.
 TEST_F(CliNodeTest, RolesListGetAndAccount) {
   const Json l = cli_json({"roles", "list"});
   ASSERT_EQ(l["roles"].size(), 8u) << l.dump(2);
   std::map<std::string, Json> by_role;
   for (const auto& r : l["roles"]) by_role[r.value("role", "")] = r.value("addresses", Json());
   EXPECT_EQ(by_role["milestone_authority"], Json::array({dev_})) << l.dump(2);
-  EXPECT_EQ(by_role["role_admin"], Json::array()) << l.dump(2);
+  EXPECT_EQ(by_role["role_admin"], Json::array({dev_})) << l.dump(2);
 
   const Json g = cli_json({"roles", "get", "milestone_authority"});
   EXPECT_EQ(g["role"].value("role", ""), "milestone_authority") << g.dump(2);
@@ -840,7 +840,8 @@ TEST_F(CliNodeTest, RolesListGetAndAccount) {
   EXPECT_EQ(g["grants"][0].value("granted_height", uint64_t{99}), 0u);
 
   const Json a = cli_json({"roles", "account", dev_});
-  EXPECT_EQ(a.value("roles", Json()), Json::array({"milestone_authority"})) << a.dump(2);
+  EXPECT_EQ(a.value("roles", Json()), Json::array({"milestone_authority", "role_admin"}))
+      << a.dump(2);
   auto r = cli({"roles", "account", dev_});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_NE(r.out.find("roles:"), std::string::npos) << r.out;
