@@ -302,7 +302,10 @@ void TestEnv::expect_supply_conserved() const {
 
 void TestEnv::begin_block() {
   ledger::Events events;
-  ledger::BlockContext ctx{block_info(), *overlay_, events, &registry_->locks()};
+  auto info = block_info();
+  info.misbehaviour = std::move(misbehaviour_);
+  misbehaviour_.clear();
+  ledger::BlockContext ctx{info, *overlay_, events, &registry_->locks()};
   for (const auto& m : registry_->modules()) m->begin_block(ctx);
   replay(events.balance_changes());
 }

@@ -137,6 +137,8 @@ class TestEnv {
   [[nodiscard]] const std::vector<v1::Event>& block_events() const { return block_events_; }
   // Validators whose precommits are missing from the last_commit of the blocks from now on.
   void set_absent(std::set<crypto::Address> absent) { absent_ = std::move(absent); }
+  // Evidence the next block carries (BlockInfo::misbehaviour of its begin_block only).
+  void set_next_misbehaviour(std::vector<ledger::Misbehaviour> m) { misbehaviour_ = std::move(m); }
   // The proposer of the blocks from now on (default: the first validator of the height's set).
   void set_proposer(std::optional<crypto::Address> p) { proposer_ = p; }
   // The validator set in force at `height` (empty without genesis validators).
@@ -168,6 +170,7 @@ class TestEnv {
   std::map<uint64_t, std::vector<v1::Validator>> sets_;  // from height -> set
   std::set<crypto::Address> absent_;
   std::optional<crypto::Address> proposer_;
+  std::vector<ledger::Misbehaviour> misbehaviour_;
 };
 
 // Deterministic key pairs for tests: secret key = sha256("btt-test-key/" + name).

@@ -207,6 +207,14 @@ void register_staking(Commands& cmds) {
         m.mutable_withdraw_rewards()->set_validator(parse_address(o.validator, "--validator"));
         m.mutable_withdraw_rewards()->set_commission(o.commission);
       });
+  add_staking_tx<AmountOptions>(
+      cmds, g, "unjail", "Return a jailed validator the sender operates to the set", "unjail",
+      [](CLI::App* sub, AmountOptions& o) {
+        sub->add_option("--validator", o.validator, "Validator (btt1...)")->required();
+      },
+      [](v1::Message& m, const AmountOptions& o) {
+        m.mutable_unjail()->set_validator(parse_address(o.validator, "--validator"));
+      });
 }
 
 const CommandFile kStaking{55, &register_staking};

@@ -220,6 +220,20 @@ class WithdrawRewardsHandler final : public ledger::Handler<v1::MsgWithdrawRewar
   }
 };
 
+class UnjailHandler final : public ledger::Handler<v1::MsgUnjail> {
+ protected:
+  Status check(const v1::MsgUnjail& m, const v1::LedgerParams&) const override {
+    return check_address(m.validator(), "unjail", "validator");
+  }
+  Status preclaim(const v1::MsgUnjail& m, const ReadContext& ctx) const override {
+    if (auto s = require_enabled(ctx, "unjail"); !s) return s;
+    return require_validator(ctx, m.validator(), "unjail");
+  }
+  Status apply(const v1::MsgUnjail& m, MsgContext& ctx) const override {
+    return keeper(ctx).unjail(ctx.sender, addr(m.validator()));
+  }
+};
+
 }  // namespace
 
 const std::vector<const ledger::MsgHandler*>& staking_handlers() {
@@ -230,8 +244,9 @@ const std::vector<const ledger::MsgHandler*>& staking_handlers() {
   static const RedelegateHandler redelegate;
   static const CancelUnbondingHandler cancel;
   static const WithdrawRewardsHandler withdraw;
+  static const UnjailHandler unjail;
   static const std::vector<const ledger::MsgHandler*> all = {
-      &create, &edit, &delegate, &undelegate, &redelegate, &cancel, &withdraw};
+      &create, &edit, &delegate, &undelegate, &redelegate, &cancel, &withdraw, &unjail};
   return all;
 }
 

@@ -715,6 +715,212 @@ Status StakingKeeper::withdraw(const crypto::Address& delegator, const crypto::A
   return Status::ok();
 }
 
+// --- slashing and jailing --------------------------------------------------------------------
+
+void StakingKeeper::burn(const crypto::Address& pool, uint64_t amount) {
+  if (amount == 0) return;
+  if (auto s =
+          tokenomics::burn(state_, events_, locks_, pool, amount, kSlashBurnSource, block_.time_ms);
+      !s) {
+    throw std::logic_error("staking: cannot burn a slash: " + s.to_string());
+  }
+}
+
+uint64_t StakingKeeper::slash(v1::ValidatorRecord& v, uint64_t infraction_height, uint64_t power,
+                              uint32_t fraction_bps, const char* reason) {
+  const crypto::Address vaddr = addr_of(v.address());
+  const u128 at_infraction = static_cast<u128>(power) * std::max<uint64_t>(params_.power_unit(), 1);
+  uint64_t to_slash = to_u64(std::min<u128>(at_infraction * fraction_bps / kBps, UINT64_MAX));
+  uint64_t burned = 0;
+  // Stake that left after the infraction is still answerable for it: unbonding entries...
+  std::vector<std::pair<Bytes, v1::UnbondingEntry>> unbondings;
+  state_.scan(keys::unbondings(), [&](std::string_view key, std::string_view value) {
+    v1::UnbondingEntry e;
+    if (e.ParseFromArray(value.data(), static_cast<int>(value.size())) &&
+        e.validator() == v.address() && e.creation_height() >= infraction_height) {
+      unbondings.emplace_back(Bytes(key), std::move(e));
+    }
+    return true;
+  });
+  for (auto& [key, e] : unbondings) {
+    const uint64_t cut = std::min(bps_of(e.initial_balance(), fraction_bps), e.balance());
+    if (cut == 0) continue;
+    e.set_balance(e.balance() - cut);
+    state_.put(key, e.SerializeAsString());
+    burn(unbonding_pool_address(), cut);
+    burned += cut;
+    to_slash = to_slash > cut ? to_slash - cut : 0;
+  }
+  // ...and redelegations out of it: the shares they bought at the destination.
+  std::vector<v1::RedelegationEntry> moved;
+  state_.scan(keys::redelegations(), [&](std::string_view, std::string_view value) {
+    v1::RedelegationEntry e;
+    if (e.ParseFromArray(value.data(), static_cast<int>(value.size())) &&
+        e.from_validator() == v.address() && e.creation_height() >= infraction_height) {
+      moved.push_back(std::move(e));
+    }
+    return true;
+  });
+  for (const auto& e : moved) {
+    const auto dst_addr = addr_of(e.to_validator());
+    const auto delegator = addr_of(e.delegator());
+    auto dst = load(dst_addr);
+    const auto dst_before = dst;
+    auto d = view().delegation(dst_addr, delegator);
+    if (!d) continue;
+    settle(dst);
+    pay(dst, *d);
+    uint64_t shares = std::min<uint64_t>(
+        static_cast<uint64_t>(static_cast<u128>(e.shares()) * fraction_bps / kBps), d->shares());
+    const uint64_t tokens = StakingView::tokens_of(dst, shares);
+    d->set_shares(d->shares() - shares);
+    dst.set_shares(dst.shares() - shares);
+    dst.set_tokens(dst.tokens() - tokens);
+    put_delegation(dst_addr, delegator, *d);
+    store(dst_addr, dst_before, dst);
+    burn(bonded_pool_address(), tokens);
+    burned += tokens;
+    to_slash = to_slash > tokens ? to_slash - tokens : 0;
+  }
+  // The rest from what it has bonded now.
+  const uint64_t from_tokens = std::min(to_slash, v.tokens());
+  const auto before = v;
+  v.set_tokens(v.tokens() - from_tokens);
+  v.set_slashed(v.slashed() + burned + from_tokens);
+  store(vaddr, before, v);
+  burn(bonded_pool_address(), from_tokens);
+  burned += from_tokens;
+  mark_dirty();
+  events_.emit(events::kSlashed)
+      .attr("validator", v.address())
+      .attr("reason", reason)
+      .attr("infraction_height", infraction_height)
+      .attr("amount", burned);
+  return burned;
+}
+
+void StakingKeeper::jail(v1::ValidatorRecord& v, uint64_t until_ms) {
+  v.set_jailed(true);
+  v.set_jailed_until_ms(std::max(v.jailed_until_ms(), until_ms));
+  forget_misses(v);
+  mark_dirty();
+  events_.emit(events::kJailed)
+      .attr("validator", v.address())
+      .attr("until_ms", v.jailed_until_ms())
+      .attr("tombstoned", v.tombstoned() ? "true" : "false");
+}
+
+void StakingKeeper::forget_misses(v1::ValidatorRecord& v) {
+  // A fresh window after a jail: drop its misses (at most a window's worth, and only then).
+  const auto vaddr = addr_of(v.address());
+  std::vector<uint64_t> heights;
+  state_.scan(keys::misses_of(vaddr), [&](std::string_view key, std::string_view) {
+    ledger::KeyReader in(key.substr(keys::misses_of(vaddr).size()));
+    uint64_t h = 0;
+    if (in.u64(h)) heights.push_back(h);
+    return true;
+  });
+  for (uint64_t h : heights) {
+    state_.erase(keys::miss(h, vaddr));
+    state_.erase(keys::miss_of(vaddr, h));
+  }
+  v.set_missed_blocks(0);
+  v.set_tracked_since(0);
+}
+
+void StakingKeeper::punish_double_signs() {
+  for (const auto& m : block_.misbehaviour) {
+    auto found = view().validator(m.validator);
+    if (!found || found->tombstoned()) continue;  // each validator is punished once
+    v1::ValidatorRecord v = *found;
+    slash(v, m.height, m.power, params_.slash_fraction_double_sign_bps(), "double_sign");
+    v = load(m.validator);  // slash stored it
+    const auto before = v;
+    v.set_tombstoned(true);
+    jail(v, UINT64_MAX);
+    store(m.validator, before, v);
+  }
+}
+
+void StakingKeeper::track_liveness() {
+  if (block_.height < 2 || block_.last_commit.empty()) return;
+  const uint64_t signed_height = block_.height - 1;
+  const uint64_t window = params_.signed_blocks_window();
+  // Misses leaving the window: only the validators that missed that height are touched.
+  if (signed_height > window) {
+    const uint64_t leaving = signed_height - window;
+    std::vector<crypto::Address> left;
+    state_.scan(keys::misses_at(leaving), [&](std::string_view key, std::string_view) {
+      ledger::KeyReader in(key.substr(keys::misses_at(leaving).size()));
+      crypto::Address v;
+      if (in.addr(v)) left.push_back(v);
+      return true;
+    });
+    for (const auto& a : left) {
+      state_.erase(keys::miss(leaving, a));
+      state_.erase(keys::miss_of(a, leaving));
+      if (auto v = view().validator(a)) {
+        const auto before = *v;
+        v->set_missed_blocks(v->missed_blocks() > 0 ? v->missed_blocks() - 1 : 0);
+        store(a, before, *v);
+      }
+    }
+  }
+  // A validator that signs writes nothing; one that misses writes its miss and its count.
+  const uint64_t allowed = window - window * params_.min_signed_per_window_bps() / kBps;
+  for (const auto& vote : block_.last_commit) {
+    if (vote.signed_block) continue;
+    auto found = view().validator(vote.validator);
+    if (!found || found->jailed()) continue;
+    v1::ValidatorRecord v = *found;
+    const auto before = v;
+    if (v.tracked_since() == 0) v.set_tracked_since(signed_height);
+    v.set_missed_blocks(v.missed_blocks() + 1);
+    state_.put(keys::miss(signed_height, vote.validator), "");
+    state_.put(keys::miss_of(vote.validator, signed_height), "");
+    // Judged once it has been watched for a whole window.
+    const bool watched = signed_height + 1 >= v.tracked_since() + window;
+    if (v.missed_blocks() > allowed && watched) {
+      slash(v, signed_height, vote.power, params_.slash_fraction_downtime_bps(), "downtime");
+      v = load(vote.validator);
+      const auto jailed_before = v;
+      jail(v, saturating_add(block_.time_ms, params_.downtime_jail_duration_ms()));
+      store(vote.validator, jailed_before, v);
+      continue;
+    }
+    store(vote.validator, before, v);
+  }
+}
+
+Status StakingKeeper::unjail(const crypto::Address& op, const crypto::Address& vaddr) {
+  auto found = view().validator(vaddr);
+  if (!found) return {errors::kNoValidator, "unjail: no validator " + vaddr.to_string()};
+  v1::ValidatorRecord v = *found;
+  const auto before = v;
+  if (v.operator_() != op.to_string()) {
+    return {errors::kNotOperator,
+            "unjail: " + op.to_string() + " does not operate " + vaddr.to_string()};
+  }
+  if (!v.jailed()) return {errors::kNotJailed, "unjail: " + vaddr.to_string() + " is not jailed"};
+  if (v.tombstoned()) {
+    return {errors::kTombstoned,
+            "unjail: " + vaddr.to_string() + " double signed: jailed for good"};
+  }
+  if (block_.time_ms < v.jailed_until_ms()) {
+    return {errors::kStillJailed, "unjail: jailed until " + std::to_string(v.jailed_until_ms()) +
+                                      " ms, it is " + std::to_string(block_.time_ms)};
+  }
+  if (view().self_stake(v) < std::max<uint64_t>(v.min_self_delegation(), 1)) {
+    return {errors::kSelfStakeTooLow, "unjail: the operator's stake is below min_self_delegation"};
+  }
+  v.set_jailed(false);
+  v.set_jailed_until_ms(0);
+  store(vaddr, before, v);
+  mark_dirty();
+  events_.emit(events::kUnjailed).attr("validator", v.address());
+  return Status::ok();
+}
+
 // --- end of block ----------------------------------------------------------------------------
 
 void StakingKeeper::complete_matured() {
@@ -770,6 +976,7 @@ std::vector<v1::Validator> StakingKeeper::eligible_set(std::vector<crypto::Addre
     crypto::Address addr;
     if (!in.u64(inverted) || !in.addr(addr)) throw std::logic_error("staking: pow key");
     const auto v = load(addr);
+    if (v.jailed()) return true;
     if (view().self_stake(v) < std::max<uint64_t>(v.min_self_delegation(), 1)) return true;
     v1::Validator out;
     out.set_address(v.address());

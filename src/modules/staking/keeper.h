@@ -40,10 +40,13 @@ class StakingKeeper {
                                         uint64_t creation_height, uint64_t amount);
   [[nodiscard]] Status withdraw(const crypto::Address& delegator, const crypto::Address& v,
                                 bool commission);
+  [[nodiscard]] Status unjail(const crypto::Address& op, const crypto::Address& v);
 
   // Block hooks.
-  void distribute_fees();   // begin_block
-  void complete_matured();  // end_block: unbonding paid, redelegations done
+  void distribute_fees();      // begin_block
+  void punish_double_signs();  // begin_block: slash, jail and tombstone
+  void track_liveness();       // begin_block: misses in the window, downtime jail
+  void complete_matured();     // end_block: unbonding paid, redelegations done
   [[nodiscard]] std::optional<std::vector<v1::Validator>> choose_set();  // end_block
 
  private:
@@ -69,6 +72,14 @@ class StakingKeeper {
                       const v1::DelegationRecord& rec);
   void move(const crypto::Address& from, const crypto::Address& to, uint64_t amount);
   void mark_dirty();
+  // Burns `fraction_bps` of what `v` had bonded at `infraction_height` (power x power_unit):
+  // first from unbonding and redelegation entries created at or after it, then from its
+  // tokens. Returns what was burned.
+  uint64_t slash(v1::ValidatorRecord& v, uint64_t infraction_height, uint64_t power,
+                 uint32_t fraction_bps, const char* reason);
+  void jail(v1::ValidatorRecord& v, uint64_t until_ms);
+  void forget_misses(v1::ValidatorRecord& v);
+  void burn(const crypto::Address& pool, uint64_t amount);
 
   ledger::Overlay& state_;
   ledger::Events& events_;

@@ -15,6 +15,8 @@
 //                                                    rewarded height on
 //   "stk/dist"                                    -> DistributionState
 //   "stk/dirty"                                   -> "" (stake changed in this block)
+//   "stk/miss/" height val20                      -> "" (a validator missed that height)
+//   "stk/msv/" val20 height                       -> "" (the same, by validator)
 #include "btt/ledger/keys.h"
 
 namespace btt::modules::staking::keys {
@@ -113,6 +115,19 @@ inline ledger::StateKey key() {
 }
 [[nodiscard]] inline Bytes dirty() {
   return key().last_str("dirty");
+}
+
+[[nodiscard]] inline Bytes misses_at(uint64_t height) {
+  return key().table("miss").u64(height);
+}
+[[nodiscard]] inline Bytes miss(uint64_t height, const crypto::Address& v) {
+  return key().table("miss").u64(height).addr(v);
+}
+[[nodiscard]] inline Bytes misses_of(const crypto::Address& v) {
+  return key().table("msv").addr(v);
+}
+[[nodiscard]] inline Bytes miss_of(const crypto::Address& v, uint64_t height) {
+  return key().table("msv").addr(v).u64(height);
 }
 
 }  // namespace btt::modules::staking::keys

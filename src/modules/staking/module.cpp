@@ -8,10 +8,20 @@
 namespace btt::modules::staking {
 
 std::vector<const ledger::EventDef*> StakingModule::events() const {
-  return {&events::kValidatorCreated, &events::kValidatorEdited,    &events::kDelegated,
-          &events::kUnbondingStarted, &events::kUnbondingCompleted, &events::kUnbondingCancelled,
-          &events::kRedelegated,      &events::kRewardsWithdrawn,   &events::kCommissionWithdrawn,
-          &events::kFeesDistributed,  &events::kSetChanged};
+  return {&events::kValidatorCreated,
+          &events::kValidatorEdited,
+          &events::kDelegated,
+          &events::kUnbondingStarted,
+          &events::kUnbondingCompleted,
+          &events::kUnbondingCancelled,
+          &events::kRedelegated,
+          &events::kRewardsWithdrawn,
+          &events::kCommissionWithdrawn,
+          &events::kFeesDistributed,
+          &events::kSlashed,
+          &events::kJailed,
+          &events::kUnjailed,
+          &events::kSetChanged};
 }
 
 std::vector<const ErrorDef*> StakingModule::errors() const {
@@ -36,12 +46,18 @@ std::vector<const ErrorDef*> StakingModule::errors() const {
           &errors::kShareOverflow,
           &errors::kKeyInUse,
           &errors::kBadGenesis,
-          &errors::kOperatorLeaving};
+          &errors::kOperatorLeaving,
+          &errors::kNotJailed,
+          &errors::kStillJailed,
+          &errors::kTombstoned};
 }
 
 void StakingModule::begin_block(ledger::BlockContext& ctx) {
   if (!enabled(ctx.state)) return;
-  StakingKeeper(ctx.state, ctx.events, ctx.locks, ctx.block).distribute_fees();
+  StakingKeeper keeper(ctx.state, ctx.events, ctx.locks, ctx.block);
+  keeper.distribute_fees();
+  keeper.punish_double_signs();
+  keeper.track_liveness();
 }
 
 void StakingModule::end_block(ledger::BlockContext& ctx) {

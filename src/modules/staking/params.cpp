@@ -16,6 +16,11 @@ v1::StakingParams default_params() {
   p.set_community_tax_bps(200);
   p.set_proposer_bonus_bps(100);
   p.set_power_unit(kUnitsPerBtt);
+  p.set_slash_fraction_double_sign_bps(500);  // 5%
+  p.set_slash_fraction_downtime_bps(1);       // 0.01%
+  p.set_signed_blocks_window(10'000);
+  p.set_min_signed_per_window_bps(5'000);
+  p.set_downtime_jail_duration_ms(600'000);  // 10 minutes of block time
   return p;
 }
 
@@ -31,6 +36,13 @@ Status validate_params(const v1::StakingParams& p) {
   if (p.proposer_bonus_bps() > kBps) return bad("proposer_bonus_bps at most 10000");
   if (p.power_unit() == 0) return bad("power_unit must be positive");
   if (p.min_self_stake() < p.power_unit()) return bad("min_self_stake below one power_unit");
+  if (p.slash_fraction_double_sign_bps() > kBps || p.slash_fraction_downtime_bps() > kBps) {
+    return bad("slash fractions at most 10000 bps");
+  }
+  if (p.signed_blocks_window() < 1 || p.signed_blocks_window() > 1'000'000) {
+    return bad("signed_blocks_window in [1, 1000000]");
+  }
+  if (p.min_signed_per_window_bps() > kBps) return bad("min_signed_per_window_bps at most 10000");
   return Status::ok();
 }
 

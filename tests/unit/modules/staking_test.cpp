@@ -7,6 +7,7 @@
 #include "btt/modules/staking/staking.h"
 #include "btt/modules/staking/view.h"
 #include "btt/modules/tokenomics/tokenomics.h"
+#include "btt/modules/tokenomics/view.h"
 #include "testkit/test_env.h"
 
 namespace btt::testkit {
@@ -354,6 +355,123 @@ TEST(StakingOff, WithoutAGenesisSectionMessagesAreRefusedAndFeesStay) {
   const uint64_t pool = env.fee_pool();
   env.close_block();
   EXPECT_EQ(env.fee_pool(), pool);
+}
+
+}  // namespace
+}  // namespace btt::testkit
+
+namespace btt::testkit {
+namespace {
+
+class StakingSlashTest : public StakingTest {
+ protected:
+  uint64_t burned_by_slashes() {
+    for (const auto& b :
+         modules::tokenomics::TokenomicsView(env.ledger_state()).burned_by_source()) {
+      if (b.source() == stk::kSlashBurnSource) return b.amount();
+    }
+    return 0;
+  }
+  v1::Message unjail_msg(const crypto::Address& v) {
+    v1::Message m;
+    m.mutable_unjail()->set_validator(v.to_string());
+    return m;
+  }
+};
+
+// Double sign at height h: 5% of what b had bonded at h (its power then), taken first from the
+// unbonding entry and the redelegation created after h, then from b's tokens; b is jailed and
+// tombstoned. The redelegated stake cannot escape (GHSA-86h5-xcpx-cfqc), and an unbonding from
+// the destination is not slashed a second time (cosmos-sdk #20688).
+TEST_F(StakingSlashTest, DoubleSignSlashesBondedUnbondingAndRedelegatedStakeOnce) {
+  const Account& alice = env.account("alice", 600 * kBtt);
+  env.apply(env.tx(alice).message(delegate_msg(b, 100 * kBtt)).sign());
+  for (int i = 0; i < 3; ++i) env.close_block();
+  const uint64_t infraction = env.height();
+  const uint64_t power = env.validators_at(infraction)[1].power();
+  ASSERT_EQ(power, 600u);  // 500 self + alice's 100, in force since H+2
+  env.close_block();
+  env.apply(env.tx(alice).message(undelegate_msg(b, 40 * kBtt)).sign());
+  env.apply(env.tx(alice).message(redelegate_msg(b, a, 20 * kBtt)).sign());
+  env.apply(env.tx(alice).message(undelegate_msg(a, 10 * kBtt)).sign());  // from the destination
+  env.close_block();
+  const uint64_t supply_before = env.ledger().supply("BTT");
+  const uint64_t b_tokens = validator(b).tokens();
+  const uint64_t a_tokens = validator(a).tokens();
+  env.set_next_misbehaviour({{b, infraction, 0, power}});
+  env.close_block();
+
+  // 5% of 600 BTT = 30 BTT: 2 from the 40 unbonding, 1 from the 20 redelegated (alice's shares
+  // at a), 27 from b's tokens.
+  EXPECT_EQ(burned_by_slashes(), 30 * kBtt);
+  EXPECT_EQ(env.ledger().supply("BTT"), supply_before - 30 * kBtt);
+  const auto entries = view().unbondings_of(alice.address());
+  ASSERT_EQ(entries.size(), 2u);
+  for (const auto& e : entries) {
+    if (e.validator() == b.to_string()) {
+      EXPECT_EQ(e.balance(), 38 * kBtt);
+    } else {
+      EXPECT_EQ(e.balance(), 10 * kBtt);  // from a: not slashed a second time
+    }
+  }
+  EXPECT_EQ(validator(a).tokens(), a_tokens - 1 * kBtt);
+  EXPECT_EQ(delegated(alice, a), 9 * kBtt);
+  EXPECT_EQ(validator(b).tokens(), b_tokens - 27 * kBtt);
+  EXPECT_TRUE(validator(b).tombstoned());
+  EXPECT_TRUE(validator(b).jailed());
+  EXPECT_EQ(validator(b).slashed(), 30 * kBtt);
+  // Out of the set from H+2 (jailed in this block's begin_block), for good.
+  const uint64_t h = env.height();
+  env.close_block();
+  const auto set = env.validators_at(h + 2);
+  ASSERT_EQ(set.size(), 1u);
+  EXPECT_EQ(set[0].address(), a.to_string());
+  env.advance_time(kDayMs);
+  env.apply(env.tx(faucet_account()).message(unjail_msg(b)).sign(), Code::kWrongState);
+  // Evidence of the same validator again punishes nothing more.
+  env.set_next_misbehaviour({{b, infraction, 0, power}});
+  env.close_block();
+  EXPECT_EQ(burned_by_slashes(), 30 * kBtt);
+}
+
+TEST_F(StakingSlashTest, DowntimeJailsAfterAWindowAndUnjailReturnsToTheSet) {
+  // Parameters for a short window: 10 blocks, at least 50% signed.
+  auto p = *view().params();
+  p.set_signed_blocks_window(10);
+  p.set_min_signed_per_window_bps(5'000);
+  env.ledger_state().put(Bytes("stk/params"), p.SerializeAsString());
+  env.close_block();
+  // Everyone signing writes no miss at all.
+  for (int i = 0; i < 3; ++i) env.close_block();
+  EXPECT_EQ(validator(b).missed_blocks(), 0u);
+  env.set_absent({b});
+  uint64_t blocks = 0;
+  while (!validator(b).jailed() && blocks < 30) {
+    env.close_block();
+    ++blocks;
+  }
+  ASSERT_TRUE(validator(b).jailed());
+  // Watched for a whole window (10 blocks) with more than 5 misses: jailed at the 10th miss.
+  EXPECT_EQ(blocks, 10u);
+  EXPECT_EQ(burned_by_slashes(), 500 * kBtt / 10'000);  // 0.01% of 500 BTT
+  EXPECT_EQ(validator(b).missed_blocks(), 0u);          // a fresh window after the jail
+  EXPECT_FALSE(validator(b).tombstoned());
+  env.set_absent({});
+  const uint64_t h = env.height();
+  env.close_block();
+  EXPECT_EQ(env.validators_at(h + 2).size(), 1u);
+  env.apply(env.tx(faucet_account()).message(unjail_msg(b)).sign(), Code::kWrongState);  // too soon
+  env.advance_time(600'000);
+  env.close_block();
+  // The slash left the operator below its min_self_delegation (its whole genesis stake): it
+  // tops up before it may return.
+  env.apply(env.tx(faucet_account()).message(unjail_msg(b)).sign(), Code::kLimitExceeded);
+  env.apply(env.tx(faucet_account()).message(delegate_msg(b, kBtt)).sign());
+  env.apply(env.tx(faucet_account()).message(unjail_msg(b)).sign());
+  EXPECT_FALSE(validator(b).jailed());
+  const uint64_t back = env.height();
+  env.close_block();
+  EXPECT_EQ(env.validators_at(back + 2).size(), 2u);
 }
 
 }  // namespace

@@ -30,5 +30,8 @@ inline constexpr ErrorDef kShareOverflow{5019, Code::kLimitExceeded, "share_over
 inline constexpr ErrorDef kKeyInUse{5020, Code::kAlreadyExists, "consensus_key_in_use"};
 inline constexpr ErrorDef kBadGenesis{5021, Code::kInvalidArgument, "bad_genesis"};
 inline constexpr ErrorDef kOperatorLeaving{5022, Code::kWrongState, "operator_below_minimum"};
+inline constexpr ErrorDef kNotJailed{5023, Code::kWrongState, "not_jailed"};
+inline constexpr ErrorDef kStillJailed{5024, Code::kWrongState, "still_jailed"};
+inline constexpr ErrorDef kTombstoned{5025, Code::kWrongState, "tombstoned"};
 
 }  // namespace btt::modules::staking::errors

@@ -27,6 +27,11 @@ inline constexpr ledger::EventDef kCommissionWithdrawn{"staking.commission_withd
 inline constexpr ledger::EventDef kFeesDistributed{
     "staking.fees_distributed",
     {"fees", "community_tax", "proposer_bonus", "signers", "signed_power", "to_treasury"}};
+inline constexpr ledger::EventDef kSlashed{"staking.slashed",
+                                           {"validator", "reason", "infraction_height", "amount"}};
+inline constexpr ledger::EventDef kJailed{"staking.jailed",
+                                          {"validator", "until_ms", "tombstoned"}};
+inline constexpr ledger::EventDef kUnjailed{"staking.unjailed", {"validator"}};
 inline constexpr ledger::EventDef kSetChanged{"staking.set_changed",
                                               {"from_height", "validators", "total_power"}};
 

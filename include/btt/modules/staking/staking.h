@@ -20,6 +20,8 @@ inline constexpr uint32_t kCodespace = 5;
 inline constexpr u128 kRewardScale = static_cast<u128>(1'000'000'000'000'000'000ULL);
 inline constexpr size_t kMaxMoniker = 64;
 inline constexpr size_t kMaxDetails = 256;
+// Burn source of slashed stake (tokenomics burn record; the supply breakdown lists it).
+inline constexpr std::string_view kSlashBurnSource = "staking_slash";
 
 // Module accounts: bonded stake, stake unbonding, and rewards not yet withdrawn.
 [[nodiscard]] crypto::Address bonded_pool_address();
