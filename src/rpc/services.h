@@ -154,6 +154,8 @@ class StakingService final : public v1::Staking::Service {
                               v1::GetDelegationsResponse* out) override;
   grpc::Status GetParams(grpc::ServerContext*, const v1::GetStakingParamsRequest* req,
                          v1::StakingParams* out) override;
+  grpc::Status GetStakeLocks(grpc::ServerContext*, const v1::GetStakeLocksRequest* req,
+                             v1::StakeLocks* out) override;
 
  private:
   RpcContext& ctx_;

@@ -17,7 +17,7 @@ grpc::Status answer(RpcContext& ctx, grpc::ServerContext* context, T* out, const
     return to_grpc(context, Status(modules::staking::errors::kNotEnabled,
                                    "staking is not enabled on this chain (no staking genesis)"));
   }
-  Result<T> r = fn(staking);
+  Result<T> r = fn(staking, view.tip.time_ms());
   if (!r) return to_grpc(context, r.status());
   *out = std::move(*r);
   return grpc::Status::OK;
@@ -29,7 +29,7 @@ grpc::Status StakingService::ListValidators(grpc::ServerContext* context,
                                             const v1::ListValidatorsRequest* req,
                                             v1::ListValidatorsResponse* out) {
   return answer(ctx_, context, out,
-                [req](const StakingView& v) -> Result<v1::ListValidatorsResponse> {
+                [req](const StakingView& v, uint64_t) -> Result<v1::ListValidatorsResponse> {
                   return v.list_validators(*req);
                 });
 }
@@ -37,13 +37,26 @@ grpc::Status StakingService::ListValidators(grpc::ServerContext* context,
 grpc::Status StakingService::GetDelegations(grpc::ServerContext* context,
                                             const v1::GetDelegationsRequest* req,
                                             v1::GetDelegationsResponse* out) {
-  return answer(ctx_, context, out, [req](const StakingView& v) { return v.delegations(*req); });
+  return answer(ctx_, context, out,
+                [req](const StakingView& v, uint64_t) { return v.delegations(*req); });
 }
 
 grpc::Status StakingService::GetParams(grpc::ServerContext* context,
                                        const v1::GetStakingParamsRequest*, v1::StakingParams* out) {
+  return answer(
+      ctx_, context, out,
+      [](const StakingView& v, uint64_t) -> Result<v1::StakingParams> { return *v.params(); });
+}
+
+grpc::Status StakingService::GetStakeLocks(grpc::ServerContext* context,
+                                           const v1::GetStakeLocksRequest* req,
+                                           v1::StakeLocks* out) {
   return answer(ctx_, context, out,
-                [](const StakingView& v) -> Result<v1::StakingParams> { return *v.params(); });
+                [req](const StakingView& v, uint64_t time_ms) -> Result<v1::StakeLocks> {
+                  auto a = crypto::Address::parse(req->address());
+                  if (!a) return Status(Code::kInvalidAddress, "address is not a btt address");
+                  return v.stake_locks(*a, time_ms);
+                });
 }
 
 }  // namespace btt::rpc

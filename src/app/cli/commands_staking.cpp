@@ -52,6 +52,10 @@ struct RedelegateOptions {
 struct CancelOptions {
   std::string validator, height, amount;
 };
+struct LockOptions {
+  std::string amount, id;
+  uint32_t term = 0;
+};
 struct WithdrawOptions {
   std::string validator;
   bool commission = false;
@@ -215,6 +219,36 @@ void register_staking(Commands& cmds) {
       [](v1::Message& m, const AmountOptions& o) {
         m.mutable_unjail()->set_validator(parse_address(o.validator, "--validator"));
       });
+  add_staking_tx<LockOptions>(
+      cmds, g, "lock", "Lock BTT for a term: a governance multiplier and a tier (no early unlock)",
+      "lock_stake",
+      [](CLI::App* sub, LockOptions& o) {
+        sub->add_option("--amount", o.amount, "Amount in base units")->required();
+        sub->add_option("--term", o.term, "Index into params.lock_terms (0: 3 months, ...)")
+            ->required();
+      },
+      [](v1::Message& m, const LockOptions& o) {
+        m.mutable_lock_stake()->set_amount(parse_amount(o.amount, "--amount"));
+        m.mutable_lock_stake()->set_term(o.term);
+      });
+  add_staking_tx<LockOptions>(
+      cmds, g, "unlock", "Release a lock whose term ended", "unlock_stake",
+      [](CLI::App* sub, LockOptions& o) {
+        sub->add_option("--lock-id", o.id, "The lock's id (staking locks ADDRESS)")->required();
+      },
+      [](v1::Message& m, const LockOptions& o) {
+        m.mutable_unlock_stake()->set_lock_id(parse_u64(o.id, "--lock-id"));
+      });
+  cmds.add(g, "locks", "An account's stake locks and its tier", CommandKind::kQuery,
+           [&cmds](CLI::App* sub) -> Action {
+             auto address = std::make_shared<std::string>();
+             sub->add_option("address", *address, "Account (btt1...)")->required();
+             return [&cmds, address] {
+               v1::GetStakeLocksRequest req;
+               req.set_address(parse_address(*address, "ADDRESS"));
+               return query(cmds.ctx(), &v1::Staking::Stub::GetStakeLocks, req);
+             };
+           });
 }
 
 const CommandFile kStaking{55, &register_staking};

@@ -234,6 +234,34 @@ class UnjailHandler final : public ledger::Handler<v1::MsgUnjail> {
   }
 };
 
+class LockStakeHandler final : public ledger::Handler<v1::MsgLockStake> {
+ protected:
+  Status check(const v1::MsgLockStake& m, const v1::LedgerParams&) const override {
+    return check_amount(m.amount(), "lock_stake");
+  }
+  Status preclaim(const v1::MsgLockStake& m, const ReadContext& ctx) const override {
+    if (auto s = require_enabled(ctx, "lock_stake"); !s) return s;
+    return ledger::require_spendable(ctx.ledger(), ctx.sender, ledger::kNativeAsset, m.amount(),
+                                     ctx.block.time_ms);
+  }
+  Status apply(const v1::MsgLockStake& m, MsgContext& ctx) const override {
+    return keeper(ctx).lock_stake(ctx.sender, m.amount(), m.term());
+  }
+};
+
+class UnlockStakeHandler final : public ledger::Handler<v1::MsgUnlockStake> {
+ protected:
+  Status check(const v1::MsgUnlockStake&, const v1::LedgerParams&) const override {
+    return Status::ok();
+  }
+  Status preclaim(const v1::MsgUnlockStake&, const ReadContext& ctx) const override {
+    return require_enabled(ctx, "unlock_stake");
+  }
+  Status apply(const v1::MsgUnlockStake& m, MsgContext& ctx) const override {
+    return keeper(ctx).unlock_stake(ctx.sender, m.lock_id());
+  }
+};
+
 }  // namespace
 
 const std::vector<const ledger::MsgHandler*>& staking_handlers() {
@@ -245,8 +273,11 @@ const std::vector<const ledger::MsgHandler*>& staking_handlers() {
   static const CancelUnbondingHandler cancel;
   static const WithdrawRewardsHandler withdraw;
   static const UnjailHandler unjail;
+  static const LockStakeHandler lock;
+  static const UnlockStakeHandler unlock;
   static const std::vector<const ledger::MsgHandler*> all = {
-      &create, &edit, &delegate, &undelegate, &redelegate, &cancel, &withdraw, &unjail};
+      &create, &edit,     &delegate, &undelegate, &redelegate,
+      &cancel, &withdraw, &unjail,   &lock,       &unlock};
   return all;
 }
 

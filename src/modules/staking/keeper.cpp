@@ -921,6 +921,56 @@ Status StakingKeeper::unjail(const crypto::Address& op, const crypto::Address& v
   return Status::ok();
 }
 
+// --- stake locks -------------------------------------------------------------------------------
+
+Status StakingKeeper::lock_stake(const crypto::Address& owner, uint64_t amount, uint32_t term) {
+  if (term >= static_cast<uint32_t>(params_.lock_terms_size())) {
+    return {errors::kBadField, "lock_stake: term " + std::to_string(term) + " is not one of the " +
+                                   std::to_string(params_.lock_terms_size()) + " lock terms"};
+  }
+  ledger::Ledger l(state_, events_, locks_);
+  if (auto s = ledger::require_spendable(l, owner, ledger::kNativeAsset, amount, block_.time_ms);
+      !s) {
+    return s;
+  }
+  const auto& t = params_.lock_terms(static_cast<int>(term));
+  const uint64_t id = std::max<uint64_t>(ledger::read_u64(state_, keys::next_lock()), 1);
+  state_.put(keys::next_lock(), u64_be(id + 1));
+  v1::StakeLock lock;
+  lock.set_id(id);
+  lock.set_owner(owner.to_string());
+  lock.set_amount(amount);
+  lock.set_start_ms(block_.time_ms);
+  lock.set_end_ms(saturating_add(block_.time_ms, t.duration_ms()));
+  lock.set_multiplier_bps(t.multiplier_bps());
+  lock.set_tier(t.tier());
+  state_.put(keys::lock(owner, id), lock.SerializeAsString());
+  state_.put(keys::lock_queued(lock.end_ms(), owner, id), "");
+  events_.emit(events::kStakeLocked)
+      .attr("owner", lock.owner())
+      .attr("lock_id", id)
+      .attr("amount", amount)
+      .attr("end_ms", lock.end_ms())
+      .attr("tier", static_cast<uint64_t>(t.tier()));
+  return Status::ok();
+}
+
+Status StakingKeeper::unlock_stake(const crypto::Address& owner, uint64_t id) {
+  auto lock = ledger::read_record<v1::StakeLock>(state_, keys::lock(owner, id));
+  if (!lock) {
+    return {errors::kNoLock,
+            "unlock_stake: " + owner.to_string() + " has no lock " + std::to_string(id)};
+  }
+  if (block_.time_ms < lock->end_ms()) {
+    return {errors::kLockNotEnded, "unlock_stake: lock " + std::to_string(id) + " ends at " +
+                                       std::to_string(lock->end_ms()) + " ms (no early unlock)"};
+  }
+  state_.erase(keys::lock(owner, id));
+  state_.erase(keys::lock_queued(lock->end_ms(), owner, id));
+  events_.emit(events::kStakeUnlocked).attr("owner", lock->owner()).attr("lock_id", id);
+  return Status::ok();
+}
+
 // --- end of block ----------------------------------------------------------------------------
 
 void StakingKeeper::complete_matured() {
@@ -964,6 +1014,20 @@ void StakingKeeper::complete_matured() {
   for (const auto& due : redelegations) {
     state_.erase(due.queue_key);
     state_.erase(due.entry_key);
+  }
+  // Locks whose term ended: released (their BTT was spendable again from end_ms on).
+  std::vector<std::pair<crypto::Address, uint64_t>> ended;
+  state_.scan(keys::lock_queue(), [&](std::string_view key, std::string_view) {
+    ledger::KeyReader in(key.substr(keys::lock_queue().size()));
+    uint64_t end = 0, id = 0;
+    crypto::Address owner;
+    if (!in.u64(end) || end > block_.time_ms) return false;
+    if (!in.addr(owner) || !in.u64(id)) throw std::logic_error("staking: lkq key");
+    ended.emplace_back(owner, id);
+    return true;
+  });
+  for (const auto& [owner, id] : ended) {
+    if (auto s = unlock_stake(owner, id); !s) throw std::logic_error(s.to_string());
   }
 }
 

@@ -41,6 +41,8 @@ class StakingKeeper {
   [[nodiscard]] Status withdraw(const crypto::Address& delegator, const crypto::Address& v,
                                 bool commission);
   [[nodiscard]] Status unjail(const crypto::Address& op, const crypto::Address& v);
+  [[nodiscard]] Status lock_stake(const crypto::Address& owner, uint64_t amount, uint32_t term);
+  [[nodiscard]] Status unlock_stake(const crypto::Address& owner, uint64_t id);
 
   // Block hooks.
   void distribute_fees();      // begin_block

@@ -15,6 +15,9 @@
 //                                                    rewarded height on
 //   "stk/dist"                                    -> DistributionState
 //   "stk/dirty"                                   -> "" (stake changed in this block)
+//   "stk/lock/" owner20 id                        -> StakeLock
+//   "stk/lkq/" end_ms owner20 id                  -> "" (locks ending then: released at end_block)
+//   "stk/next_lock"                               -> u64be, the next lock id (first is 1)
 //   "stk/miss/" height val20                      -> "" (a validator missed that height)
 //   "stk/msv/" val20 height                       -> "" (the same, by validator)
 #include "btt/ledger/keys.h"
@@ -117,6 +120,21 @@ inline ledger::StateKey key() {
   return key().last_str("dirty");
 }
 
+[[nodiscard]] inline Bytes locks_of(const crypto::Address& owner) {
+  return key().table("lock").addr(owner);
+}
+[[nodiscard]] inline Bytes lock(const crypto::Address& owner, uint64_t id) {
+  return key().table("lock").addr(owner).u64(id);
+}
+[[nodiscard]] inline Bytes lock_queue() {
+  return key().table("lkq");
+}
+[[nodiscard]] inline Bytes lock_queued(uint64_t end_ms, const crypto::Address& owner, uint64_t id) {
+  return key().table("lkq").u64(end_ms).addr(owner).u64(id);
+}
+[[nodiscard]] inline Bytes next_lock() {
+  return key().last_str("next_lock");
+}
 [[nodiscard]] inline Bytes misses_at(uint64_t height) {
   return key().table("miss").u64(height);
 }

@@ -3,6 +3,7 @@
 
 #include "btt/modules/staking/errors.h"
 #include "btt/modules/staking/events.h"
+#include "btt/modules/staking/view.h"
 #include "keeper.h"
 
 namespace btt::modules::staking {
@@ -21,6 +22,8 @@ std::vector<const ledger::EventDef*> StakingModule::events() const {
           &events::kSlashed,
           &events::kJailed,
           &events::kUnjailed,
+          &events::kStakeLocked,
+          &events::kStakeUnlocked,
           &events::kSetChanged};
 }
 
@@ -49,7 +52,9 @@ std::vector<const ErrorDef*> StakingModule::errors() const {
           &errors::kOperatorLeaving,
           &errors::kNotJailed,
           &errors::kStillJailed,
-          &errors::kTombstoned};
+          &errors::kTombstoned,
+          &errors::kNoLock,
+          &errors::kLockNotEnded};
 }
 
 void StakingModule::begin_block(ledger::BlockContext& ctx) {
@@ -66,6 +71,12 @@ void StakingModule::end_block(ledger::BlockContext& ctx) {
   keeper.complete_matured();
   auto set = keeper.choose_set();
   if (set && ctx.next_validators) *ctx.next_validators = std::move(*set);
+}
+
+uint64_t StakeLockProvider::locked(const ledger::StateReader& state, const crypto::Address& addr,
+                                   std::string_view asset, uint64_t time_ms) const {
+  if (asset != ledger::kNativeAsset) return 0;
+  return StakingView(state).stake_locks(addr, time_ms).locked();
 }
 
 std::unique_ptr<ledger::Module> make_staking_module() {

@@ -5,6 +5,13 @@
 
 namespace btt::modules::staking {
 
+// Stake locks hold BTT back on the owner's account until their term ends.
+class StakeLockProvider final : public ledger::LockProvider {
+ public:
+  [[nodiscard]] uint64_t locked(const ledger::StateReader& state, const crypto::Address& addr,
+                                std::string_view asset, uint64_t time_ms) const override;
+};
+
 class StakingModule final : public ledger::Module {
  public:
   [[nodiscard]] std::string_view name() const override { return kModuleName; }
@@ -20,6 +27,7 @@ class StakingModule final : public ledger::Module {
   [[nodiscard]] std::vector<const ledger::EventDef*> events() const override;
   [[nodiscard]] std::vector<const ErrorDef*> errors() const override;
   [[nodiscard]] const ledger::ParamsSpec* params() const override;
+  [[nodiscard]] const ledger::LockProvider* lock_provider() const override { return &locks_; }
 
   [[nodiscard]] Status validate_genesis(const nlohmann::json& section,
                                         const ledger::GenesisInfo& info) const override;
@@ -31,6 +39,9 @@ class StakingModule final : public ledger::Module {
   void end_block(ledger::BlockContext& ctx) override;
   [[nodiscard]] std::vector<std::string> check_invariants(
       const ledger::StateReader& state) const override;
+
+ private:
+  StakeLockProvider locks_;
 };
 
 // Defaults and validation of StakingParams (params.cpp).

@@ -1,5 +1,7 @@
 // Staking params (doc/staking.md "Parameters"): one StakingParams record, changed only through
 // the generic params path (chain::set_params), which runs validate_params first.
+#include <utility>
+
 #include "btt/common/amount.h"
 #include "btt/modules/staking/errors.h"
 #include "keys.h"
@@ -21,6 +23,17 @@ v1::StakingParams default_params() {
   p.set_signed_blocks_window(10'000);
   p.set_min_signed_per_window_bps(5'000);
   p.set_downtime_jail_duration_ms(600'000);  // 10 minutes of block time
+  // The seed's stake locks: 3, 6, 12, 24 months (30-day months) for 1.1, 1.25, 1.5, 2.0.
+  constexpr uint64_t kMonthMs = 30ULL * 86'400'000;
+  const std::pair<uint64_t, uint32_t> terms[] = {
+      {3, 11'000}, {6, 12'500}, {12, 15'000}, {24, 20'000}};
+  uint32_t tier = 0;
+  for (const auto& [months, multiplier] : terms) {
+    auto* t = p.add_lock_terms();
+    t->set_duration_ms(months * kMonthMs);
+    t->set_multiplier_bps(multiplier);
+    t->set_tier(++tier);
+  }
   return p;
 }
 
@@ -43,6 +56,15 @@ Status validate_params(const v1::StakingParams& p) {
     return bad("signed_blocks_window in [1, 1000000]");
   }
   if (p.min_signed_per_window_bps() > kBps) return bad("min_signed_per_window_bps at most 10000");
+  if (p.lock_terms_size() > 16) return bad("at most 16 lock_terms");
+  for (int i = 0; i < p.lock_terms_size(); ++i) {
+    const auto& t = p.lock_terms(i);
+    if (t.duration_ms() == 0 || t.tier() == 0 || t.multiplier_bps() < kBps ||
+        t.multiplier_bps() > 10 * kBps) {
+      return bad("lock_terms[" + std::to_string(i) +
+                 "]: duration > 0, tier >= 1, multiplier in [10000, 100000] bps");
+    }
+  }
   return Status::ok();
 }
 

@@ -1,6 +1,7 @@
 // Reads of the staking state and the answers of its queries (doc/staking.md "Queries").
 #include "btt/modules/staking/view.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "btt/ledger/ledger.h"
@@ -99,6 +100,38 @@ v1::DistributionState StakingView::distribution() const {
 
 v1::ChosenSet StakingView::chosen_set() const {
   return ledger::read_record<v1::ChosenSet>(state_, keys::chosen_set()).value_or(v1::ChosenSet{});
+}
+
+std::vector<v1::StakeLock> StakingView::locks_of(const crypto::Address& owner) const {
+  return records<v1::StakeLock>(state_, keys::locks_of(owner));
+}
+
+v1::StakeLocks StakingView::stake_locks(const crypto::Address& owner, uint64_t time_ms) const {
+  v1::StakeLocks out;
+  for (auto& l : locks_of(owner)) {
+    if (time_ms < l.end_ms()) {
+      out.set_tier(std::max(out.tier(), l.tier()));
+      out.set_locked(out.locked() + l.amount());  // at most the account's balance
+    }
+    *out.add_locks() = std::move(l);
+  }
+  return out;
+}
+
+uint32_t tier_of(const ledger::StateReader& state, const crypto::Address& account,
+                 uint64_t time_ms) {
+  return StakingView(state).stake_locks(account, time_ms).tier();
+}
+
+uint64_t locked_vote_weight(const ledger::StateReader& state, const crypto::Address& account,
+                            uint64_t time_ms) {
+  uint64_t weight = 0;
+  for (const auto& l : StakingView(state).locks_of(account)) {
+    if (time_ms < l.end_ms()) {
+      weight += static_cast<uint64_t>(static_cast<u128>(l.amount()) * l.multiplier_bps() / 10'000);
+    }
+  }
+  return weight;
 }
 
 uint64_t StakingView::tokens_of(const v1::ValidatorRecord& v, uint64_t shares) {

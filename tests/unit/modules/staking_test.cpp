@@ -476,3 +476,38 @@ TEST_F(StakingSlashTest, DowntimeJailsAfterAWindowAndUnjailReturnsToTheSet) {
 
 }  // namespace
 }  // namespace btt::testkit
+
+namespace btt::testkit {
+namespace {
+
+TEST_F(StakingTest, StakeLocksHoldBttBackForTheirTermAndGiveATier) {
+  const Account& alice = env.account("alice", 100 * kBtt);
+  v1::Message lock;
+  lock.mutable_lock_stake()->set_amount(60 * kBtt);
+  lock.mutable_lock_stake()->set_term(2);  // 12 months: 1.5, tier 3
+  env.apply(env.tx(alice).message(lock).sign());
+  const uint64_t t0 = env.time_ms();
+  EXPECT_EQ(stk::tier_of(env.ledger_state(), alice.address(), t0), 3u);
+  EXPECT_EQ(stk::locked_vote_weight(env.ledger_state(), alice.address(), t0), 90 * kBtt);
+  // 100 - 60 locked - the fee: 40 BTT less a fee spendable; more is refused.
+  env.apply(env.tx(alice).transfer(alice, 40 * kBtt).sign(), Code::kLockedFunds);
+  env.apply(env.tx(alice).message(delegate_msg(a, 40 * kBtt)).sign(), Code::kLockedFunds);
+  lock.mutable_lock_stake()->set_term(9);
+  lock.mutable_lock_stake()->set_amount(kBtt);
+  env.apply(env.tx(alice).message(lock).sign(), Code::kInvalidArgument);
+  v1::Message unlock;
+  unlock.mutable_unlock_stake()->set_lock_id(1);
+  env.apply(env.tx(alice).message(unlock).sign(), Code::kWrongState);  // no early unlock
+  unlock.mutable_unlock_stake()->set_lock_id(7);
+  env.apply(env.tx(alice).message(unlock).sign(), Code::kUnknownRecord);
+  // A year of 30-day months later the lock ends and the end_block releases it.
+  env.close_block();
+  env.advance_time(12ULL * 30 * kDayMs);
+  env.close_block();
+  EXPECT_TRUE(view().locks_of(alice.address()).empty());
+  EXPECT_EQ(stk::tier_of(env.ledger_state(), alice.address(), env.time_ms()), 0u);
+  env.apply(env.tx(alice).transfer(alice, 60 * kBtt).sign());
+}
+
+}  // namespace
+}  // namespace btt::testkit

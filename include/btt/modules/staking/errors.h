@@ -33,5 +33,7 @@ inline constexpr ErrorDef kOperatorLeaving{5022, Code::kWrongState, "operator_be
 inline constexpr ErrorDef kNotJailed{5023, Code::kWrongState, "not_jailed"};
 inline constexpr ErrorDef kStillJailed{5024, Code::kWrongState, "still_jailed"};
 inline constexpr ErrorDef kTombstoned{5025, Code::kWrongState, "tombstoned"};
+inline constexpr ErrorDef kNoLock{5026, Code::kUnknownRecord, "no_lock"};
+inline constexpr ErrorDef kLockNotEnded{5027, Code::kWrongState, "lock_not_ended"};
 
 }  // namespace btt::modules::staking::errors

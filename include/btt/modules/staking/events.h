@@ -32,6 +32,9 @@ inline constexpr ledger::EventDef kSlashed{"staking.slashed",
 inline constexpr ledger::EventDef kJailed{"staking.jailed",
                                           {"validator", "until_ms", "tombstoned"}};
 inline constexpr ledger::EventDef kUnjailed{"staking.unjailed", {"validator"}};
+inline constexpr ledger::EventDef kStakeLocked{"staking.stake_locked",
+                                               {"owner", "lock_id", "amount", "end_ms", "tier"}};
+inline constexpr ledger::EventDef kStakeUnlocked{"staking.stake_unlocked", {"owner", "lock_id"}};
 inline constexpr ledger::EventDef kSetChanged{"staking.set_changed",
                                               {"from_height", "validators", "total_power"}};
 

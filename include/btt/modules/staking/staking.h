@@ -32,6 +32,15 @@ inline constexpr std::string_view kSlashBurnSource = "staking_slash";
 // stays the genesis set and fees stay in the fee pool.
 [[nodiscard]] bool enabled(const ledger::StateReader& state);
 
+// Stake locks (doc/staking.md "Stake locks"): the highest tier of `account`'s locks in force at
+// `time_ms` (0: none), which PayFi and RWA fee discounts and compute priority read, and the
+// governance weight multiplier of its locked BTT (basis points; 10000 when nothing is locked).
+[[nodiscard]] uint32_t tier_of(const ledger::StateReader& state, const crypto::Address& account,
+                               uint64_t time_ms);
+// Voting weight of the account's locks: sum of amount x multiplier / 10000 over active locks.
+[[nodiscard]] uint64_t locked_vote_weight(const ledger::StateReader& state,
+                                          const crypto::Address& account, uint64_t time_ms);
+
 [[nodiscard]] std::unique_ptr<ledger::Module> make_staking_module();
 
 }  // namespace btt::modules::staking

@@ -30,6 +30,9 @@ class StakingView {
       const crypto::Address& d, const crypto::Address& dst) const;
   [[nodiscard]] v1::DistributionState distribution() const;
   [[nodiscard]] v1::ChosenSet chosen_set() const;
+  [[nodiscard]] std::vector<v1::StakeLock> locks_of(const crypto::Address& owner) const;
+  // Locks in force at time_ms, their highest tier and the BTT they hold back.
+  [[nodiscard]] v1::StakeLocks stake_locks(const crypto::Address& owner, uint64_t time_ms) const;
 
   // What `shares` of validator `v` are worth now (the last holder of all shares gets all tokens).
   [[nodiscard]] static uint64_t tokens_of(const v1::ValidatorRecord& v, uint64_t shares);
