@@ -9,6 +9,7 @@
 #include <map>
 
 #include "btt/chain/evidence.h"
+#include "btt/chain/genesis.h"
 #include "btt/chain/validator_history.h"
 #include "btt/chain/vote_set.h"
 #include "btt/crypto/hash.h"
@@ -566,6 +567,65 @@ TEST_F(ValidatorSetChangeTest, ASingleProposerMustBeAQuorumOfTheHeightsSet) {
   EXPECT_EQ(third.status().code(), Code::kUnavailable);
   EXPECT_NE(third.status().message().find("not a quorum"), std::string::npos);
   EXPECT_EQ(node.chain->tip().height(), 2u);
+}
+
+// bttd export carries every history entry (doc/genesis.md, "validator_sets"): the imported chain
+// holds the same keys, and goes on with the set of each height, the pending change included.
+TEST_F(ValidatorSetChangeTest, ExportAndImportKeepTheHistory) {
+  changer->schedule[3] = {validator(key(4), 10), validator(key(1), 10), validator(key(2), 10),
+                          validator(key(3), 10)};
+  changer->schedule[6] = {validator(key(4), 10), validator(key(5), 10), validator(key(2), 10),
+                          validator(key(3), 10)};
+  advance_to(6);
+  EXPECT_EQ(history_heights(*leader), (std::vector<uint64_t>{1, 5, 8}));
+  const v1::ChainTip tip = leader->chain->tip();
+  auto file =
+      export_genesis(leader->chain->state(), *g.registry, g.genesis.chain_id, 6, tip.time_ms());
+  ASSERT_TRUE(file.is_ok()) << file.status().to_string();
+  // `validators` is the set of height 7; the entries go in validator_sets.
+  ASSERT_EQ((*file)["validator_sets"].size(), 3u);
+  EXPECT_EQ((*file)["validator_sets"][0]["from_height"], "1");
+  EXPECT_EQ((*file)["validator_sets"][1]["from_height"], "5");
+  EXPECT_EQ((*file)["validator_sets"][2]["from_height"], "8");
+  EXPECT_EQ((*file)["validators"].size(), 4u);
+  auto imported_genesis = Genesis::parse(file->dump(), *g.registry);
+  ASSERT_TRUE(imported_genesis.is_ok()) << imported_genesis.status().to_string();
+  EXPECT_EQ(imported_genesis->initial_height, 7u);
+
+  ChainNode imported(*imported_genesis, *g.registry);
+  std::map<Bytes, Bytes> source, copy;
+  leader->chain->state().scan("", [&](std::string_view k, std::string_view v) {
+    source.emplace(Bytes(k), Bytes(v));
+    return true;
+  });
+  imported.chain->state().scan("", [&](std::string_view k, std::string_view v) {
+    copy.emplace(Bytes(k), Bytes(v));
+    return true;
+  });
+  EXPECT_TRUE(source == copy);
+  EXPECT_EQ(imported.chain->tip().state_hash(),
+            to_bytes(import_state_hash(leader->chain->state(), 6)));
+
+  // Blocks 7 (the set of height 7) and 8 (the change set at the end of 6) on the new chain.
+  for (uint64_t h = 7; h <= 8; ++h) {
+    const v1::ChainTip t = imported.chain->tip();
+    const auto signers = keys_at(imported, h);
+    v1::Commit last;
+    if (auto c = imported.chain->commit_at(t.height())) last = *c;
+    auto built = imported.chain->build({}, t.time_ms() + 1000, signers.at(0), last);
+    ASSERT_TRUE(built.is_ok()) << h << ": " << built.status().to_string();
+    EXPECT_EQ(built->block.header.validators_hash(),
+              to_bytes(hash_of(*imported.chain->validators_at(h))));
+    const v1::Commit own = full_commit(imported_genesis->chain_id, h, to_bytes(built->block.hash),
+                                       signers, built->block.header.time_ms());
+    ASSERT_TRUE(imported.chain->commit(std::move(*built), &own).is_ok()) << h;
+  }
+  bool val5_in_8 = false;
+  const auto at8 = imported.chain->validators_at(8).value();
+  for (const auto& v : at8) {
+    val5_in_8 |= v.address() == key(5).address.to_string();
+  }
+  EXPECT_TRUE(val5_in_8);
 }
 
 TEST(ValidatorSetHashes, AreTheDocumentedTaggedHashes) {
