@@ -14,6 +14,7 @@
 #include "btt/chain/vote_set.h"
 #include "btt/crypto/hash.h"
 #include "testkit/chain_node.h"
+#include "testkit/set_changer.h"
 #include "testkit/test_env.h"
 
 namespace btt::chain {
@@ -23,46 +24,10 @@ using testkit::ChainNode;
 using testkit::double_vote;
 using testkit::full_commit;
 
-// A module whose end_block proposes the set scheduled for its height, and that records what its
-// hooks saw. Tests only: it takes the "consent" code space, unused in this release.
-class SetChanger final : public ledger::Module {
- public:
-  [[nodiscard]] std::string_view name() const override { return "consent"; }
-  [[nodiscard]] uint32_t codespace() const override { return 11; }
-  [[nodiscard]] Result<nlohmann::json> export_genesis(const ledger::StateReader&) const override {
-    return nlohmann::json();
-  }
-  [[nodiscard]] Status init_genesis(const nlohmann::json&, const ledger::GenesisInfo&,
-                                    ledger::BlockContext& ctx) override {
-    slot_outside_end_block |= ctx.next_validators != nullptr;
-    return Status::ok();
-  }
-  void begin_block(ledger::BlockContext& ctx) override {
-    slot_outside_end_block |= ctx.next_validators != nullptr;
-    seen[ctx.block.height] = ctx.block;
-  }
-  void end_block(ledger::BlockContext& ctx) override {
-    if (ctx.next_validators == nullptr) {
-      end_block_without_slot = true;
-      return;
-    }
-    auto it = schedule.find(ctx.block.height);
-    if (it != schedule.end()) *ctx.next_validators = it->second;
-  }
-
-  std::map<uint64_t, std::vector<v1::Validator>> schedule;  // by the height whose end_block sets it
-  std::map<uint64_t, ledger::BlockInfo> seen;               // what begin_block saw, by height
-  bool slot_outside_end_block = false;
-  bool end_block_without_slot = false;
-};
+using testkit::SetChanger;
 
 v1::Validator validator(const crypto::KeyPair& key, uint64_t power, std::string name = "") {
-  v1::Validator v;
-  v.set_address(key.address.to_string());
-  v.set_public_key(std::string(as_view(key.public_key)));
-  v.set_power(power);
-  v.set_name(std::move(name));
-  return v;
+  return testkit::validator_of(key, power, std::move(name));
 }
 
 Hash32 hash_of(const std::vector<v1::Validator>& validators) {
@@ -74,11 +39,7 @@ class ValidatorSetChangeTest : public ::testing::Test {
   void init(nlohmann::json params = nullptr) {
     testkit::MultiGenesisOptions options;
     options.params = std::move(params);
-    options.extend = [this](ModuleRegistry& registry) {
-      auto module = std::make_unique<SetChanger>();
-      changer = module.get();
-      registry.add(std::move(module));
-    };
+    options.extend = testkit::add_set_changer(&changer);
     g = testkit::make_multi_genesis(options);
     leader = std::make_unique<ChainNode>(g.genesis, *g.registry);
     follower = std::make_unique<ChainNode>(g.genesis, *g.registry);
@@ -550,11 +511,7 @@ TEST_F(ValidatorSetChangeTest, PruningKeepsTheSetsMaxEvidenceAgeNeeds) {
 TEST_F(ValidatorSetChangeTest, ASingleProposerMustBeAQuorumOfTheHeightsSet) {
   testkit::MultiGenesisOptions options;
   options.validators = 1;
-  options.extend = [this](ModuleRegistry& registry) {
-    auto module = std::make_unique<SetChanger>();
-    changer = module.get();
-    registry.add(std::move(module));
-  };
+  options.extend = testkit::add_set_changer(&changer);
   auto one = testkit::make_multi_genesis(options);
   ChainNode node(one.genesis, *one.registry);
   const crypto::KeyPair& self = one.validators[0];
