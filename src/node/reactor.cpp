@@ -385,7 +385,8 @@ Result<consensus::ProposedBlock> Reactor::propose(uint64_t height, chain::Round 
   // The block travels in parts (doc/p2p.md), so any size up to max_block_bytes goes.
   auto candidates = pool_.reap(params.max_block_txs(), params.max_block_bytes(), accounts);
   v1::Commit last_commit;
-  if (tip.height() > 0) {
+  // The first block (initial_height, above 1 for a chain started from an export) has none.
+  if (height > chain_.genesis().initial_height) {
     auto c = chain_.commit_at(tip.height());
     if (!c) {
       return Status(Code::kUnavailable,

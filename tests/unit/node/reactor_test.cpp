@@ -494,6 +494,20 @@ TEST_F(ReactorTest, AValidatorJoinsAndAnotherLeavesWithoutARestart) {
   EXPECT_EQ(late.reactor->state().mode(), "follower");
 }
 
+// A chain started from an export (initial_height 10): its first block carries no last commit,
+// and proposers build it without looking for a stored commit of height 9.
+TEST_F(ReactorTest, AChainStartedFromAnExportProposesItsFirstBlock) {
+  make_genesis(4);
+  g.genesis.initial_height = 10;
+  run_validators(4, fast(true));
+  ASSERT_TRUE(run_until([&] { return all_at(12); }, 30'000)) << nodes[0]->height();
+  auto first = nodes[0]->chain.chain->block_at(10);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_FALSE(first->has_last_commit());
+  EXPECT_FALSE(nodes[0]->chain.chain->block_at(9).has_value());
+  EXPECT_EQ(nodes[3]->chain.chain->tip().block_hash(), nodes[0]->chain.chain->tip().block_hash());
+}
+
 TEST_F(ReactorTest, GossipedTxsAreAdmittedAndRelayedOnce) {
   make_genesis(1);
   ReactorOptions o;
