@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <future>
+#include <set>
 
 #include "btt/chain/consensus_signing.h"
 #include "btt/chain/evidence.h"
+#include "btt/chain/validator_history.h"
 #include "btt/chain/validator_set.h"
 #include "btt/chain/vote_set.h"
 #include "btt/crypto/hash.h"
@@ -93,6 +95,49 @@ Hash32 results_root(const v1::BlockResult& result) {
 }
 }  // namespace
 
+// What a block of `height` reports of its sets in the header.
+Result<Chain::HeaderSets> Chain::header_sets(ValidatorSets& sets, uint64_t height) const {
+  const ValidatorSet* current = sets.at(height);
+  const ValidatorSet* next = sets.at(height + 1);
+  if (current == nullptr || next == nullptr) {
+    return Status(Code::kInternal,
+                  "no validator set for height " + std::to_string(current ? height + 1 : height));
+  }
+  return HeaderSets{validator_set_hash(*current), validator_set_hash(*next)};
+}
+
+std::vector<ledger::LastCommitVote> last_commit_votes(const ValidatorSet& set,
+                                                      const v1::Commit& commit) {
+  std::set<std::string_view> signers;
+  for (const auto& cs : commit.signatures()) signers.insert(cs.validator());
+  std::vector<ledger::LastCommitVote> out;
+  out.reserve(set.size());
+  for (const auto& v : set.validators()) {
+    out.push_back(
+        {crypto::Address::from_public_key(v.public_key), v.power, signers.count(v.address) != 0});
+  }
+  return out;
+}
+
+std::vector<ledger::Misbehaviour> Chain::misbehaviour_of(
+    const std::vector<VerifiedEvidence>& evidence) const {
+  std::vector<ledger::Misbehaviour> out;
+  out.reserve(evidence.size());
+  for (const auto& e : evidence)
+    out.push_back({e.validator, e.height, block_time_at(e.height), e.power});
+  return out;
+}
+
+uint64_t Chain::block_time_at(uint64_t height) const {
+  // Below its first block a chain started from an export knows the time of the exported height
+  // only: its genesis time (doc/genesis.md, "Export and import").
+  if (height + 1 == genesis_.initial_height) return genesis_.genesis_time_ms;
+  auto block = block_at(height);
+  v1::BlockHeader header;
+  if (!block || !header.ParseFromString(block->header())) return 0;
+  return header.time_ms();
+}
+
 Chain::Chain(storage::Database& db, const ModuleRegistry& registry, Genesis genesis)
     : db_(db),
       registry_(registry),
@@ -170,6 +215,18 @@ Result<CommittedBlock> Chain::propose(const std::vector<TxPtr>& candidates, uint
                                       const crypto::KeyPair& proposer) {
   std::lock_guard commit_lock(commit_mu_);
   const v1::ChainTip prev = tip();
+  {
+    // Its own precommit is the whole commit, so it must hold more than 2/3 of the height's set.
+    auto set = validator_set_at(state_, prev.height() + 1);
+    if (!set) return set.status();
+    const ValidatorInfo* self = set->find(proposer.address.to_string());
+    if (self == nullptr || !set->is_quorum(self->power)) {
+      return Status(Code::kUnavailable, proposer.address.to_string() +
+                                            " alone is not a quorum of the validator set of "
+                                            "height " +
+                                            std::to_string(prev.height() + 1));
+    }
+  }
   v1::Commit last_commit;
   if (prev.height() > 0) {
     if (auto c = commit_at(prev.height())) last_commit = *c;
@@ -219,14 +276,30 @@ Result<PreparedBlock> Chain::build_locked(const std::vector<TxPtr>& candidates, 
                          {},
                          {},
                          proposer.address};
+  ValidatorSets sets(state_);
+  auto headed = header_sets(sets, info.height);
+  if (!headed) return Status(Code::kInternal, headed.status().message());
+  const bool has_last_commit = info.height > genesis_.initial_height;
+  if (has_last_commit) {
+    // The proposer's own view of the previous block's signers goes to the modules: it must be a
+    // commit followers accept.
+    const ValidatorSet* set = sets.at(info.height - 1);
+    if (set == nullptr) return Status(Code::kInternal, "no validator set for the last commit");
+    if (auto s =
+            verify_commit(*set, genesis_.chain_id, info.height - 1, prev.block_hash(), last_commit);
+        !s) {
+      return Status(Code::kInvalidArgument, "last_commit: " + s.message());
+    }
+    info.last_commit = last_commit_votes(*set, last_commit);
+  }
   ledger::BlockOverlay overlay(state_);
   const auto start = std::chrono::steady_clock::now();
   std::vector<VerifiedEvidence> included;
   if (!evidence.empty()) {
-    auto set = ValidatorSet::create(load_validators(state_));
-    if (!set) return Status(Code::kInternal, "validator set: " + set.status().message());
-    included = select_evidence(state_, *set, genesis_.chain_id, info.height, params(), evidence);
+    included =
+        select_evidence(state_, sets.lookup(), genesis_.chain_id, info.height, params(), evidence);
   }
+  info.misbehaviour = misbehaviour_of(included);
   // Evidence is recorded before the block's hooks and txs run (so begin_block sees it).
   auto evidence_events = record_evidence(overlay, included, info.height);
   auto executed = execute_block(candidates, overlay, info, registry_, ExecMode::kPropose);
@@ -240,9 +313,16 @@ Result<PreparedBlock> Chain::build_locked(const std::vector<TxPtr>& candidates, 
   header.set_time_ms(time_ms);
   header.set_prev_hash(prev.block_hash());
   header.set_proposer(proposer.address.to_string());
+  header.set_validators_hash(to_bytes(headed->validators_hash));
+  header.set_next_validators_hash(to_bytes(headed->next_validators_hash));
+  if (has_last_commit) {
+    auto hash = commit_hash(last_commit);  // verified above, so it has one
+    if (!hash) return Status(Code::kInvalidArgument, "last_commit: " + hash.status().message());
+    header.set_last_commit_hash(to_bytes(*hash));
+  }
   Proposed proposed;
   proposed.proposer = &proposer;
-  proposed.last_commit = info.height > genesis_.initial_height ? &last_commit : nullptr;
+  proposed.last_commit = has_last_commit ? &last_commit : nullptr;
   for (auto& e : included) proposed.evidence.push_back(std::move(e.bytes));
   return finish(overlay, std::move(*executed), std::move(header), &proposed, nullptr);
 }
@@ -266,7 +346,11 @@ Result<CommittedBlock> Chain::commit(PreparedBlock prepared, const v1::Commit* c
 }
 
 std::vector<v1::Validator> Chain::validators() const {
-  return load_validators(state_);
+  return validators_at(tip_height() + 1).value_or(std::vector<v1::Validator>());
+}
+
+std::optional<std::vector<v1::Validator>> Chain::validators_at(uint64_t height) const {
+  return chain::validators_at(state_, height);
 }
 
 Result<PreparedBlock> Chain::prepare_locked(const v1::Block& block, const KnownTx& known) {
@@ -285,43 +369,63 @@ Result<PreparedBlock> Chain::prepare_locked(const v1::Block& block, const KnownT
   if (header.time_ms() <= prev.time_ms()) return bad("time does not increase");
   auto proposer = crypto::Address::parse(header.proposer());
   if (!proposer) return bad("proposer is not an address");
-  std::optional<crypto::XOnlyPublicKey> proposer_key;
-  const auto validators = load_validators(state_);
-  for (const auto& v : validators) {
-    if (v.address() == header.proposer())
-      proposer_key = crypto::public_key_from_bytes(v.public_key());
+  ValidatorSets sets(state_);
+  const uint64_t height = header.height();
+  const ValidatorSet* set = sets.at(height);
+  if (set == nullptr) return bad("no validator set for height " + std::to_string(height));
+  const ValidatorInfo* proposer_info = set->find(header.proposer());
+  if (proposer_info == nullptr) {
+    return bad("proposer " + header.proposer() + " is not a validator of height " +
+               std::to_string(height));
   }
-  if (!proposer_key) return bad("proposer " + header.proposer() + " is not a validator");
   auto sig = crypto::signature_from_bytes(block.signature());
   Hash32 hash = block_hash(block.header());
-  if (!sig || !crypto::schnorr_verify(*proposer_key, hash, *sig)) {
+  if (!sig || !crypto::schnorr_verify(proposer_info->public_key, hash, *sig)) {
     return bad("proposer signature does not verify");
   }
-  auto set = chain::ValidatorSet::create(validators);
-  if (!set) return bad("validator set: " + set.status().message());
-  if (header.height() > genesis_.initial_height) {
-    // The previous block's commit, against the validator set that decided it (the set in the
-    // state after height - 1, which is the committed state here).
+  // The header commits to the set of this height and of the next (doc/protocol.md).
+  auto headed = header_sets(sets, height);
+  if (!headed) return bad(headed.status().message());
+  if (header.validators_hash() != to_bytes(headed->validators_hash)) {
+    return bad("validators_hash is not the hash of the validator set of height " +
+               std::to_string(height));
+  }
+  if (header.next_validators_hash() != to_bytes(headed->next_validators_hash)) {
+    return bad("next_validators_hash is not the hash of the validator set of height " +
+               std::to_string(height + 1));
+  }
+  std::vector<ledger::LastCommitVote> last_commit;
+  if (height > genesis_.initial_height) {
+    // The previous block's commit, against the set that decided it: the set of height - 1.
     if (!block.has_last_commit()) return bad("last_commit is missing");
-    if (auto s = chain::verify_commit(*set, genesis_.chain_id, header.height() - 1,
-                                      prev.block_hash(), block.last_commit());
+    const ValidatorSet* prev_set = sets.at(height - 1);
+    if (prev_set == nullptr)
+      return bad("no validator set for height " + std::to_string(height - 1));
+    if (auto s = chain::verify_commit(*prev_set, genesis_.chain_id, height - 1, prev.block_hash(),
+                                      block.last_commit());
         !s) {
       return bad("last_commit: " + s.message());
     }
-  } else if (block.has_last_commit()) {
-    return bad("last_commit in the first block");
+    auto commit_digest = commit_hash(block.last_commit());
+    if (!commit_digest || header.last_commit_hash() != to_bytes(*commit_digest)) {
+      return bad("last_commit_hash does not match last_commit");
+    }
+    last_commit = last_commit_votes(*prev_set, block.last_commit());
+  } else {
+    if (block.has_last_commit()) return bad("last_commit in the first block");
+    if (!header.last_commit_hash().empty()) return bad("last_commit_hash in the first block");
   }
 
   v1::LedgerParams params = this->params();
   // Evidence: covered by the block hash through evidence_root, each piece verified against the
-  // committed state (doc/protocol.md, "Evidence").
+  // set of its height (doc/protocol.md, "Evidence").
   {
     std::vector<Bytes> carried(block.evidence().begin(), block.evidence().end());
     if (header.evidence_root() != evidence_root(carried)) {
       return bad("evidence_root does not match its evidence");
     }
   }
-  auto evidence = check_block_evidence(state_, *set, genesis_.chain_id, header.height(), params,
+  auto evidence = check_block_evidence(state_, sets.lookup(), genesis_.chain_id, height, params,
                                        block.evidence());
   if (!evidence) return bad(evidence.status().message());
 
@@ -347,8 +451,8 @@ Result<PreparedBlock> Chain::prepare_locked(const v1::Block& block, const KnownT
                          header.time_ms(),
                          genesis_.genesis_time_ms,
                          prev.block_hash(),
-                         {},
-                         {},
+                         std::move(last_commit),
+                         misbehaviour_of(*evidence),
                          crypto::Address::parse(header.proposer()).value_or(crypto::Address{})};
   ledger::BlockOverlay overlay(state_);
   const auto start = std::chrono::steady_clock::now();

@@ -75,9 +75,7 @@ v1::Evidence canonical_evidence(const v1::Evidence& evidence) {
   return out;
 }
 
-Result<VerifiedEvidence> verify_evidence(const ValidatorSet& validators, std::string_view chain_id,
-                                         const v1::Evidence& evidence, SignatureVerifier& verifier,
-                                         bool allow_any_order) {
+Status check_evidence_form(const v1::Evidence& evidence, bool allow_any_order) {
   auto bad = [](const std::string& what) {
     return Status(Code::kInvalidArgument, "evidence: " + what);
   };
@@ -96,6 +94,15 @@ Result<VerifiedEvidence> verify_evidence(const ValidatorSet& validators, std::st
     return bad("vote_a's block id must sort below vote_b's");
   }
   if (a.height() == 0) return bad("the votes are for height 0");
+  return Status::ok();
+}
+
+Result<VerifiedEvidence> verify_evidence(const ValidatorSet& validators, std::string_view chain_id,
+                                         const v1::Evidence& evidence, SignatureVerifier& verifier,
+                                         bool allow_any_order) {
+  if (Status s = check_evidence_form(evidence, allow_any_order); !s) return s;
+  const v1::Vote& a = evidence.duplicate_vote().vote_a();
+  const v1::Vote& b = evidence.duplicate_vote().vote_b();
   for (const v1::Vote* v : {&a, &b}) {
     if (auto s = verify_vote(validators, chain_id, *v, verifier); !s) {
       return Status(s.code(), "evidence: " + s.message());
@@ -103,7 +110,9 @@ Result<VerifiedEvidence> verify_evidence(const ValidatorSet& validators, std::st
   }
   auto address = crypto::Address::parse(a.validator());
   const ValidatorInfo* info = validators.find(a.validator());
-  if (!address || info == nullptr) return bad("the signer is not a validator");  // checked above
+  if (!address || info == nullptr) {  // checked above
+    return Status(Code::kInvalidArgument, "evidence: the signer is not a validator");
+  }
   VerifiedEvidence out;
   out.evidence = canonical_evidence(evidence);
   out.height = a.height();
@@ -131,16 +140,19 @@ Status check_evidence_height(uint64_t evidence_height, uint64_t block_height,
 }
 
 std::vector<VerifiedEvidence> select_evidence(const ledger::StateReader& state,
-                                              const ValidatorSet& validators,
-                                              std::string_view chain_id, uint64_t block_height,
-                                              const v1::LedgerParams& params,
+                                              const SetOfHeight& sets, std::string_view chain_id,
+                                              uint64_t block_height, const v1::LedgerParams& params,
                                               const std::vector<v1::Evidence>& candidates) {
   Bip340Verifier verifier;
   std::map<Bytes, VerifiedEvidence> by_key;  // key order is the block's order
   for (const auto& candidate : candidates) {
-    auto v = verify_evidence(validators, chain_id, candidate, verifier, /*allow_any_order=*/true);
+    if (!check_evidence_form(candidate, /*allow_any_order=*/true)) continue;
+    const uint64_t height = candidate.duplicate_vote().vote_a().height();
+    if (!check_evidence_height(height, block_height, params)) continue;
+    const ValidatorSet* set = sets(height);
+    if (set == nullptr) continue;
+    auto v = verify_evidence(*set, chain_id, candidate, verifier, /*allow_any_order=*/true);
     if (!v || by_key.count(v->key)) continue;
-    if (!check_evidence_height(v->height, block_height, params)) continue;
     if (state.get(v->key)) continue;  // committed already
     v->bytes = v->evidence.SerializeAsString();
     if (v->bytes.size() > kMaxEvidenceBytes) continue;
@@ -157,7 +169,7 @@ std::vector<VerifiedEvidence> select_evidence(const ledger::StateReader& state,
 }
 
 Result<std::vector<VerifiedEvidence>> check_block_evidence(
-    const ledger::StateReader& state, const ValidatorSet& validators, std::string_view chain_id,
+    const ledger::StateReader& state, const SetOfHeight& sets, std::string_view chain_id,
     uint64_t block_height, const v1::LedgerParams& params,
     const google::protobuf::RepeatedPtrField<std::string>& evidence) {
   const size_t max = max_block_evidence(params);
@@ -180,11 +192,17 @@ Result<std::vector<VerifiedEvidence>> check_block_evidence(
     }
     v1::Evidence parsed;
     if (!parsed.ParseFromString(bytes)) return bad("does not decode");
-    auto v = verify_evidence(validators, chain_id, parsed, verifier);
-    if (!v) return bad(v.status().message());
-    if (auto s = check_evidence_height(v->height, block_height, params); !s) {
+    if (Status s = check_evidence_form(parsed); !s) return bad(s.message());
+    const uint64_t height = parsed.duplicate_vote().vote_a().height();
+    if (auto s = check_evidence_height(height, block_height, params); !s) {
       return bad(s.message());
     }
+    const ValidatorSet* set = sets(height);
+    if (set == nullptr) {
+      return bad("no validator set is kept for height " + std::to_string(height));
+    }
+    auto v = verify_evidence(*set, chain_id, parsed, verifier);
+    if (!v) return bad(v.status().message());
     if (!out.empty() && !(out.back().key < v->key)) {
       return bad(out.back().key == v->key ? "a second piece against the same validator and height"
                                           : "not in ascending (height, validator) order");

@@ -2,10 +2,31 @@
 
 #include <algorithm>
 
+#include "btt/chain/validator_history.h"
 #include "btt/common/checked.h"
 #include "precheck_pipeline.h"
 
 namespace btt::chain {
+namespace {
+
+// Block-level: the validator set a block put in force from `from_height` (doc/consensus.md,
+// "Validator set changes").
+constexpr ledger::EventDef kValidatorSetEvent{"consensus.validator_set",
+                                              {"from_height", "validators", "total_power", "hash"}};
+
+void emit_validator_set_event(ledger::Events& events, uint64_t from_height,
+                              const std::vector<v1::Validator>& validators) {
+  uint64_t total = 0;
+  for (const auto& v : validators) total += v.power();  // bounded by validate_validator_set
+  auto set = ValidatorSet::create(validators);
+  events.emit(kValidatorSetEvent)
+      .attr("from_height", from_height)
+      .attr("validators", static_cast<uint64_t>(validators.size()))
+      .attr("total_power", total)
+      .attr("hash", set ? to_hex(validator_set_hash(*set)) : std::string());
+}
+
+}  // namespace
 
 Status check_tx(const DecodedTx& tx, std::string_view chain_id, const v1::LedgerParams& params,
                 const ModuleRegistry& registry) {
@@ -181,7 +202,18 @@ Result<ExecutedBlock> execute_block(const std::vector<TxPtr>& candidates, ledger
     block_bytes += tx.size();
   }
 
+  // Only end_block may change the validator set: the set it puts here decides height + 2.
+  std::optional<std::vector<v1::Validator>> next_validators;
+  bctx.next_validators = &next_validators;
   for (const auto& m : registry.modules()) m->end_block(bctx);
+  bctx.next_validators = nullptr;
+  auto changed = end_block_validator_sets(state, block.height, next_validators,
+                                          ledger::Ledger(state.reader()).params());
+  if (!changed) return changed.status();
+  if (*changed) {
+    out.next_validators = sorted_by_address(std::move(*next_validators));
+    emit_validator_set_event(block_events, block.height + 2, *out.next_validators);
+  }
   for (auto& e : block_events.take()) *out.result.add_events() = std::move(e);
   for (auto& c : block_events.take_balance_changes()) {
     *out.result.add_balance_changes() = std::move(c);

@@ -1,6 +1,7 @@
 #include "btt/chain/genesis.h"
 
 #include "btt/chain/state_hash.h"
+#include "btt/chain/validator_history.h"
 
 #include <ctime>
 #include <fstream>
@@ -18,8 +19,6 @@ namespace btt::chain {
 namespace {
 
 using json = nlohmann::json;
-
-constexpr std::string_view kValidatorPrefix = "val/";
 
 Status err(const std::string& field, const std::string& what) {
   return {Code::kInvalidArgument, "genesis: " + field + ": " + what};
@@ -156,6 +155,128 @@ Result<v1::LedgerParams> parse_params(const json& j) {
   return p;
 }
 
+std::vector<v1::Validator> to_records(const std::vector<GenesisValidator>& validators) {
+  std::vector<v1::Validator> out;
+  out.reserve(validators.size());
+  for (const auto& v : validators) {
+    v1::Validator rec;
+    rec.set_address(v.address.to_string());
+    rec.set_public_key(std::string(as_view(v.public_key)));
+    rec.set_power(v.power);
+    rec.set_name(v.name);
+    out.push_back(std::move(rec));
+  }
+  return out;
+}
+
+Result<std::vector<GenesisValidator>> from_records(const std::vector<v1::Validator>& records) {
+  std::vector<GenesisValidator> out;
+  for (const auto& v : records) {
+    auto pk = crypto::public_key_from_bytes(v.public_key());
+    if (!pk) return Status(Code::kStorage, "export: validator " + v.address() + " has no key");
+    out.push_back({v.name(), crypto::Address::from_public_key(*pk), *pk, v.power()});
+  }
+  return out;
+}
+
+json validators_json(const std::vector<GenesisValidator>& validators) {
+  json out = json::array();
+  for (const auto& v : validators) {
+    out.push_back({{"name", v.name},
+                   {"address", v.address.to_string()},
+                   {"public_key", to_hex(v.public_key)},
+                   {"power", std::to_string(v.power)}});
+  }
+  return out;
+}
+
+// A validators array (the top level's, or one of validator_sets): the rules of
+// doc/genesis.md "validators", messages under `field`.
+Result<std::vector<GenesisValidator>> parse_validators(const json& list, const std::string& field) {
+  if (!list.is_array() || list.empty()) return err(field, "at least one validator is required");
+  if (list.size() > kMaxValidators) {
+    return err(field, "at most " + std::to_string(kMaxValidators) + " validators");
+  }
+  std::vector<GenesisValidator> out;
+  std::set<crypto::Address> seen;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const auto& v = list[i];
+    std::string where = field + "[" + std::to_string(i) + "]";
+    if (auto s = check_keys(v, where, {"name", "address", "public_key", "power"}); !s) return s;
+    GenesisValidator gv;
+    auto name = optional_string(v, "name", "", where + ".name");
+    if (!name) return name.status();
+    gv.name = *name;
+    if (gv.name.size() > kMaxValidatorNameBytes) {
+      return err(where + ".name", "at most 64 characters");
+    }
+    if (!v.contains("public_key") || !v["public_key"].is_string()) {
+      return err(where + ".public_key", "missing (64 hex characters)");
+    }
+    auto pk_bytes = from_hex(v["public_key"].get<std::string>());
+    auto pk = pk_bytes ? crypto::public_key_from_bytes(*pk_bytes) : std::nullopt;
+    if (!pk) return err(where + ".public_key", "not a 32-byte hex x-only public key");
+    gv.public_key = *pk;
+    gv.address = crypto::Address::from_public_key(*pk);
+    if (v.contains("address")) {
+      auto addr = v["address"].is_string() ? crypto::Address::parse(v["address"].get<std::string>())
+                                           : std::nullopt;
+      if (!addr) return err(where + ".address", "not a btt address");
+      if (*addr != gv.address) return err(where + ".address", "does not match public_key");
+    }
+    auto power = parse_amount(v.value("power", json()), where + ".power");
+    if (!power) return power.status();
+    if (*power == 0) return err(where + ".power", "must be positive");
+    gv.power = *power;
+    if (!seen.insert(gv.address).second) {
+      return err(where, "duplicate validator " + gv.address.to_string());
+    }
+    out.push_back(gv);
+  }
+  uint64_t total_power = 0;
+  for (const auto& v : out) {
+    auto sum = checked_add(total_power, v.power);
+    if (!sum || *sum > kMaxTotalPower) return err(field, "total power overflows");
+    total_power = *sum;
+  }
+  return out;
+}
+
+// validator_sets: entries of the validator set history (doc/genesis.md), ascending from_height
+// in [1, initial_height + 1]; the one in force at initial_height, if any, is `validators`.
+Result<std::vector<GenesisValidatorSet>> parse_validator_sets(const json& list, const Genesis& g) {
+  if (!list.is_array()) return err("validator_sets", "must be an array");
+  std::vector<GenesisValidatorSet> out;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const auto& e = list[i];
+    const std::string where = "validator_sets[" + std::to_string(i) + "]";
+    if (auto s = check_keys(e, where, {"from_height", "validators"}); !s) return s;
+    auto from = parse_amount(e.value("from_height", json()), where + ".from_height");
+    if (!from) return from.status();
+    if (*from == 0 || *from > g.initial_height + 1) {
+      return err(where + ".from_height", "must be in [1, initial_height + 1]");
+    }
+    if (!out.empty() && *from <= out.back().from_height) {
+      return err(where + ".from_height", "must be above the previous entry's");
+    }
+    auto validators = parse_validators(e.contains("validators") ? e["validators"] : json(),
+                                       where + ".validators");
+    if (!validators) return validators.status();
+    out.push_back({*from, std::move(*validators)});
+  }
+  const GenesisValidatorSet* in_force = nullptr;
+  for (const auto& e : out) {
+    if (e.from_height <= g.initial_height) in_force = &e;
+  }
+  if (in_force != nullptr &&
+      !same_validator_set(to_records(in_force->validators), to_records(g.validators))) {
+    return err("validator_sets", "the entry in force at initial_height (from_height " +
+                                     std::to_string(in_force->from_height) +
+                                     ") is not the set of `validators`");
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<uint64_t> parse_rfc3339_ms(std::string_view text) {
@@ -247,7 +368,7 @@ Result<Genesis> parse_checked(std::string_view json_text, const ModuleRegistry& 
   }
   if (auto s = check_keys(j, "top level",
                           {"chain_id", "genesis_time", "initial_height", "params", "assets",
-                           "validators", "accounts", "modules"});
+                           "validators", "validator_sets", "accounts", "modules"});
       !s)
     return s;
 
@@ -307,48 +428,15 @@ Result<Genesis> parse_checked(std::string_view json_text, const ModuleRegistry& 
   }
   for (auto& [_, info] : assets) g.assets.push_back(info);
 
-  // Validators.
-  if (!j.contains("validators") || !j["validators"].is_array() || j["validators"].empty()) {
-    return err("validators", "at least one validator is required");
-  }
-  std::set<crypto::Address> seen_validators;
-  for (size_t i = 0; i < j["validators"].size(); ++i) {
-    const auto& v = j["validators"][i];
-    std::string where = "validators[" + std::to_string(i) + "]";
-    if (auto s = check_keys(v, where, {"name", "address", "public_key", "power"}); !s) return s;
-    GenesisValidator gv;
-    auto name = optional_string(v, "name", "", where + ".name");
-    if (!name) return name.status();
-    gv.name = *name;
-    if (gv.name.size() > 64) return err(where + ".name", "at most 64 characters");
-    if (!v.contains("public_key") || !v["public_key"].is_string()) {
-      return err(where + ".public_key", "missing (64 hex characters)");
-    }
-    auto pk_bytes = from_hex(v["public_key"].get<std::string>());
-    auto pk = pk_bytes ? crypto::public_key_from_bytes(*pk_bytes) : std::nullopt;
-    if (!pk) return err(where + ".public_key", "not a 32-byte hex x-only public key");
-    gv.public_key = *pk;
-    gv.address = crypto::Address::from_public_key(*pk);
-    if (v.contains("address")) {
-      auto addr = v["address"].is_string() ? crypto::Address::parse(v["address"].get<std::string>())
-                                           : std::nullopt;
-      if (!addr) return err(where + ".address", "not a btt address");
-      if (*addr != gv.address) return err(where + ".address", "does not match public_key");
-    }
-    auto power = parse_amount(v.value("power", json()), where + ".power");
-    if (!power) return power.status();
-    if (*power == 0) return err(where + ".power", "must be positive");
-    gv.power = *power;
-    if (!seen_validators.insert(gv.address).second) {
-      return err(where, "duplicate validator " + gv.address.to_string());
-    }
-    g.validators.push_back(gv);
-  }
-  uint64_t total_power = 0;
-  for (const auto& v : g.validators) {
-    auto sum = checked_add(total_power, v.power);
-    if (!sum || *sum > (UINT64_MAX / 4)) return err("validators", "total power overflows");
-    total_power = *sum;
+  // Validators: the set of the first block, then (an export) the history entries in state.
+  auto validators =
+      parse_validators(j.contains("validators") ? j["validators"] : json(), "validators");
+  if (!validators) return validators.status();
+  g.validators = std::move(*validators);
+  if (j.contains("validator_sets")) {
+    auto sets = parse_validator_sets(j["validator_sets"], g);
+    if (!sets) return sets.status();
+    g.validator_sets = std::move(*sets);
   }
 
   // Accounts.
@@ -443,14 +531,7 @@ uint64_t Genesis::total(std::string_view asset) const {
 ledger::GenesisInfo Genesis::info() const {
   ledger::GenesisInfo out;
   out.genesis_time_ms = genesis_time_ms;
-  for (const auto& v : validators) {
-    v1::Validator rec;
-    rec.set_address(v.address.to_string());
-    rec.set_public_key(std::string(as_view(v.public_key)));
-    rec.set_power(v.power);
-    rec.set_name(v.name);
-    out.validators.push_back(std::move(rec));
-  }
+  out.validators = to_records(validators);
   for (const auto& a : assets) out.account_totals[a.asset()] = total(a.asset());
   return out;
 }
@@ -472,12 +553,13 @@ json Genesis::to_json() const {
   j["assets"] = json::array();
   for (const auto& a : assets)
     j["assets"].push_back({{"asset", a.asset()}, {"decimals", a.decimals()}});
-  j["validators"] = json::array();
-  for (const auto& v : validators) {
-    j["validators"].push_back({{"name", v.name},
-                               {"address", v.address.to_string()},
-                               {"public_key", to_hex(v.public_key)},
-                               {"power", std::to_string(v.power)}});
+  j["validators"] = validators_json(validators);
+  if (!validator_sets.empty()) {
+    j["validator_sets"] = json::array();
+    for (const auto& e : validator_sets) {
+      j["validator_sets"].push_back({{"from_height", std::to_string(e.from_height)},
+                                     {"validators", validators_json(e.validators)}});
+    }
   }
   j["accounts"] = json::array();
   for (const auto& a : accounts) {
@@ -537,10 +619,15 @@ Status init_genesis_state(const Genesis& genesis, ledger::Overlay& state,
     if (acc.nonce != 0) ledger.set_next_nonce(acc.address, acc.nonce);
   }
   const ledger::GenesisInfo genesis_info = genesis.info();
-  for (const auto& rec : genesis_info.validators) {
-    Bytes key(kValidatorPrefix);
-    key.append(crypto::Address::parse(rec.address())->raw());
-    state.put(key, rec.SerializeAsString());
+  // The validator set history (doc/consensus.md, "Validator set changes"): an export's entries,
+  // and the set of the first block unless one of them is in force there already.
+  bool first_covered = false;
+  for (const auto& e : genesis.validator_sets) {
+    write_validator_set(state, e.from_height, to_records(e.validators));
+    first_covered |= e.from_height <= genesis.initial_height;
+  }
+  if (!first_covered) {
+    write_validator_set(state, genesis.initial_height, genesis_info.validators);
   }
   ledger::BlockContext ctx{info, state, events, &registry.locks()};
   for (const auto& m : registry.modules()) {
@@ -562,15 +649,21 @@ Result<json> export_genesis(const ledger::StateReader& state, const ModuleRegist
   g.initial_height = height + 1;
   g.params = ledger.params();
   g.assets = ledger.assets();
-  for (const auto& v : load_validators(state)) {
-    GenesisValidator gv;
-    gv.name = v.name();
-    auto pk = crypto::public_key_from_bytes(v.public_key());
-    if (!pk) return Status(Code::kStorage, "export: validator " + v.address() + " has no key");
-    gv.public_key = *pk;
-    gv.address = crypto::Address::from_public_key(*pk);
-    gv.power = v.power();
-    g.validators.push_back(std::move(gv));
+  // The set of the imported chain's first block, height + 1, and every entry of the history in
+  // state but one written at exactly height + 1 (which `validators` stands for).
+  const auto validators = validators_at(state, height + 1);
+  if (!validators) {
+    return Status(Code::kStorage,
+                  "export: no validator set for height " + std::to_string(height + 1));
+  }
+  auto first = from_records(*validators);
+  if (!first) return first.status();
+  g.validators = std::move(*first);
+  for (const auto& e : validator_set_history(state)) {
+    if (e.from_height == g.initial_height) continue;
+    auto entry = from_records(e.validators);
+    if (!entry) return entry.status();
+    g.validator_sets.push_back({e.from_height, std::move(*entry)});
   }
   for (const auto& addr : ledger.accounts()) {
     GenesisAccount ga;
@@ -597,16 +690,6 @@ Hash32 import_state_hash(const ledger::StateReader& state, uint64_t height) {
     return true;
   });
   return make_write_set_commitment()->next(Hash32{}, height, all);
-}
-
-std::vector<v1::Validator> load_validators(const ledger::StateReader& state) {
-  std::vector<v1::Validator> out;
-  state.scan(kValidatorPrefix, [&](std::string_view, std::string_view value) {
-    v1::Validator v;
-    if (v.ParseFromArray(value.data(), static_cast<int>(value.size()))) out.push_back(v);
-    return true;
-  });
-  return out;
 }
 
 }  // namespace btt::chain

@@ -5,6 +5,7 @@
 
 #include "btt/common/checked.h"
 #include "btt/crypto/address.h"
+#include "btt/crypto/hash.h"
 
 namespace btt::chain {
 
@@ -83,6 +84,19 @@ size_t ValidatorSet::proposer_index(uint64_t height, Round round) const {
   const uint64_t unit = static_cast<uint64_t>(slot * step_ % t);
   auto it = std::upper_bound(cumulative_end_.begin(), cumulative_end_.end(), unit);
   return static_cast<size_t>(it - cumulative_end_.begin());
+}
+
+Hash32 validator_set_hash(const ValidatorSet& set) {
+  Bytes bytes;
+  bytes.reserve(4 + set.size() * (crypto::Address::kSize + 32 + 8));
+  put_u32_be(bytes, static_cast<uint32_t>(set.size()));
+  for (const auto& v : set.validators()) {
+    // Members were built from their keys, so the address always parses.
+    bytes.append(crypto::Address::from_public_key(v.public_key).raw());
+    bytes.append(as_view(v.public_key));
+    put_u64_be(bytes, v.power);
+  }
+  return crypto::tagged_hash(crypto::kTagValidatorSet, bytes);
 }
 
 }  // namespace btt::chain

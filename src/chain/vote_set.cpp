@@ -1,6 +1,10 @@
 #include "btt/chain/vote_set.h"
 
+#include <algorithm>
 #include <set>
+
+#include "btt/crypto/address.h"
+#include "btt/crypto/hash.h"
 
 namespace btt::chain {
 namespace {
@@ -12,6 +16,39 @@ std::string describe(const v1::Vote& v) {
 }
 
 }  // namespace
+
+Result<Hash32> commit_hash(const v1::Commit& commit) {
+  auto bad = [](const std::string& what) {
+    return Status(Code::kMalformed, "commit has no hash: " + what);
+  };
+  if (commit.block_id().size() != kBlockIdSize) return bad("block id is not 32 bytes");
+  std::vector<const v1::CommitSig*> sigs;
+  sigs.reserve(static_cast<size_t>(commit.signatures_size()));
+  for (const auto& cs : commit.signatures()) sigs.push_back(&cs);
+  auto order = [](const v1::CommitSig* c) {
+    return std::tuple<const std::string&, uint64_t, const std::string&>(
+        c->validator(), c->timestamp_ms(), c->signature());
+  };
+  std::sort(sigs.begin(), sigs.end(),
+            [&](const v1::CommitSig* a, const v1::CommitSig* b) { return order(a) < order(b); });
+  Bytes bytes;
+  bytes.reserve(8 + 4 + kBlockIdSize + 4 + sigs.size() * (20 + 8 + kSignatureSize));
+  put_u64_be(bytes, commit.height());
+  put_u32_be(bytes, commit.round());
+  bytes.append(commit.block_id());
+  put_u32_be(bytes, static_cast<uint32_t>(sigs.size()));
+  for (const v1::CommitSig* cs : sigs) {
+    auto address = crypto::Address::parse(cs->validator());
+    if (!address || address->to_string() != cs->validator()) {
+      return bad("signer " + excerpt(cs->validator()) + " is not a canonical address");
+    }
+    if (cs->signature().size() != kSignatureSize) return bad("a signature is not 64 bytes");
+    bytes.append(address->raw());
+    put_u64_be(bytes, cs->timestamp_ms());
+    bytes.append(cs->signature());
+  }
+  return crypto::tagged_hash(crypto::kTagCommit, bytes);
+}
 
 Status check_vote_form(const v1::Vote& vote) {
   if (!vote_step(vote.type())) {

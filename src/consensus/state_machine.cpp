@@ -55,14 +55,16 @@ StateMachine::StateMachine(StateMachineConfig config, chain::Signer* signer, Pro
 
 // --- inputs -----------------------------------------------------------------------------------
 
-void StateMachine::start_height(uint64_t height, chain::ValidatorSet validators) {
+void StateMachine::start_height(uint64_t height, chain::ValidatorSet validators,
+                                std::optional<chain::ValidatorSet> next) {
   if (started_ && height <= height_) return;
-  begin_height(height, std::move(validators));
+  begin_height(height, std::move(validators), std::move(next));
   handle_buffered();
 }
 
 StateMachine::ReplayStats StateMachine::replay(uint64_t height, chain::ValidatorSet validators,
-                                               const std::vector<v1::WalRecord>& records) {
+                                               const std::vector<v1::WalRecord>& records,
+                                               std::optional<chain::ValidatorSet> next) {
   if (started_ && height <= height_) return {};
   replay_stats_ = {};
   recorded_own_.clear();
@@ -88,7 +90,7 @@ StateMachine::ReplayStats StateMachine::replay(uint64_t height, chain::Validator
     if (!last_signed_ || *last_signed_ < last) last_signed_ = last;
   }
   replaying_ = true;
-  begin_height(height, std::move(validators));
+  begin_height(height, std::move(validators), std::move(next));
   for (const auto& r : records) {
     if (r.has_proposal() && r.proposal().height() == height) {
       (void)on_proposal(r.proposal());
@@ -109,7 +111,8 @@ StateMachine::ReplayStats StateMachine::replay(uint64_t height, chain::Validator
   return replay_stats_;
 }
 
-void StateMachine::begin_height(uint64_t height, chain::ValidatorSet validators) {
+void StateMachine::begin_height(uint64_t height, chain::ValidatorSet validators,
+                                std::optional<chain::ValidatorSet> next) {
   // The previous height's votes stay for late precommits and equivocation evidence; the vote
   // sets point into the shared validator set, which moves with them.
   if (started_ && height == height_ + 1) {
@@ -123,6 +126,8 @@ void StateMachine::begin_height(uint64_t height, chain::ValidatorSet validators)
   started_ = true;
   height_ = height;
   validators_ = std::make_shared<const chain::ValidatorSet>(std::move(validators));
+  next_validators_ =
+      next ? std::make_shared<const chain::ValidatorSet>(std::move(*next)) : validators_;
   round_ = 0;
   step_ = chain::Step::kPropose;
   decided_ = false;
@@ -232,10 +237,10 @@ Verdict StateMachine::check_next_height_header(const v1::Proposal& p) const {
   if (r > config_.max_rounds_ahead)
     return dropped("round " + std::to_string(r) + " is too far ahead");
   if (auto problem = header_form_problem(p)) return *problem;
-  const chain::ValidatorInfo& proposer = validators_->proposer(height_ + 1, r);
+  const chain::ValidatorInfo& proposer = next_validators_->proposer(height_ + 1, r);
   if (p.proposer() != proposer.address) {
     return dropped("proposal from " + excerpt(p.proposer()) + ", not the proposer of round " +
-                   std::to_string(r) + " of the next height (by this height's validators)");
+                   std::to_string(r) + " of the next height");
   }
   if (!verifier_.verify(proposer.public_key, chain::proposal_digest(config_.chain_id, p),
                         p.signature())) {

@@ -145,8 +145,11 @@ void BlockSync::apply() {
     const std::string peer = it->second.peer;
     const v1::BlockWithCommit bwc = std::move(*it->second.block);
     window_.erase(it);
-    // The commit is verified against the validator set of the tip it follows.
-    auto set = chain::ValidatorSet::create(chain_.validators());
+    // The commit is verified against the validator set of its height, which the chain knows
+    // from the blocks before it (a set changes two heights after the block that changed it).
+    auto validators = chain_.validators_at(height);
+    if (!validators) break;
+    auto set = chain::ValidatorSet::create(*validators);
     if (!set) break;
     const Hash32 hash = chain::block_hash(bwc.block().header());
     if (auto s =

@@ -21,7 +21,19 @@ std::optional<v1::Evidence> EvidencePool::add(const v1::Evidence& verified) {
 }
 
 std::optional<v1::Evidence> EvidencePool::verify(const v1::Evidence& evidence) const {
-  auto set = chain::ValidatorSet::create(chain_.validators());
+  if (Status s = chain::check_evidence_form(evidence, /*allow_any_order=*/true); !s) {
+    spdlog::debug("evidence refused: {}", s.message());
+    return std::nullopt;
+  }
+  // Against the set of the votes' height: known down to max_evidence_age below the next height,
+  // and up to tip + 2 (a later height's votes cannot be checked yet).
+  const uint64_t height = evidence.duplicate_vote().vote_a().height();
+  auto validators = chain_.validators_at(height);
+  if (!validators) {
+    spdlog::debug("evidence refused: no validator set for height {}", height);
+    return std::nullopt;
+  }
+  auto set = chain::ValidatorSet::create(*validators);
   if (!set) return std::nullopt;
   chain::Bip340Verifier verifier;
   auto verified = chain::verify_evidence(*set, chain_.chain_id(), evidence, verifier,

@@ -52,15 +52,21 @@ Result<std::unique_ptr<Node>> Node::open(const Config& config) {
     auto key = crypto::read_key_file(config.validator_key_path());
     if (!key) return key.status();
     n->validator_key_ = *key;
-    bool in_set = false;
-    for (const auto& v : genesis->validators) in_set |= v.address == key->address;
-    if (!in_set) {
-      return Status(Code::kInvalidArgument,
-                    "validator key " + config.validator_key_path().string() + " (" +
-                        key->address.to_string() + ") is not in the genesis validator set");
-    }
   }
   if (!config.p2p_enabled()) {
+    // The single producer signs every block alone: its key must be the genesis validator. (With
+    // [p2p] a key outside the set is fine: the node follows and signs from the height its key
+    // joins the set, doc/consensus.md "Validator set changes".)
+    bool in_set = false;
+    for (const auto& v : genesis->validators) {
+      in_set |= n->validator_key_ && v.address == n->validator_key_->address;
+    }
+    if (n->validator_key_ && !in_set) {
+      return Status(Code::kInvalidArgument, "validator key " +
+                                                config.validator_key_path().string() + " (" +
+                                                n->validator_key_->address.to_string() +
+                                                ") is not in the genesis validator set");
+    }
     if (!n->validator_key_) {
       return Status(Code::kInvalidArgument,
                     "no validator key at " + config.validator_key_path().string() +

@@ -271,8 +271,12 @@ size_t Reactor::run_ready() {
   }
 }
 
-Result<chain::ValidatorSet> Reactor::current_validators() const {
-  return chain::ValidatorSet::create(chain_.validators());
+Result<chain::ValidatorSet> Reactor::validators_of(uint64_t height) const {
+  auto validators = chain_.validators_at(height);
+  if (!validators) {
+    return Status(Code::kNotFound, "no validator set for height " + std::to_string(height));
+  }
+  return chain::ValidatorSet::create(*validators);
 }
 
 void Reactor::start_next_height() {
@@ -304,10 +308,24 @@ void Reactor::start_next_height() {
     return;
   }
   waiting_for_txs_ = false;
-  auto set = current_validators();
+  // The height's own set (it signs, proposes and counts votes), and the next height's, fixed
+  // already, for proposals that arrive early (doc/consensus.md, "Validator set changes").
+  auto set = validators_of(height);
   if (!set) {
     if (on_fatal_) on_fatal_("validator set: " + set.status().message());
     return;
+  }
+  auto next_set = validators_of(height + 1);
+  std::optional<chain::ValidatorSet> next;
+  if (next_set) next = std::move(*next_set);
+  if (signer_) {
+    const bool member = set->find(signer_->address()) != nullptr;
+    if (member != signing_) {
+      spdlog::info("{} is {} the validator set of height {}: {}", signer_->address(),
+                   member ? "in" : "not in", height,
+                   member ? "it signs from this height on" : "it follows without signing");
+      signing_ = member;
+    }
   }
   prepared_.clear();
   // After a restart the WAL may hold this height's inputs: resume the round from them.
@@ -316,7 +334,7 @@ void Reactor::start_next_height() {
     return !r.has_committed() && consensus::Wal::height_of(r) == height;
   });
   if (resume) {
-    const auto stats = sm_->replay(height, std::move(*set), records);
+    const auto stats = sm_->replay(height, std::move(*set), records, std::move(next));
     spdlog::info(
         "consensus WAL: replayed {} inputs of height {}: round {} step {} locked_round {} "
         "valid_round {}; {} own messages re-sent, {} not reached, {} where the replay chose "
@@ -331,7 +349,7 @@ void Reactor::start_next_height() {
         return;
       }
     }
-    sm_->start_height(height, std::move(*set));
+    sm_->start_height(height, std::move(*set), std::move(next));
   }
   // Proposals of this height collected before it started are checked now, and fed if complete.
   collect_height();
@@ -367,7 +385,8 @@ Result<consensus::ProposedBlock> Reactor::propose(uint64_t height, chain::Round 
   // The block travels in parts (doc/p2p.md), so any size up to max_block_bytes goes.
   auto candidates = pool_.reap(params.max_block_txs(), params.max_block_bytes(), accounts);
   v1::Commit last_commit;
-  if (tip.height() > 0) {
+  // The first block (initial_height, above 1 for a chain started from an export) has none.
+  if (height > chain_.genesis().initial_height) {
     auto c = chain_.commit_at(tip.height());
     if (!c) {
       return Status(Code::kUnavailable,
@@ -594,7 +613,7 @@ void Reactor::on_consensus(const p2p::NodeId& from, const std::string& payload) 
     // the header is then checked.)
     if (env.has_vote() && env.vote().height() == next) signer = &env.vote().validator();
     if (signer && sm_->height() < next && peer_started_ != next) {
-      auto set = current_validators();
+      auto set = validators_of(next);
       if (set && set->find(*signer)) {
         peer_started_ = next;
         wake();
@@ -738,7 +757,9 @@ void Reactor::tick() {
 
 v1::ConsensusState Reactor::make_state() const {
   v1::ConsensusState s;
-  s.set_mode(signer_ ? "validator" : "follower");
+  // A node with a key outside the height's set follows like any other.
+  s.set_mode(signer_ && sm_->validators().find(signer_->address()) != nullptr ? "validator"
+                                                                              : "follower");
   if (waiting_for_txs_) {
     s.set_height(chain_.tip().height() + 1);
     s.set_step("waiting_for_txs");

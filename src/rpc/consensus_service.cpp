@@ -1,4 +1,5 @@
 #include "btt/chain/evidence.h"
+#include "btt/chain/validator_history.h"
 #include "btt/chain/validator_set.h"
 #include "services.h"
 
@@ -23,19 +24,33 @@ grpc::Status ConsensusService::GetConsensusState(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status ConsensusService::GetValidators(grpc::ServerContext*, const v1::GetValidatorsRequest*,
+grpc::Status ConsensusService::GetValidators(grpc::ServerContext*,
+                                             const v1::GetValidatorsRequest* req,
                                              v1::Validators* out) {
-  auto tip = ctx_.chain.tip();
-  auto validators = ctx_.chain.validators();
-  out->set_height(tip.height());
+  auto view = ctx_.chain.read_view();
+  const uint64_t height = req->height() != 0 ? req->height() : view.tip.height() + 1;
+  // Sets are fixed two heights ahead; a later one is not known yet.
+  if (height > view.tip.height() + 2) {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND, "the validator set of height " +
+                                                         std::to_string(height) +
+                                                         " is not known yet (the chain is at " +
+                                                         std::to_string(view.tip.height()) + ")");
+  }
+  auto validators = chain::validators_at(*view.state, height);
+  if (!validators) {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                        "no validator set is kept for height " + std::to_string(height));
+  }
+  out->set_height(view.tip.height());
+  out->set_set_height(height);
   uint64_t total = 0;
-  for (const auto& v : validators) {
+  for (const auto& v : *validators) {
     total += v.power();
     *out->add_validators() = v;
   }
   out->set_total_power(total);
-  if (auto set = chain::ValidatorSet::create(validators)) {
-    out->set_proposer(set->proposer(tip.height() + 1, 0).address);
+  if (auto set = chain::ValidatorSet::create(*validators)) {
+    out->set_proposer(set->proposer(height, 0).address);
   }
   return grpc::Status::OK;
 }

@@ -15,6 +15,7 @@
 #include <tuple>
 
 #include "btt/chain/consensus_signing.h"
+#include "btt/chain/validator_set.h"
 #include "btt/consensus/signer_guard.h"
 #include "btt/consensus/wal.h"
 #include "btt/crypto/hash.h"
@@ -98,6 +99,17 @@ v1::ConsensusState consensus_state(NodeApi& api) {
   auto s = stub->GetConsensusState(&ctx, v1::GetConsensusStateRequest(), &out);
   if (!s.ok()) throw std::runtime_error("GetConsensusState: " + s.error_message());
   return out;
+}
+
+std::pair<grpc::Status, v1::Validators> get_validators(NodeApi& api, uint64_t height) {
+  auto stub = v1::Consensus::NewStub(api.channel());
+  grpc::ClientContext ctx;
+  set_deadline(ctx);
+  v1::GetValidatorsRequest req;
+  req.set_height(height);
+  v1::Validators out;
+  auto s = stub->GetValidators(&ctx, req, &out);
+  return {s, out};
 }
 
 std::tuple<uint64_t, uint32_t, int> round_and_step(const v1::ConsensusState& s) {
@@ -281,6 +293,31 @@ TEST(TestnetTest, FourValidatorsToleratesFailuresNeverForksAndResyncs) {
   EXPECT_EQ(block_hash_at(*a[4], h7), block_hash_at(*a[0], h7));
   EXPECT_EQ(a[4]->balance(bob.address.to_string()), 777u);
   for (size_t i = 0; i < 5; ++i) EXPECT_EQ(evidence_count(*a[i]), 0u) << "node" << i;
+
+  // 7b. The validator set of a height, as every node reports it: the next height's by default,
+  // any kept height by number, not beyond the tip + 2; each header carries its hash.
+  {
+    EXPECT_EQ(consensus_state(*a[4]).mode(), "follower");
+    auto [s0, next] = get_validators(*a[4], 0);
+    ASSERT_TRUE(s0.ok()) << s0.error_message();
+    EXPECT_EQ(next.set_height(), next.height() + 1);
+    EXPECT_EQ(next.validators_size(), 4);
+    EXPECT_EQ(next.total_power(), 40u);
+    auto [s1, first] = get_validators(*a[0], 1);
+    ASSERT_TRUE(s1.ok()) << s1.error_message();
+    EXPECT_EQ(first.set_height(), 1u);
+    std::vector<v1::Validator> members(first.validators().begin(), first.validators().end());
+    auto set = chain::ValidatorSet::create(members);
+    ASSERT_TRUE(set.is_ok());
+    EXPECT_EQ(first.proposer(), set->proposer(1, 0).address);
+    auto b = a[0]->block(h7);
+    ASSERT_TRUE(b.has_value());
+    EXPECT_EQ(b->header().validators_hash(), to_bytes(chain::validator_set_hash(*set)));
+    EXPECT_EQ(b->header().next_validators_hash(), b->header().validators_hash());
+    EXPECT_EQ(b->header().last_commit_hash().size(), 32u);
+    auto [far_status, far] = get_validators(*a[0], height_of(*a[0]) + 100);
+    EXPECT_EQ(far_status.error_code(), grpc::StatusCode::NOT_FOUND) << far.ShortDebugString();
+  }
 
   // 8. Evidence: validator 2's key signs two different prevotes for one height and round, and a
   // peer hands them to node 0 over p2p. Node 0 verifies and gossips them, a proposer puts them in

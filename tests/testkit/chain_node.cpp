@@ -13,6 +13,7 @@ namespace btt::testkit {
 MultiGenesis make_multi_genesis(const MultiGenesisOptions& options) {
   MultiGenesis out;
   out.registry = chain::make_default_registry();
+  if (options.extend) options.extend(*out.registry);
   nlohmann::json j = {{"chain_id", kMultiChainId},
                       {"genesis_time", "2026-01-01T00:00:00Z"},
                       {"validators", nlohmann::json::array()},

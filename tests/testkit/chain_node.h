@@ -1,6 +1,7 @@
 #pragma once
 // Multi-validator chains for chain and reactor tests: a genesis with N validators of equal power
 // and funded accounts, chains over RocksDB in temp dirs, full commits and blocks built by hand.
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,8 @@ struct MultiGenesisOptions {
   uint64_t power = 10;
   nlohmann::json params = nullptr;              // the genesis "params" object, if any
   std::vector<std::string> funded = {"alice"};  // test_key names holding 1,000 BTT each
+  // Adds test-only modules to the default registry (e.g. one that changes the validator set).
+  std::function<void(chain::ModuleRegistry&)> extend = nullptr;
 };
 
 struct MultiGenesis {

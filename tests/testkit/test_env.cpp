@@ -4,6 +4,7 @@
 
 #include "btt/modules/tokenomics/genesis.h"
 
+#include "btt/chain/validator_history.h"
 #include "btt/crypto/hash.h"
 
 namespace btt::testkit {
@@ -314,10 +315,16 @@ void TestEnv::close_block() {
   replay(direct_events_.take_balance_changes());
   ledger::Events events;
   auto info = block_info();
-  std::optional<std::vector<v1::Validator>> next;
-  ledger::BlockContext ctx{info, *overlay_, events, &registry_->locks(), &next};
+  ledger::BlockContext ctx{info, *overlay_, events, &registry_->locks()};
+  // As the executor: a set an end_block hook proposes is validated and written for height + 2.
+  std::optional<std::vector<v1::Validator>> next_validators;
+  ctx.next_validators = &next_validators;
   for (const auto& m : registry_->modules()) m->end_block(ctx);
-  if (next) sets_[height_ + 2] = std::move(*next);
+  ctx.next_validators = nullptr;
+  if (next_validators && !sets_.empty()) sets_[height_ + 2] = *next_validators;
+  const auto changed =
+      chain::end_block_validator_sets(*overlay_, height_, next_validators, params_);
+  EXPECT_TRUE(changed.is_ok()) << changed.status().to_string();
   replay(events.balance_changes());
   block_events_ = events.take();
   if (check_invariants_) {

@@ -9,10 +9,12 @@
 #include <optional>
 #include <vector>
 
+#include "btt/chain/evidence.h"
 #include "btt/chain/executor.h"
 #include "btt/chain/genesis.h"
 #include "btt/chain/registry.h"
 #include "btt/chain/state_hash.h"
+#include "btt/chain/validator_history.h"
 #include "btt/crypto/keyfile.h"
 #include "btt/ledger/state.h"
 #include "btt/storage/db.h"
@@ -53,6 +55,10 @@ struct TxLocation {
 };
 
 [[nodiscard]] Hash32 block_hash(std::string_view header_bytes);
+// BlockInfo::last_commit of a block whose last_commit is `commit`: every validator of `set` (the
+// set of the previous height) in set order, with its power and whether it signed.
+[[nodiscard]] std::vector<ledger::LastCommitVote> last_commit_votes(const ValidatorSet& set,
+                                                                    const v1::Commit& commit);
 [[nodiscard]] Hash32 tx_root(const std::vector<TxPtr>& txs);
 
 class Chain {
@@ -109,8 +115,12 @@ class Chain {
                                               const v1::Commit* commit = nullptr);
   // The stored commit of the block at `height` (consensus column, "commit/" + u64be(height)).
   [[nodiscard]] std::optional<v1::Commit> commit_at(uint64_t height) const;
-  // The validator set in the committed state.
+  // The validator set of the next height (tip + 1), the one consensus is deciding; empty only
+  // if the state has none (a damaged database).
   [[nodiscard]] std::vector<v1::Validator> validators() const;
+  // The set of `height` (validator_history.h): known up to tip + 2, and down to what pruning
+  // keeps (max_evidence_age below the next height); nullopt outside.
+  [[nodiscard]] std::optional<std::vector<v1::Validator>> validators_at(uint64_t height) const;
 
   // A consistent view for queries: state and tip from the same snapshot.
   [[nodiscard]] ReadView read_view() const;
@@ -148,6 +158,16 @@ class Chain {
                                                      const KnownTx& known = nullptr);
   [[nodiscard]] Result<CommittedBlock> commit_locked(PreparedBlock prepared,
                                                      const v1::Commit* commit);
+  struct HeaderSets {
+    Hash32 validators_hash;
+    Hash32 next_validators_hash;
+  };
+  [[nodiscard]] Result<HeaderSets> header_sets(ValidatorSets& sets, uint64_t height) const;
+  [[nodiscard]] std::vector<ledger::Misbehaviour> misbehaviour_of(
+      const std::vector<VerifiedEvidence>& evidence) const;
+  // The time of the committed block at `height` (the genesis time for initial_height - 1); 0
+  // when the chain has no block there (heights before an imported chain's).
+  [[nodiscard]] uint64_t block_time_at(uint64_t height) const;
 
   storage::Database& db_;
   const ModuleRegistry& registry_;

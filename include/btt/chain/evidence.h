@@ -9,9 +9,8 @@
 // Committed evidence is recorded in state under "evidence/" ‖ u64be(height) ‖ validator (20
 // bytes), one record per validator and height, which also deduplicates it.
 //
-// The validator set that checks a piece is the set of the committed state the block executes
-// on. The set comes from genesis and does not change today; when staking changes it, the set of
-// the evidence's height must be used instead (doc/consensus.md explains the bound).
+// The validator set that checks a piece is the set of the evidence's height (the history of
+// validator_history.h keeps every set max_evidence_age needs).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -63,9 +62,15 @@ struct VerifiedEvidence {
   Bytes bytes;  // as the block carries it (set by select_evidence / check_block_evidence)
 };
 
-// Checks a piece on its own: a duplicate vote whose two votes are well formed, of one validator
-// of `validators`, for the same type, height and round, with different block ids in canonical
-// order (unless allow_any_order) and valid signatures. The message names the first problem.
+// The checks that need no key: a duplicate vote with both votes, of one validator, for the same
+// type, height (not 0) and round, with different block ids in canonical order (unless
+// allow_any_order). The message names the first problem.
+[[nodiscard]] Status check_evidence_form(const v1::Evidence& evidence,
+                                         bool allow_any_order = false);
+
+// Checks a piece on its own: check_evidence_form, then both votes are well formed, of a member
+// of `validators` (the set of the votes' height), with valid signatures. The message names the
+// first problem.
 [[nodiscard]] Result<VerifiedEvidence> verify_evidence(const ValidatorSet& validators,
                                                        std::string_view chain_id,
                                                        const v1::Evidence& evidence,
@@ -81,19 +86,20 @@ struct VerifiedEvidence {
 [[nodiscard]] Status check_evidence_height(uint64_t evidence_height, uint64_t block_height,
                                            const v1::LedgerParams& params);
 
-// Proposer: of `candidates`, those that verify against `validators`, fit the block at
-// `block_height` and are not committed yet, one per key, in key order, at most
+// Proposer: of `candidates`, those that fit the block at `block_height`, verify against the set
+// of their height (`sets`) and are not committed yet, one per key, in key order, at most
 // max_block_evidence(params). The rest is dropped silently (it may be valid later or never).
 [[nodiscard]] std::vector<VerifiedEvidence> select_evidence(
-    const ledger::StateReader& state, const ValidatorSet& validators, std::string_view chain_id,
+    const ledger::StateReader& state, const SetOfHeight& sets, std::string_view chain_id,
     uint64_t block_height, const v1::LedgerParams& params,
     const std::vector<v1::Evidence>& candidates);
-// Follower: every piece a block carries must decode (at most kMaxEvidenceBytes), verify in
-// canonical order, fit the block's height, not be committed, and come in strictly ascending key
-// order (so no key twice); at most max_block_evidence(params) pieces. Any failure refuses the
-// block, with a message naming the piece.
+// Follower: every piece a block carries must decode (at most kMaxEvidenceBytes), be in canonical
+// form, fit the block's height, verify against the set of its height (`sets`), not be
+// committed, and come in strictly ascending key order (so no key twice); at most
+// max_block_evidence(params) pieces. Any failure refuses the block, with a message naming the
+// piece.
 [[nodiscard]] Result<std::vector<VerifiedEvidence>> check_block_evidence(
-    const ledger::StateReader& state, const ValidatorSet& validators, std::string_view chain_id,
+    const ledger::StateReader& state, const SetOfHeight& sets, std::string_view chain_id,
     uint64_t block_height, const v1::LedgerParams& params,
     const google::protobuf::RepeatedPtrField<std::string>& evidence);
 // Writes an EvidenceRecord per piece into `state` and returns a "consensus.evidence" event per

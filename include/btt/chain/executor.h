@@ -2,6 +2,7 @@
 // The tx pipeline (check, preclaim, apply) and block execution. Pure functions of state and
 // input: the same block over the same state gives the same writes, results and hashes on every
 // node.
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -35,8 +36,11 @@ struct TxOutcome {
 
 // What executing a block's txs produced over a block overlay.
 struct ExecutedBlock {
-  std::vector<TxPtr> txs;   // included txs, in block order
-  v1::BlockResult result;   // their results and the block-level events
+  std::vector<TxPtr> txs;  // included txs, in block order
+  v1::BlockResult result;  // their results and the block-level events
+  // The validator set the block's end_block put in force from height + 2 (sorted by address),
+  // if it changed it.
+  std::optional<std::vector<v1::Validator>> next_validators;
   uint64_t execute_us = 0;  // filled in by the caller that timed it
 };
 
@@ -45,7 +49,9 @@ enum class ExecMode {
   kVerify,   // any such tx makes the whole block invalid
 };
 
-// Runs begin_block hooks, every tx, then end_block hooks, writing into `state`.
+// Runs begin_block hooks, every tx, then end_block hooks, writing into `state`. end_block hooks
+// see BlockContext::next_validators; a set put there goes through end_block_validator_sets
+// (validator_history.h), whose kInternal refusal of an invalid set fails the block.
 [[nodiscard]] Result<ExecutedBlock> execute_block(const std::vector<TxPtr>& candidates,
                                                   ledger::Overlay& state,
                                                   const ledger::BlockInfo& block,

@@ -24,6 +24,13 @@ struct GenesisValidator {
   uint64_t power = 0;
 };
 
+// An entry of the validator set history carried by an export (doc/genesis.md,
+// "validator_sets").
+struct GenesisValidatorSet {
+  uint64_t from_height = 0;
+  std::vector<GenesisValidator> validators;
+};
+
 struct GenesisAccount {
   crypto::Address address;
   std::vector<v1::Coin> balances;  // ordered by asset, no zero amounts
@@ -38,7 +45,11 @@ struct Genesis {
   uint64_t initial_height = 1;
   v1::LedgerParams params;
   std::vector<v1::AssetInfo> assets;  // always includes BTT
+  // The set of the first block (initial_height).
   std::vector<GenesisValidator> validators;
+  // An export's history entries, ascending from_height, at most initial_height + 1; the one in
+  // force at initial_height, if any, is `validators`.
+  std::vector<GenesisValidatorSet> validator_sets;
   std::vector<GenesisAccount> accounts;
   nlohmann::json modules = nlohmann::json::object();
   Hash32 file_hash{};  // SHA-256 of the file's bytes; a node refuses a different file later
@@ -58,8 +69,8 @@ struct Genesis {
 // The ranges genesis enforces on the ledger params, for a params change after genesis too.
 [[nodiscard]] Status validate_ledger_params(const v1::LedgerParams& params);
 
-// Writes the genesis state (params, assets, supply, balances, validators, module sections)
-// into `state`.
+// Writes the genesis state (params, assets, supply, balances, the validator set history entry of
+// initial_height, module sections) into `state`.
 [[nodiscard]] Status init_genesis_state(const Genesis& genesis, ledger::Overlay& state,
                                         const ModuleRegistry& registry);
 
@@ -80,8 +91,5 @@ struct Genesis {
 // block: the commitment to every key of the state written at once at `height`. `bttd export`
 // prints it; the imported chain's genesis tip carries it.
 [[nodiscard]] Hash32 import_state_hash(const ledger::StateReader& state, uint64_t height);
-
-// Validator set keys (state "val/" + address bytes).
-[[nodiscard]] std::vector<v1::Validator> load_validators(const ledger::StateReader& state);
 
 }  // namespace btt::chain

@@ -10,6 +10,7 @@
 // out instead of giving them in a row. Rounds of one height take consecutive slots, so a faulty
 // proposer is followed by others.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,5 +60,14 @@ class ValidatorSet {
   uint64_t total_power_ = 0;
   uint64_t step_ = 0;  // m above
 };
+
+// The validator set of a height, or null when the chain keeps none for it.
+using SetOfHeight = std::function<const ValidatorSet*(uint64_t height)>;
+
+// The header's validators_hash / next_validators_hash (doc/protocol.md, "Validator set hash"):
+//   tagged_hash("btt/valset", u32be(n) ‖ for each validator in set order (ascending address):
+//                             address (20 raw bytes) ‖ public key (32) ‖ u64be(power))
+// Names are not covered: they do not take part in consensus.
+[[nodiscard]] Hash32 validator_set_hash(const ValidatorSet& set);
 
 }  // namespace btt::chain

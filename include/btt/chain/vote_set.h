@@ -32,6 +32,14 @@ namespace btt::chain {
                                    uint64_t height, const Bytes& block_id, const v1::Commit& commit,
                                    SignatureVerifier& verifier);
 
+// The header's last_commit_hash (doc/protocol.md, "Last commit hash"):
+//   tagged_hash("btt/commit", u64be(height) ‖ u32be(round) ‖ block_id (32) ‖ u32be(n) ‖
+//     for each signature, ascending by validator address: address (20 raw bytes) ‖
+//     u64be(timestamp_ms) ‖ signature (64))
+// An error for a commit that has no such encoding: a block id that is not 32 bytes, a signature
+// that is not 64, a validator that is not a canonical address.
+[[nodiscard]] Result<Hash32> commit_hash(const v1::Commit& commit);
+
 class VoteSet {
  public:
   enum class Added {

@@ -122,8 +122,11 @@ class StateMachine {
   StateMachine& operator=(const StateMachine&) = delete;
 
   // Starts `height` (round 0) with its validator set, then replays buffered messages for it.
-  // Heights only go up.
-  void start_height(uint64_t height, chain::ValidatorSet validators);
+  // Heights only go up. `next`: the set of height + 1, known before this height starts (it was
+  // fixed at the end of height - 1; doc/consensus.md, "Validator set changes"), which
+  // check_next_height_header checks against; without it, this height's set is taken.
+  void start_height(uint64_t height, chain::ValidatorSet validators,
+                    std::optional<chain::ValidatorSet> next = std::nullopt);
 
   // Writes inputs and own messages to `wal` from now on (nullptr: none).
   void set_wal(WalSink* wal) { wal_ = wal; }
@@ -143,7 +146,8 @@ class StateMachine {
   // while replaying (one the WAL lost) is. Buffered messages for the height are handled
   // afterwards, as new inputs.
   ReplayStats replay(uint64_t height, chain::ValidatorSet validators,
-                     const std::vector<v1::WalRecord>& records);
+                     const std::vector<v1::WalRecord>& records,
+                     std::optional<chain::ValidatorSet> next = std::nullopt);
 
   // A complete proposal (its block set): checked as check_proposal_header does, and its `parts`
   // must be the header recomputed from its block.
@@ -153,10 +157,10 @@ class StateMachine {
   // kDuplicate if the round holds this very proposal; kDropped with the reason otherwise. For
   // the reactor, before it collects the parts of a proposal.
   [[nodiscard]] Verdict check_proposal_header(const v1::Proposal& proposal) const;
-  // The same for a header of the next height, as far as it can be checked now: against this
-  // height's validator set (the next height's is the same until validator sets change; the
-  // reactor checks again with check_proposal_header once the next height starts). Keeps peers
-  // that are not that round's proposer from taking the reactor's few slots for early proposals.
+  // The same for a header of the next height, as far as it can be checked now: against the next
+  // height's validator set (start_height's `next`; the reactor checks again with
+  // check_proposal_header once the next height starts). Keeps peers that are not that round's
+  // proposer from taking the reactor's few slots for early proposals.
   [[nodiscard]] Verdict check_next_height_header(const v1::Proposal& proposal) const;
   [[nodiscard]] Verdict on_vote(const v1::Vote& vote);
   void on_timeout(uint64_t height, chain::Round round, chain::Step step);
@@ -197,7 +201,8 @@ class StateMachine {
   using Buffered = std::variant<v1::Proposal, v1::Vote>;
   using Hrs = std::tuple<uint64_t, chain::Round, uint8_t>;  // height, round, step
 
-  void begin_height(uint64_t height, chain::ValidatorSet validators);
+  void begin_height(uint64_t height, chain::ValidatorSet validators,
+                    std::optional<chain::ValidatorSet> next);
   void handle_buffered();
   // Writes a proposal or vote to the WAL (an input not while replaying).
   template <typename Message>
@@ -253,6 +258,9 @@ class StateMachine {
   // The height just decided, kept for gossip and evidence (on_previous_vote).
   std::map<chain::Round, RoundState> prev_rounds_;
   std::shared_ptr<const chain::ValidatorSet> prev_validators_;
+  // The set of height + 1, for headers of proposals that arrive early.
+  std::shared_ptr<const chain::ValidatorSet> next_validators_ =
+      std::make_shared<const chain::ValidatorSet>();
   // (height, validator, round, type, block id) of conflicts already reported.
   std::set<std::tuple<uint64_t, std::string, chain::Round, int, Bytes>> evidence_seen_;
   std::deque<Buffered> buffer_;

@@ -29,6 +29,9 @@ inline constexpr std::string_view kTagP2pTranscript = "btt/p2p/transcript";
 inline constexpr std::string_view kTagP2pHandshake = "btt/p2p/handshake";
 inline constexpr std::string_view kTagConsensusVote = "btt/consensus/vote";
 inline constexpr std::string_view kTagConsensusProposal = "btt/consensus/proposal";
+// Header hashes of a validator set and of a block's last_commit (doc/protocol.md).
+inline constexpr std::string_view kTagValidatorSet = "btt/valset";
+inline constexpr std::string_view kTagCommit = "btt/commit";
 
 // Binary Merkle root over leaf hashes: leaves are tagged_hash(kTagMerkleLeaf, item); a node is
 // tagged_hash(kTagMerkleNode, left || right); an odd last node is promoted unchanged; the root of

@@ -34,9 +34,11 @@ struct LastCommitVote {
 // A double sign the chain verified in this block's evidence.
 struct Misbehaviour {
   crypto::Address validator;
-  uint64_t height = 0;   // of the infraction
-  uint64_t time_ms = 0;  // the block time of that height
-  uint64_t power = 0;    // its power in the set of that height
+  uint64_t height = 0;  // of the infraction
+  // The block time of that height (for an imported chain: its genesis time at initial_height - 1,
+  // 0 below).
+  uint64_t time_ms = 0;
+  uint64_t power = 0;  // its power in the set of that height
 };
 
 struct BlockInfo {
@@ -46,8 +48,9 @@ struct BlockInfo {
   uint64_t genesis_time_ms = 0;
   // Hash of the previous block (empty at genesis): the on-chain entropy modules draw from.
   Bytes prev_hash;
-  // The previous block's validators, each with whether it signed (empty in the first block and
-  // at genesis): staking pays fees to signers and tracks liveness from it.
+  // The previous block's validators (the set of height - 1, ordered by address), each with
+  // whether it signed (empty in the first block, at genesis and in simulations): staking pays
+  // fees to signers and tracks liveness from it.
   std::vector<LastCommitVote> last_commit;
   // The evidence committed in this block, verified against the set of its height.
   std::vector<Misbehaviour> misbehaviour;

@@ -27,8 +27,9 @@ class EvidencePool {
   // height (a block records at most one piece per key). The kept evidence; nullopt if it is
   // committed already, pending already, or the pool is full.
   [[nodiscard]] std::optional<v1::Evidence> add(const v1::Evidence& verified);
-  // Evidence from a peer: verified against the current validators, and not too old for the next
-  // block (a later height is kept: it fits a later block). The verified evidence, or nullopt.
+  // Evidence from a peer: verified against the validator set of its height, and not too old for
+  // the next block (a later height is kept if its set is known, up to tip + 2: it fits a later
+  // block). The verified evidence, or nullopt.
   [[nodiscard]] std::optional<v1::Evidence> verify(const v1::Evidence& evidence) const;
   // Drops what the chain committed and what is too old for the next block.
   void prune();

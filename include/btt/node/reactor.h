@@ -162,7 +162,8 @@ class Reactor final : private consensus::ProposalSource,
   void tick();
   void send_consensus(const v1::ConsensusEnvelope& env, const p2p::NodeId* to);
   void update_snapshot();
-  [[nodiscard]] Result<chain::ValidatorSet> current_validators() const;
+  // The validator set of `height` (Chain::validators_at).
+  [[nodiscard]] Result<chain::ValidatorSet> validators_of(uint64_t height) const;
   // The mempool's decoded copy of a block tx, for Chain::prepare / apply.
   [[nodiscard]] chain::Chain::KnownTx known_tx() const;
 
@@ -200,6 +201,8 @@ class Reactor final : private consensus::ProposalSource,
   // create_empty_blocks = false: the next height waits for txs, evidence or a peer.
   bool waiting_for_txs_ = false;
   uint64_t peer_started_ = 0;  // a height a validator has started that this node has not
+  // Whether the signer's key was in the set of the last height started (unset before the first).
+  std::optional<bool> signing_;
 
   mutable std::mutex mu_;  // guards the queue, timers and the snapshots below
   std::condition_variable cv_;

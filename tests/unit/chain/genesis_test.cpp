@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "btt/chain/genesis.h"
+#include "btt/chain/validator_history.h"
 #include "btt/ledger/ledger.h"
 #include "testkit/genesis_json.h"
 #include "testkit/test_env.h"
@@ -187,6 +188,81 @@ TEST_F(GenesisTest, RefusesBadInputWithClearMessages) {
 
 // Fields of the wrong JSON type are refused with the field's name (they used to throw
 // nlohmann::json::type_error out of parse and end bttd with std::terminate).
+// An export's validator set history (doc/genesis.md, "validator_sets"): written as it is, and
+// `validators` is written at initial_height only when no entry is in force there.
+TEST_F(GenesisTest, ValidatorSetsAreTheHistoryAnExportCarries) {
+  const crypto::KeyPair other = testkit::test_key("other");
+  const json val_json = valid()["validators"][0];
+  const json other_json = {{"public_key", to_hex(other.public_key)}, {"power", "4"}};
+  auto with_sets = [&](json sets, std::string initial_height = "10") {
+    auto j = valid();
+    j["initial_height"] = std::move(initial_height);
+    j["validator_sets"] = std::move(sets);
+    return j;
+  };
+  auto history = [&](const json& file) {
+    auto g = Genesis::parse(file.dump(), *registry);
+    EXPECT_TRUE(g.is_ok()) << g.status().to_string();
+    testkit::MemoryState base;
+    ledger::Overlay state(base);
+    EXPECT_TRUE(init_genesis_state(*g, state, *registry).is_ok());
+    std::vector<std::pair<uint64_t, size_t>> out;
+    for (const auto& e : validator_set_history(state)) {
+      out.emplace_back(e.from_height, e.validators.size());
+    }
+    return out;
+  };
+  using History = std::vector<std::pair<uint64_t, size_t>>;
+  // The entry in force at 10 started at 3; the next one (from 11) was set by the last block.
+  const json file =
+      with_sets(json::array({{{"from_height", "3"}, {"validators", {val_json}}},
+                             {{"from_height", "11"}, {"validators", {val_json, other_json}}}}));
+  EXPECT_EQ(history(file), (History{{3, 1}, {11, 2}}));
+  // Without an entry at or below initial_height, `validators` is the entry of initial_height.
+  EXPECT_EQ(history(with_sets(
+                json::array({{{"from_height", "11"}, {"validators", {val_json, other_json}}}}))),
+            (History{{10, 1}, {11, 2}}));
+  EXPECT_EQ(history(valid()), (History{{1, 1}}));
+  // to_json writes them back; a new chain's file has none.
+  auto g = Genesis::parse(file.dump(), *registry);
+  ASSERT_TRUE(g.is_ok());
+  const json out = g->to_json();
+  ASSERT_EQ(out["validator_sets"].size(), 2u);
+  EXPECT_EQ(out["validator_sets"][1]["from_height"], "11");
+  EXPECT_EQ(out["validator_sets"][1]["validators"].size(), 2u);
+  EXPECT_FALSE(Genesis::parse(valid().dump(), *registry)->to_json().contains("validator_sets"));
+
+  auto refused = [&](const json& j, const std::string& needle) {
+    auto s = parse(j);
+    ASSERT_FALSE(s.is_ok()) << needle;
+    EXPECT_NE(s.message().find(needle), std::string::npos) << s.message();
+  };
+  refused(with_sets(json::object()), "validator_sets: must be an array");
+  refused(with_sets(json::array({{{"from_height", "0"}, {"validators", {val_json}}}})),
+          "validator_sets[0].from_height: must be in [1, initial_height + 1]");
+  refused(with_sets(json::array({{{"from_height", "12"}, {"validators", {val_json}}}})),
+          "validator_sets[0].from_height: must be in [1, initial_height + 1]");
+  refused(with_sets(json::array({{{"from_height", "5"}, {"validators", {val_json}}},
+                                 {{"from_height", "5"}, {"validators", {val_json}}}})),
+          "validator_sets[1].from_height: must be above the previous entry's");
+  refused(with_sets(json::array({{{"validators", {val_json}}}})), "validator_sets[0].from_height");
+  refused(with_sets(json::array({{{"from_height", "5"}, {"validators", json::array()}}})),
+          "validator_sets[0].validators: at least one validator is required");
+  json zero = other_json;
+  zero["power"] = "0";
+  refused(with_sets(json::array({{{"from_height", "5"}, {"validators", {zero}}}})),
+          "validator_sets[0].validators[0].power: must be positive");
+  refused(with_sets(json::array({{{"from_height", "5"}, {"validators", {val_json}}, {"x", 1}}})),
+          "validator_sets[0]: unknown field 'x'");
+  // The entry in force at initial_height must be `validators`.
+  refused(with_sets(json::array({{{"from_height", "4"}, {"validators", {other_json}}}})),
+          "is not the set of `validators`");
+  json renamed = val_json;
+  renamed["name"] = "another name";
+  refused(with_sets(json::array({{{"from_height", "10"}, {"validators", {renamed}}}})),
+          "is not the set of `validators`");
+}
+
 TEST_F(GenesisTest, RefusesWrongTypesInsteadOfThrowing) {
   auto expect_refused = [&](json j, const std::string& needle) {
     Status s;

@@ -5,7 +5,10 @@
 #include <iostream>
 #include <utility>
 
+#include "btt/chain/chain.h"
 #include "btt/chain/tx.h"
+#include "btt/chain/validator_set.h"
+#include "btt/chain/vote_set.h"
 #include "btt/crypto/hash.h"
 #include "btt/crypto/keyfile.h"
 #include "btt/modules/compute/compute.h"
@@ -248,6 +251,118 @@ TEST(ProtocolVectors, ComputeCommitmentIsTheTaggedHash) {
   const Bytes salt(16, '\x22');
   EXPECT_EQ(to_hex(modules::compute::commitment(result, node, salt)),
             "759c3e7bfebe032f2a354bdb1d87439111b6a8aabfe614c13deac09d810eb5c3");
+}
+
+// Vector 4 of doc/protocol.md: the header fields of the validator sets and of the last commit.
+struct HeaderVector {
+  const char* validators_hash = "6eb4ca03f8534e0704254b526b18f31ea2fd617fbc0e4f8c3ef3369aa51b8780";
+  const char* next_validators_hash =
+      "32f196bd6dac922565f92a1dd0c5fd19b41908c0d5ee83c9487acf2b7f86496c";
+  const char* commit_sig_a =  // key ...03's precommit, aux_rand = 32 zero bytes
+      "2b8ce01388ed19f0978f228721501d3cad51b8d32c89d8164b5cc1486b1b6a07fbf33b254f2dccb136c674fbfc"
+      "ae34e9af0200ab8bfb21be82542549277f5048";
+  const char* commit_sig_b =  // key ...04's
+      "b338afbd203409aa25eb57ad84ae16564bdc348e28429c38b437fd199130bc76cb14fac501aa37b4c73e94e513"
+      "8a95d82562bc5e9466e630a8cce40128b1699b";
+  const char* last_commit_hash = "c63ec7f91b7b5b45b1225f4d19e98b523ecb83e7e9e387bbf1ee47160925aab5";
+  const char* header_hex =
+      "0a0c6274742d6465766e65742d31100218d0dfeab6b7332220ababababababababababababababababababab"
+      "ababababababababababababab2a200000000000000000000000000000000000000000000000000000000000"
+      "000000322011111111111111111111111111111111111111111111111111111111111111113a2a6274743130"
+      "33756c78706337397136796171326e68616b383873353561303368326a68766177357035354a202222222222"
+      "2222222222222222222222222222222222222222222222222222225a206eb4ca03f8534e0704254b526b18f3"
+      "1ea2fd617fbc0e4f8c3ef3369aa51b8780622032f196bd6dac922565f92a1dd0c5fd19b41908c0d5ee83c948"
+      "7acf2b7f86496c6a20c63ec7f91b7b5b45b1225f4d19e98b523ecb83e7e9e387bbf1ee47160925aab5";
+  const char* block_hash = "ee8b91c3f492e382cd0bb8ec5baba604f8e70d895e92d9db53a7b629a37b76c3";
+};
+const HeaderVector kHeaderVector;
+
+v1::Validator vector_validator(const char* secret_key_hex, uint64_t power, const char* name) {
+  auto k = key(secret_key_hex);
+  v1::Validator v;
+  v.set_address(k.address.to_string());
+  v.set_public_key(std::string(as_view(k.public_key)));
+  v.set_power(power);
+  v.set_name(name);
+  return v;
+}
+
+TEST(ProtocolVectors, HeaderHashesMatchDocProtocolMd) {
+  constexpr const char* k3 = "0000000000000000000000000000000000000000000000000000000000000003";
+  constexpr const char* k4 = "0000000000000000000000000000000000000000000000000000000000000004";
+  constexpr const char* kb = "b7e151628aed2a6abf7158809cf4f3c762e7160f38b4da56a784d9045190cfef";
+  const auto current =
+      *ValidatorSet::create({vector_validator(k3, 10, "three"), vector_validator(k4, 5, "four")});
+  const auto next =
+      *ValidatorSet::create({vector_validator(k3, 10, "three"), vector_validator(kb, 7, "")});
+  // The commit of height 1 (block id 32 x ab) by both validators of `current`.
+  v1::Commit commit;
+  commit.set_height(1);
+  commit.set_round(0);
+  commit.set_block_id(std::string(32, '\xab'));
+  for (const char* sk : {k4, k3}) {  // any order: the hash sorts by validator
+    v1::Vote vote;
+    vote.set_type(v1::PRECOMMIT);
+    vote.set_height(1);
+    vote.set_round(0);
+    vote.set_block_id(commit.block_id());
+    vote.set_validator(key(sk).address.to_string());
+    vote.set_timestamp_ms(1767225601000);
+    KeySigner signer(key(sk), /*deterministic_aux=*/true);
+    ASSERT_TRUE(signer.sign_vote("btt-devnet-1", vote).is_ok());
+    auto* cs = commit.add_signatures();
+    cs->set_validator(vote.validator());
+    cs->set_timestamp_ms(vote.timestamp_ms());
+    cs->set_signature(vote.signature());
+  }
+  ASSERT_TRUE(verify_commit(current, "btt-devnet-1", 1, commit.block_id(), commit).is_ok());
+  v1::BlockHeader header;
+  header.set_chain_id("btt-devnet-1");
+  header.set_height(2);
+  header.set_time_ms(1767225602000);
+  header.set_prev_hash(commit.block_id());
+  header.set_tx_root(std::string(32, '\0'));
+  header.set_state_hash(std::string(32, '\x11'));
+  header.set_proposer(key(k3).address.to_string());
+  header.set_results_hash(std::string(32, '\x22'));
+  const std::string before_new_fields = header.SerializeAsString();
+  header.set_validators_hash(to_bytes(validator_set_hash(current)));
+  header.set_next_validators_hash(to_bytes(validator_set_hash(next)));
+  header.set_last_commit_hash(to_bytes(*commit_hash(commit)));
+  const std::string bytes = header.SerializeAsString();
+  // The new fields (11-13) come last: a header without them has exactly the earlier bytes.
+  EXPECT_EQ(bytes.substr(0, before_new_fields.size()), before_new_fields);
+
+  const HeaderVector& v = kHeaderVector;
+  const std::string sig_a = to_hex(commit.signatures(1).signature());  // key 3's
+  const std::string sig_b = to_hex(commit.signatures(0).signature());  // key 4's
+  if (std::string(v.header_hex).empty()) {
+    std::cout << "validators_hash " << to_hex(validator_set_hash(current))
+              << "\nnext_validators_hash " << to_hex(validator_set_hash(next)) << "\nsig3 " << sig_a
+              << "\nsig4 " << sig_b << "\nlast_commit_hash " << to_hex(*commit_hash(commit))
+              << "\nheader " << to_hex(bytes) << "\nblock_hash " << to_hex(block_hash(bytes))
+              << "\naddr3 " << key(k3).address.to_string() << " raw "
+              << to_hex(key(k3).address.raw()) << "\naddr4 " << key(k4).address.to_string()
+              << " raw " << to_hex(key(k4).address.raw()) << "\naddrb "
+              << key(kb).address.to_string() << " raw " << to_hex(key(kb).address.raw()) << "\n";
+    FAIL() << "fill in the vector";
+  }
+  EXPECT_EQ(to_hex(validator_set_hash(current)), v.validators_hash);
+  EXPECT_EQ(to_hex(validator_set_hash(next)), v.next_validators_hash);
+  EXPECT_EQ(sig_a, v.commit_sig_a);
+  EXPECT_EQ(sig_b, v.commit_sig_b);
+  EXPECT_EQ(to_hex(*commit_hash(commit)), v.last_commit_hash);
+  EXPECT_EQ(to_hex(bytes), v.header_hex);
+  EXPECT_EQ(to_hex(block_hash(bytes)), v.block_hash);
+  // The hashes are the documented tagged hashes of the documented bytes.
+  Bytes set_bytes;
+  put_u32_be(set_bytes, 2);
+  for (const auto& m : current.validators()) {
+    set_bytes.append(crypto::Address::parse(m.address)->raw());
+    set_bytes.append(as_view(m.public_key));
+    put_u64_be(set_bytes, m.power);
+  }
+  EXPECT_EQ(to_hex(crypto::tagged_hash("btt/valset", set_bytes)), v.validators_hash);
 }
 
 }  // namespace

@@ -175,6 +175,7 @@ class Simulation {
       build_state_machine(i);
     }
     result_.decisions.resize(nodes_.size());
+    result_.signed_heights.resize(nodes_.size());
     for (const auto& n : nodes_) {
       result_.honest.push_back(!n->byzantine);
       result_.addresses.push_back(n->key.address.to_string());
@@ -271,8 +272,8 @@ class Simulation {
     }
     n.decided[height] = {block_id, block, commit};
     if (!n.byzantine) {
-      if (Status s =
-              chain::verify_commit(validators_, kSimChainId, height, block_id, commit, verifier_);
+      if (Status s = chain::verify_commit(set_at(height), kSimChainId, height, block_id, commit,
+                                          verifier_);
           !s) {
         violation(who + " decided with a bad commit: " + s.message());
       }
@@ -291,8 +292,9 @@ class Simulation {
     ++result_.evidence_reports;
     const auto& dv = ev.duplicate_vote();
     // Evidence must hold two validly signed, conflicting votes of one validator.
-    Status a = chain::verify_vote(validators_, kSimChainId, dv.vote_a(), verifier_);
-    Status b = chain::verify_vote(validators_, kSimChainId, dv.vote_b(), verifier_);
+    const chain::ValidatorSet& set = set_at(dv.vote_a().height());
+    Status a = chain::verify_vote(set, kSimChainId, dv.vote_a(), verifier_);
+    Status b = chain::verify_vote(set, kSimChainId, dv.vote_b(), verifier_);
     if (!a || !b || dv.vote_a().validator() != dv.vote_b().validator() ||
         dv.vote_a().block_id() == dv.vote_b().block_id()) {
       violation("node " + std::to_string(node) + " reported bad evidence");
@@ -346,6 +348,7 @@ class Simulation {
   void note_sent(size_t from, uint64_t height, chain::Round round, chain::Step step,
                  const Bytes& block_id, int64_t pol_round) {
     Node& n = *nodes_[from];
+    result_.signed_heights[from].insert(height);
     auto [it, fresh] =
         n.sent.try_emplace({height, round, static_cast<int>(step)}, Sent{block_id, pol_round});
     if (!fresh && (it->second.block_id != block_id || it->second.pol_round != pol_round)) {
@@ -407,7 +410,7 @@ class Simulation {
       return !r.has_committed() && Wal::height_of(r) == tip + 1;
     });
     if (resume) {
-      const auto stats = n.sm->replay(tip + 1, validators_, records);
+      const auto stats = n.sm->replay(tip + 1, set_at(tip + 1), records, set_at(tip + 2));
       ++result_.replays;
       result_.replayed_inputs += stats.inputs;
       result_.own_resent += stats.own_reused;
@@ -423,9 +426,31 @@ class Simulation {
       }
     } else {
       if (Status s = n.wal->rotate(tip); !s) violation(who + ": " + s.message());
-      n.sm->start_height(tip + 1, validators_);
+      n.sm->start_height(tip + 1, set_at(tip + 1), set_at(tip + 2));
     }
     note_round(i);
+  }
+
+  // The set of `height` (SimConfig::powers_from over the nodes in validators_' order).
+  const chain::ValidatorSet& set_at(uint64_t height) {
+    auto entry = config_.powers_from.upper_bound(height);
+    if (entry == config_.powers_from.begin()) return validators_;
+    --entry;
+    auto it = sets_.find(entry->first);
+    if (it == sets_.end()) {
+      std::vector<v1::Validator> vals;
+      for (size_t i = 0; i < nodes_.size(); ++i) {
+        const uint64_t power = i < entry->second.size() ? entry->second[i] : 0;
+        if (power == 0) continue;
+        v1::Validator v;
+        v.set_address(nodes_[i]->key.address.to_string());
+        v.set_public_key(Bytes(as_view(nodes_[i]->key.public_key)));
+        v.set_power(power);
+        vals.push_back(v);
+      }
+      it = sets_.emplace(entry->first, *chain::ValidatorSet::create(vals)).first;
+    }
+    return it->second;
   }
 
   void violation(std::string what) { result_.safety_violations.push_back(std::move(what)); }
@@ -482,7 +507,7 @@ class Simulation {
       if (n.wal && s->height > n.sm->height()) {
         if (Status st = n.wal->rotate(s->height - 1); !st) violation(st.message());
       }
-      n.sm->start_height(s->height, validators_);
+      n.sm->start_height(s->height, set_at(s->height), set_at(s->height + 1));
       note_round(ev.node);
     } else if (std::holds_alternative<GossipTick>(ev.body)) {
       gossip(ev.node);
@@ -493,7 +518,8 @@ class Simulation {
         if (nodes_[i]->byzantine || nodes_[i]->decided.empty()) continue;
         result_.heal_height = std::max(result_.heal_height, nodes_[i]->decided.rbegin()->first);
       }
-      result_.target_height = result_.heal_height + config_.heights_after_heal;
+      result_.target_height =
+          std::max(result_.heal_height + config_.heights_after_heal, config_.min_target_height);
     }
   }
 
@@ -557,7 +583,8 @@ class Simulation {
   uint64_t seq_ = 0;
   SimClock clock_;
   chain::CachingVerifier verifier_;
-  chain::ValidatorSet validators_;
+  chain::ValidatorSet validators_;                // every node, power 1: fixes their order
+  std::map<uint64_t, chain::ValidatorSet> sets_;  // by powers_from entry
   std::vector<std::unique_ptr<Node>> nodes_;
   std::map<std::pair<uint64_t, uint64_t>, Event> queue_;  // (time, sequence): a stable order
   std::map<std::tuple<size_t, uint64_t, uint64_t>, Bytes> alt_block_;

@@ -74,6 +74,12 @@ struct SimConfig {
                          .precommit_ms = 500,
                          .precommit_delta_ms = 250};
 
+  // Validator set changes: from each height on, the power of every node (index as above; 0: not
+  // in the set). Without an entry at or below a height, every node has power 1. A node outside
+  // a height's set runs its state machine without signing and decides from what it hears.
+  std::map<uint64_t, std::vector<uint64_t>> powers_from;
+  uint64_t min_target_height = 0;  // liveness is checked up to at least this height
+
   std::vector<Crash> crashes;
   std::filesystem::path data_dir;  // with crashes: where the crashing nodes keep their files
 
@@ -89,8 +95,9 @@ struct SimConfig {
 struct SimResult {
   std::vector<std::map<uint64_t, Bytes>> decisions;  // per node: height -> block id
   std::vector<bool> honest;
-  std::vector<std::string> addresses;          // per node
-  std::vector<std::string> safety_violations;  // empty on a safe run
+  std::vector<std::string> addresses;              // per node
+  std::vector<std::set<uint64_t>> signed_heights;  // per honest node: heights it signed at
+  std::vector<std::string> safety_violations;      // empty on a safe run
   uint64_t heal_height = 0;            // highest height any honest node had decided at the heal
   uint64_t target_height = 0;          // heal_height + heights_after_heal
   bool live = false;                   // every honest node decided every height up to the target

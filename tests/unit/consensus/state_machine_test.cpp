@@ -339,6 +339,93 @@ TEST_F(ConsensusStateMachineTest, CheckNextHeightHeaderByThisHeightsValidators) 
   EXPECT_TRUE(sm->messages().proposals.empty());
 }
 
+// The validators of tv.keys[indices], with `powers` (1 each by default).
+chain::ValidatorSet subset(const testkit::TestValidators& tv, const std::vector<size_t>& indices,
+                           std::vector<uint64_t> powers = {}) {
+  std::vector<v1::Validator> vals;
+  for (size_t i = 0; i < indices.size(); ++i) {
+    v1::Validator v;
+    v.set_address(tv.keys[indices[i]].address.to_string());
+    v.set_public_key(Bytes(as_view(tv.keys[indices[i]].public_key)));
+    v.set_power(powers.empty() ? 1 : powers[i]);
+    vals.push_back(v);
+  }
+  return *chain::ValidatorSet::create(vals);
+}
+
+// A header of the next height is checked against the next height's set when start_height got
+// it (doc/consensus.md, "Validator set changes"), not against this height's.
+TEST_F(ConsensusStateMachineTest, CheckNextHeightHeaderByTheNextHeightsSet) {
+  make_node(0);
+  // Height 2's set: validators 0 and 1 only, validator 1 with most of the power.
+  const chain::ValidatorSet next = subset(tv, {0, 1}, {1, 5});
+  sm->start_height(1, tv.set, next);
+  for (uint32_t round = 0; round < 6; ++round) {
+    const std::string by_next = next.proposer(2, round).address;
+    for (size_t i = 0; i < tv.keys.size(); ++i) {
+      v1::Proposal header = proposal(i, 2, round, "ok-b");
+      header.clear_block();
+      const Verdict v = sm->check_next_height_header(header);
+      if (tv.keys[i].address.to_string() == by_next) {
+        expect_accepted(v);
+      } else {
+        EXPECT_TRUE(v.dropped()) << "round " << round << " validator " << i;
+      }
+    }
+  }
+  // Rounds 0..5 of height 2 by the next set: validator 1 proposes most of them.
+  size_t by_one = 0;
+  for (uint32_t round = 0; round < 6; ++round) {
+    by_one += next.proposer(2, round).address == tv.keys[1].address.to_string() ? 1 : 0;
+  }
+  EXPECT_GE(by_one, 4u);
+}
+
+// A node whose key leaves the set stops signing at that height and starts again when it comes
+// back, without a restart; meanwhile it follows the others' decisions.
+TEST_F(ConsensusStateMachineTest, SignsOnlyAtHeightsWhoseSetHoldsItsKey) {
+  make_node(0);
+  const chain::ValidatorSet without_me = subset(tv, {1, 2, 3});
+  auto decide_height = [&](uint64_t h, const chain::ValidatorSet& set) {
+    const size_t before = rec.decisions.size();
+    const std::string proposer = set.proposer(h, 0).address;
+    size_t from = 0;
+    while (tv.keys[from].address.to_string() != proposer) ++from;
+    const std::string block = "ok-" + std::to_string(h);
+    if (from != 0) (void)sm->on_proposal(proposal(from, h, 0, block));
+    const Bytes id = from != 0 ? id_of(block) : rec.proposals.back().block_id();
+    for (size_t i : {1, 2, 3}) {
+      (void)sm->on_vote(signed_vote(tv.keys[i], v1::PREVOTE, h, 0, id));
+    }
+    for (size_t i : {1, 2, 3}) {
+      (void)sm->on_vote(signed_vote(tv.keys[i], v1::PRECOMMIT, h, 0, id));
+    }
+    EXPECT_EQ(rec.decisions.size(), before + 1) << "height " << h;
+  };
+  // Height 1: not in the set. It signs nothing but decides.
+  sm->start_height(1, without_me, tv.set);
+  decide_height(1, without_me);
+  EXPECT_TRUE(rec.votes.empty());
+  EXPECT_TRUE(rec.proposals.empty());
+  // Height 2: in the set (joined): it prevotes and precommits.
+  sm->start_height(2, tv.set, without_me);
+  decide_height(2, tv.set);
+  EXPECT_EQ(rec.votes_of(v1::PREVOTE, 0).size(), 1u);
+  EXPECT_EQ(rec.votes_of(v1::PRECOMMIT, 0).size(), 1u);
+  EXPECT_EQ(rec.votes.back().height(), 2u);
+  // Height 3: left again: nothing more is signed.
+  const size_t signed_so_far = rec.votes.size() + rec.proposals.size();
+  sm->start_height(3, without_me, without_me);
+  decide_height(3, without_me);
+  EXPECT_EQ(rec.votes.size() + rec.proposals.size(), signed_so_far);
+  ASSERT_EQ(rec.decisions.size(), 3u);
+  // Votes by a validator outside the height's set are dropped.
+  sm->start_height(4, without_me, without_me);
+  const Verdict v = sm->on_vote(vote(0, v1::PREVOTE, 4, 0, "ok-x"));
+  EXPECT_TRUE(v.dropped());
+  EXPECT_NE(v.reason.find("not a validator"), std::string::npos) << v.reason;
+}
+
 TEST_F(ConsensusStateMachineTest, BuffersTheNextHeightWithinABound) {
   StateMachineConfig config;
   config.max_buffered_messages = 2;

@@ -5,6 +5,7 @@
 
 #include "btt/chain/genesis.h"
 #include "btt/chain/state_hash.h"
+#include "btt/chain/validator_history.h"
 #include "btt/ledger/ledger.h"
 #include "btt/modules/roles/roles.h"
 #include "compute_fixture.h"
@@ -40,16 +41,14 @@ std::string first_difference(const State& a, const State& b) {
 class GenesisExportTest : public ComputeTest {
  protected:
   GenesisExportTest() {
-    // TestEnv has no validator set; an exported genesis needs one.
+    // TestEnv has no validator set; an exported genesis needs one: the history entry of height 1.
     v1::Validator v;
     const auto key = test_key("validator");
     v.set_address(key.address.to_string());
     v.set_public_key(std::string(as_view(key.public_key)));
     v.set_power(10);
     v.set_name("validator-0");
-    Bytes k("val/");
-    k.append(key.address.raw());
-    env.ledger_state().put(k, v.SerializeAsString());
+    chain::write_validator_set(env.ledger_state(), 1, {v});
   }
 
   uint64_t committed_height() const { return env.height() - 1; }

@@ -11,11 +11,14 @@
 #include <set>
 
 #include "btt/chain/evidence.h"
+#include "btt/chain/validator_history.h"
+#include "btt/chain/vote_set.h"
 #include "btt/consensus/clock.h"
 #include "btt/mempool/admission.h"
 #include "btt/node/reactor.h"
 #include "btt/v1/p2p.pb.h"
 #include "testkit/chain_node.h"
+#include "testkit/set_changer.h"
 #include "testkit/test_env.h"
 #include "testkit/txs.h"
 #include "testkit/validators.h"
@@ -420,6 +423,89 @@ TEST_F(ReactorTest, FollowerStartsAHeightWhenAValidatorDoes) {
   run_for(600);  // the reactor's tick notices its pool
   ASSERT_TRUE(run_until([&] { return all_at(1); }, 10'000));
   for (auto& n : nodes) EXPECT_EQ(bob_balance(*n), 3u);
+}
+
+// The validator set changes under running reactors (doc/consensus.md, "Validator set changes"):
+// a node whose key is in no set yet starts signing at the height its key joins, one that leaves
+// stops and follows, each commit verifies with its height's set, and a late node block-syncs
+// across both changes.
+TEST_F(ReactorTest, AValidatorJoinsAndAnotherLeavesWithoutARestart) {
+  testkit::SetChanger* changer = nullptr;
+  testkit::MultiGenesisOptions o;
+  o.validators = 4;
+  o.extend = testkit::add_set_changer(&changer);
+  g = testkit::make_multi_genesis(o);
+  const crypto::KeyPair newcomer = testkit::test_key("val4");
+  const crypto::KeyPair leaver = g.validators[0];
+  std::vector<v1::Validator> changed = {testkit::validator_of(newcomer, 10)};
+  for (size_t i = 1; i < 4; ++i) changed.push_back(testkit::validator_of(g.validators[i], 10));
+  std::vector<v1::Validator> back = changed;
+  back.push_back(testkit::validator_of(leaver, 10));
+  changer->schedule[3] = changed;  // heights 5..10
+  changer->schedule[9] = back;     // from 11
+  g.validators.push_back(newcomer);
+  for (int i = 0; i < 5; ++i) add_node(i, fast(true));
+  connect_all();
+  start_all();
+  TestNode& leaving = *nodes[0];
+  TestNode& joining = *nodes[4];
+  ASSERT_TRUE(run_until([&] { return all_at(6); }, 60'000)) << nodes[0]->height();
+  EXPECT_EQ(leaving.reactor->state().mode(), "follower");
+  EXPECT_EQ(joining.reactor->state().mode(), "validator");
+  ASSERT_TRUE(run_until([&] { return all_at(12); }, 60'000)) << nodes[0]->height();
+  EXPECT_EQ(leaving.reactor->state().mode(), "validator");
+  for (auto& n : nodes) EXPECT_TRUE(n->fatal.empty()) << n->fatal;
+
+  const chain::Chain& c = *nodes[1]->chain.chain;
+  std::set<std::string> proposers_while_changed;
+  for (uint64_t h = 1; h <= 12; ++h) {
+    for (auto& n : nodes) {
+      EXPECT_EQ(n->chain.chain->block_at(h)->header(), c.block_at(h)->header()) << h;
+    }
+    const auto set = chain::ValidatorSet::create(*c.validators_at(h));
+    ASSERT_TRUE(set.is_ok());
+    auto block = c.block_at(h);
+    auto commit = c.commit_at(h);
+    ASSERT_TRUE(block && commit) << h;
+    EXPECT_TRUE(chain::verify_commit(*set, c.chain_id(), h,
+                                     to_bytes(chain::block_hash(block->header())), *commit)
+                    .is_ok())
+        << h;
+    v1::BlockHeader header;
+    ASSERT_TRUE(header.ParseFromString(block->header()));
+    EXPECT_EQ(header.validators_hash(), to_bytes(chain::validator_set_hash(*set))) << h;
+    EXPECT_NE(set->find(header.proposer()), nullptr) << h;
+    if (h >= 5 && h <= 10) proposers_while_changed.insert(header.proposer());
+    if (h <= 4) {
+      EXPECT_NE(header.proposer(), newcomer.address.to_string()) << h;
+    }
+  }
+  // Four equal validators over six heights: each proposed at least once, the leaver never.
+  EXPECT_EQ(proposers_while_changed.count(newcomer.address.to_string()), 1u);
+  EXPECT_EQ(proposers_while_changed.count(leaver.address.to_string()), 0u);
+
+  // A node without a key that starts now syncs every block, verifying each commit with the set
+  // of its height across both changes.
+  auto& late = add_node(-1, fast(true));
+  for (size_t i = 0; i < 5; ++i) net.connect(node_id(i), node_id(5));
+  late.reactor->start();
+  ASSERT_TRUE(run_until([&] { return late.height() >= 12; }, 60'000)) << late.height();
+  EXPECT_EQ(late.chain.chain->block_at(12)->header(), c.block_at(12)->header());
+  EXPECT_EQ(late.reactor->state().mode(), "follower");
+}
+
+// A chain started from an export (initial_height 10): its first block carries no last commit,
+// and proposers build it without looking for a stored commit of height 9.
+TEST_F(ReactorTest, AChainStartedFromAnExportProposesItsFirstBlock) {
+  make_genesis(4);
+  g.genesis.initial_height = 10;
+  run_validators(4, fast(true));
+  ASSERT_TRUE(run_until([&] { return all_at(12); }, 30'000)) << nodes[0]->height();
+  auto first = nodes[0]->chain.chain->block_at(10);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_FALSE(first->has_last_commit());
+  EXPECT_FALSE(nodes[0]->chain.chain->block_at(9).has_value());
+  EXPECT_EQ(nodes[3]->chain.chain->tip().block_hash(), nodes[0]->chain.chain->tip().block_hash());
 }
 
 TEST_F(ReactorTest, GossipedTxsAreAdmittedAndRelayedOnce) {
