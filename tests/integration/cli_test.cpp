@@ -872,7 +872,8 @@ TEST_F(CliNodeTest, ParamsGetAndList) {
   const Json l = cli_json({"params", "list"});
   std::vector<std::string> names;
   for (const auto& m : l["modules"]) names.push_back(m.value("module", ""));
-  EXPECT_EQ(names, (std::vector<std::string>{"ledger", "tokenomics", "compute"})) << l.dump(2);
+  EXPECT_EQ(names, (std::vector<std::string>{"ledger", "tokenomics", "compute", "staking"}))
+      << l.dump(2);
   EXPECT_EQ(l["modules"][2].value("type", ""), "btt.v1.ComputeParams") << l.dump(2);
   EXPECT_TRUE(l["modules"][2]["params"].is_object()) << l.dump(2);
 
@@ -884,11 +885,12 @@ TEST_F(CliNodeTest, ParamsGetAndList) {
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_NE(r.out.find("ledger.min_fee:"), std::string::npos) << r.out;
 
-  r = cli({"params", "get", "staking", "--json"});
+  r = cli({"params", "get", "payfi", "--json"});
   EXPECT_EQ(r.exit_code, 1) << describe(r);
   EXPECT_EQ(parse_json(r)["error"].value("code", ""), "NOT_FOUND") << describe(r);
-  EXPECT_NE(r.err.find("no module 'staking'; modules with params: ledger, tokenomics, compute"),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find("no module 'payfi'; modules with params: ledger, tokenomics, compute, staking"),
+      std::string::npos)
       << describe(r);
 }
 
@@ -916,15 +918,20 @@ TEST_F(CliNodeTest, FailuresShowTheirDetailAndCodespace) {
   EXPECT_EQ(e.value("btt_detail", 0u), 4001u) << e.dump(2);
   EXPECT_EQ(e.value("codespace", ""), "roles") << e.dump(2);
 
-  // Failed with fee (the dev key is no role_admin): simulated, then in its block.
-  r = cli({"roles", "grant", "--key", dev_key_, "--role", "price_oracle", "--address", dev_,
+  // Failed with fee (a funded key that is no role_admin; the dev key is the dev net's):
+  // simulated, then in its block.
+  const auto [outsider_key, outsider] = new_key("outsider");
+  ASSERT_EQ(
+      cli({"send", "--key", dev_key_, "--to", outsider, "--amount", "1000000", "--wait"}).exit_code,
+      0);
+  r = cli({"roles", "grant", "--key", outsider_key, "--role", "price_oracle", "--address", dev_,
            "--dry-run", "--json"});
   EXPECT_EQ(r.exit_code, 1) << describe(r);
   Json d = parse_json(r);
   EXPECT_EQ(d.value("code", 0u), 304u) << d.dump(2);
   EXPECT_EQ(d.value("detail", 0u), 4003u) << d.dump(2);
   EXPECT_EQ(d.value("codespace", ""), "roles") << d.dump(2);
-  r = cli({"roles", "grant", "--key", dev_key_, "--role", "price_oracle", "--address", dev_,
+  r = cli({"roles", "grant", "--key", outsider_key, "--role", "price_oracle", "--address", dev_,
            "--wait", "--json"});
   EXPECT_EQ(r.exit_code, 1) << describe(r);
   d = parse_json(r);
