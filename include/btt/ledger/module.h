@@ -31,7 +31,7 @@ struct LastCommitVote {
   bool signed_block = false;
 };
 
-// A double sign the chain verified in this block's evidence.
+// Two conflicting votes of one validator at one height, verified in this block's evidence.
 struct Misbehaviour {
   crypto::Address validator;
   uint64_t height = 0;  // of the infraction

@@ -5,7 +5,9 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string_view>
+#include <vector>
 
 #include "btt/common/bytes.h"
 
@@ -36,6 +38,21 @@ template <typename Record>
   if (!raw) return std::nullopt;
   Record out;
   if (!out.ParseFromArray(raw->data(), static_cast<int>(raw->size()))) return std::nullopt;
+  return out;
+}
+
+// Every protobuf record stored under `prefix`, in key order. An undecodable one is corrupt state
+// and throws (queries and exports answer from these; skipping one would hide the corruption).
+template <typename Record>
+[[nodiscard]] std::vector<Record> read_records(const StateReader& state, std::string_view prefix) {
+  std::vector<Record> out;
+  state.scan(prefix, [&](std::string_view, std::string_view value) {
+    if (!out.emplace_back().ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      throw std::logic_error("unreadable " + Record::descriptor()->full_name() + " under " +
+                             to_hex(prefix));
+    }
+    return true;
+  });
   return out;
 }
 

@@ -100,19 +100,15 @@ v1::ComputeGenesisState ComputeView::genesis_state() const {
   v1::ComputeGenesisState out;
   *out.mutable_params() = params();
   // Records keyed by something they also hold (operator, id, epoch, kind): the value says it all.
-  auto records = [&](const Bytes& prefix, auto add) {
-    state_.scan(prefix, [&](std::string_view, std::string_view value) {
-      if (!add()->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-        throw std::logic_error("compute: unreadable record under " + to_hex(prefix));
-      }
-      return true;
-    });
+  auto records = [&](auto* field, const Bytes& prefix) {
+    using Record = typename std::remove_pointer_t<decltype(field)>::value_type;
+    for (auto& r : ledger::read_records<Record>(state_, prefix)) *field->Add() = std::move(r);
   };
-  records(keys::nodes(), [&] { return out.add_nodes(); });
-  records(keys::jobs(), [&] { return out.add_jobs(); });
-  records(keys::all_rewards(), [&] { return out.add_rewards(); });
-  records(keys::epoch_summaries(), [&] { return out.add_epoch_summaries(); });
-  records(keys::all_stats(), [&] { return out.add_stats(); });
+  records(out.mutable_nodes(), keys::nodes());
+  records(out.mutable_jobs(), keys::jobs());
+  records(out.mutable_rewards(), keys::all_rewards());
+  records(out.mutable_epoch_summaries(), keys::epoch_summaries());
+  records(out.mutable_stats(), keys::all_stats());
   if (state_.get(keys::next_job())) out.set_next_job(next_job_id());
   *out.mutable_epoch() = epoch();
   // Entries whose key is all there is.

@@ -133,7 +133,6 @@ void StakingKeeper::settle(v1::ValidatorRecord& v) {
     set(dist.mutable_owed_scaled(), get(dist.owed_scaled()) - accrued);
     set(dist.mutable_dust_scaled(),
         get(dist.dust_scaled()) + (accrued - static_cast<u128>(amount) * kRewardScale));
-    dist.set_total_outstanding(dist.total_outstanding() + amount);
     save_distribution(dist);
     add_rewards(v, amount);
   }
@@ -144,6 +143,9 @@ void StakingKeeper::settle(v1::ValidatorRecord& v) {
 void StakingKeeper::add_rewards(v1::ValidatorRecord& v, uint64_t amount) {
   if (amount == 0) return;
   // The money is in the rewards pool already; this assigns it to the validator.
+  v1::DistributionState dist = view().distribution();
+  dist.set_total_outstanding(dist.total_outstanding() + amount);
+  save_distribution(dist);
   const uint64_t commission = v.shares() == 0 ? amount : bps_of(amount, v.commission_bps());
   const uint64_t to_delegators = amount - commission;
   if (to_delegators > 0) {
@@ -164,11 +166,24 @@ void StakingKeeper::sweep_dust(v1::ValidatorRecord& v) {
   const uint64_t whole = to_u64(dust / kRewardScale);
   if (whole == 0) return;
   set(v.mutable_dust_scaled(), dust - static_cast<u128>(whole) * kRewardScale);
-  v.set_outstanding(v.outstanding() - whole);
+  release(v, whole, treasury());
+}
+
+void StakingKeeper::release(v1::ValidatorRecord& v, uint64_t amount, const crypto::Address& to) {
+  v.set_outstanding(v.outstanding() - amount);
   v1::DistributionState dist = view().distribution();
-  dist.set_total_outstanding(dist.total_outstanding() - whole);
-  state_.put(keys::distribution(), dist.SerializeAsString());
-  move(rewards_pool_address(), treasury(), whole);
+  dist.set_total_outstanding(dist.total_outstanding() - amount);
+  save_distribution(dist);
+  move(rewards_pool_address(), to, amount);
+}
+
+bool StakingKeeper::pay_delegation(v1::ValidatorRecord& v, const crypto::Address& vaddr,
+                                   const crypto::Address& delegator) {
+  auto d = view().delegation(vaddr, delegator);
+  if (!d) return false;
+  pay(v, *d);
+  put_delegation(vaddr, delegator, *d);
+  return true;
 }
 
 void StakingKeeper::pay(v1::ValidatorRecord& v, v1::DelegationRecord& d) {
@@ -180,11 +195,7 @@ void StakingKeeper::pay(v1::ValidatorRecord& v, v1::DelegationRecord& d) {
   set(v.mutable_owed_scaled(), get(v.owed_scaled()) - owed);
   set(v.mutable_dust_scaled(),
       get(v.dust_scaled()) + (owed - static_cast<u128>(amount) * kRewardScale));
-  v.set_outstanding(v.outstanding() - amount);
-  v1::DistributionState dist = view().distribution();
-  dist.set_total_outstanding(dist.total_outstanding() - amount);
-  state_.put(keys::distribution(), dist.SerializeAsString());
-  move(rewards_pool_address(), addr_of(d.delegator()), amount);
+  release(v, amount, addr_of(d.delegator()));
   sweep_dust(v);
   if (amount > 0) {
     events_.emit(events::kRewardsWithdrawn)
@@ -249,9 +260,6 @@ void StakingKeeper::distribute_fees() {
   if (bonus > 0) {
     const auto before = *proposer;
     settle(*proposer);
-    v1::DistributionState dist = view().distribution();
-    dist.set_total_outstanding(dist.total_outstanding() + bonus);
-    state_.put(keys::distribution(), dist.SerializeAsString());
     add_rewards(*proposer, bonus);
     store(block_.proposer, before, *proposer);
   }
@@ -487,10 +495,7 @@ Status StakingKeeper::delegate(const crypto::Address& delegator, const crypto::A
   v1::ValidatorRecord v = *found;
   const auto before = v;
   settle(v);
-  if (auto d = view().delegation(vaddr, delegator)) {
-    pay(v, *d);
-    put_delegation(vaddr, delegator, *d);
-  }
+  pay_delegation(v, vaddr, delegator);
   uint64_t shares = 0;
   if (auto s = bond(v, delegator, amount, &shares); !s) return s;
   move(delegator, bonded_pool_address(), amount);
@@ -520,13 +525,10 @@ Status StakingKeeper::undelegate(const crypto::Address& delegator, const crypto:
   v1::ValidatorRecord v = *found;
   const auto before = v;
   settle(v);
-  auto d = view().delegation(vaddr, delegator);
-  if (!d) {
+  if (!pay_delegation(v, vaddr, delegator)) {
     return {errors::kNoDelegation,
             "undelegate: " + delegator.to_string() + " has no delegation to " + v.address()};
   }
-  pay(v, *d);
-  put_delegation(vaddr, delegator, *d);
   uint64_t shares = 0;
   auto tokens = unbond(v, delegator, amount, &shares);
   if (!tokens) return tokens.status();
@@ -588,17 +590,11 @@ Status StakingKeeper::redelegate(const crypto::Address& delegator, const crypto:
   const auto t_before = t;
   settle(s);
   settle(t);
-  auto ds = view().delegation(from, delegator);
-  if (!ds) {
+  if (!pay_delegation(s, from, delegator)) {
     return {errors::kNoDelegation,
             "redelegate: " + delegator.to_string() + " has no delegation to " + s.address()};
   }
-  pay(s, *ds);
-  put_delegation(from, delegator, *ds);
-  if (auto dt = view().delegation(to, delegator)) {
-    pay(t, *dt);
-    put_delegation(to, delegator, *dt);
-  }
+  pay_delegation(t, to, delegator);
   auto tokens = unbond(s, delegator, amount, nullptr);
   if (!tokens) return tokens.status();
   if (delegator.to_string() == s.operator_()) {
@@ -656,10 +652,7 @@ Status StakingKeeper::cancel_unbonding(const crypto::Address& delegator,
   v1::ValidatorRecord v = *found;
   const auto before = v;
   settle(v);
-  if (auto d = view().delegation(vaddr, delegator)) {
-    pay(v, *d);
-    put_delegation(vaddr, delegator, *d);
-  }
+  pay_delegation(v, vaddr, delegator);
   if (auto s = bond(v, delegator, amount, nullptr); !s) return s;
   move(unbonding_pool_address(), bonded_pool_address(), amount);
   entry->set_balance(entry->balance() - amount);
@@ -688,24 +681,16 @@ Status StakingKeeper::withdraw(const crypto::Address& delegator, const crypto::A
     return {errors::kNotOperator,
             "withdraw_rewards: " + delegator.to_string() + " does not operate " + v.address()};
   }
-  auto d = view().delegation(vaddr, delegator);
-  if (!d && !commission) {
+  if (!commission && !view().delegation(vaddr, delegator)) {
     return {errors::kNoDelegation,
             "withdraw_rewards: " + delegator.to_string() + " has no delegation to " + v.address()};
   }
   settle(v);
-  if (d) {
-    pay(v, *d);
-    put_delegation(vaddr, delegator, *d);
-  }
+  pay_delegation(v, vaddr, delegator);
   if (commission && v.commission() > 0) {
     const uint64_t amount = v.commission();
     v.set_commission(0);
-    v.set_outstanding(v.outstanding() - amount);
-    v1::DistributionState dist = view().distribution();
-    dist.set_total_outstanding(dist.total_outstanding() - amount);
-    state_.put(keys::distribution(), dist.SerializeAsString());
-    move(rewards_pool_address(), delegator, amount);
+    release(v, amount, delegator);
     events_.emit(events::kCommissionWithdrawn)
         .attr("validator", v.address())
         .attr("operator", v.operator_())
@@ -904,7 +889,7 @@ Status StakingKeeper::unjail(const crypto::Address& op, const crypto::Address& v
   if (!v.jailed()) return {errors::kNotJailed, "unjail: " + vaddr.to_string() + " is not jailed"};
   if (v.tombstoned()) {
     return {errors::kTombstoned,
-            "unjail: " + vaddr.to_string() + " double signed: jailed for good"};
+            "unjail: " + vaddr.to_string() + " signed two blocks at one height: jailed for good"};
   }
   if (block_.time_ms < v.jailed_until_ms()) {
     return {errors::kStillJailed, "unjail: jailed until " + std::to_string(v.jailed_until_ms()) +

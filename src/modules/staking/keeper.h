@@ -63,6 +63,11 @@ class StakingKeeper {
   // Pays a delegation's pending rewards and restarts it at the current per-share value.
   void pay(v1::ValidatorRecord& v, v1::DelegationRecord& d);
   void sweep_dust(v1::ValidatorRecord& v);
+  // Takes `amount` out of the validator's outstanding rewards and pays it to `to`.
+  void release(v1::ValidatorRecord& v, uint64_t amount, const crypto::Address& to);
+  // pay() of the delegator's delegation to `v`, if it has one; whether it had.
+  bool pay_delegation(v1::ValidatorRecord& v, const crypto::Address& vaddr,
+                      const crypto::Address& delegator);
   void save_distribution(v1::DistributionState& dist);
   // Adds `amount` of tokens (already in the bonded pool) to `v` as shares of `delegator`.
   [[nodiscard]] Status bond(v1::ValidatorRecord& v, const crypto::Address& delegator,

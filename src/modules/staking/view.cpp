@@ -11,20 +11,6 @@
 namespace btt::modules::staking {
 namespace {
 
-template <typename R>
-std::vector<R> records(const ledger::StateReader& state, const Bytes& prefix) {
-  std::vector<R> out;
-  state.scan(prefix, [&](std::string_view, std::string_view value) {
-    R r;
-    if (!r.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-      throw std::logic_error("staking: unreadable record under " + to_hex(prefix));
-    }
-    out.push_back(std::move(r));
-    return true;
-  });
-  return out;
-}
-
 // The addresses that follow `prefix` in index keys ("stk/dby/" delegator20 val20).
 std::vector<crypto::Address> trailing_addresses(const ledger::StateReader& state,
                                                 const Bytes& prefix) {
@@ -55,7 +41,7 @@ std::optional<v1::ValidatorRecord> StakingView::validator(const crypto::Address&
 }
 
 std::vector<v1::ValidatorRecord> StakingView::validators() const {
-  return records<v1::ValidatorRecord>(state_, keys::validators());
+  return ledger::read_records<v1::ValidatorRecord>(state_, keys::validators());
 }
 
 std::optional<v1::DelegationRecord> StakingView::delegation(const crypto::Address& v,
@@ -64,7 +50,7 @@ std::optional<v1::DelegationRecord> StakingView::delegation(const crypto::Addres
 }
 
 std::vector<v1::DelegationRecord> StakingView::delegations_to(const crypto::Address& v) const {
-  return records<v1::DelegationRecord>(state_, keys::delegations_to(v));
+  return ledger::read_records<v1::DelegationRecord>(state_, keys::delegations_to(v));
 }
 
 std::vector<v1::DelegationRecord> StakingView::delegations_of(const crypto::Address& d) const {
@@ -76,21 +62,21 @@ std::vector<v1::DelegationRecord> StakingView::delegations_of(const crypto::Addr
 }
 
 std::vector<v1::UnbondingEntry> StakingView::unbondings_of(const crypto::Address& d) const {
-  return records<v1::UnbondingEntry>(state_, keys::unbondings_of(d));
+  return ledger::read_records<v1::UnbondingEntry>(state_, keys::unbondings_of(d));
 }
 
 std::vector<v1::UnbondingEntry> StakingView::unbondings_of(const crypto::Address& d,
                                                            const crypto::Address& v) const {
-  return records<v1::UnbondingEntry>(state_, keys::unbondings_of(d, v));
+  return ledger::read_records<v1::UnbondingEntry>(state_, keys::unbondings_of(d, v));
 }
 
 std::vector<v1::RedelegationEntry> StakingView::redelegations_of(const crypto::Address& d) const {
-  return records<v1::RedelegationEntry>(state_, keys::redelegations_of(d));
+  return ledger::read_records<v1::RedelegationEntry>(state_, keys::redelegations_of(d));
 }
 
 std::vector<v1::RedelegationEntry> StakingView::redelegations_to(const crypto::Address& d,
                                                                  const crypto::Address& dst) const {
-  return records<v1::RedelegationEntry>(state_, keys::redelegations_to(d, dst));
+  return ledger::read_records<v1::RedelegationEntry>(state_, keys::redelegations_to(d, dst));
 }
 
 v1::DistributionState StakingView::distribution() const {
@@ -103,7 +89,7 @@ v1::ChosenSet StakingView::chosen_set() const {
 }
 
 std::vector<v1::StakeLock> StakingView::locks_of(const crypto::Address& owner) const {
-  return records<v1::StakeLock>(state_, keys::locks_of(owner));
+  return ledger::read_records<v1::StakeLock>(state_, keys::locks_of(owner));
 }
 
 v1::StakeLocks StakingView::stake_locks(const crypto::Address& owner, uint64_t time_ms) const {
