@@ -1,11 +1,11 @@
 // bttd: the BTT full node.
-//   bttd init  --home DIR [--chain-id ID] [--dev] [--grpc-addr HOST:PORT]
+//   bttd init  --home DIR [--chain-id ID] [--dev] [--staking] [--grpc-addr HOST:PORT]
 //              [--genesis FILE] [--validator-key FILE]
 //   bttd export --home DIR [--height H] [--out FILE]
 //   bttd start --home DIR [--grpc-addr HOST:PORT] [--log-level L] [--block-time-ms N]
 //              [--wal-discard-corrupt]
 //   bttd testnet --dir DIR [--validators N] [--non-validators M] [--chain-id ID]
-//                [--block-time-ms N]
+//                [--block-time-ms N] [--staking]
 //   bttd --version
 // Exit status: 0 after a clean stop, 1 when start-up or the node fails, 2 for a bad command line.
 #include <malloc.h>
@@ -39,8 +39,9 @@ std::filesystem::path default_home() {
 
 int cmd_init(const std::filesystem::path& home, const std::string& chain_id, bool dev,
              const std::string& grpc_addr, const std::string& genesis_file,
-             const std::string& validator_key_file) {
+             const std::string& validator_key_file, bool staking) {
   btt::node::InitOptions options;
+  options.staking = staking;
   options.home = home;
   options.chain_id = chain_id;
   options.dev = dev;
@@ -181,6 +182,9 @@ int main(int argc, char** argv) {
                    "use this genesis file (e.g. from bttd export) instead of a new one");
   init->add_option("--validator-key", validator_key_file,
                    "copy this validator key file instead of creating a key");
+  bool init_staking = false;
+  init->add_flag("--staking", init_staking,
+                 "run the staking module: the validator gets a 100 BTT self stake in genesis");
 
   auto* exporter =
       app.add_subcommand("export", "write the committed state of a stopped node as a genesis file");
@@ -202,6 +206,8 @@ int main(int argc, char** argv) {
   testnet->add_option("--chain-id", testnet_options.chain_id, "chain id of the genesis");
   testnet->add_option("--block-time-ms", testnet_options.block_time_ms,
                       "pause between a decision and the next height");
+  testnet->add_flag("--staking", testnet_options.staking,
+                    "run the staking module: each validator gets a 100 BTT self stake in genesis");
 
   auto* start = app.add_subcommand("start", "run the node");
   start->add_option("--home", home_str, "node home directory (default $BTT_HOME or ~/.bttd)");
@@ -226,7 +232,8 @@ int main(int argc, char** argv) {
   }
   try {
     if (init->parsed()) {
-      return cmd_init(home_str, chain_id, dev, grpc_addr, genesis_file, validator_key_file);
+      return cmd_init(home_str, chain_id, dev, grpc_addr, genesis_file, validator_key_file,
+                      init_staking);
     }
     if (exporter->parsed()) return cmd_export(home_str, export_height, export_out);
     if (testnet->parsed()) {

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "btt/chain/genesis.h"
+#include "btt/common/amount.h"
 #include "btt/common/file_io.h"
 #include "btt/crypto/keyfile.h"
 #include "btt/ledger/ledger.h"
@@ -48,40 +49,64 @@ uint64_t now_rounded_ms() {
   return static_cast<uint64_t>(now) * 1000;
 }
 
-// The genesis text: validators with power 10 each, optionally a funded dev account; validated
-// exactly as `bttd start` will read it.
 // A dev or test net's role registry: the dev key (else the validator) is the role admin, so
 // roles can be granted there from the start.
 nlohmann::json role_admin_section(const crypto::Address& admin) {
   return {{"grants", {{{"role", "role_admin"}, {"address", admin.to_string()}}}}};
 }
 
+nlohmann::json btt_account(const crypto::Address& address, uint64_t amount) {
+  return {{"address", address.to_string()},
+          {"balances", {{{"asset", "BTT"}, {"amount", std::to_string(amount)}}}}};
+}
+
+// The genesis text of a dev or test net: the validators with equal power, optionally a funded dev
+// account, the default allocation (vesting and Foundation tokens to the first validator's
+// address: a real network replaces the beneficiaries before it starts; the dev key, else that
+// validator, approves milestones) and, with `staking`, a staking section in which each validator
+// operates itself with a genesis self stake of kDevSelfStake and kDevFeeFloat spendable for its
+// fees (doc/staking.md "Dev and test nets"). Validated exactly as `bttd start` will read it.
 Result<std::string> make_genesis(const std::string& chain_id, uint64_t time_ms,
                                  const std::vector<crypto::KeyPair>& validators,
-                                 const std::optional<crypto::KeyPair>& dev) {
+                                 const std::optional<crypto::KeyPair>& dev, bool staking) {
   nlohmann::json g;
   g["chain_id"] = chain_id;
   g["genesis_time"] = chain::format_rfc3339_ms(time_ms);
   g["params"] = {{"min_fee", std::to_string(ledger::default_ledger_params().min_fee())}};
+  const uint64_t power = staking ? kDevSelfStake / kUnitsPerBtt : 10;
   g["validators"] = nlohmann::json::array();
   for (size_t i = 0; i < validators.size(); ++i) {
     g["validators"].push_back({{"name", "validator-" + std::to_string(i)},
                                {"address", validators[i].address.to_string()},
                                {"public_key", to_hex(validators[i].public_key)},
-                               {"power", "10"}});
+                               {"power", std::to_string(power)}});
   }
+  uint64_t accounts_total = 0;
   g["accounts"] = nlohmann::json::array();
   if (dev) {
-    g["accounts"].push_back(
-        {{"address", dev->address.to_string()},
-         {"balances", {{{"asset", "BTT"}, {"amount", std::to_string(kDevAccountBalance)}}}}});
+    g["accounts"].push_back(btt_account(dev->address, kDevAccountBalance));
+    accounts_total += kDevAccountBalance;
   }
-  // Vesting and Foundation tokens go to the first validator's address (a real network replaces
-  // the beneficiaries before it starts); on a dev net the dev key approves milestones.
+  if (staking) {
+    nlohmann::json section;
+    section["params"] = {{"unbonding_time_ms", std::to_string(kDevUnbondingTimeMs)}};
+    section["validators"] = nlohmann::json::array();
+    for (size_t i = 0; i < validators.size(); ++i) {
+      g["accounts"].push_back(btt_account(validators[i].address, kDevSelfStake + kDevFeeFloat));
+      accounts_total += kDevSelfStake + kDevFeeFloat;
+      section["validators"].push_back({{"address", validators[i].address.to_string()},
+                                       {"operator", validators[i].address.to_string()},
+                                       {"self_stake", std::to_string(kDevSelfStake)},
+                                       {"commission_bps", 1000},
+                                       {"max_commission_bps", 2000},
+                                       {"max_change_bps_per_day", 100},
+                                       {"moniker", "validator-" + std::to_string(i)}});
+    }
+    g["modules"]["staking"] = std::move(section);
+  }
   const auto& first = validators.front();
   g["modules"]["tokenomics"] = modules::tokenomics::to_json(modules::tokenomics::default_genesis(
-      time_ms / 1000, first.address, dev ? dev->address : first.address,
-      dev ? kDevAccountBalance : 0));
+      time_ms / 1000, first.address, dev ? dev->address : first.address, accounts_total));
   g["modules"]["roles"] = role_admin_section(dev ? dev->address : first.address);
   std::string genesis_text = g.dump(2) + "\n";
   auto registry = chain::make_default_registry();
@@ -105,32 +130,6 @@ Result<uint16_t> free_port() {
   }
   ::close(fd);
   return ntohs(addr.sin_port);
-}
-
-// The genesis of a new single-validator home.
-std::string home_genesis(const InitOptions& options, const crypto::KeyPair& validator,
-                         const std::optional<crypto::KeyPair>& dev, uint64_t time_ms) {
-  nlohmann::json g;
-  g["chain_id"] = options.chain_id;
-  g["genesis_time"] = chain::format_rfc3339_ms(time_ms);
-  g["params"] = {{"min_fee", std::to_string(ledger::default_ledger_params().min_fee())}};
-  g["validators"] = {{{"name", "validator-0"},
-                      {"address", validator.address.to_string()},
-                      {"public_key", to_hex(validator.public_key)},
-                      {"power", "10"}}};
-  g["accounts"] = nlohmann::json::array();
-  if (dev) {
-    g["accounts"].push_back(
-        {{"address", dev->address.to_string()},
-         {"balances", {{{"asset", "BTT"}, {"amount", std::to_string(kDevAccountBalance)}}}}});
-  }
-  // Vesting and Foundation tokens go to the validator's address (a real network replaces the
-  // beneficiaries before it starts); on a dev net the dev key approves milestones.
-  g["modules"]["tokenomics"] = modules::tokenomics::to_json(modules::tokenomics::default_genesis(
-      time_ms / 1000, validator.address, dev ? dev->address : validator.address,
-      dev ? kDevAccountBalance : 0));
-  g["modules"]["roles"] = role_admin_section(dev ? dev->address : validator.address);
-  return g.dump(2) + "\n";
 }
 
 }  // namespace
@@ -169,7 +168,8 @@ Result<std::vector<TestnetNode>> init_testnet(const TestnetOptions& options) {
     p2p_ports.push_back(*p);
   }
   auto dev = crypto::KeyPair::generate();
-  auto genesis_text = make_genesis(options.chain_id, now_rounded_ms(), validators, dev);
+  auto genesis_text =
+      make_genesis(options.chain_id, now_rounded_ms(), validators, dev, options.staking);
   if (!genesis_text) return genesis_text.status();
 
   std::vector<TestnetNode> out;
@@ -244,9 +244,10 @@ Result<InitResult> init_home(const InitOptions& options) {
     }
   }
 
-  if (options.genesis_file && options.dev) {
+  if (options.genesis_file && (options.dev || options.staking)) {
     return Status(Code::kInvalidArgument,
-                  "--dev makes a new genesis; it does not go with --genesis");
+                  std::string(options.dev ? "--dev" : "--staking") +
+                      " makes a new genesis; it does not go with --genesis");
   }
   // Everything is generated and validated first, so a refused init writes nothing.
   crypto::KeyPair validator = crypto::KeyPair::generate();
@@ -276,7 +277,9 @@ Result<InitResult> init_home(const InitOptions& options) {
     if (!text) return text.status();
     genesis_text = std::move(*text);
   } else {
-    genesis_text = home_genesis(options, validator, dev, time_ms);
+    auto text = make_genesis(options.chain_id, time_ms, {validator}, dev, options.staking);
+    if (!text) return text.status();
+    genesis_text = std::move(*text);
   }
   // Validate what we write exactly as `bttd start` will read it.
   auto registry = chain::make_default_registry();

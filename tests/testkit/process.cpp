@@ -197,12 +197,21 @@ std::string init_home(const std::filesystem::path& home, const std::string& chai
 
 std::vector<uint16_t> init_testnet(const std::filesystem::path& dir, int validators,
                                    int non_validators, const std::string& chain_id,
-                                   uint64_t block_time_ms) {
-  auto r =
-      run_command({bttd_path(), "testnet", "--dir", dir.string(), "--validators",
-                   std::to_string(validators), "--non-validators", std::to_string(non_validators),
-                   "--chain-id", chain_id, "--block-time-ms", std::to_string(block_time_ms)},
-                  60);
+                                   uint64_t block_time_ms, bool staking) {
+  std::vector<std::string> argv = {bttd_path(),
+                                   "testnet",
+                                   "--dir",
+                                   dir.string(),
+                                   "--validators",
+                                   std::to_string(validators),
+                                   "--non-validators",
+                                   std::to_string(non_validators),
+                                   "--chain-id",
+                                   chain_id,
+                                   "--block-time-ms",
+                                   std::to_string(block_time_ms)};
+  if (staking) argv.push_back("--staking");
+  auto r = run_command(std::move(argv), 60);
   if (r.exit_code != 0) {
     throw std::runtime_error("bttd testnet failed (exit " + std::to_string(r.exit_code) +
                              "): " + r.err + r.out);

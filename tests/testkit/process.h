@@ -32,10 +32,11 @@ struct CommandResult {
 std::string init_home(const std::filesystem::path& home, const std::string& chain_id);
 
 // Runs `bttd testnet --dir DIR --validators V --non-validators N --chain-id ID --block-time-ms T`
-// (node I's home is DIR/nodeI) and returns each node's gRPC port, in node order. Throws on failure.
+// (and --staking) (node I's home is DIR/nodeI) and returns each node's gRPC port, in node order.
+// Throws on failure.
 std::vector<uint16_t> init_testnet(const std::filesystem::path& dir, int validators,
                                    int non_validators, const std::string& chain_id,
-                                   uint64_t block_time_ms);
+                                   uint64_t block_time_ms, bool staking = false);
 
 // One bttd process with its home directory, serving gRPC on 127.0.0.1:grpc_port.
 class NodeProcess {

@@ -21,6 +21,9 @@ struct InitOptions {
   // An existing validator key file to copy instead of a new key (a validator moving its key to
   // the chain started from an export).
   std::optional<std::filesystem::path> validator_key_file;
+  // A staking section in the new genesis: the validator operates itself with kDevSelfStake of
+  // genesis self stake (doc/staking.md "Dev and test nets").
+  bool staking = false;
 };
 
 struct InitResult {
@@ -37,6 +40,13 @@ struct InitResult {
 // the allocation is the default one (doc/tokenomics.md), so a dev net's totals are the real
 // chain's.
 inline constexpr uint64_t kDevAccountBalance = 2'100'000ULL * 100'000'000ULL;
+// With --staking, each genesis validator's self stake: 100 BTT (power 100), a spendable genesis
+// balance of its own address moved into the bonded pool at genesis, carved out of Community
+// Incentives with the dev balance. Unbonding there takes 10 minutes of block time, not 21 days.
+inline constexpr uint64_t kDevSelfStake = 100ULL * 100'000'000ULL;
+// ... and 10 BTT beside it, spendable, so the operator can pay the fees of its staking txs.
+inline constexpr uint64_t kDevFeeFloat = 10ULL * 100'000'000ULL;
+inline constexpr uint64_t kDevUnbondingTimeMs = 600'000;
 
 // Refuses to touch a home that already has a genesis or config file. Also writes the p2p node
 // key (keys/node.json).
@@ -54,6 +64,7 @@ struct TestnetOptions {
   uint32_t block_time_ms = 200;
   uint64_t timeout_propose_ms = 1000;
   uint64_t timeout_vote_ms = 500;  // prevote and precommit
+  bool staking = false;            // as InitOptions::staking, for every validator
 };
 
 struct TestnetNode {

@@ -3,6 +3,8 @@
 
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "btt/chain/genesis.h"
 #include "btt/crypto/keyfile.h"
 #include "btt/node/config.h"
@@ -215,6 +217,44 @@ TEST(Init, WritesAValidHomeOnceWithPrivateKeys) {
   auto again = init_home(o);
   ASSERT_FALSE(again.is_ok());
   EXPECT_NE(again.status().message().find("already initialized"), std::string::npos);
+}
+
+// --staking: the validator operates itself with a 100 BTT genesis self stake (power 100) and a
+// 10 BTT float for fees, both carved out of Community Incentives beside the dev balance.
+TEST(Init, StakingGenesisBondsTheValidatorsSelfStake) {
+  testkit::TempDir dir;
+  InitOptions o;
+  o.home = dir.path() / "home";
+  o.dev = true;
+  o.staking = true;
+  auto r = init_home(o);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  auto registry = chain::make_default_registry();
+  auto g = chain::Genesis::load(r->genesis, *registry);
+  ASSERT_TRUE(g.is_ok()) << g.status().to_string();
+  EXPECT_EQ(g->total("BTT"), kDevAccountBalance + kDevSelfStake + kDevFeeFloat);
+  ASSERT_EQ(g->validators.size(), 1u);
+  EXPECT_EQ(g->validators[0].power, kDevSelfStake / 100'000'000);
+  std::ifstream in(r->genesis);
+  const auto j = nlohmann::json::parse(in);
+  const auto& v = j["modules"]["staking"]["validators"];
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0]["address"], r->validator_address);
+  EXPECT_EQ(v[0]["operator"], r->validator_address);
+  EXPECT_EQ(v[0]["self_stake"], std::to_string(kDevSelfStake));
+  EXPECT_EQ(j["modules"]["staking"]["params"]["unbonding_time_ms"],
+            std::to_string(kDevUnbondingTimeMs));
+
+  // A copied genesis is not a new one: --staking does not go with --genesis.
+  InitOptions copy;
+  copy.home = dir.path() / "copy";
+  copy.genesis_file = r->genesis;
+  copy.staking = true;
+  auto refused = init_home(copy);
+  ASSERT_FALSE(refused.is_ok());
+  EXPECT_NE(refused.status().message().find("--staking makes a new genesis"), std::string::npos)
+      << refused.status().message();
+  EXPECT_FALSE(std::filesystem::exists(copy.home / "genesis.json"));
 }
 
 TEST(Init, RefusedInitWritesNothing) {
