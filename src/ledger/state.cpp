@@ -20,12 +20,22 @@ void DatabaseState::scan(std::string_view prefix, const ScanFn& fn) const {
   db_.scan(storage::Column::kState, prefix, fn);
 }
 
+void DatabaseState::scan_back(std::string_view prefix, std::string_view from,
+                              const ScanFn& fn) const {
+  db_.scan_back(storage::Column::kState, prefix, from, fn);
+}
+
 std::optional<Bytes> SnapshotState::get(std::string_view key) const {
   return snapshot_.get(storage::Column::kState, key);
 }
 
 void SnapshotState::scan(std::string_view prefix, const ScanFn& fn) const {
   snapshot_.scan(storage::Column::kState, prefix, fn);
+}
+
+void SnapshotState::scan_back(std::string_view prefix, std::string_view from,
+                              const ScanFn& fn) const {
+  snapshot_.scan_back(storage::Column::kState, prefix, from, fn);
 }
 
 std::optional<Bytes> Overlay::get(std::string_view key) const {
@@ -65,6 +75,42 @@ void Overlay::scan(std::string_view prefix, const ScanFn& fn) const {
   });
   if (stopped) return;
   for (; it != writes_.end() && in_prefix(it->first); ++it) {
+    if (it->second && !fn(it->first, *it->second)) return;
+  }
+}
+
+void Overlay::scan_back(std::string_view prefix, std::string_view from, const ScanFn& fn) const {
+  // scan's merge, descending: this layer's writes at or below `from` (upper_bound, then back)
+  // interleaved with the base's keys; this layer wins on ties.
+  auto in_prefix = [&](std::string_view k) { return k.substr(0, prefix.size()) == prefix; };
+  auto it = writes_.upper_bound(from);  // one past the greatest write <= from
+  auto has_own = [&] { return it != writes_.begin() && in_prefix(std::prev(it)->first); };
+  bool stopped = false;
+  base_.scan_back(prefix, from, [&](std::string_view key, std::string_view value) {
+    while (has_own() && std::string_view(std::prev(it)->first) > key) {
+      --it;
+      if (it->second && !fn(it->first, *it->second)) {
+        stopped = true;
+        return false;
+      }
+    }
+    if (has_own() && std::prev(it)->first == key) {
+      --it;
+      if (it->second && !fn(key, *it->second)) {
+        stopped = true;
+        return false;
+      }
+      return true;
+    }
+    if (!fn(key, value)) {
+      stopped = true;
+      return false;
+    }
+    return true;
+  });
+  if (stopped) return;
+  while (has_own()) {
+    --it;
     if (it->second && !fn(it->first, *it->second)) return;
   }
 }

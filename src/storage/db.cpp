@@ -183,6 +183,25 @@ void Database::scan_from(Column c, std::string_view prefix, std::string_view sta
   if (!it->status().ok()) throw StorageError("scan: " + it->status().ToString());
 }
 
+void Database::scan_back(Column c, std::string_view prefix, std::string_view from,
+                         const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  scan_back_at(nullptr, c, prefix, from, fn);
+}
+
+void Database::scan_back_at(
+    const rocksdb::Snapshot* snapshot, Column c, std::string_view prefix, std::string_view from,
+    const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, handle(c)));
+  rocksdb::Slice p(prefix.data(), prefix.size());
+  for (it->SeekForPrev(rocksdb::Slice(from.data(), from.size()));
+       it->Valid() && it->key().starts_with(p); it->Prev()) {
+    if (!fn({it->key().data(), it->key().size()}, {it->value().data(), it->value().size()})) break;
+  }
+  if (!it->status().ok()) throw StorageError("scan_back: " + it->status().ToString());
+}
+
 std::unique_ptr<Snapshot> Database::snapshot() const {
   return std::unique_ptr<Snapshot>(new Snapshot(*this, db_->GetSnapshot()));
 }
@@ -198,6 +217,11 @@ std::optional<Bytes> Snapshot::get(Column c, std::string_view key) const {
 void Snapshot::scan(Column c, std::string_view prefix,
                     const std::function<bool(std::string_view, std::string_view)>& fn) const {
   db_.scan_at(snapshot_, c, prefix, fn, false);
+}
+
+void Snapshot::scan_back(Column c, std::string_view prefix, std::string_view from,
+                         const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  db_.scan_back_at(snapshot_, c, prefix, from, fn);
 }
 
 std::unique_ptr<WriteBatch> Database::new_batch() {

@@ -22,6 +22,15 @@ void MemoryState::scan(std::string_view prefix, const ledger::ScanFn& fn) const 
   }
 }
 
+void MemoryState::scan_back(std::string_view prefix, std::string_view from,
+                            const ledger::ScanFn& fn) const {
+  for (auto it = data_.upper_bound(from); it != data_.begin();) {
+    --it;
+    if (it->first.compare(0, prefix.size(), prefix) != 0) break;
+    if (!fn(it->first, it->second)) break;
+  }
+}
+
 void MemoryState::apply(const std::map<Bytes, std::optional<Bytes>, std::less<>>& writes) {
   for (const auto& [k, v] : writes) {
     if (v) {

@@ -27,6 +27,8 @@ class MemoryState final : public ledger::StateReader {
  public:
   [[nodiscard]] std::optional<Bytes> get(std::string_view key) const override;
   void scan(std::string_view prefix, const ledger::ScanFn& fn) const override;
+  void scan_back(std::string_view prefix, std::string_view from,
+                 const ledger::ScanFn& fn) const override;
   void apply(const std::map<Bytes, std::optional<Bytes>, std::less<>>& writes);
 
  private:

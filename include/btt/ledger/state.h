@@ -26,6 +26,11 @@ class StateReader {
   [[nodiscard]] virtual std::optional<Bytes> get(std::string_view key) const = 0;
   // Every live key with this prefix in ascending byte order, until fn returns false.
   virtual void scan(std::string_view prefix, const ScanFn& fn) const = 0;
+  // Every live key with this prefix at or below `from` (which starts with `prefix`), in
+  // descending byte order, until fn returns false: the last entry of a history at or before a
+  // point (the validator set of a height) in one seek.
+  virtual void scan_back(std::string_view prefix, std::string_view from,
+                         const ScanFn& fn) const = 0;
   // This reader as a base for a new layer: `Overlay sandbox(block.reader())`.
   [[nodiscard]] const StateReader& reader() const { return *this; }
 };
@@ -65,6 +70,7 @@ class DatabaseState final : public StateReader {
   explicit DatabaseState(const storage::Database& db) : db_(db) {}
   [[nodiscard]] std::optional<Bytes> get(std::string_view key) const override;
   void scan(std::string_view prefix, const ScanFn& fn) const override;
+  void scan_back(std::string_view prefix, std::string_view from, const ScanFn& fn) const override;
 
  private:
   const storage::Database& db_;
@@ -76,6 +82,7 @@ class SnapshotState final : public StateReader {
   explicit SnapshotState(const storage::Snapshot& snapshot) : snapshot_(snapshot) {}
   [[nodiscard]] std::optional<Bytes> get(std::string_view key) const override;
   void scan(std::string_view prefix, const ScanFn& fn) const override;
+  void scan_back(std::string_view prefix, std::string_view from, const ScanFn& fn) const override;
 
  private:
   const storage::Snapshot& snapshot_;
@@ -92,6 +99,7 @@ class Overlay : public StateReader {
 
   [[nodiscard]] std::optional<Bytes> get(std::string_view key) const override;
   void scan(std::string_view prefix, const ScanFn& fn) const override;
+  void scan_back(std::string_view prefix, std::string_view from, const ScanFn& fn) const override;
 
   void put(std::string_view key, std::string_view value);
   void erase(std::string_view key);

@@ -71,6 +71,9 @@ class Snapshot {
   [[nodiscard]] std::optional<Bytes> get(Column c, std::string_view key) const;
   void scan(Column c, std::string_view prefix,
             const std::function<bool(std::string_view, std::string_view)>& fn) const;
+  // As Database::scan_back.
+  void scan_back(Column c, std::string_view prefix, std::string_view from,
+                 const std::function<bool(std::string_view, std::string_view)>& fn) const;
 
  private:
   friend class Database;
@@ -99,6 +102,9 @@ class Database {
   // As scan, from `start` (inclusive) to the end of prefix.
   void scan_from(Column c, std::string_view prefix, std::string_view start,
                  const std::function<bool(std::string_view, std::string_view)>& fn) const;
+  // Keys starting with prefix, in descending byte order from the greatest key <= `from`.
+  void scan_back(Column c, std::string_view prefix, std::string_view from,
+                 const std::function<bool(std::string_view, std::string_view)>& fn) const;
 
   [[nodiscard]] std::unique_ptr<Snapshot> snapshot() const;
   [[nodiscard]] std::unique_ptr<WriteBatch> new_batch();
@@ -114,6 +120,9 @@ class Database {
   void scan_at(const rocksdb::Snapshot* snapshot, Column c, std::string_view prefix,
                const std::function<bool(std::string_view, std::string_view)>& fn,
                bool reverse) const;
+  void scan_back_at(const rocksdb::Snapshot* snapshot, Column c, std::string_view prefix,
+                    std::string_view from,
+                    const std::function<bool(std::string_view, std::string_view)>& fn) const;
   Database() = default;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;

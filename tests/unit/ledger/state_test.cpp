@@ -2,6 +2,8 @@
 
 #include "btt/ledger/ledger.h"
 #include "btt/ledger/state.h"
+#include "btt/storage/db.h"
+#include "testkit/temp_dir.h"
 #include "testkit/test_env.h"
 
 namespace btt::ledger {
@@ -15,6 +17,91 @@ std::vector<std::pair<std::string, std::string>> scan_all(const StateReader& s,
     return true;
   });
   return out;
+}
+
+std::vector<std::pair<std::string, std::string>> scan_back_all(const StateReader& s,
+                                                               std::string_view prefix,
+                                                               std::string_view from) {
+  std::vector<std::pair<std::string, std::string>> out;
+  s.scan_back(prefix, from, [&](std::string_view k, std::string_view v) {
+    out.emplace_back(k, v);
+    return true;
+  });
+  return out;
+}
+
+// What scan_back must answer: the forward scan's keys at or below `from`, reversed.
+std::vector<std::pair<std::string, std::string>> expected_back(const StateReader& s,
+                                                               std::string_view prefix,
+                                                               std::string_view from) {
+  auto all = scan_all(s, prefix);
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto it = all.rbegin(); it != all.rend(); ++it) {
+    if (it->first <= from) out.push_back(*it);
+  }
+  return out;
+}
+
+// Layers of random puts and erases over a base: at every `from`, scan_back of each layer equals
+// its forward scan reversed, and stopping early stops.
+TEST(Overlay, ScanBackMergesLayersInDescendingOrder) {
+  testkit::MemoryState base;
+  std::map<Bytes, std::optional<Bytes>, std::less<>> seed;
+  for (int i = 0; i < 40; i += 2)
+    seed.emplace("p/" + std::to_string(10 + i), "b" + std::to_string(i));
+  seed.emplace("o/1", "outside");
+  seed.emplace("q/1", "outside");
+  base.apply(seed);
+  Overlay block(base);
+  Overlay sandbox(block.reader());
+  uint64_t x = 12345;
+  auto next = [&] { return x = x * 6364136223846793005ULL + 1442695040888963407ULL; };
+  for (int step = 0; step < 60; ++step) {
+    Overlay& layer = (next() >> 33) % 2 ? block : sandbox;
+    const std::string key = "p/" + std::to_string(10 + (next() >> 33) % 45);
+    if ((next() >> 33) % 3 == 0) {
+      layer.erase(key);
+    } else {
+      layer.put(key, "v" + std::to_string(step));
+    }
+  }
+  for (const StateReader* s :
+       {static_cast<const StateReader*>(&base), static_cast<const StateReader*>(&block),
+        static_cast<const StateReader*>(&sandbox)}) {
+    for (int f = 5; f < 60; ++f) {
+      const std::string from = "p/" + std::to_string(f);
+      EXPECT_EQ(scan_back_all(*s, "p/", from), expected_back(*s, "p/", from)) << from;
+    }
+    EXPECT_EQ(scan_back_all(*s, "p/", "p/\xff"), expected_back(*s, "p/", "p/\xff"));
+    int seen = 0;
+    s->scan_back("p/", "p/\xff", [&](std::string_view, std::string_view) { return ++seen < 2; });
+    EXPECT_EQ(seen, 2);
+  }
+}
+
+// The database's scan_back (RocksDB SeekForPrev) as an overlay's base, committed and through a
+// snapshot.
+TEST(Overlay, ScanBackOverTheDatabase) {
+  testkit::TempDir dir;
+  auto db = storage::Database::open(dir.path() / "db", {});
+  ASSERT_TRUE(db.is_ok()) << db.status().to_string();
+  auto batch = (*db)->new_batch();
+  for (const char* k : {"o/9", "p/1", "p/3", "p/5", "q/0"})
+    batch->put(storage::Column::kState, k, k);
+  (*db)->write(*batch);
+  DatabaseState state(**db);
+  using KV = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(scan_back_all(state, "p/", "p/4"), (KV{{"p/3", "p/3"}, {"p/1", "p/1"}}));
+  EXPECT_EQ(scan_back_all(state, "p/", "p/5"),
+            (KV{{"p/5", "p/5"}, {"p/3", "p/3"}, {"p/1", "p/1"}}));
+  EXPECT_TRUE(scan_back_all(state, "p/", "p/0").empty());
+  Overlay o(state);
+  o.put("p/4", "new");
+  o.erase("p/3");
+  EXPECT_EQ(scan_back_all(o, "p/", "p/9"), (KV{{"p/5", "p/5"}, {"p/4", "new"}, {"p/1", "p/1"}}));
+  auto snap = (*db)->snapshot();
+  SnapshotState at(*snap);
+  EXPECT_EQ(scan_back_all(at, "p/", "p/2"), (KV{{"p/1", "p/1"}}));
 }
 
 TEST(Overlay, ReadsThroughAndShadowsBase) {
