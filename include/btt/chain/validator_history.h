@@ -4,11 +4,12 @@
 //
 //   "vset/" ‖ u64be(from_height) -> ValidatorSetRecord   (validators ordered by address)
 //
-// The set of height h is the entry with the greatest from_height <= h. Genesis writes the entry
-// of initial_height. A module (staking) changes the set by putting the whole set it wants into
-// BlockContext::next_validators in its end_block hook at height H; the chain validates it and
-// writes it as the entry of H + 2 (end_block_validator_sets). Entries no height within
-// max_evidence_age of the next block needs are deleted by the same block's writes.
+// The set of height h is the entry with the greatest from_height <= h (one seek, scan_back).
+// Genesis writes whole entries. A module (staking) changes the set by putting the whole set it
+// wants into BlockContext::next_validators in its end_block hook at height H; the chain validates
+// it and writes it as the entry of H + 2 (end_block_validator_sets): what changed against the
+// previous entry, a whole set every 16th entry. Entries no height within max_evidence_age of the
+// next block needs are deleted by the same block's writes.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -31,6 +32,8 @@ inline constexpr size_t kMaxValidators = 1000;
 // The largest total power: quorum arithmetic and proposer slots stay far from uint64 overflow.
 inline constexpr uint64_t kMaxTotalPower = UINT64_MAX / 4;
 inline constexpr size_t kMaxValidatorNameBytes = 64;
+// Every 16th entry of the history is a whole set; the ones between record only their changes.
+inline constexpr uint32_t kValidatorSetCheckpointInterval = 16;
 
 // "vset/" ‖ u64be(from_height).
 [[nodiscard]] Bytes validator_set_key(uint64_t from_height);
@@ -81,7 +84,10 @@ struct ValidatorSetEntry {
 [[nodiscard]] std::vector<ValidatorSetEntry> validator_set_history(
     const ledger::StateReader& state);
 
-// Writes the entry of `from_height` (validators sorted by address). The caller validated them.
+// Writes the entry of `from_height`, above every entry there is: what changed against the newest
+// entry, or the whole set (sorted by address) when there is none or every 16th entry. Genesis
+// writes its entries in ascending order through it, so an imported history holds the same
+// records as the chain it was exported from. The caller validated the set.
 void write_validator_set(ledger::Overlay& state, uint64_t from_height,
                          const std::vector<v1::Validator>& validators);
 
@@ -89,9 +95,12 @@ void write_validator_set(ledger::Overlay& state, uint64_t from_height,
 //  - `next` set (by a hook through BlockContext::next_validators): validated
 //    (validate_validator_set; a failure is kInternal, a module bug that fails the block, and
 //    nothing is written); if it differs from the set of height + 1 (same validators, keys,
-//    powers and names in address order), written as the entry of height + 2;
-//  - pruning: an entry is deleted when a later entry starts at or below
-//    height + 1 - max_evidence_age, the oldest height whose evidence the next block may carry.
+//    powers and names in address order), written as the entry of height + 2: its changes
+//    against the entry of height + 1, or the whole set every kValidatorSetCheckpointInterval
+//    entries (and when there is no entry to build on);
+//  - pruning: every entry below the whole entry on which the entry in force at
+//    height + 1 - max_evidence_age (the oldest height whose evidence the next block may carry)
+//    builds is deleted.
 // Returns whether a new entry was written.
 [[nodiscard]] Result<bool> end_block_validator_sets(
     ledger::Overlay& state, uint64_t height, const std::optional<std::vector<v1::Validator>>& next,

@@ -470,30 +470,24 @@ TEST_F(ValidatorSetChangeTest, EvidenceOfAnOldHeightVerifiesWithThatHeightsSet) 
 
 TEST_F(ValidatorSetChangeTest, PruningKeepsTheSetsMaxEvidenceAgeNeeds) {
   init({{"max_evidence_age", 3}});
-  // Entries from 1 (genesis), then 4, 6, 8 (set at the end of 2, 4, 6).
+  // Entries from 1 (genesis, whole), then 4, 6, 8 (set at the end of 2, 4, 6): changes of
+  // depth 1, 2, 3 built on 1, so 1 stays while they do.
   changer->schedule[2] = {validator(key(0), 11), validator(key(1), 10), validator(key(2), 10),
                           validator(key(3), 10)};
   changer->schedule[4] = {validator(key(0), 12), validator(key(1), 10), validator(key(2), 10),
                           validator(key(3), 10)};
   changer->schedule[6] = {validator(key(0), 13), validator(key(1), 10), validator(key(2), 10),
                           validator(key(3), 10)};
-  // After block T the next block may carry evidence down to T + 1 - 3 = T - 2: the entry in
-  // force there and every later one stay.
   const std::map<uint64_t, std::vector<uint64_t>> expected = {
-      {1, {1}},       {2, {1, 4}},    {3, {1, 4}}, {4, {1, 4, 6}}, {5, {1, 4, 6}},
-      {6, {4, 6, 8}}, {7, {4, 6, 8}}, {8, {6, 8}}, {9, {6, 8}},    {10, {8}},
-  };
+      {1, {1}}, {2, {1, 4}}, {3, {1, 4}}, {4, {1, 4, 6}}, {6, {1, 4, 6, 8}}, {10, {1, 4, 6, 8}}};
   for (const auto& [tip, heights] : expected) {
     advance_to(tip);
     EXPECT_EQ(history_heights(*leader), heights) << "after block " << tip;
     EXPECT_EQ(history_heights(*follower), heights) << "after block " << tip;
-    // Every height evidence may still be of has its set.
     for (uint64_t h = tip >= 3 ? tip - 2 : 1; h <= tip + 2; ++h) {
       EXPECT_TRUE(leader->chain->validators_at(h).has_value()) << "height " << h << " at " << tip;
     }
   }
-  // After block 10: heights below 8 have no set any more.
-  EXPECT_FALSE(leader->chain->validators_at(7).has_value());
   const auto at8 = leader->chain->validators_at(8).value();
   for (const auto& v : at8) {
     if (v.address() == key(0).address.to_string()) {
@@ -502,10 +496,60 @@ TEST_F(ValidatorSetChangeTest, PruningKeepsTheSetsMaxEvidenceAgeNeeds) {
   }
 
   // Evidence of the oldest height the next block (11) may carry, 8, verifies with its set;
-  // height 7 is too old (and its set gone).
+  // height 7 is too old.
   const CommittedBlock b11 = advance_one({double_vote(key(1), 8, 0), double_vote(key(2), 7, 0)});
   ASSERT_EQ(b11.block.evidence_size(), 1);
   EXPECT_TRUE(committed_evidence(leader->chain->state(), 8, key(1).address).has_value());
+}
+
+// A set that changes at every block (staking with delegations in every block): each entry holds
+// only its change, every 16th the whole set, so the history stays small; every height within
+// max_evidence_age answers its exact set, and pruning keeps the whole entry the oldest needed
+// one builds on.
+TEST_F(ValidatorSetChangeTest, ChangesAtEveryBlockAreStoredAsChangesWithWholeCheckpoints) {
+  init({{"max_evidence_age", 3}});
+  auto set_of_block = [&](uint64_t h) {
+    // Key 0's power follows the height; key 4 is in the set at odd heights only.
+    std::vector<v1::Validator> set = {validator(key(0), 10 + h), validator(key(1), 10),
+                                      validator(key(2), 10), validator(key(3), 10)};
+    if (h % 2 == 1) set.push_back(validator(key(4), 1));
+    return set;
+  };
+  for (uint64_t h = 1; h <= 45; ++h) changer->schedule[h] = set_of_block(h);
+  size_t max_entries = 0;
+  for (uint64_t tip = 1; tip <= 45; ++tip) {
+    advance_to(tip);
+    // Entry tip + 2 is the set chosen at the end of tip.
+    for (uint64_t h = std::max<uint64_t>(3, tip >= 2 ? tip - 2 : 1); h <= tip + 2; ++h) {
+      auto at = leader->chain->validators_at(h);
+      ASSERT_TRUE(at.has_value()) << "height " << h << " after " << tip;
+      EXPECT_TRUE(same_validator_set(*at, set_of_block(h - 2))) << "height " << h;
+      EXPECT_EQ(hash_of(*at), hash_of(*follower->chain->validators_at(h)));
+    }
+    // The oldest kept entry is whole; the others are changes of depth 1..15 on the one before.
+    std::vector<v1::ValidatorSetRecord> records;
+    leader->chain->state().scan(kValidatorSetPrefix, [&](std::string_view, std::string_view v) {
+      records.emplace_back().ParseFromArray(v.data(), static_cast<int>(v.size()));
+      return true;
+    });
+    ASSERT_FALSE(records.empty());
+    EXPECT_EQ(records.front().depth(), 0u) << "after " << tip;
+    EXPECT_FALSE(records.front().validators().empty());
+    for (size_t i = 1; i < records.size(); ++i) {
+      const auto& r = records[i];
+      EXPECT_EQ(r.depth(), (records[i - 1].depth() + 1) % kValidatorSetCheckpointInterval);
+      if (r.depth() > 0) {
+        EXPECT_TRUE(r.validators().empty());
+        // Key 0 changes power and key 4 comes or goes: two changes per entry (against the
+        // genesis entry, whose members have names, all five).
+        EXPECT_EQ(r.changes_size(), r.base_height() == 1 ? 5 : 2) << "after " << tip;
+      }
+    }
+    max_entries = std::max(max_entries, records.size());
+  }
+  // At most one checkpoint interval plus the evidence window.
+  EXPECT_LE(max_entries, kValidatorSetCheckpointInterval + 4);
+  EXPECT_FALSE(leader->chain->validators_at(2).has_value());
 }
 
 TEST_F(ValidatorSetChangeTest, ASingleProposerMustBeAQuorumOfTheHeightsSet) {
