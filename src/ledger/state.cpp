@@ -12,6 +12,14 @@ uint64_t read_u64(const StateReader& state, std::string_view key) {
   return get_u64_be(in, out) ? out : 0;
 }
 
+Result<uint32_t> page_limit(uint32_t requested) {
+  if (requested > kMaxPageLimit) {
+    return Status(Code::kInvalidArgument,
+                  "limit " + std::to_string(requested) + " above " + std::to_string(kMaxPageLimit));
+  }
+  return requested == 0 ? kDefaultPageLimit : requested;
+}
+
 std::optional<Bytes> DatabaseState::get(std::string_view key) const {
   return db_.get(storage::Column::kState, key);
 }

@@ -156,6 +156,19 @@ class StakingService final : public v1::Staking::Service {
                          v1::StakingParams* out) override;
   grpc::Status GetStakeLocks(grpc::ServerContext*, const v1::GetStakeLocksRequest* req,
                              v1::StakeLocks* out) override;
+  grpc::Status GetValidator(grpc::ServerContext*, const v1::GetValidatorRequest* req,
+                            v1::GetValidatorResponse* out) override;
+  grpc::Status GetUnbondings(grpc::ServerContext*, const v1::GetUnbondingsRequest* req,
+                             v1::GetUnbondingsResponse* out) override;
+  grpc::Status GetRedelegations(grpc::ServerContext*, const v1::GetRedelegationsRequest* req,
+                                v1::GetRedelegationsResponse* out) override;
+  grpc::Status GetValidatorRewards(grpc::ServerContext*, const v1::GetValidatorRewardsRequest* req,
+                                   v1::ValidatorRewards* out) override;
+  grpc::Status GetDelegationRewards(grpc::ServerContext*,
+                                    const v1::GetDelegationRewardsRequest* req,
+                                    v1::DelegationRewards* out) override;
+  grpc::Status GetSigningInfo(grpc::ServerContext*, const v1::GetSigningInfoRequest* req,
+                              v1::SigningInfo* out) override;
 
  private:
   RpcContext& ctx_;

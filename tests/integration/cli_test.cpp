@@ -950,6 +950,75 @@ TEST_F(CliNodeTest, FailuresShowTheirDetailAndCodespace) {
   EXPECT_NE(r.out.find("304 (UNAUTHORIZED) [roles 4003]"), std::string::npos) << r.out;
 }
 
+// The staking queries on a chain without staking (`bttd init --dev` writes no staking section):
+// each command is the node's FAILED_PRECONDITION with staking_not_enabled (5001); bad input never
+// leaves the CLI. The validator set of a height comes from Consensus.GetValidators on any chain.
+TEST_F(CliNodeTest, StakingQueriesSayStakingIsOffAndTheSetOfAHeightIsShown) {
+  const Json consensus = cli_json({"consensus"});
+  ASSERT_EQ(consensus["validators"].size(), 1u) << consensus.dump(2);
+  const std::string validator = consensus["validators"][0].value("address", "");
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"staking", "validators", "--not-jailed", "--limit", "5"},
+           {"staking", "validator", validator},
+           {"staking", "validator", dev_, "--operator"},
+           {"staking", "delegations", dev_},
+           {"staking", "unbondings", "--delegator", dev_},
+           {"staking", "unbondings", "--validator", validator},
+           {"staking", "redelegations", "--delegator", dev_, "--to", validator},
+           {"staking", "validator-rewards", validator},
+           {"staking", "rewards", dev_},
+           {"staking", "rewards", dev_, "--validator", validator},
+           {"staking", "signing-info", validator},
+           {"staking", "locks", dev_},
+           {"staking", "params"}}) {
+    auto with_json = args;
+    with_json.push_back("--json");
+    auto r = cli(with_json);
+    EXPECT_EQ(r.exit_code, 1) << describe(r);
+    const Json e = parse_json(r)["error"];
+    EXPECT_EQ(e.value("code", ""), "FAILED_PRECONDITION") << e.dump(2);
+    EXPECT_EQ(e.value("btt_code", 0u), 308u) << e.dump(2);
+    EXPECT_EQ(e.value("btt_detail", 0u), 5001u) << e.dump(2);
+    EXPECT_EQ(e.value("codespace", ""), "staking") << e.dump(2);
+    r = cli(args);
+    EXPECT_EQ(r.exit_code, 1) << describe(r);
+    EXPECT_NE(r.err.find("staking is not enabled on this chain"), std::string::npos) << describe(r);
+    EXPECT_NE(r.err.find("[staking 5001]"), std::string::npos) << describe(r);
+  }
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"staking", "validator", "btt1nope"},
+                                             {"staking", "unbondings"},
+                                             {"staking", "redelegations"},
+                                             {"staking", "rewards", dev_, "--validator", "nope"},
+                                             {"staking", "validators", "--jailed", "--not-jailed"},
+                                             {"staking", "signing-info"},
+                                             {"staking", "set", "--height", "x"}}) {
+    const auto r = cli(args);
+    EXPECT_EQ(r.exit_code, 2) << describe(r);
+  }
+
+  // The set deciding the next height, and the one of height 1.
+  const uint64_t tip = height();
+  Json set = cli_json({"staking", "set"});
+  EXPECT_GE(set.value("set_height", uint64_t{0}), tip + 1) << set.dump(2);
+  ASSERT_EQ(set["validators"].size(), 1u) << set.dump(2);
+  EXPECT_EQ(set["validators"][0].value("address", ""), validator);
+  EXPECT_EQ(set.value("total_power", uint64_t{0}),
+            set["validators"][0].value("power", uint64_t{1}));
+  EXPECT_EQ(set.value("proposer", ""), validator);
+  set = cli_json({"staking", "set", "--height", "1"});
+  EXPECT_EQ(set.value("set_height", uint64_t{0}), 1u) << set.dump(2);
+  EXPECT_EQ(set["validators"][0].value("address", ""), validator);
+  auto r = cli({"staking", "set", "--height", "1"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("set_height:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(validator), std::string::npos) << r.out;
+  r = cli({"staking", "set", "--height", "1000000", "--json"});
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  EXPECT_EQ(parse_json(r)["error"].value("code", ""), "NOT_FOUND") << describe(r);
+  EXPECT_NE(r.err.find("is not known yet"), std::string::npos) << describe(r);
+}
+
 // Compute messages print decoded in `tx` and `account-txs`, with bytes as hex and 64-bit
 // numbers as JSON numbers; compute records the same way.
 TEST_F(CliNodeTest, ComputeMessagesPrintDecoded) {

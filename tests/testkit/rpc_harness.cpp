@@ -11,14 +11,18 @@
 namespace btt::testkit {
 
 RpcHarness::RpcHarness(const std::vector<std::string>& funded)
+    : RpcHarness(RpcHarnessOptions{funded}) {}
+
+RpcHarness::RpcHarness(const RpcHarnessOptions& options)
     : validator_(test_key("validator")), registry_(chain::make_default_registry()) {
-  nlohmann::json j = {
-      {"chain_id", kChainId},
-      {"genesis_time", "2026-01-01T00:00:00Z"},
-      {"validators",
-       {{{"public_key", to_hex(validator_.public_key)}, {"power", "1"}, {"name", "v0"}}}},
-      {"accounts", nlohmann::json::array()}};
-  std::vector<std::string> names = funded;
+  nlohmann::json j = {{"chain_id", kChainId},
+                      {"genesis_time", "2026-01-01T00:00:00Z"},
+                      {"validators",
+                       {{{"public_key", to_hex(validator_.public_key)},
+                         {"power", std::to_string(options.validator_power)},
+                         {"name", "v0"}}}},
+                      {"accounts", nlohmann::json::array()}};
+  std::vector<std::string> names = options.funded;
   names.push_back(TestEnv::kRoleAdmin);
   for (const auto& name : names) {
     j["accounts"].push_back(
@@ -27,6 +31,7 @@ RpcHarness::RpcHarness(const std::vector<std::string>& funded)
   }
   add_tokenomics(j);
   j["modules"]["roles"] = TestEnv::default_roles_section();
+  if (!options.staking.is_null()) j["modules"]["staking"] = options.staking;
   auto genesis = chain::Genesis::parse(j.dump(), *registry_);
   if (!genesis) throw std::runtime_error("rpc harness genesis: " + genesis.status().to_string());
   node_ = std::make_unique<ChainNode>(*genesis, *registry_);

@@ -4,6 +4,8 @@
 // with commit(), so a test knows exactly what each block holds.
 #include <grpcpp/grpcpp.h>
 
+#include <nlohmann/json.hpp>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +17,15 @@
 
 namespace btt::testkit {
 
+struct RpcHarnessOptions {
+  std::vector<std::string> funded = {"alice"};
+  // The genesis power of test_key("validator").
+  uint64_t validator_power = 1;
+  // A genesis "modules.staking" section (null: the chain runs without staking); its validator
+  // row for test_key("validator") must stake validator_power x power_unit.
+  nlohmann::json staking = nullptr;
+};
+
 class RpcHarness {
  public:
   static constexpr const char* kChainId = "btt-test-1";
@@ -24,6 +35,7 @@ class RpcHarness {
   // kFundedUnits BTT, role_admin held by test_key(TestEnv::kRoleAdmin) (funded too, so it can
   // pay fees) and milestone_authority by test_key(TestEnv::kAuthority).
   explicit RpcHarness(const std::vector<std::string>& funded = {"alice"});
+  explicit RpcHarness(const RpcHarnessOptions& options);
   ~RpcHarness();
 
   [[nodiscard]] chain::Chain& chain() { return *node_->chain; }

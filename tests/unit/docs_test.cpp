@@ -3,7 +3,9 @@
 // doc/<module>.md of the module whose handler claims it has a table row naming the message type
 // (`MsgGrantRole`); every ErrorDef of every module's errors.h is a row of its page's error table
 // ("## Errors (code space N)"), by detail number or name. A new message or error without its row
-// fails here. The pages are read from the source tree (BTT_SOURCE_DIR).
+// fails here. Every rpc of every btt.v1 service (from the .proto files) is named in doc/api.md,
+// in its service's row of "Services at a glance" and in its "## btt.v1.<Service>" section. The
+// pages are read from the source tree (BTT_SOURCE_DIR).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -165,6 +167,73 @@ TEST(DocsTest, EveryErrorDefIsARowOfItsModulesErrorTable) {
     }
   }
   EXPECT_GT(checked, 20u);
+}
+
+// Services and their rpcs as the .proto files of proto/btt/v1 declare them.
+std::map<std::string, std::vector<std::string>> declared_rpcs() {
+  std::map<std::string, std::vector<std::string>> out;
+  static const std::regex kService(R"re(^service\s+(\w+)\s*\{)re");
+  static const std::regex kRpc(R"re(^\s*rpc\s+(\w+)\s*\()re");
+  for (const auto& entry : std::filesystem::directory_iterator(kSource / "proto/btt/v1")) {
+    if (entry.path().extension() != ".proto") continue;
+    std::string service;
+    for (const auto& line : lines_of(read_text(entry.path()))) {
+      std::smatch m;
+      if (std::regex_search(line, m, kService)) {
+        service = m[1];
+        out[service];
+      } else if (line.rfind("}", 0) == 0) {
+        service.clear();
+      } else if (!service.empty() && std::regex_search(line, m, kRpc)) {
+        out[service].push_back(m[1]);
+      }
+    }
+  }
+  return out;
+}
+
+TEST(DocsTest, EveryRpcIsNamedInApiMd) {
+  const auto services = declared_rpcs();
+  ASSERT_GE(services.size(), 10u);
+  const auto lines = lines_of(read_text(kSource / "doc" / "api.md"));
+  size_t checked = 0;
+  for (const auto& [service, rpcs] : services) {
+    const std::string full = "btt.v1." + service;
+    // Its rows of the table at a glance: the row naming it, and the rows after it whose first
+    // cell is empty.
+    std::string glance;
+    bool in_rows = false;
+    for (const auto& line : lines) {
+      if (!is_row(line)) {
+        in_rows = false;
+        continue;
+      }
+      const auto c = cells(line);
+      if (c.size() < 2) continue;
+      if (c[0] == "`" + full + "`") {
+        in_rows = true;
+      } else if (!c[0].empty()) {
+        in_rows = false;
+      }
+      if (in_rows) glance += c[1] + " ";
+    }
+    EXPECT_FALSE(glance.empty()) << "api.md: no row for `" << full << "` in Services at a glance";
+    // Its section.
+    std::string section;
+    bool in_section = false;
+    for (const auto& line : lines) {
+      if (line.rfind("## ", 0) == 0) in_section = line == "## " + full;
+      if (in_section) section += line + "\n";
+    }
+    EXPECT_FALSE(section.empty()) << "api.md has no section \"## " << full << "\"";
+    for (const auto& rpc : rpcs) {
+      ++checked;
+      EXPECT_NE(glance.find("`" + rpc + "`"), std::string::npos)
+          << "api.md: the row of " << full << " does not name `" << rpc << "`";
+      EXPECT_TRUE(names_word(section, rpc)) << "api.md: ## " << full << " does not name " << rpc;
+    }
+  }
+  EXPECT_GT(checked, 40u);
 }
 
 }  // namespace

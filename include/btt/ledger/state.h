@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "btt/common/bytes.h"
+#include "btt/common/status.h"
 
 namespace btt::storage {
 class Database;
@@ -63,6 +64,12 @@ template <typename Record>
 
 // A u64be value stored at `key`; 0 when absent or malformed.
 [[nodiscard]] uint64_t read_u64(const StateReader& state, std::string_view key);
+
+// The page size of a list query: 0 asks for kDefaultPageLimit; above kMaxPageLimit is refused
+// (INVALID_ARGUMENT), so one answer stays far below gRPC's message limit.
+inline constexpr uint32_t kDefaultPageLimit = 100;
+inline constexpr uint32_t kMaxPageLimit = 1000;
+[[nodiscard]] Result<uint32_t> page_limit(uint32_t requested);
 
 // The committed state column of the database.
 class DatabaseState final : public StateReader {

@@ -122,8 +122,10 @@ v1::ConsensusState Client::get_consensus_state() {
                v1::GetConsensusStateRequest());
 }
 
-v1::Validators Client::get_validators() {
-  return unary(*consensus_, &v1::Consensus::Stub::GetValidators, v1::GetValidatorsRequest());
+v1::Validators Client::get_validators(uint64_t height) {
+  v1::GetValidatorsRequest req;
+  req.set_height(height);
+  return unary(*consensus_, &v1::Consensus::Stub::GetValidators, req);
 }
 
 v1::NodeStatus Client::get_status() {

@@ -90,7 +90,8 @@ class Client {
   [[nodiscard]] v1::EmissionSchedule get_emission(uint64_t from_epoch, uint32_t limit);
   [[nodiscard]] v1::Peers get_peers();
   [[nodiscard]] v1::ConsensusState get_consensus_state();
-  [[nodiscard]] v1::Validators get_validators();
+  // The set that decides `height` (0: the next height).
+  [[nodiscard]] v1::Validators get_validators(uint64_t height = 0);
   [[nodiscard]] v1::ComputeParams get_compute_params();
   [[nodiscard]] v1::ListNodesResponse list_nodes(const v1::ListNodesRequest& req);
   [[nodiscard]] v1::NodeRecord get_node(const std::string& node);

@@ -1,5 +1,6 @@
 // btt-cli staking ...: validators, delegation, unbonding, redelegation and rewards
-// (doc/staking.md), and the queries of btt.v1.Staking: validators, delegations, params.
+// (doc/staking.md), the queries of btt.v1.Staking (one command each), and the validator set of a
+// height (btt.v1.Consensus.GetValidators, which serves every chain, with staking or without).
 #include <optional>
 
 #include "app/cli/commands.h"
@@ -56,10 +57,23 @@ struct LockOptions {
   std::string amount, id;
   uint32_t term = 0;
 };
+struct ListOptions {
+  bool bonded = false, jailed = false, not_jailed = false;
+  std::string op, start_after;
+  uint32_t limit = 0;
+};
+struct EntriesOptions {
+  std::string delegator, from, to;
+};
 struct WithdrawOptions {
   std::string validator;
   bool commission = false;
 };
+
+// An address option that may be left out ("" then).
+std::string optional_address(const std::string& text, std::string_view what) {
+  return text.empty() ? std::string() : parse_address(text, what);
+}
 
 void amount_options(CLI::App* sub, AmountOptions& o) {
   sub->add_option("--validator", o.validator, "Validator (its consensus address, btt1...)")
@@ -69,15 +83,49 @@ void amount_options(CLI::App* sub, AmountOptions& o) {
 
 void register_staking(Commands& cmds) {
   auto* g = cmds.group("staking", "Validators, delegation and rewards (doc/staking.md)");
-  cmds.add(g, "validators", "Validators with their stake, status and power", CommandKind::kQuery,
-           [&cmds](CLI::App* sub) -> Action {
-             auto bonded = std::make_shared<bool>(false);
-             sub->add_flag("--bonded", *bonded, "only validators in the set being decided");
-             return [&cmds, bonded] {
+  cmds.add(g, "validators", "Validators with their stake, status and power, by address",
+           CommandKind::kQuery, [&cmds](CLI::App* sub) -> Action {
+             auto o = std::make_shared<ListOptions>();
+             sub->add_flag("--bonded", o->bonded, "only validators in the set being decided");
+             auto* jailed = sub->add_flag("--jailed", o->jailed, "only jailed validators");
+             sub->add_flag("--not-jailed", o->not_jailed, "only validators not jailed")
+                 ->excludes(jailed);
+             sub->add_option("--operator", o->op, "only validators this account operates");
+             sub->add_option("--limit", o->limit, "At most this many (0: 100; at most 1000)");
+             sub->add_option("--start-after", o->start_after,
+                             "Page on: the last validator address of the previous page");
+             return [&cmds, o] {
                v1::ListValidatorsRequest req;
-               req.set_all(!*bonded);
+               req.set_all(!o->bonded);
                req.set_status(v1::VALIDATOR_STATUS_BONDED);
+               req.set_filter_jailed(o->jailed || o->not_jailed);
+               req.set_jailed(o->jailed);
+               if (!o->op.empty()) req.set_operator_(parse_address(o->op, "--operator"));
+               req.set_limit(o->limit);
+               if (!o->start_after.empty()) {
+                 req.set_start_after(parse_address(o->start_after, "--start-after"));
+               }
                return query(cmds.ctx(), &v1::Staking::Stub::ListValidators, req);
+             };
+           });
+  cmds.add(g, "validator",
+           "One validator: record, power, self stake, commission, jail (by address or operator)",
+           CommandKind::kQuery, [&cmds](CLI::App* sub) -> Action {
+             auto address = std::make_shared<std::string>();
+             auto by_operator = std::make_shared<bool>(false);
+             sub->add_option("address", *address, "Validator (its consensus address, btt1...)")
+                 ->required();
+             sub->add_flag("--operator", *by_operator,
+                           "ADDRESS is the operator's account (it operates one validator)");
+             return [&cmds, address, by_operator] {
+               v1::GetValidatorRequest req;
+               const auto a = parse_address(*address, "ADDRESS");
+               if (*by_operator) {
+                 req.set_operator_(a);
+               } else {
+                 req.set_validator(a);
+               }
+               return query(cmds.ctx(), &v1::Staking::Stub::GetValidator, req);
              };
            });
   cmds.add(g, "delegations",
@@ -96,6 +144,82 @@ void register_staking(Commands& cmds) {
                  req.set_delegator(a);
                }
                return query(cmds.ctx(), &v1::Staking::Stub::GetDelegations, req);
+             };
+           });
+  cmds.add(g, "unbondings", "Unbonding entries of a delegator, from a validator, or of the pair",
+           CommandKind::kQuery, [&cmds](CLI::App* sub) -> Action {
+             auto o = std::make_shared<EntriesOptions>();
+             sub->add_option("--delegator", o->delegator, "Delegator (btt1...)");
+             sub->add_option("--validator", o->from, "Validator (btt1...)");
+             return [&cmds, o] {
+               v1::GetUnbondingsRequest req;
+               req.set_delegator(optional_address(o->delegator, "--delegator"));
+               req.set_validator(optional_address(o->from, "--validator"));
+               if (req.delegator().empty() && req.validator().empty()) {
+                 throw UsageError("unbondings wants --delegator, --validator or both");
+               }
+               return query(cmds.ctx(), &v1::Staking::Stub::GetUnbondings, req);
+             };
+           });
+  cmds.add(g, "redelegations",
+           "Maturing redelegations of a delegator, out of (--from) or into (--to) a validator",
+           CommandKind::kQuery, [&cmds](CLI::App* sub) -> Action {
+             auto o = std::make_shared<EntriesOptions>();
+             sub->add_option("--delegator", o->delegator, "Delegator (btt1...)");
+             sub->add_option("--from", o->from, "Source validator (btt1...)");
+             sub->add_option("--to", o->to, "Destination validator (btt1...)");
+             return [&cmds, o] {
+               v1::GetRedelegationsRequest req;
+               req.set_delegator(optional_address(o->delegator, "--delegator"));
+               req.set_from_validator(optional_address(o->from, "--from"));
+               req.set_to_validator(optional_address(o->to, "--to"));
+               if (req.delegator().empty() && req.from_validator().empty() &&
+                   req.to_validator().empty()) {
+                 throw UsageError("redelegations wants --delegator, --from or --to");
+               }
+               return query(cmds.ctx(), &v1::Staking::Stub::GetRedelegations, req);
+             };
+           });
+  cmds.add(g, "validator-rewards",
+           "A validator's outstanding rewards and commission now, exact to the unit",
+           CommandKind::kQuery, [&cmds](CLI::App* sub) -> Action {
+             auto address = std::make_shared<std::string>();
+             sub->add_option("validator", *address, "Validator (btt1...)")->required();
+             return [&cmds, address] {
+               v1::GetValidatorRewardsRequest req;
+               req.set_validator(parse_address(*address, "VALIDATOR"));
+               return query(cmds.ctx(), &v1::Staking::Stub::GetValidatorRewards, req);
+             };
+           });
+  cmds.add(g, "rewards", "What withdrawing a delegator's rewards pays now, per validator",
+           CommandKind::kQuery, [&cmds](CLI::App* sub) -> Action {
+             auto o = std::make_shared<EntriesOptions>();
+             sub->add_option("delegator", o->delegator, "Delegator (btt1...)")->required();
+             sub->add_option("--validator", o->from, "Only the delegation to this validator");
+             return [&cmds, o] {
+               v1::GetDelegationRewardsRequest req;
+               req.set_delegator(parse_address(o->delegator, "DELEGATOR"));
+               req.set_validator(optional_address(o->from, "--validator"));
+               return query(cmds.ctx(), &v1::Staking::Stub::GetDelegationRewards, req);
+             };
+           });
+  cmds.add(g, "signing-info",
+           "A validator's liveness: misses in the window, jail, tombstone, slashed so far",
+           CommandKind::kQuery, [&cmds](CLI::App* sub) -> Action {
+             auto address = std::make_shared<std::string>();
+             sub->add_option("validator", *address, "Validator (btt1...)")->required();
+             return [&cmds, address] {
+               v1::GetSigningInfoRequest req;
+               req.set_validator(parse_address(*address, "VALIDATOR"));
+               return query(cmds.ctx(), &v1::Staking::Stub::GetSigningInfo, req);
+             };
+           });
+  cmds.add(g, "set", "The validator set of a height (Consensus.GetValidators; any chain)",
+           CommandKind::kQuery, [&cmds](CLI::App* sub) -> Action {
+             auto height = std::make_shared<uint64_t>(0);
+             sub->add_option("--height", *height, "The height the set decides (0: the next)");
+             return [&cmds, height] {
+               return print_record(cmds.ctx(), cmds.ctx().client().get_validators(*height));
              };
            });
   cmds.add(

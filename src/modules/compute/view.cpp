@@ -13,22 +13,12 @@
 namespace btt::modules::compute {
 namespace {
 
-constexpr uint32_t kDefaultLimit = 100;
-constexpr uint32_t kMaxLimit = 1000;
-
 // The id encoded in the last 8 bytes of an index key.
 uint64_t trailing_id(std::string_view key) {
   if (key.size() < 8) return 0;
   std::string_view in = key.substr(key.size() - 8);
   uint64_t v = 0;
   return get_u64_be(in, v) ? v : 0;
-}
-
-Result<uint32_t> limit_of(uint32_t limit) {
-  if (limit > kMaxLimit) {
-    return Status(Code::kInvalidArgument, "limit " + std::to_string(limit) + " above 1000");
-  }
-  return limit == 0 ? kDefaultLimit : limit;
 }
 
 }  // namespace
@@ -172,7 +162,7 @@ v1::NodeRecord ComputeView::with_liveness(v1::NodeRecord n, uint64_t height) con
 
 Result<v1::ListNodesResponse> ComputeView::list_nodes(const v1::ListNodesRequest& req,
                                                       uint64_t height) const {
-  auto limit = limit_of(req.limit());
+  auto limit = ledger::page_limit(req.limit());
   if (!limit) return limit.status();
   std::optional<crypto::Address> after;
   if (!req.start_after().empty()) {
@@ -200,7 +190,7 @@ Result<v1::ListNodesResponse> ComputeView::list_nodes(const v1::ListNodesRequest
 
 Result<v1::ListJobsResponse> ComputeView::list_jobs(const v1::ListJobsRequest& req,
                                                     uint64_t height) const {
-  auto limit = limit_of(req.limit());
+  auto limit = ledger::page_limit(req.limit());
   if (!limit) return limit.status();
   Bytes prefix = keys::jobs();
   if (!req.provider().empty() && !req.node().empty()) {

@@ -14,18 +14,12 @@
 #include "btt/modules/staking/staking.h"
 #include "btt/modules/tokenomics/tokenomics.h"
 #include "keys.h"
+#include "rewards.h"
 
 namespace btt::modules::staking {
 namespace {
 
 constexpr uint64_t kDayMs = 86'400'000;
-
-crypto::Address addr_of(const std::string& text) {
-  // Only addresses this module wrote reach here.
-  auto a = crypto::Address::from_own_canonical(text);
-  if (!a) throw std::logic_error("staking: stored address '" + text + "' does not decode");
-  return *a;
-}
 
 u128 get(const std::string& field) {
   return u128_field(field);
@@ -33,11 +27,6 @@ u128 get(const std::string& field) {
 
 void set(std::string* field, u128 v) {
   *field = u128_bytes(v);
-}
-
-uint64_t to_u64(u128 v) {
-  if (v > UINT64_MAX) throw std::logic_error("staking: an amount left the 64-bit range");
-  return static_cast<uint64_t>(v);
 }
 
 crypto::Address treasury() {
@@ -127,8 +116,7 @@ void StakingKeeper::settle(v1::ValidatorRecord& v) {
   v1::DistributionState dist = view().distribution();
   const u128 global = get(dist.global_per_power());
   if (v.earning_power() > 0) {
-    const u128 accrued =
-        (global - get(v.global_checkpoint())) * v.earning_power() - get(v.missed_scaled());
+    const u128 accrued = accrued_scaled(v, global);
     const uint64_t amount = to_u64(accrued / kRewardScale);
     set(dist.mutable_owed_scaled(), get(dist.owed_scaled()) - accrued);
     set(dist.mutable_dust_scaled(),
@@ -146,27 +134,12 @@ void StakingKeeper::add_rewards(v1::ValidatorRecord& v, uint64_t amount) {
   v1::DistributionState dist = view().distribution();
   dist.set_total_outstanding(dist.total_outstanding() + amount);
   save_distribution(dist);
-  const uint64_t commission = v.shares() == 0 ? amount : bps_of(amount, v.commission_bps());
-  const uint64_t to_delegators = amount - commission;
-  if (to_delegators > 0) {
-    const u128 scaled = static_cast<u128>(to_delegators) * kRewardScale;
-    const u128 per_share = scaled / v.shares();
-    set(v.mutable_reward_per_share(), get(v.reward_per_share()) + per_share);
-    set(v.mutable_owed_scaled(), get(v.owed_scaled()) + per_share * v.shares());
-    set(v.mutable_dust_scaled(), get(v.dust_scaled()) + (scaled - per_share * v.shares()));
-  }
-  v.set_outstanding(v.outstanding() + amount);
-  v.set_commission(v.commission() + commission);
-  sweep_dust(v);
+  if (const uint64_t dust = credit_rewards(v, amount); dust > 0) release(v, dust, treasury());
 }
 
 void StakingKeeper::sweep_dust(v1::ValidatorRecord& v) {
   // Whole units of rounding dust go to the treasury, so a validator's dust stays below one unit.
-  const u128 dust = get(v.dust_scaled());
-  const uint64_t whole = to_u64(dust / kRewardScale);
-  if (whole == 0) return;
-  set(v.mutable_dust_scaled(), dust - static_cast<u128>(whole) * kRewardScale);
-  release(v, whole, treasury());
+  if (const uint64_t whole = take_whole_dust(v); whole > 0) release(v, whole, treasury());
 }
 
 void StakingKeeper::release(v1::ValidatorRecord& v, uint64_t amount, const crypto::Address& to) {
@@ -187,15 +160,14 @@ bool StakingKeeper::pay_delegation(v1::ValidatorRecord& v, const crypto::Address
 }
 
 void StakingKeeper::pay(v1::ValidatorRecord& v, v1::DelegationRecord& d) {
-  const u128 per_share = get(v.reward_per_share());
-  const u128 owed = (per_share - get(d.reward_start())) * d.shares();
-  set(d.mutable_reward_start(), per_share);
+  const u128 owed = owed_scaled(v, d);
+  set(d.mutable_reward_start(), get(v.reward_per_share()));
   if (owed == 0) return;
   const uint64_t amount = to_u64(owed / kRewardScale);
   set(v.mutable_owed_scaled(), get(v.owed_scaled()) - owed);
   set(v.mutable_dust_scaled(),
       get(v.dust_scaled()) + (owed - static_cast<u128>(amount) * kRewardScale));
-  release(v, amount, addr_of(d.delegator()));
+  release(v, amount, stored_address(d.delegator()));
   sweep_dust(v);
   if (amount > 0) {
     events_.emit(events::kRewardsWithdrawn)
@@ -322,7 +294,7 @@ Status StakingKeeper::bond(v1::ValidatorRecord& v, const crypto::Address& delega
   if (shares > UINT64_MAX || !total_shares || !total_tokens) {
     return {errors::kShareOverflow, "delegate: the validator's shares would overflow"};
   }
-  const crypto::Address vaddr = addr_of(v.address());
+  const crypto::Address vaddr = stored_address(v.address());
   v1::DelegationRecord rec = view().delegation(vaddr, delegator).value_or(v1::DelegationRecord{});
   if (rec.delegator().empty()) {
     rec.set_delegator(delegator.to_string());
@@ -339,7 +311,7 @@ Status StakingKeeper::bond(v1::ValidatorRecord& v, const crypto::Address& delega
 
 Result<uint64_t> StakingKeeper::unbond(v1::ValidatorRecord& v, const crypto::Address& delegator,
                                        uint64_t amount, uint64_t* shares_out) {
-  const crypto::Address vaddr = addr_of(v.address());
+  const crypto::Address vaddr = stored_address(v.address());
   auto rec = view().delegation(vaddr, delegator);
   if (!rec) {
     return Status(errors::kNoDelegation,
@@ -713,7 +685,7 @@ void StakingKeeper::burn(const crypto::Address& pool, uint64_t amount) {
 
 uint64_t StakingKeeper::slash(v1::ValidatorRecord& v, uint64_t infraction_height, uint64_t power,
                               uint32_t fraction_bps, const char* reason) {
-  const crypto::Address vaddr = addr_of(v.address());
+  const crypto::Address vaddr = stored_address(v.address());
   const u128 at_infraction = static_cast<u128>(power) * std::max<uint64_t>(params_.power_unit(), 1);
   uint64_t to_slash = to_u64(std::min<u128>(at_infraction * fraction_bps / kBps, UINT64_MAX));
   uint64_t burned = 0;
@@ -747,8 +719,8 @@ uint64_t StakingKeeper::slash(v1::ValidatorRecord& v, uint64_t infraction_height
     return true;
   });
   for (const auto& e : moved) {
-    const auto dst_addr = addr_of(e.to_validator());
-    const auto delegator = addr_of(e.delegator());
+    const auto dst_addr = stored_address(e.to_validator());
+    const auto delegator = stored_address(e.delegator());
     auto dst = load(dst_addr);
     const auto dst_before = dst;
     auto d = view().delegation(dst_addr, delegator);
@@ -797,7 +769,7 @@ void StakingKeeper::jail(v1::ValidatorRecord& v, uint64_t until_ms) {
 
 void StakingKeeper::forget_misses(v1::ValidatorRecord& v) {
   // A fresh window after a jail: drop its misses (at most a window's worth, and only then).
-  const auto vaddr = addr_of(v.address());
+  const auto vaddr = stored_address(v.address());
   std::vector<uint64_t> heights;
   state_.scan(keys::misses_of(vaddr), [&](std::string_view key, std::string_view) {
     ledger::KeyReader in(key.substr(keys::misses_of(vaddr).size()));
@@ -852,7 +824,7 @@ void StakingKeeper::track_liveness() {
     }
   }
   // A validator that signs writes nothing; one that misses writes its miss and its count.
-  const uint64_t allowed = window - window * params_.min_signed_per_window_bps() / kBps;
+  const uint64_t allowed = allowed_misses(params_);
   for (const auto& vote : block_.last_commit) {
     if (vote.signed_block) continue;
     auto found = view().validator(vote.validator);
@@ -978,7 +950,7 @@ void StakingKeeper::complete_matured() {
     state_.erase(due.queue_key);
     if (!entry) continue;
     state_.erase(due.entry_key);
-    move(unbonding_pool_address(), addr_of(entry->delegator()), entry->balance());
+    move(unbonding_pool_address(), stored_address(entry->delegator()), entry->balance());
     events_.emit(events::kUnbondingCompleted)
         .attr("delegator", entry->delegator())
         .attr("validator", entry->validator())
@@ -1069,17 +1041,17 @@ std::optional<std::vector<v1::Validator>> StakingKeeper::choose_set() {
     total += power;
     auto it = old_power.find(addr);
     if (it == old_power.end() || it->second != power) {
-      state_.put(keys::power_change(from_height, addr_of(addr)), u64_be(power));
+      state_.put(keys::power_change(from_height, stored_address(addr)), u64_be(power));
     }
   }
   for (const auto& [addr, power] : old_power) {
     if (new_power.count(addr)) continue;
-    state_.put(keys::power_change(from_height, addr_of(addr)), u64_be(0));
-    auto rec = view().validator(addr_of(addr));
+    state_.put(keys::power_change(from_height, stored_address(addr)), u64_be(0));
+    auto rec = view().validator(stored_address(addr));
     if (rec && rec->status() == v1::VALIDATOR_STATUS_BONDED) {
       const auto before = *rec;
       rec->set_status(v1::VALIDATOR_STATUS_UNBONDED);
-      store(addr_of(addr), before, *rec);
+      store(stored_address(addr), before, *rec);
     }
   }
   for (const auto& addr : chosen) {

@@ -2,11 +2,16 @@
 #include "btt/modules/staking/view.h"
 
 #include <algorithm>
+#include <map>
 #include <stdexcept>
+#include <tuple>
 
+#include "btt/common/amount.h"
 #include "btt/ledger/ledger.h"
+#include "btt/modules/staking/errors.h"
 #include "btt/modules/staking/staking.h"
 #include "keys.h"
+#include "rewards.h"
 
 namespace btt::modules::staking {
 namespace {
@@ -24,7 +29,40 @@ std::vector<crypto::Address> trailing_addresses(const ledger::StateReader& state
   return out;
 }
 
+// An address field of a request (`what` names it in the refusal).
+Result<crypto::Address> address_field(const std::string& text, std::string_view what) {
+  auto a = crypto::Address::parse(text);
+  if (!a) {
+    return Status(errors::kBadAddress,
+                  std::string(what) + " '" + excerpt(text) + "' is not a btt address");
+  }
+  return *a;
+}
+
+crypto::Address address_of(const v1::ValidatorRecord& v) {
+  return stored_address(v.address());
+}
+
+// Every record under `prefix` with its key, in key order, until fn returns false; an
+// undecodable one is corrupt state and throws (as ledger::read_records).
+template <typename Record, typename Fn>
+void for_each_record(const ledger::StateReader& state, std::string_view prefix, const Fn& fn) {
+  state.scan(prefix, [&](std::string_view key, std::string_view value) {
+    Record r;
+    if (!r.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      throw std::logic_error("staking: unreadable record under " + to_hex(prefix));
+    }
+    return fn(key, r);
+  });
+}
+
 }  // namespace
+
+crypto::Address stored_address(const std::string& text) {
+  auto a = crypto::Address::from_own_canonical(text);
+  if (!a) throw std::logic_error("staking: stored address '" + text + "' does not decode");
+  return *a;
+}
 
 u128 u128_field(const std::string& bytes) {
   auto v = u128_from(bytes);
@@ -140,15 +178,95 @@ uint64_t StakingView::self_stake(const v1::ValidatorRecord& v) const {
   return d ? tokens_of(v, d->shares()) : 0;
 }
 
-v1::ListValidatorsResponse StakingView::list_validators(
-    const v1::ListValidatorsRequest& req) const {
-  v1::ListValidatorsResponse out;
-  for (auto& v : validators()) {
-    if (!req.all() && v.status() != req.status()) continue;
-    auto* info = out.add_validators();
-    info->set_power(power_of(v));
-    *info->mutable_validator() = std::move(v);
+uint64_t allowed_misses(const v1::StakingParams& p) {
+  const uint64_t window = p.signed_blocks_window();
+  return window - window * p.min_signed_per_window_bps() / kBps;
+}
+
+v1::ValidatorRecord StakingView::settled(const v1::ValidatorRecord& v) const {
+  return staking::settled(v, u128_field(distribution().global_per_power()));
+}
+
+uint64_t StakingView::withdrawable(const v1::ValidatorRecord& settled_v,
+                                   const v1::DelegationRecord& d) {
+  return to_u64(owed_scaled(settled_v, d) / kRewardScale);
+}
+
+v1::ValidatorInfo StakingView::info(v1::ValidatorRecord v) const {
+  v1::ValidatorInfo out;
+  out.set_power(power_of(v));
+  out.set_self_stake(self_stake(v));
+  *out.mutable_validator() = std::move(v);
+  return out;
+}
+
+Result<v1::ValidatorRecord> StakingView::existing(const std::string& address,
+                                                  std::string_view what) const {
+  auto a = address_field(address, what);
+  if (!a) return a.status();
+  auto v = validator(*a);
+  if (!v) return Status(Code::kNotFound, "no validator " + a->to_string());
+  return std::move(*v);
+}
+
+Result<v1::ListValidatorsResponse> StakingView::list_validators(
+    const v1::ListValidatorsRequest& req, uint64_t height) const {
+  auto limit = ledger::page_limit(req.limit());
+  if (!limit) return limit.status();
+  std::optional<crypto::Address> after;
+  if (!req.start_after().empty()) {
+    auto a = address_field(req.start_after(), "start_after");
+    if (!a) return a.status();
+    after = *a;
   }
+  std::string op;
+  if (!req.operator_().empty()) {
+    auto a = address_field(req.operator_(), "operator");
+    if (!a) return a.status();
+    op = a->to_string();
+  }
+  v1::ListValidatorsResponse out;
+  out.set_height(height);
+  const Bytes prefix = keys::validators();
+  for_each_record<v1::ValidatorRecord>(state_, prefix, [&](std::string_view key, auto& v) {
+    if (after && key.substr(prefix.size()) <= after->raw()) return true;
+    if (!req.all() && v.status() != req.status()) return true;
+    if (req.filter_jailed() && v.jailed() != req.jailed()) return true;
+    if (!op.empty() && v.operator_() != op) return true;
+    *out.add_validators() = info(std::move(v));
+    return static_cast<uint32_t>(out.validators_size()) < *limit;
+  });
+  return out;
+}
+
+Result<v1::GetValidatorResponse> StakingView::get_validator(const v1::GetValidatorRequest& req,
+                                                            uint64_t height) const {
+  if (req.validator().empty() == req.operator_().empty()) {
+    return Status(errors::kBadField, "give the validator's address or its operator's, not both");
+  }
+  v1::GetValidatorResponse out;
+  out.set_height(height);
+  if (!req.validator().empty()) {
+    auto v = existing(req.validator(), "validator");
+    if (!v) return v.status();
+    *out.mutable_validator() = info(std::move(*v));
+    return out;
+  }
+  auto op = address_field(req.operator_(), "operator");
+  if (!op) return op.status();
+  std::vector<v1::ValidatorRecord> operated;
+  for (auto& v : validators()) {
+    if (v.operator_() == op->to_string()) operated.push_back(std::move(v));
+  }
+  if (operated.empty()) return Status(Code::kNotFound, op->to_string() + " operates no validator");
+  if (operated.size() > 1) {
+    std::string names;
+    for (const auto& v : operated) names += (names.empty() ? "" : ", ") + v.address();
+    return Status(errors::kBadField, op->to_string() + " operates " +
+                                         std::to_string(operated.size()) + " validators (" + names +
+                                         "): ask for one by its address");
+  }
+  *out.mutable_validator() = info(std::move(operated.front()));
   return out;
 }
 
@@ -157,25 +275,171 @@ Result<v1::GetDelegationsResponse> StakingView::delegations(
   v1::GetDelegationsResponse out;
   std::vector<v1::DelegationRecord> list;
   if (!req.delegator().empty()) {
-    auto d = crypto::Address::parse(req.delegator());
-    if (!d) return Status(Code::kInvalidAddress, "delegator is not a btt address");
+    auto d = address_field(req.delegator(), "delegator");
+    if (!d) return d.status();
     list = delegations_of(*d);
     for (auto& u : unbondings_of(*d)) *out.add_unbonding() = std::move(u);
     for (auto& r : redelegations_of(*d)) *out.add_redelegations() = std::move(r);
   } else {
-    auto v = crypto::Address::parse(req.validator());
-    if (!v) return Status(Code::kInvalidAddress, "give a delegator or a validator address");
-    list = delegations_to(*v);
+    if (req.validator().empty())
+      return Status(errors::kBadField, "give a delegator or a validator");
+    auto v = existing(req.validator(), "validator");
+    if (!v) return v.status();
+    list = delegations_to(address_of(*v));
   }
+  std::map<std::string, v1::ValidatorRecord> settled_by;  // each validator settled once
   for (auto& d : list) {
-    auto* info = out.add_delegations();
-    if (auto v = validator(*crypto::Address::parse(d.validator()))) {
-      info->set_tokens(tokens_of(*v, d.shares()));
-      const u128 delta = u128_field(v->reward_per_share()) - u128_field(d.reward_start());
-      info->set_pending_rewards(static_cast<uint64_t>(delta * d.shares() / kRewardScale));
+    auto it = settled_by.find(d.validator());
+    if (it == settled_by.end()) {
+      auto v = validator(stored_address(d.validator()));
+      if (!v) continue;  // the invariants keep every delegation's validator
+      it = settled_by.emplace(d.validator(), settled(*v)).first;
     }
+    auto* info = out.add_delegations();
+    info->set_tokens(tokens_of(it->second, d.shares()));
+    info->set_pending_rewards(withdrawable(it->second, d));
     *info->mutable_delegation() = std::move(d);
   }
+  return out;
+}
+
+Result<v1::GetUnbondingsResponse> StakingView::unbondings(const v1::GetUnbondingsRequest& req,
+                                                          uint64_t height) const {
+  if (req.delegator().empty() && req.validator().empty()) {
+    return Status(errors::kBadField, "give a delegator, a validator or both");
+  }
+  std::optional<crypto::Address> d;
+  if (!req.delegator().empty()) {
+    auto a = address_field(req.delegator(), "delegator");
+    if (!a) return a.status();
+    d = *a;
+  }
+  std::optional<v1::ValidatorRecord> v;
+  if (!req.validator().empty()) {
+    auto found = existing(req.validator(), "validator");
+    if (!found) return found.status();
+    v = std::move(*found);
+  }
+  std::vector<v1::UnbondingEntry> entries;
+  if (d && v) {
+    entries = unbondings_of(*d, address_of(*v));
+  } else if (d) {
+    entries = unbondings_of(*d);
+  } else {
+    // No index by validator: a query may read every entry (the keeper never does).
+    for (auto& e : ledger::read_records<v1::UnbondingEntry>(state_, keys::unbondings())) {
+      if (e.validator() == v->address()) entries.push_back(std::move(e));
+    }
+  }
+  v1::GetUnbondingsResponse out;
+  out.set_height(height);
+  for (auto& e : entries) {
+    out.set_total_balance(out.total_balance() + e.balance());
+    *out.add_entries() = std::move(e);
+  }
+  return out;
+}
+
+Result<v1::GetRedelegationsResponse> StakingView::redelegations(
+    const v1::GetRedelegationsRequest& req, uint64_t height) const {
+  if (req.delegator().empty() && req.from_validator().empty() && req.to_validator().empty()) {
+    return Status(errors::kBadField, "give a delegator, a source or a destination validator");
+  }
+  std::optional<crypto::Address> d;
+  if (!req.delegator().empty()) {
+    auto a = address_field(req.delegator(), "delegator");
+    if (!a) return a.status();
+    d = *a;
+  }
+  std::string from, to;
+  for (auto [field, name, into] : {std::tuple{&req.from_validator(), "from_validator", &from},
+                                   std::tuple{&req.to_validator(), "to_validator", &to}}) {
+    if (field->empty()) continue;
+    auto v = existing(*field, name);
+    if (!v) return v.status();
+    *into = v->address();
+  }
+  std::vector<v1::RedelegationEntry> entries;
+  if (d && !to.empty()) {
+    entries = redelegations_to(*d, stored_address(to));
+  } else if (d) {
+    entries = redelegations_of(*d);
+  } else {
+    entries = ledger::read_records<v1::RedelegationEntry>(state_, keys::redelegations());
+  }
+  v1::GetRedelegationsResponse out;
+  out.set_height(height);
+  for (auto& e : entries) {
+    if (!from.empty() && e.from_validator() != from) continue;
+    if (!to.empty() && e.to_validator() != to) continue;
+    *out.add_entries() = std::move(e);
+  }
+  return out;
+}
+
+Result<v1::ValidatorRewards> StakingView::validator_rewards(
+    const v1::GetValidatorRewardsRequest& req, uint64_t height) const {
+  auto v = existing(req.validator(), "validator");
+  if (!v) return v.status();
+  const auto now = settled(*v);
+  v1::ValidatorRewards out;
+  out.set_height(height);
+  out.set_validator(now.address());
+  out.set_outstanding(now.outstanding());
+  out.set_commission(now.commission());
+  return out;
+}
+
+Result<v1::DelegationRewards> StakingView::delegation_rewards(
+    const v1::GetDelegationRewardsRequest& req, uint64_t height) const {
+  auto d = address_field(req.delegator(), "delegator");
+  if (!d) return d.status();
+  std::vector<v1::DelegationRecord> list;
+  if (!req.validator().empty()) {
+    auto v = existing(req.validator(), "validator");
+    if (!v) return v.status();
+    auto rec = delegation(address_of(*v), *d);
+    if (!rec) {
+      return Status(Code::kNotFound, d->to_string() + " has no delegation to " + v->address());
+    }
+    list.push_back(std::move(*rec));
+  } else {
+    list = delegations_of(*d);
+  }
+  v1::DelegationRewards out;
+  out.set_height(height);
+  out.set_delegator(d->to_string());
+  for (const auto& rec : list) {
+    auto v = validator(stored_address(rec.validator()));
+    if (!v) continue;  // the invariants keep every delegation's validator
+    const uint64_t amount = withdrawable(settled(*v), rec);
+    auto* r = out.add_rewards();
+    r->set_validator(rec.validator());
+    r->set_amount(amount);
+    out.set_total(out.total() + amount);
+  }
+  return out;
+}
+
+Result<v1::SigningInfo> StakingView::signing_info(const v1::GetSigningInfoRequest& req,
+                                                  uint64_t height) const {
+  auto v = existing(req.validator(), "validator");
+  if (!v) return v.status();
+  const auto p = params().value_or(v1::StakingParams{});
+  v1::SigningInfo out;
+  out.set_height(height);
+  out.set_validator(v->address());
+  out.set_missed_blocks(v->missed_blocks());
+  out.set_window_start(v->tracked_since());
+  out.set_signed_blocks_window(p.signed_blocks_window());
+  out.set_max_missed(allowed_misses(p));
+  if (v->tracked_since() > 0 && p.signed_blocks_window() > 0) {
+    out.set_judged_from_height(v->tracked_since() + p.signed_blocks_window() - 1);
+  }
+  out.set_jailed(v->jailed());
+  out.set_jailed_until_ms(v->jailed_until_ms());
+  out.set_tombstoned(v->tombstoned());
+  out.set_slashed(v->slashed());
   return out;
 }
 

@@ -41,17 +41,48 @@ class StakingView {
   // The value of the operator's own delegation.
   [[nodiscard]] uint64_t self_stake(const v1::ValidatorRecord& v) const;
 
-  [[nodiscard]] v1::ListValidatorsResponse list_validators(
-      const v1::ListValidatorsRequest& req) const;
+  // `v` as a settlement now would leave it: outstanding and commission include what it earned
+  // since it was last settled (what MsgWithdrawRewards pays is computed from this).
+  [[nodiscard]] v1::ValidatorRecord settled(const v1::ValidatorRecord& v) const;
+  // What MsgWithdrawRewards pays the delegation now, to the unit (`v` as settled() returns it).
+  [[nodiscard]] static uint64_t withdrawable(const v1::ValidatorRecord& settled_v,
+                                             const v1::DelegationRecord& d);
+
+  // The answers of btt.v1.Staking (doc/staking.md "Queries"), read at committed `height`. Bad
+  // addresses are bad_address (5003), an unknown validator or delegation NOT_FOUND.
+  [[nodiscard]] Result<v1::ListValidatorsResponse> list_validators(
+      const v1::ListValidatorsRequest& req, uint64_t height) const;
+  [[nodiscard]] Result<v1::GetValidatorResponse> get_validator(const v1::GetValidatorRequest& req,
+                                                               uint64_t height) const;
   [[nodiscard]] Result<v1::GetDelegationsResponse> delegations(
       const v1::GetDelegationsRequest& req) const;
+  [[nodiscard]] Result<v1::GetUnbondingsResponse> unbondings(const v1::GetUnbondingsRequest& req,
+                                                             uint64_t height) const;
+  [[nodiscard]] Result<v1::GetRedelegationsResponse> redelegations(
+      const v1::GetRedelegationsRequest& req, uint64_t height) const;
+  [[nodiscard]] Result<v1::ValidatorRewards> validator_rewards(
+      const v1::GetValidatorRewardsRequest& req, uint64_t height) const;
+  [[nodiscard]] Result<v1::DelegationRewards> delegation_rewards(
+      const v1::GetDelegationRewardsRequest& req, uint64_t height) const;
+  [[nodiscard]] Result<v1::SigningInfo> signing_info(const v1::GetSigningInfoRequest& req,
+                                                     uint64_t height) const;
 
  private:
+  [[nodiscard]] v1::ValidatorInfo info(v1::ValidatorRecord v) const;
+  // The validator named by `address` (field `what` of the request), or why not.
+  [[nodiscard]] Result<v1::ValidatorRecord> existing(const std::string& address,
+                                                     std::string_view what) const;
+
   const ledger::StateReader& state_;
 };
 
 // Accumulator fields of the records (16-byte big-endian, empty = 0); a malformed one is corrupt
 // state and throws.
 [[nodiscard]] u128 u128_field(const std::string& bytes);
+// The address of a record the module wrote (a validator's, a delegator's); one that does not
+// decode is corrupt state and throws.
+[[nodiscard]] crypto::Address stored_address(const std::string& text);
+// Misses a liveness window allows: window - window x min_signed_per_window_bps / 10000.
+[[nodiscard]] uint64_t allowed_misses(const v1::StakingParams& p);
 
 }  // namespace btt::modules::staking
