@@ -56,6 +56,14 @@ ledger::Module* ModuleRegistry::find(std::string_view name) const {
   return nullptr;
 }
 
+uint32_t ModuleRegistry::tx_priority(const ledger::StateReader& state,
+                                     const crypto::Address& sender, uint64_t time_ms) const {
+  uint32_t priority = 0;
+  for (const auto& m : modules_)
+    priority = std::max(priority, m->tx_priority(state, sender, time_ms));
+  return priority;
+}
+
 const ledger::ParamsSpec* ModuleRegistry::params(std::string_view name) const {
   if (name == "ledger") return &ledger_params();
   const auto* m = find(name);

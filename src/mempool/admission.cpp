@@ -7,7 +7,9 @@ AccountState read_committed_account(const chain::Chain& chain, const crypto::Add
   ledger::Ledger l(chain.state(), &chain.registry().locks());
   AccountState s;
   s.next_nonce = l.next_nonce(addr);
-  s.spendable_btt = l.spendable(addr, ledger::kNativeAsset, chain.tip().time_ms());
+  const uint64_t time_ms = chain.tip().time_ms();
+  s.spendable_btt = l.spendable(addr, ledger::kNativeAsset, time_ms);
+  s.priority = chain.registry().tx_priority(chain.state(), addr, time_ms);
   return s;
 }
 }  // namespace

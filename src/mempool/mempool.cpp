@@ -38,7 +38,7 @@ Mempool::Mempool(Limits limits)
 
 Mempool::TailKey Mempool::tail_key(const crypto::Address& sender, const SenderQueue& queue) {
   const auto& [nonce, entry] = *queue.txs.rbegin();
-  return TailKey{entry.tx->fee(), entry.seq, sender, nonce};
+  return TailKey{entry.tx->fee(), entry.priority, entry.seq, sender, nonce};
 }
 
 void Mempool::insert_entry(const crypto::Address& sender, Entry entry) {
@@ -147,7 +147,7 @@ Status Mempool::add(chain::TxPtr tx, const AccountView& accounts) {
   }
 
   const crypto::Address sender = tx->sender;
-  insert_entry(sender, Entry{std::move(tx), next_seq_++});
+  insert_entry(sender, Entry{std::move(tx), next_seq_++, account.priority});
   return Status::ok();
 }
 
@@ -159,10 +159,12 @@ std::vector<chain::TxPtr> Mempool::reap(size_t max_txs, size_t max_bytes,
     QueueIt it;
     QueueIt end;
   };
-  // The next includable tx of each sender, best first: highest fee, then earliest arrival.
+  // The next includable tx of each sender, best first: highest fee, then highest priority, then
+  // earliest arrival.
   struct HeadOrder {
     bool operator()(const Entry* a, const Entry* b) const {
       if (a->tx->fee() != b->tx->fee()) return a->tx->fee() > b->tx->fee();
+      if (a->priority != b->priority) return a->priority > b->priority;
       return a->seq < b->seq;
     }
   };
@@ -224,6 +226,14 @@ void Mempool::update(const std::vector<Hash32>& committed_ids, const AccountView
       if (queue.fee_sum <= account.spendable_btt) break;
       alive = queue.txs.size() > 1;
       (void)remove_entry(sender, queue.txs.rbegin()->first);
+    }
+    // The priority of the new state (a lock began or ended); the tail's key moves with it.
+    if (alive) {
+      SenderQueue& queue = sit->second;
+      const bool tail_moves = queue.txs.rbegin()->second.priority != account.priority;
+      if (tail_moves) tails_.erase(tail_key(sender, queue));
+      for (auto& [nonce, entry] : queue.txs) entry.priority = account.priority;
+      if (tail_moves) tails_.insert(tail_key(sender, queue));
     }
     sit = next;
   }

@@ -21,6 +21,10 @@ class ModuleRegistry {
     return modules_;
   }
   [[nodiscard]] const ledger::LockProviders& locks() const { return locks_; }
+  // The mempool's rank of `sender`'s txs among equal fees: the highest Module::tx_priority of
+  // any module (0 on a chain whose modules give none, e.g. without staking).
+  [[nodiscard]] uint32_t tx_priority(const ledger::StateReader& state,
+                                     const crypto::Address& sender, uint64_t time_ms) const;
   [[nodiscard]] ledger::Module* find(std::string_view name) const;
   // The params of module `name` ("ledger" for the ledger's own LedgerParams); nullptr when the
   // module does not exist or has no params.

@@ -276,6 +276,16 @@ class Module {
   virtual void begin_block(BlockContext& ctx) {}
   virtual void end_block(BlockContext& ctx) {}
 
+  // Mempool ordering only, never state: how txs of `sender` rank among pending txs of equal fee
+  // (higher first), from committed `state` at block time `time_ms`. Staking answers the
+  // sender's stake-lock tier; 0 by default (chain::ModuleRegistry::tx_priority takes the
+  // highest answer of all modules).
+  [[nodiscard]] virtual uint32_t tx_priority(const StateReader& state,
+                                             const crypto::Address& sender,
+                                             uint64_t time_ms) const {
+    return 0;
+  }
+
   // Empty when every invariant holds; else one readable line per violation.
   [[nodiscard]] virtual std::vector<std::string> check_invariants(const StateReader& state) const {
     return {};

@@ -1,7 +1,7 @@
 #pragma once
-// The committed nonce and spendable BTT of the accounts admission looks at, read from the
-// database once per committed height: between two blocks the same senders send again and again
-// (each admission and each relayed copy asks), and every read is several RocksDB lookups.
+// The committed nonce, spendable BTT and priority of the accounts admission looks at, read from
+// the database once per committed height: between two blocks the same senders send again and
+// again (each admission and each relayed copy asks), and every read is several RocksDB lookups.
 //
 // Entries belong to the tip height they were read at and are forgotten once the chain moves on.
 // A read that raced a commit (started at height h, finished after the commit) is not kept. What
@@ -24,6 +24,9 @@ namespace btt::mempool {
 struct AccountState {
   uint64_t next_nonce = 0;
   uint64_t spendable_btt = 0;
+  // How its txs rank among pending txs of equal fee, higher first
+  // (chain::ModuleRegistry::tx_priority: its stake-lock tier on a staking chain, else 0).
+  uint32_t priority = 0;
 };
 
 class AccountCache {

@@ -9,13 +9,18 @@
 //   (kInsufficientFeeBalance).
 // - Same sender and nonce as a pending tx: the new one replaces it only if its fee is at least
 //   replace_fee_bump_pct percent higher; otherwise kNonceConflict.
+// - Priority: each tx carries its sender's AccountState::priority as read when it was admitted
+//   (the stake-lock tier on a staking chain, else 0); update() refreshes it after every block.
 // - Full (max_txs or max_bytes): the tx with the lowest fee that is last in its sender's queue
-//   is evicted if the newcomer pays strictly more; otherwise kMempoolFull. Evicting only queue
-//   tails keeps every sender's nonces contiguous.
+//   (among equal fees the lowest priority, then the latest arrival) is evicted if the newcomer
+//   pays strictly more; otherwise kMempoolFull. Evicting only queue tails keeps every sender's
+//   nonces contiguous.
 // - reap: txs whose nonces follow on from their account's next nonce without a gap, by fee
-//   (highest first, then arrival order), each sender's txs in nonce order.
+//   (highest first), among equal fees by priority (highest first), then arrival order; each
+//   sender's txs in nonce order.
 // - update after every committed block: drops txs the block included and txs whose nonce is now
-//   stale, then re-checks the rest against the new state (fee balance) and drops what fails.
+//   stale, then re-checks the rest against the new state (fee balance, priority) and drops what
+//   fails.
 // Thread-safe: every method takes the pool's lock. The AccountView is called under that lock, so
 // it must not call back into the pool.
 #include <cstddef>
@@ -73,7 +78,8 @@ class Mempool {
  private:
   struct Entry {
     chain::TxPtr tx;
-    uint64_t seq = 0;  // arrival order: the tie-break wherever fees are equal
+    uint64_t seq = 0;       // arrival order: the tie-break wherever fee and priority are equal
+    uint32_t priority = 0;  // the sender's AccountState::priority (admission, then update())
   };
   struct SenderQueue {
     std::map<uint64_t, Entry> txs;  // by nonce
@@ -83,15 +89,17 @@ class Mempool {
     crypto::Address sender;
     uint64_t nonce = 0;
   };
-  // One per sender: its highest-nonce tx. Ordered cheapest first, and among equal fees the latest
-  // arrival first, so begin() is the next eviction victim.
+  // One per sender: its highest-nonce tx. Ordered cheapest first, among equal fees the lowest
+  // priority first, then the latest arrival first, so begin() is the next eviction victim.
   struct TailKey {
     uint64_t fee = 0;
+    uint32_t priority = 0;
     uint64_t seq = 0;
     crypto::Address sender;
     uint64_t nonce = 0;
     bool operator<(const TailKey& o) const {
       if (fee != o.fee) return fee < o.fee;
+      if (priority != o.priority) return priority < o.priority;
       return seq > o.seq;
     }
   };

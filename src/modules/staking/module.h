@@ -37,6 +37,12 @@ class StakingModule final : public ledger::Module {
       const ledger::StateReader& state) const override;
   void begin_block(ledger::BlockContext& ctx) override;
   void end_block(ledger::BlockContext& ctx) override;
+  // The mempool orders equal fees by the sender's stake-lock tier (doc/staking.md).
+  [[nodiscard]] uint32_t tx_priority(const ledger::StateReader& state,
+                                     const crypto::Address& sender,
+                                     uint64_t time_ms) const override {
+    return tier_of(state, sender, time_ms);
+  }
   [[nodiscard]] std::vector<std::string> check_invariants(
       const ledger::StateReader& state) const override;
 

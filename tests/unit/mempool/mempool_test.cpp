@@ -47,6 +47,11 @@ class MempoolTest : public ::testing::Test {
   void set_account(uint8_t sender, uint64_t next_nonce, uint64_t spendable) {
     accounts_[addr(sender)] = AccountState{next_nonce, spendable};
   }
+  // The sender's priority (its stake-lock tier on a staking chain), nonce and balance kept.
+  void set_priority(uint8_t sender, uint32_t priority) {
+    auto [it, fresh] = accounts_.try_emplace(addr(sender), AccountState{0, kRich});
+    it->second.priority = priority;
+  }
 
   Code add(Mempool& pool, const chain::TxPtr& t) { return pool.add(t, view()).code(); }
 
@@ -429,6 +434,83 @@ TEST_F(MempoolTest, ReapBreaksFeeTiesByArrival) {
   ASSERT_EQ(add(pool, tx(2, 0, 10)), Code::kOk);
   ASSERT_EQ(add(pool, tx(9, 0, 10)), Code::kOk);
   EXPECT_EQ(reap(pool), (Reaped{{5, 0}, {2, 0}, {9, 0}}));
+}
+
+// --- priority (the stake-lock tier, doc/staking.md) ------------------------------------------
+
+TEST_F(MempoolTest, ReapOrdersEqualFeesByPriorityThenArrival) {
+  Mempool pool(Limits{});
+  set_priority(2, 2);
+  set_priority(3, 4);
+  set_priority(4, 2);
+  set_priority(5, 1);
+  for (uint8_t sender : {1, 2, 3, 4, 5}) ASSERT_EQ(add(pool, tx(sender, 0, 10)), Code::kOk);
+  // Tier 4, the two tier 2 in arrival order, tier 1, none.
+  EXPECT_EQ(reap(pool), (Reaped{{3, 0}, {2, 0}, {4, 0}, {5, 0}, {1, 0}}));
+}
+
+TEST_F(MempoolTest, AHigherFeeWinsOverAHigherPriority) {
+  Mempool pool(Limits{});
+  set_priority(2, 4);
+  set_priority(3, 4);
+  ASSERT_EQ(add(pool, tx(3, 0, 9)), Code::kOk);
+  ASSERT_EQ(add(pool, tx(2, 0, 10)), Code::kOk);
+  ASSERT_EQ(add(pool, tx(1, 0, 11)), Code::kOk);
+  ASSERT_EQ(add(pool, tx(4, 0, 10)), Code::kOk);
+  EXPECT_EQ(reap(pool), (Reaped{{1, 0}, {2, 0}, {4, 0}, {3, 0}}));
+}
+
+TEST_F(MempoolTest, PriorityKeepsEachSendersNonceOrder) {
+  Mempool pool(Limits{});
+  set_priority(1, 4);
+  set_priority(3, 2);
+  // Sender 1 (tier 4): a cheap nonce 0 in front of an expensive nonce 1, then two at 10.
+  ASSERT_EQ(add(pool, tx(1, 1, 100)), Code::kOk);
+  ASSERT_EQ(add(pool, tx(1, 0, 5)), Code::kOk);
+  ASSERT_EQ(add(pool, tx(1, 3, 10)), Code::kOk);
+  ASSERT_EQ(add(pool, tx(1, 2, 10)), Code::kOk);
+  ASSERT_EQ(add(pool, tx(2, 0, 10)), Code::kOk);
+  ASSERT_EQ(add(pool, tx(3, 0, 10)), Code::kOk);
+  ASSERT_EQ(add(pool, tx(3, 1, 10)), Code::kOk);
+  EXPECT_EQ(reap(pool), (Reaped{{3, 0}, {3, 1}, {2, 0}, {1, 0}, {1, 1}, {1, 2}, {1, 3}}));
+}
+
+TEST_F(MempoolTest, EqualFeeTailsEvictTheLowestPriorityFirst) {
+  Limits limits;
+  limits.max_txs = 2;
+  Mempool pool(limits);
+  set_priority(2, 3);
+  auto a0 = tx(1, 0, 10);  // earlier, but no tier
+  auto b0 = tx(2, 0, 10);
+  ASSERT_EQ(add(pool, a0), Code::kOk);
+  ASSERT_EQ(add(pool, b0), Code::kOk);
+  EXPECT_EQ(add(pool, tx(3, 0, 10)), Code::kMempoolFull);  // a tier buys no place, a fee does
+  EXPECT_EQ(add(pool, tx(3, 0, 11)), Code::kOk);
+  EXPECT_FALSE(pool.contains(a0->id));
+  EXPECT_TRUE(pool.contains(b0->id));
+}
+
+TEST_F(MempoolTest, PriorityIsReadAtAdmissionAndRefreshedByUpdate) {
+  Limits limits;
+  limits.max_txs = 3;
+  Mempool pool(limits);
+  auto a0 = tx(1, 0, 10);
+  auto a1 = tx(1, 1, 10);
+  auto b0 = tx(2, 0, 10);
+  for (const auto& t : {a0, a1, b0}) ASSERT_EQ(add(pool, t), Code::kOk);
+  set_priority(2, 3);  // a lock committed after b0 was admitted
+  EXPECT_EQ(reap(pool), (Reaped{{1, 0}, {1, 1}, {2, 0}}));
+  pool.update({}, view());
+  EXPECT_EQ(reap(pool), (Reaped{{2, 0}, {1, 0}, {1, 1}}));
+  // The eviction order moved with it: sender 1's tail goes, not b0.
+  EXPECT_EQ(add(pool, tx(3, 0, 11)), Code::kOk);
+  EXPECT_FALSE(pool.contains(a1->id));
+  EXPECT_TRUE(pool.contains(b0->id));
+  // The lock ended: sender 2 ranks by arrival again.
+  set_priority(2, 0);
+  pool.update({}, view());
+  EXPECT_EQ(reap(pool), (Reaped{{3, 0}, {1, 0}, {2, 0}}));
+  expect_stats(pool, 3, 300, 3);
 }
 
 TEST_F(MempoolTest, ReapLimitsByCount) {

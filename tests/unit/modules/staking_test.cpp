@@ -376,6 +376,9 @@ TEST_F(StakingTest, StakeLocksHoldBttBackForTheirTermAndGiveATier) {
   const uint64_t t0 = env.time_ms();
   EXPECT_EQ(stk::tier_of(env.ledger_state(), alice.address(), t0), 3u);
   EXPECT_EQ(stk::locked_vote_weight(env.ledger_state(), alice.address(), t0), 90 * kBtt);
+  // The mempool's priority among equal fees is the tier (ModuleRegistry::tx_priority).
+  EXPECT_EQ(env.registry().tx_priority(env.ledger_state(), alice.address(), t0), 3u);
+  EXPECT_EQ(env.registry().tx_priority(env.ledger_state(), faucet_account().address(), t0), 0u);
   // 100 - 60 locked - the fee: 40 BTT less a fee spendable; more is refused.
   env.apply(env.tx(alice).transfer(alice, 40 * kBtt).sign(), Code::kLockedFunds);
   env.apply(env.tx(alice).message(delegate_msg(a, 40 * kBtt)).sign(), Code::kLockedFunds);
@@ -393,6 +396,7 @@ TEST_F(StakingTest, StakeLocksHoldBttBackForTheirTermAndGiveATier) {
   env.close_block();
   EXPECT_TRUE(view().locks_of(alice.address()).empty());
   EXPECT_EQ(stk::tier_of(env.ledger_state(), alice.address(), env.time_ms()), 0u);
+  EXPECT_EQ(env.registry().tx_priority(env.ledger_state(), alice.address(), env.time_ms()), 0u);
   env.apply(env.tx(alice).transfer(alice, 60 * kBtt).sign());
 }
 
