@@ -51,11 +51,12 @@ grpc::Status StakingService::GetParams(grpc::ServerContext* context,
 grpc::Status StakingService::GetStakeLocks(grpc::ServerContext* context,
                                            const v1::GetStakeLocksRequest* req,
                                            v1::StakeLocks* out) {
+  const auto& locks = ctx_.chain.registry().locks();
   return answer(ctx_, context, out,
-                [req](const StakingView& v, uint64_t time_ms) -> Result<v1::StakeLocks> {
+                [req, &locks](const StakingView& v, uint64_t time_ms) -> Result<v1::StakeLocks> {
                   auto a = crypto::Address::parse(req->address());
                   if (!a) return Status(Code::kInvalidAddress, "address is not a btt address");
-                  return v.stake_locks(*a, time_ms);
+                  return v.stake_locks(*a, time_ms, locks);
                 });
 }
 

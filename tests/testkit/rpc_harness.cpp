@@ -11,6 +11,10 @@
 namespace btt::testkit {
 
 RpcHarness::RpcHarness(const std::vector<std::string>& funded)
+    : RpcHarness(funded, nlohmann::json::object()) {}
+
+RpcHarness::RpcHarness(const std::vector<std::string>& funded,
+                       const nlohmann::json& module_sections)
     : validator_(test_key("validator")), registry_(chain::make_default_registry()) {
   nlohmann::json j = {
       {"chain_id", kChainId},
@@ -27,6 +31,7 @@ RpcHarness::RpcHarness(const std::vector<std::string>& funded)
   }
   add_tokenomics(j);
   j["modules"]["roles"] = TestEnv::default_roles_section();
+  for (const auto& [name, section] : module_sections.items()) j["modules"][name] = section;
   auto genesis = chain::Genesis::parse(j.dump(), *registry_);
   if (!genesis) throw std::runtime_error("rpc harness genesis: " + genesis.status().to_string());
   node_ = std::make_unique<ChainNode>(*genesis, *registry_);
@@ -38,6 +43,18 @@ RpcHarness::RpcHarness(const std::vector<std::string>& funded)
   if (!server) throw std::runtime_error("rpc harness server: " + server.status().to_string());
   server_ = std::move(*server);
   channel_ = grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
+}
+
+nlohmann::json RpcHarness::staking_section(const std::string& operator_name) {
+  return {{"staking",
+           {{"validators",
+             {{{"address", test_key("validator").address.to_string()},
+               {"operator", test_key(operator_name).address.to_string()},
+               {"self_stake", std::to_string(100'000'000ULL)},
+               {"commission_bps", 0},
+               {"max_commission_bps", 0},
+               {"max_change_bps_per_day", 0},
+               {"moniker", "v0"}}}}}}};
 }
 
 RpcHarness::~RpcHarness() {

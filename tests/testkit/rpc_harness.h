@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "btt/chain/block_hub.h"
 #include "btt/mempool/mempool.h"
 #include "btt/rpc/server.h"
@@ -24,6 +26,11 @@ class RpcHarness {
   // kFundedUnits BTT, role_admin held by test_key(TestEnv::kRoleAdmin) (funded too, so it can
   // pay fees) and milestone_authority by test_key(TestEnv::kAuthority).
   explicit RpcHarness(const std::vector<std::string>& funded = {"alice"});
+  // With more genesis module sections ({"staking": {...}}), merged over the ones above.
+  RpcHarness(const std::vector<std::string>& funded, const nlohmann::json& module_sections);
+  // {"staking": {...}} that makes the harness validator a staking validator: 1 BTT of self stake
+  // (its power 1) from test_key(operator_name), which must be funded.
+  [[nodiscard]] static nlohmann::json staking_section(const std::string& operator_name);
   ~RpcHarness();
 
   [[nodiscard]] chain::Chain& chain() { return *node_->chain; }

@@ -97,6 +97,12 @@ void StakingKeeper::store(const crypto::Address& addr, const v1::ValidatorRecord
   state_.put(keys::validator(addr), after.SerializeAsString());
 }
 
+Status StakingKeeper::bond_own(const crypto::Address& owner, uint64_t amount) {
+  // Vesting BTT may be bonded (the stake keeps covering it), stake-locked BTT may not.
+  return ledger::Ledger(state_, events_, locks_)
+      .bond(owner, bonded_pool_address(), ledger::kNativeAsset, amount, block_.time_ms);
+}
+
 void StakingKeeper::mark_dirty() {
   state_.put(keys::dirty(), "");
 }
@@ -401,13 +407,7 @@ Status StakingKeeper::create_validator(const crypto::Address& op, const v1::MsgC
                                           std::to_string(m.self_stake()) + " is below " +
                                           std::to_string(floor)};
   }
-  ledger::Ledger l(state_, events_, locks_);
-  if (auto s =
-          ledger::require_spendable(l, op, ledger::kNativeAsset, m.self_stake(), block_.time_ms);
-      !s) {
-    return s;
-  }
-  move(op, bonded_pool_address(), m.self_stake());
+  if (auto s = bond_own(op, m.self_stake()); !s) return s;
   v1::ValidatorRecord v;
   v.set_address(addr.to_string());
   v.set_consensus_key(m.consensus_key());
@@ -486,9 +486,8 @@ Status StakingKeeper::delegate(const crypto::Address& delegator, const crypto::A
                                uint64_t amount) {
   auto found = view().validator(vaddr);
   if (!found) return {errors::kNoValidator, "delegate: no validator " + vaddr.to_string()};
-  ledger::Ledger l(state_, events_, locks_);
-  if (auto s =
-          ledger::require_spendable(l, delegator, ledger::kNativeAsset, amount, block_.time_ms);
+  if (auto s = ledger::require_bondable(ledger::Ledger(state_.reader(), locks_), delegator,
+                                        ledger::kNativeAsset, amount, block_.time_ms);
       !s) {
     return s;
   }
@@ -498,7 +497,7 @@ Status StakingKeeper::delegate(const crypto::Address& delegator, const crypto::A
   pay_delegation(v, vaddr, delegator);
   uint64_t shares = 0;
   if (auto s = bond(v, delegator, amount, &shares); !s) return s;
-  move(delegator, bonded_pool_address(), amount);
+  if (auto s = bond_own(delegator, amount); !s) throw std::logic_error(s.to_string());
   store(vaddr, before, v);
   mark_dirty();
   events_.emit(events::kDelegated)

@@ -78,6 +78,8 @@ class StakingKeeper {
   void put_delegation(const crypto::Address& v, const crypto::Address& d,
                       const v1::DelegationRecord& rec);
   void move(const crypto::Address& from, const crypto::Address& to, uint64_t amount);
+  // Moves the owner's bondable BTT into the bonded pool (300/303 when it cannot).
+  [[nodiscard]] Status bond_own(const crypto::Address& owner, uint64_t amount);
   void mark_dirty();
   // Burns `fraction_bps` of what `v` had bonded at `infraction_height` (power x power_unit):
   // first from unbonding and redelegation entries created at or after it, then from its

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "btt/common/amount.h"
 #include "btt/ledger/ledger.h"
 #include "btt/modules/staking/staking.h"
 #include "keys.h"
@@ -102,6 +103,32 @@ v1::StakeLocks StakingView::stake_locks(const crypto::Address& owner, uint64_t t
     *out.add_locks() = std::move(l);
   }
   return out;
+}
+
+v1::StakeLocks StakingView::stake_locks(const crypto::Address& owner, uint64_t time_ms,
+                                        const ledger::LockProviders& locks) const {
+  v1::StakeLocks out = stake_locks(owner, time_ms);
+  const ledger::Holds h =
+      ledger::Ledger(state_, &locks).holds(owner, ledger::kNativeAsset, time_ms);
+  out.set_balance(h.balance);
+  out.set_unvested(h.unvested);
+  out.set_staked(h.staked);
+  out.set_delegated_vesting(h.delegated_vesting());
+  out.set_delegated_free(h.delegated_free());
+  out.set_vesting_held(h.vesting_held());
+  out.set_spendable(h.spendable());
+  return out;
+}
+
+uint64_t StakingView::own_stake(const crypto::Address& owner) const {
+  uint64_t total = 0;
+  for (const auto& d : delegations_of(owner)) {
+    if (auto v = validator(*crypto::Address::parse(d.validator()))) {
+      total = saturating_add(total, tokens_of(*v, d.shares()));
+    }
+  }
+  for (const auto& e : unbondings_of(owner)) total = saturating_add(total, e.balance());
+  return total;
 }
 
 uint32_t tier_of(const ledger::StateReader& state, const crypto::Address& account,

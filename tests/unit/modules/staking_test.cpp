@@ -4,124 +4,16 @@
 #include <gtest/gtest.h>
 
 #include "btt/ledger/events.h"
-#include "btt/modules/staking/staking.h"
-#include "btt/modules/staking/view.h"
-#include "btt/modules/tokenomics/tokenomics.h"
-#include "btt/modules/tokenomics/view.h"
-#include "testkit/test_env.h"
+#include "staking_fixture.h"
 
 namespace btt::testkit {
 namespace {
 
 namespace stk = modules::staking;
 
-constexpr uint64_t kBtt = 100'000'000;
-constexpr uint64_t kUnbondingMs = 600'000;  // 10 minutes of block time
+constexpr uint64_t kBtt = kUnitsPerBtt;
+constexpr uint64_t kUnbondingMs = kStakingUnbondingMs;
 constexpr uint64_t kDayMs = 86'400'000;
-
-v1::Validator genesis_validator(const std::string& name, uint64_t power) {
-  const auto key = test_key(name);
-  v1::Validator v;
-  v.set_address(key.address.to_string());
-  v.set_public_key(std::string(as_view(key.public_key)));
-  v.set_power(power);
-  v.set_name(name);
-  return v;
-}
-
-nlohmann::json staking_section() {
-  const std::string op = test_key(TestEnv::kFaucet).address.to_string();
-  auto row = [&](const std::string& name, uint64_t btt) {
-    return nlohmann::json{{"address", test_key(name).address.to_string()},
-                          {"operator", op},
-                          {"self_stake", std::to_string(btt * kBtt)},
-                          {"commission_bps", 1'000},
-                          {"max_commission_bps", 2'000},
-                          {"max_change_bps_per_day", 100},
-                          {"moniker", name}};
-  };
-  return {{"staking",
-           {{"params",
-             {{"unbonding_time_ms", std::to_string(kUnbondingMs)},
-              {"community_tax_bps", 200},
-              {"proposer_bonus_bps", 100}}},
-            {"validators", {row("val-a", 1'000), row("val-b", 500)}}}}};
-}
-
-class StakingTest : public ::testing::Test {
- protected:
-  StakingTest()
-      : env(staking_section(),
-            {genesis_validator("val-a", 1'000), genesis_validator("val-b", 500)}) {}
-
-  TestEnv env;
-  const crypto::Address a = test_key("val-a").address;
-  const crypto::Address b = test_key("val-b").address;
-  const Account& faucet_account() {
-    if (!faucet_) faucet_ = &env.account(TestEnv::kFaucet, 0);
-    return *faucet_;
-  }
-
-  stk::StakingView view() { return stk::StakingView(env.ledger_state()); }
-  v1::ValidatorRecord validator(const crypto::Address& v) {
-    auto r = view().validator(v);
-    EXPECT_TRUE(r.has_value());
-    return r.value_or(v1::ValidatorRecord{});
-  }
-  uint64_t treasury() { return env.balance(modules::tokenomics::pool_address("treasury")); }
-  uint64_t delegated(const Account& who, const crypto::Address& v) {
-    auto d = view().delegation(v, who.address());
-    return d ? stk::StakingView::tokens_of(validator(v), d->shares()) : 0;
-  }
-
-  v1::Message delegate_msg(const crypto::Address& v, uint64_t amount) {
-    v1::Message m;
-    m.mutable_delegate()->set_validator(v.to_string());
-    m.mutable_delegate()->set_amount(amount);
-    return m;
-  }
-  v1::Message undelegate_msg(const crypto::Address& v, uint64_t amount) {
-    v1::Message m;
-    m.mutable_undelegate()->set_validator(v.to_string());
-    m.mutable_undelegate()->set_amount(amount);
-    return m;
-  }
-  v1::Message redelegate_msg(const crypto::Address& from, const crypto::Address& to,
-                             uint64_t amount) {
-    v1::Message m;
-    m.mutable_redelegate()->set_from_validator(from.to_string());
-    m.mutable_redelegate()->set_to_validator(to.to_string());
-    m.mutable_redelegate()->set_amount(amount);
-    return m;
-  }
-  v1::Message withdraw_msg(const crypto::Address& v, bool commission) {
-    v1::Message m;
-    m.mutable_withdraw_rewards()->set_validator(v.to_string());
-    m.mutable_withdraw_rewards()->set_commission(commission);
-    return m;
-  }
-  v1::Message create_msg(const std::string& key_name, uint64_t self_stake) {
-    v1::Message m;
-    auto* c = m.mutable_create_validator();
-    c->set_consensus_key(std::string(as_view(test_key(key_name).public_key)));
-    c->set_self_stake(self_stake);
-    c->set_min_self_delegation(self_stake / 2);
-    c->set_commission_bps(500);
-    c->set_max_commission_bps(1'000);
-    c->set_max_change_bps_per_day(100);
-    c->set_moniker(key_name);
-    return m;
-  }
-  // Closes blocks until the fee pool is empty at the start of a block (the fees of the
-  // previous blocks were handed out).
-  void settle_fees() {
-    env.close_block();
-    ASSERT_EQ(env.fee_pool(), 0u);
-  }
-
- private:
-  const Account* faucet_ = nullptr;
-};
 
 TEST_F(StakingTest, GenesisValidatorsAreBondedFromTheirOperatorsBalance) {
   EXPECT_TRUE(stk::enabled(env.ledger_state()));
@@ -363,21 +255,7 @@ TEST(StakingOff, WithoutAGenesisSectionMessagesAreRefusedAndFeesStay) {
 namespace btt::testkit {
 namespace {
 
-class StakingSlashTest : public StakingTest {
- protected:
-  uint64_t burned_by_slashes() {
-    for (const auto& b :
-         modules::tokenomics::TokenomicsView(env.ledger_state()).burned_by_source()) {
-      if (b.source() == stk::kSlashBurnSource) return b.amount();
-    }
-    return 0;
-  }
-  v1::Message unjail_msg(const crypto::Address& v) {
-    v1::Message m;
-    m.mutable_unjail()->set_validator(v.to_string());
-    return m;
-  }
-};
+using StakingSlashTest = StakingTest;
 
 // Double sign at height h: 5% of what b had bonded at h (its power then), taken first from the
 // unbonding entry and the redelegation created after h, then from b's tokens; b is jailed and
