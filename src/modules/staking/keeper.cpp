@@ -1043,6 +1043,46 @@ void StakingKeeper::adopt_genesis_set() {
   state_.erase(keys::dirty());  // the chain starts with this set; nothing to choose at block 1
 }
 
+void StakingKeeper::import_state(const v1::StakingGenesisState& st) {
+  set_params(st.params());
+  for (const auto& v : st.validators()) store(addr_of(v.address()), v1::ValidatorRecord{}, v);
+  for (const auto& d : st.delegations()) {
+    put_delegation(addr_of(d.validator()), addr_of(d.delegator()), d);
+  }
+  for (const auto& e : st.unbonding()) {
+    const auto d = addr_of(e.delegator());
+    const auto v = addr_of(e.validator());
+    state_.put(keys::unbonding(d, v, e.creation_height()), e.SerializeAsString());
+    state_.put(keys::unbonding_queued(e.completion_ms(), e.creation_height(), d, v), "");
+  }
+  for (const auto& e : st.redelegations()) {
+    const auto d = addr_of(e.delegator());
+    const auto dst = addr_of(e.to_validator());
+    const auto src = addr_of(e.from_validator());
+    state_.put(keys::redelegation(d, dst, e.creation_height(), src), e.SerializeAsString());
+    state_.put(keys::redelegation_queued(e.completion_ms(), e.creation_height(), d, dst, src), "");
+  }
+  if (st.has_chosen_set()) state_.put(keys::chosen_set(), st.chosen_set().SerializeAsString());
+  for (const auto& c : st.power_changes()) {
+    state_.put(keys::power_change(c.height(), addr_of(c.validator())), u64_be(c.power()));
+  }
+  if (st.has_distribution()) {
+    state_.put(keys::distribution(), st.distribution().SerializeAsString());
+  }
+  for (const auto& l : st.locks()) {
+    const auto owner = addr_of(l.owner());
+    state_.put(keys::lock(owner, l.id()), l.SerializeAsString());
+    state_.put(keys::lock_queued(l.end_ms(), owner, l.id()), "");
+  }
+  if (st.next_lock() != 0) state_.put(keys::next_lock(), u64_be(st.next_lock()));
+  for (const auto& m : st.misses()) {
+    const auto v = addr_of(m.validator());
+    state_.put(keys::miss(m.height(), v), "");
+    state_.put(keys::miss_of(v, m.height()), "");
+  }
+  if (st.stake_changed()) mark_dirty();
+}
+
 std::optional<std::vector<v1::Validator>> StakingKeeper::choose_set() {
   if (!state_.get(keys::dirty())) return std::nullopt;
   state_.erase(keys::dirty());

@@ -26,6 +26,9 @@ class StakingKeeper {
   void set_chosen_set(const std::vector<v1::Validator>& set);
   // The set the genesis validators form, recorded as chosen (the chain's genesis set).
   void adopt_genesis_set();
+  // Writes an exported state back (genesis.cpp checked it), with the queues and indexes it
+  // leaves out rebuilt from the records.
+  void import_state(const v1::StakingGenesisState& st);
 
   // Messages (handlers checked the fields; these check what depends on state).
   [[nodiscard]] Status create_validator(const crypto::Address& op, const v1::MsgCreateValidator& m);

@@ -42,6 +42,9 @@ class StakingView {
   // unbonding entries' balances (the ledger's `staked`; one read per delegation and entry).
   [[nodiscard]] uint64_t own_stake(const crypto::Address& owner) const;
 
+  // Every record under "stk/" (the queues and indexes left out: they are derived), for export.
+  [[nodiscard]] v1::StakingGenesisState genesis_state() const;
+
   // What `shares` of validator `v` are worth now (the last holder of all shares gets all tokens).
   [[nodiscard]] static uint64_t tokens_of(const v1::ValidatorRecord& v, uint64_t shares);
   // A validator's voting power: whole power units of its tokens.
