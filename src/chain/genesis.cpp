@@ -533,6 +533,9 @@ ledger::GenesisInfo Genesis::info() const {
   out.genesis_time_ms = genesis_time_ms;
   out.validators = to_records(validators);
   for (const auto& a : assets) out.account_totals[a.asset()] = total(a.asset());
+  for (const auto& a : accounts) {
+    for (const auto& c : a.balances) out.balances[a.address][c.asset()] += c.amount();
+  }
   return out;
 }
 

@@ -75,15 +75,39 @@ uint64_t Ledger::balance(const crypto::Address& addr, std::string_view asset) co
   return read_u64(reader_, balance_key(addr, asset));
 }
 
+uint64_t Holds::held_back() const {
+  return checked_add(vesting_held(), locked).value_or(UINT64_MAX);
+}
+
+Holds Ledger::holds(const crypto::Address& addr, std::string_view asset, uint64_t time_ms,
+                    bool always_staked) const {
+  Holds h;
+  h.balance = balance(addr, asset);
+  if (!locks_) return h;
+  auto sum = [](uint64_t a, uint64_t b) { return checked_add(a, b).value_or(UINT64_MAX); };
+  for (const LockProvider* p : *locks_) {
+    h.locked = sum(h.locked, p->locked(reader_, addr, asset, time_ms));
+    h.unvested = sum(h.unvested, p->unvested(reader_, addr, asset, time_ms));
+  }
+  // The stake is read only when it can change the answer: most accounts vest nothing.
+  if (h.unvested > 0 || always_staked) {
+    for (const LockProvider* p : *locks_) h.staked = sum(h.staked, p->staked(reader_, addr, asset));
+  }
+  return h;
+}
+
+Holds Ledger::holds(const crypto::Address& addr, std::string_view asset, uint64_t time_ms) const {
+  return holds(addr, asset, time_ms, true);
+}
+
 uint64_t Ledger::spendable(const crypto::Address& addr, std::string_view asset,
                            uint64_t time_ms) const {
-  uint64_t bal = balance(addr, asset);
-  if (!locks_) return bal;
-  uint64_t locked = 0;
-  for (const LockProvider* p : *locks_) {
-    locked = checked_add(locked, p->locked(reader_, addr, asset, time_ms)).value_or(UINT64_MAX);
-  }
-  return locked >= bal ? 0 : bal - locked;
+  return holds(addr, asset, time_ms, false).spendable();
+}
+
+uint64_t Ledger::bondable(const crypto::Address& addr, std::string_view asset,
+                          uint64_t time_ms) const {
+  return holds(addr, asset, time_ms, false).bondable();
 }
 
 std::vector<v1::Coin> Ledger::balances(const crypto::Address& addr) const {
@@ -150,29 +174,44 @@ Status Ledger::debit(const crypto::Address& addr, std::string_view asset, uint64
   return Status::ok();
 }
 
-Status require_spendable(const Ledger& ledger, const crypto::Address& account,
-                         std::string_view asset, uint64_t amount, uint64_t time_ms) {
+namespace {
+
+// 300 when the balance is short of `amount`, 303 when `available` (what the locks leave for this
+// use, `what` describes it) is.
+Status require_available(const Ledger& ledger, const crypto::Address& account,
+                         std::string_view asset, uint64_t amount, uint64_t available,
+                         std::string_view what) {
   const uint64_t have = ledger.balance(account, asset);
   if (have < amount) {
     return {Code::kInsufficientFunds, account.to_string() + " has " + std::to_string(have) +
                                           " units of " + std::string(asset) + ", needs " +
                                           std::to_string(amount)};
   }
-  const uint64_t free = ledger.spendable(account, asset, time_ms);
-  if (free < amount) {
-    return {Code::kLockedFunds, account.to_string() + " has " + std::to_string(free) +
-                                    " units of " + std::string(asset) +
-                                    " spendable (the rest is locked), needs " +
-                                    std::to_string(amount)};
+  if (available < amount) {
+    return {Code::kLockedFunds, account.to_string() + " has " + std::to_string(available) +
+                                    " units of " + std::string(asset) + " " + std::string(what) +
+                                    ", needs " + std::to_string(amount)};
   }
   return Status::ok();
 }
 
-Status Ledger::move(const crypto::Address& from, const crypto::Address& to, std::string_view asset,
-                    uint64_t amount, uint64_t time_ms) {
-  if (auto s = require_spendable(*this, from, asset, amount, time_ms); !s) {
-    return s;
-  }
+}  // namespace
+
+Status require_spendable(const Ledger& ledger, const crypto::Address& account,
+                         std::string_view asset, uint64_t amount, uint64_t time_ms) {
+  return require_available(ledger, account, asset, amount,
+                           ledger.spendable(account, asset, time_ms),
+                           "spendable (the rest is locked)");
+}
+
+Status require_bondable(const Ledger& ledger, const crypto::Address& account,
+                        std::string_view asset, uint64_t amount, uint64_t time_ms) {
+  return require_available(ledger, account, asset, amount, ledger.bondable(account, asset, time_ms),
+                           "it may bond (the rest is under stake locks)");
+}
+
+Status Ledger::transfer(const crypto::Address& from, const crypto::Address& to,
+                        std::string_view asset, uint64_t amount) {
   if (from == to) return Status::ok();
   // Check the credit before writing anything so a failure leaves no partial write.
   if (!checked_add(balance(to, asset), amount)) {
@@ -181,6 +220,18 @@ Status Ledger::move(const crypto::Address& from, const crypto::Address& to, std:
   }
   if (auto s = debit(from, asset, amount); !s) return s;
   return credit(to, asset, amount);
+}
+
+Status Ledger::move(const crypto::Address& from, const crypto::Address& to, std::string_view asset,
+                    uint64_t amount, uint64_t time_ms) {
+  if (auto s = require_spendable(*this, from, asset, amount, time_ms); !s) return s;
+  return transfer(from, to, asset, amount);
+}
+
+Status Ledger::bond(const crypto::Address& from, const crypto::Address& pool,
+                    std::string_view asset, uint64_t amount, uint64_t time_ms) {
+  if (auto s = require_bondable(*this, from, asset, amount, time_ms); !s) return s;
+  return transfer(from, pool, asset, amount);
 }
 
 std::optional<v1::AssetInfo> Ledger::asset(std::string_view asset) const {

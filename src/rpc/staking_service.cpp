@@ -100,15 +100,17 @@ grpc::Status StakingService::GetParams(grpc::ServerContext* context,
 grpc::Status StakingService::GetStakeLocks(grpc::ServerContext* context,
                                            const v1::GetStakeLocksRequest* req,
                                            v1::StakeLocks* out) {
-  return answer(ctx_, context, out,
-                [req](const StakingView& v, const v1::ChainTip& tip) -> Result<v1::StakeLocks> {
-                  auto a = crypto::Address::parse(req->address());
-                  if (!a) {
-                    return Status(modules::staking::errors::kBadAddress,
-                                  "address '" + excerpt(req->address()) + "' is not a btt address");
-                  }
-                  return v.stake_locks(*a, tip.time_ms());
-                });
+  const auto& locks = ctx_.chain.registry().locks();
+  return answer(
+      ctx_, context, out,
+      [req, &locks](const StakingView& v, const v1::ChainTip& tip) -> Result<v1::StakeLocks> {
+        auto a = crypto::Address::parse(req->address());
+        if (!a) {
+          return Status(modules::staking::errors::kBadAddress,
+                        "address '" + excerpt(req->address()) + "' is not a btt address");
+        }
+        return v.stake_locks(*a, tip.time_ms(), locks);
+      });
 }
 
 }  // namespace btt::rpc

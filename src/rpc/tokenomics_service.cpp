@@ -40,10 +40,10 @@ grpc::Status TokenomicsService::GetVesting(grpc::ServerContext* context,
                                            const v1::GetVestingRequest* req, v1::Vesting* out) {
   auto addr = crypto::Address::parse(req->address());
   if (!addr) return invalid("address '" + excerpt(req->address()) + "' is not a btt address");
-  return answer(ctx_, context, out,
-                [&](const TokenomicsView& v, uint64_t height, uint64_t time_ms) {
-                  return v.vesting(*addr, height, time_ms, req->at_time_ms());
-                });
+  return answer(
+      ctx_, context, out, [&](const TokenomicsView& v, uint64_t height, uint64_t time_ms) {
+        return v.vesting(*addr, height, time_ms, req->at_time_ms(), ctx_.chain.registry().locks());
+      });
 }
 
 grpc::Status TokenomicsService::GetEmission(grpc::ServerContext* context,

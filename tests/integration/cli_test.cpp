@@ -17,7 +17,9 @@
 #include "btt/node/init.h"
 #include "btt/v1/tx.pb.h"
 #include "testkit/process.h"
+#include "testkit/rpc_harness.h"
 #include "testkit/temp_dir.h"
+#include "testkit/test_env.h"
 
 namespace btt::testkit {
 namespace {
@@ -1090,6 +1092,37 @@ TEST_F(CliNodeTest, ComputeMessagesPrintDecoded) {
   r = cli({"compute", "node", dev_});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_NE(r.out.find("hardware.model:"), std::string::npos) << r.out;
+}
+
+// btt-cli against an in-process staking chain (testkit::RpcHarness; no dev net runs staking yet):
+// `staking locks` prints the delegated vesting and delegated free BTT of an account.
+TEST(CliStaking, LocksShowDelegatedVestingAndFree) {
+  RpcHarness node({"alice", TestEnv::kBeneficiary}, RpcHarness::staking_section("alice"));
+  const auto ben = test_key(TestEnv::kBeneficiary);
+  constexpr uint64_t kBtt = 100'000'000;
+  v1::Message m;
+  m.mutable_delegate()->set_validator(test_key("validator").address.to_string());
+  m.mutable_delegate()->set_amount(1'000'000 * kBtt);
+  const auto block = node.commit({node.sign(ben, node.body(ben, m, 1000))});
+  ASSERT_EQ(block.result.txs(0).code(), 0u) << block.result.txs(0).log();
+
+  auto r = cli_at(node.address(), {"staking", "locks", ben.address.to_string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const Json j = parse_json(r);
+  EXPECT_EQ(j.value("unvested", uint64_t{0}), 75'600'000 * kBtt);
+  EXPECT_EQ(j.value("staked", uint64_t{0}), 1'000'000 * kBtt);
+  EXPECT_EQ(j.value("delegated_vesting", uint64_t{0}), 1'000'000 * kBtt);
+  EXPECT_EQ(j.value("delegated_free", uint64_t{1}), 0u);
+  EXPECT_EQ(j.value("vesting_held", uint64_t{0}), 74'600'000 * kBtt);
+  EXPECT_EQ(j.value("spendable", uint64_t{0}), RpcHarness::kFundedUnits - 1000);
+  r = cli_at(node.address(), {"staking", "locks", ben.address.to_string()});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("delegated_vesting"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(std::to_string(1'000'000 * kBtt)), std::string::npos) << r.out;
+  // alice, the operator, vests nothing: her self stake is delegated free.
+  r = cli_at(node.address(), {"staking", "locks", test_key("alice").address.to_string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(parse_json(r).value("delegated_free", uint64_t{0}), kBtt);
 }
 
 }  // namespace

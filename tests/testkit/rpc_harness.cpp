@@ -45,6 +45,25 @@ RpcHarness::RpcHarness(const RpcHarnessOptions& options)
   channel_ = grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
 }
 
+RpcHarness::RpcHarness(const std::vector<std::string>& funded,
+                       const nlohmann::json& module_sections)
+    : RpcHarness(RpcHarnessOptions{.funded = funded,
+                                   .validator_power = 1,
+                                   .staking = module_sections.value("staking", nlohmann::json())}) {
+}
+
+nlohmann::json RpcHarness::staking_section(const std::string& operator_name) {
+  return {{"staking",
+           {{"validators",
+             {{{"address", test_key("validator").address.to_string()},
+               {"operator", test_key(operator_name).address.to_string()},
+               {"self_stake", std::to_string(100'000'000ULL)},
+               {"commission_bps", 0},
+               {"max_commission_bps", 0},
+               {"max_change_bps_per_day", 0},
+               {"moniker", "v0"}}}}}}};
+}
+
 RpcHarness::~RpcHarness() {
   hub_->close();
   if (server_) server_->shutdown();

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "btt/chain/block_hub.h"
 #include "btt/mempool/mempool.h"
 #include "btt/rpc/server.h"
@@ -36,6 +38,11 @@ class RpcHarness {
   // pay fees) and milestone_authority by test_key(TestEnv::kAuthority).
   explicit RpcHarness(const std::vector<std::string>& funded = {"alice"});
   explicit RpcHarness(const RpcHarnessOptions& options);
+  // With more genesis module sections: {"staking": {...}} (the only one it takes).
+  RpcHarness(const std::vector<std::string>& funded, const nlohmann::json& module_sections);
+  // {"staking": {...}} that makes the harness validator a staking validator: 1 BTT of self stake
+  // (its power 1) from test_key(operator_name), which must be funded.
+  [[nodiscard]] static nlohmann::json staking_section(const std::string& operator_name);
   ~RpcHarness();
 
   [[nodiscard]] chain::Chain& chain() { return *node_->chain; }

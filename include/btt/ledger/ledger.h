@@ -9,6 +9,7 @@
 //   "ast/" asset            -> AssetInfo
 //   "sup/" asset            -> u64 BE total supply
 //   "par/ledger"            -> LedgerParams
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,12 +35,57 @@ inline constexpr std::string_view kFeePoolModule = "fee_pool";
 [[nodiscard]] v1::LedgerParams default_ledger_params();
 
 // Something that holds part of a balance back (vesting, bonds). Registered by the chain layer;
-// the ledger asks every provider and never knows who they are.
+// the ledger asks every provider and never knows who they are. It combines their answers in one
+// rule (doc/staking.md "Delegating vesting BTT"):
+//
+//   held back = max(0, unvested - staked) + locked        spendable = balance - held back
+//
+// so unvested tokens the account has bonded (delegated, or unbonding) are held back in the stake
+// rather than in the balance, and a slash, which lowers `staked`, can only hold back more.
 class LockProvider {
  public:
   virtual ~LockProvider() = default;
-  [[nodiscard]] virtual uint64_t locked(const StateReader& state, const crypto::Address& addr,
-                                        std::string_view asset, uint64_t time_ms) const = 0;
+  // Held back on top of everything else, whatever the account has staked (stake locks).
+  [[nodiscard]] virtual uint64_t locked(const StateReader& /*state*/,
+                                        const crypto::Address& /*addr*/, std::string_view /*asset*/,
+                                        uint64_t /*time_ms*/) const {
+    return 0;
+  }
+  // Held back unless the account's own stake outside its balance covers it (unvested tokens).
+  [[nodiscard]] virtual uint64_t unvested(const StateReader& /*state*/,
+                                          const crypto::Address& /*addr*/,
+                                          std::string_view /*asset*/, uint64_t /*time_ms*/) const {
+    return 0;
+  }
+  // The account's own tokens held outside its balance at their current value (bonded
+  // delegations, unbonding entries). Asked only when something is unvested, or for a query.
+  [[nodiscard]] virtual uint64_t staked(const StateReader& /*state*/,
+                                        const crypto::Address& /*addr*/,
+                                        std::string_view /*asset*/) const {
+    return 0;
+  }
+};
+
+// How the providers hold an account's balance of one asset back; DV/DF of the Cosmos vesting
+// accounts, derived from the state instead of stored, so no slash can make them drift.
+struct Holds {
+  uint64_t balance = 0;
+  uint64_t unvested = 0;  // V: what vesting still locks
+  uint64_t staked = 0;    // S: own tokens outside the balance (0 when not asked: V = 0)
+  uint64_t locked = 0;    // L: held back on top (stake locks)
+
+  // The part of the stake that is vesting tokens (DV) and the part that is free (DF).
+  [[nodiscard]] uint64_t delegated_vesting() const { return std::min(unvested, staked); }
+  [[nodiscard]] uint64_t delegated_free() const { return staked - delegated_vesting(); }
+  // What vesting holds back of the balance: max(0, V - S).
+  [[nodiscard]] uint64_t vesting_held() const { return unvested - delegated_vesting(); }
+  [[nodiscard]] uint64_t held_back() const;
+  [[nodiscard]] uint64_t spendable() const {
+    return held_back() >= balance ? 0 : balance - held_back();
+  }
+  // What may go into the account's own stake: vesting tokens may (the stake keeps covering
+  // them), locked ones may not.
+  [[nodiscard]] uint64_t bondable() const { return locked >= balance ? 0 : balance - locked; }
 };
 
 using LockProviders = std::vector<const LockProvider*>;
@@ -63,9 +109,15 @@ class Ledger {
 
   // --- balances ---
   [[nodiscard]] uint64_t balance(const crypto::Address& addr, std::string_view asset) const;
-  // balance minus what lock providers hold back at time_ms (never below zero).
+  // balance minus what lock providers hold back at time_ms (never below zero; see Holds).
   [[nodiscard]] uint64_t spendable(const crypto::Address& addr, std::string_view asset,
                                    uint64_t time_ms) const;
+  // What may be bonded into the account's own stake: the balance less `locked` (Holds).
+  [[nodiscard]] uint64_t bondable(const crypto::Address& addr, std::string_view asset,
+                                  uint64_t time_ms) const;
+  // Every figure of the rule, `staked` included even when nothing is unvested (queries).
+  [[nodiscard]] Holds holds(const crypto::Address& addr, std::string_view asset,
+                            uint64_t time_ms) const;
   // Every non-zero balance of the account, ordered by asset name.
   [[nodiscard]] std::vector<v1::Coin> balances(const crypto::Address& addr) const;
   // Every address with a nonce or a balance, by address bytes (a full scan: exports only).
@@ -78,6 +130,10 @@ class Ledger {
   // Moves spendable funds: kInsufficientFunds / kLockedFunds / kBalanceOverflow, and then nothing
   // is written.
   [[nodiscard]] Status move(const crypto::Address& from, const crypto::Address& to,
+                            std::string_view asset, uint64_t amount, uint64_t time_ms);
+  // Moves bondable funds into the account's own stake held by `pool` (a delegation): unvested
+  // tokens may go, locked ones may not. The caller's provider must count them in `staked`.
+  [[nodiscard]] Status bond(const crypto::Address& from, const crypto::Address& pool,
                             std::string_view asset, uint64_t amount, uint64_t time_ms);
 
   // --- assets and supply ---
@@ -98,6 +154,10 @@ class Ledger {
 
  private:
   Overlay& writer() const;
+  [[nodiscard]] Holds holds(const crypto::Address& addr, std::string_view asset, uint64_t time_ms,
+                            bool always_staked) const;
+  [[nodiscard]] Status transfer(const crypto::Address& from, const crypto::Address& to,
+                                std::string_view asset, uint64_t amount);
   const StateReader& reader_;
   Overlay* writer_ = nullptr;
   Events* events_ = nullptr;
@@ -109,6 +169,10 @@ class Ledger {
 // balance covers it but locks (vesting, bonds) hold part back.
 [[nodiscard]] Status require_spendable(const Ledger& ledger, const crypto::Address& account,
                                        std::string_view asset, uint64_t amount, uint64_t time_ms);
+// The same check for what goes into the account's own stake (Ledger::bondable): 303 only when
+// locks on top (stake locks) hold the amount back; unvested tokens may be bonded.
+[[nodiscard]] Status require_bondable(const Ledger& ledger, const crypto::Address& account,
+                                      std::string_view asset, uint64_t amount, uint64_t time_ms);
 
 // State key builders (exposed for tests and the state dump).
 [[nodiscard]] Bytes account_key(const crypto::Address& addr);

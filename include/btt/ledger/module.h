@@ -218,10 +218,19 @@ struct GenesisInfo {
   std::vector<v1::Validator> validators;
   // Per asset, the sum of what the genesis file's `accounts` list holds.
   std::map<std::string, uint64_t, std::less<>> account_totals;
+  // What each account of that list holds, per asset (module accounts included: an exported
+  // module checks its pools against its records).
+  std::map<crypto::Address, std::map<std::string, uint64_t, std::less<>>> balances;
 
   [[nodiscard]] uint64_t account_total(std::string_view asset) const {
     auto it = account_totals.find(asset);
     return it == account_totals.end() ? 0 : it->second;
+  }
+  [[nodiscard]] uint64_t balance(const crypto::Address& account, std::string_view asset) const {
+    auto a = balances.find(account);
+    if (a == balances.end()) return 0;
+    auto it = a->second.find(asset);
+    return it == a->second.end() ? 0 : it->second;
   }
 };
 

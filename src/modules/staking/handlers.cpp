@@ -103,8 +103,9 @@ class CreateValidatorHandler final : public ledger::Handler<v1::MsgCreateValidat
       return {errors::kValidatorExists,
               "create_validator: validator " + v.to_string() + " exists (its key is in use)"};
     }
-    return ledger::require_spendable(ctx.ledger(), ctx.sender, ledger::kNativeAsset, m.self_stake(),
-                                     ctx.block.time_ms);
+    // Vesting BTT may be bonded; stake-locked BTT may not (doc/staking.md "Delegating vesting").
+    return ledger::require_bondable(ctx.ledger(), ctx.sender, ledger::kNativeAsset, m.self_stake(),
+                                    ctx.block.time_ms);
   }
   Status apply(const v1::MsgCreateValidator& m, MsgContext& ctx) const override {
     return keeper(ctx).create_validator(ctx.sender, m);
@@ -144,8 +145,8 @@ class DelegateHandler final : public ledger::Handler<v1::MsgDelegate> {
   Status preclaim(const v1::MsgDelegate& m, const ReadContext& ctx) const override {
     if (auto s = require_enabled(ctx, "delegate"); !s) return s;
     if (auto s = require_validator(ctx, m.validator(), "delegate"); !s) return s;
-    return ledger::require_spendable(ctx.ledger(), ctx.sender, ledger::kNativeAsset, m.amount(),
-                                     ctx.block.time_ms);
+    return ledger::require_bondable(ctx.ledger(), ctx.sender, ledger::kNativeAsset, m.amount(),
+                                    ctx.block.time_ms);
   }
   Status apply(const v1::MsgDelegate& m, MsgContext& ctx) const override {
     return keeper(ctx).delegate(ctx.sender, addr(m.validator()), m.amount());

@@ -86,6 +86,12 @@ void StakingKeeper::store(const crypto::Address& addr, const v1::ValidatorRecord
   state_.put(keys::validator(addr), after.SerializeAsString());
 }
 
+Status StakingKeeper::bond_own(const crypto::Address& owner, uint64_t amount) {
+  // Vesting BTT may be bonded (the stake keeps covering it), stake-locked BTT may not.
+  return ledger::Ledger(state_, events_, locks_)
+      .bond(owner, bonded_pool_address(), ledger::kNativeAsset, amount, block_.time_ms);
+}
+
 void StakingKeeper::mark_dirty() {
   state_.put(keys::dirty(), "");
 }
@@ -373,13 +379,7 @@ Status StakingKeeper::create_validator(const crypto::Address& op, const v1::MsgC
                                           std::to_string(m.self_stake()) + " is below " +
                                           std::to_string(floor)};
   }
-  ledger::Ledger l(state_, events_, locks_);
-  if (auto s =
-          ledger::require_spendable(l, op, ledger::kNativeAsset, m.self_stake(), block_.time_ms);
-      !s) {
-    return s;
-  }
-  move(op, bonded_pool_address(), m.self_stake());
+  if (auto s = bond_own(op, m.self_stake()); !s) return s;
   v1::ValidatorRecord v;
   v.set_address(addr.to_string());
   v.set_consensus_key(m.consensus_key());
@@ -458,9 +458,8 @@ Status StakingKeeper::delegate(const crypto::Address& delegator, const crypto::A
                                uint64_t amount) {
   auto found = view().validator(vaddr);
   if (!found) return {errors::kNoValidator, "delegate: no validator " + vaddr.to_string()};
-  ledger::Ledger l(state_, events_, locks_);
-  if (auto s =
-          ledger::require_spendable(l, delegator, ledger::kNativeAsset, amount, block_.time_ms);
+  if (auto s = ledger::require_bondable(ledger::Ledger(state_.reader(), locks_), delegator,
+                                        ledger::kNativeAsset, amount, block_.time_ms);
       !s) {
     return s;
   }
@@ -470,7 +469,7 @@ Status StakingKeeper::delegate(const crypto::Address& delegator, const crypto::A
   pay_delegation(v, vaddr, delegator);
   uint64_t shares = 0;
   if (auto s = bond(v, delegator, amount, &shares); !s) return s;
-  move(delegator, bonded_pool_address(), amount);
+  if (auto s = bond_own(delegator, amount); !s) throw std::logic_error(s.to_string());
   store(vaddr, before, v);
   mark_dirty();
   events_.emit(events::kDelegated)
@@ -1014,6 +1013,47 @@ std::vector<v1::Validator> StakingKeeper::eligible_set(std::vector<crypto::Addre
 void StakingKeeper::adopt_genesis_set() {
   set_chosen_set(eligible_set(nullptr));
   state_.erase(keys::dirty());  // the chain starts with this set; nothing to choose at block 1
+}
+
+void StakingKeeper::import_state(const v1::StakingGenesisState& st) {
+  set_params(st.params());
+  for (const auto& v : st.validators())
+    store(stored_address(v.address()), v1::ValidatorRecord{}, v);
+  for (const auto& d : st.delegations()) {
+    put_delegation(stored_address(d.validator()), stored_address(d.delegator()), d);
+  }
+  for (const auto& e : st.unbonding()) {
+    const auto d = stored_address(e.delegator());
+    const auto v = stored_address(e.validator());
+    state_.put(keys::unbonding(d, v, e.creation_height()), e.SerializeAsString());
+    state_.put(keys::unbonding_queued(e.completion_ms(), e.creation_height(), d, v), "");
+  }
+  for (const auto& e : st.redelegations()) {
+    const auto d = stored_address(e.delegator());
+    const auto dst = stored_address(e.to_validator());
+    const auto src = stored_address(e.from_validator());
+    state_.put(keys::redelegation(d, dst, e.creation_height(), src), e.SerializeAsString());
+    state_.put(keys::redelegation_queued(e.completion_ms(), e.creation_height(), d, dst, src), "");
+  }
+  if (st.has_chosen_set()) state_.put(keys::chosen_set(), st.chosen_set().SerializeAsString());
+  for (const auto& c : st.power_changes()) {
+    state_.put(keys::power_change(c.height(), stored_address(c.validator())), u64_be(c.power()));
+  }
+  if (st.has_distribution()) {
+    state_.put(keys::distribution(), st.distribution().SerializeAsString());
+  }
+  for (const auto& l : st.locks()) {
+    const auto owner = stored_address(l.owner());
+    state_.put(keys::lock(owner, l.id()), l.SerializeAsString());
+    state_.put(keys::lock_queued(l.end_ms(), owner, l.id()), "");
+  }
+  if (st.next_lock() != 0) state_.put(keys::next_lock(), u64_be(st.next_lock()));
+  for (const auto& m : st.misses()) {
+    const auto v = stored_address(m.validator());
+    state_.put(keys::miss(m.height(), v), "");
+    state_.put(keys::miss_of(v, m.height()), "");
+  }
+  if (st.stake_changed()) mark_dirty();
 }
 
 std::optional<std::vector<v1::Validator>> StakingKeeper::choose_set() {

@@ -26,6 +26,9 @@ class StakingKeeper {
   void set_chosen_set(const std::vector<v1::Validator>& set);
   // The set the genesis validators form, recorded as chosen (the chain's genesis set).
   void adopt_genesis_set();
+  // Writes an exported state back (genesis.cpp checked it), with the queues and indexes it
+  // leaves out rebuilt from the records.
+  void import_state(const v1::StakingGenesisState& st);
 
   // Messages (handlers checked the fields; these check what depends on state).
   [[nodiscard]] Status create_validator(const crypto::Address& op, const v1::MsgCreateValidator& m);
@@ -78,6 +81,8 @@ class StakingKeeper {
   void put_delegation(const crypto::Address& v, const crypto::Address& d,
                       const v1::DelegationRecord& rec);
   void move(const crypto::Address& from, const crypto::Address& to, uint64_t amount);
+  // Moves the owner's bondable BTT into the bonded pool (300/303 when it cannot).
+  [[nodiscard]] Status bond_own(const crypto::Address& owner, uint64_t amount);
   void mark_dirty();
   // Burns `fraction_bps` of what `v` had bonded at `infraction_height` (power x power_unit):
   // first from unbonding and redelegation entries created at or after it, then from its

@@ -120,6 +120,9 @@ inline ledger::StateKey key() {
   return key().last_str("dirty");
 }
 
+[[nodiscard]] inline Bytes locks() {
+  return key().table("lock");
+}
 [[nodiscard]] inline Bytes locks_of(const crypto::Address& owner) {
   return key().table("lock").addr(owner);
 }
@@ -134,6 +137,9 @@ inline ledger::StateKey key() {
 }
 [[nodiscard]] inline Bytes next_lock() {
   return key().last_str("next_lock");
+}
+[[nodiscard]] inline Bytes misses() {
+  return key().table("miss");
 }
 [[nodiscard]] inline Bytes misses_at(uint64_t height) {
   return key().table("miss").u64(height);

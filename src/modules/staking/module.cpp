@@ -79,6 +79,12 @@ uint64_t StakeLockProvider::locked(const ledger::StateReader& state, const crypt
   return StakingView(state).stake_locks(addr, time_ms).locked();
 }
 
+uint64_t StakeLockProvider::staked(const ledger::StateReader& state, const crypto::Address& addr,
+                                   std::string_view asset) const {
+  if (asset != ledger::kNativeAsset) return 0;
+  return StakingView(state).own_stake(addr);
+}
+
 std::unique_ptr<ledger::Module> make_staking_module() {
   return std::make_unique<StakingModule>();
 }

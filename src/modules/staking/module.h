@@ -5,11 +5,15 @@
 
 namespace btt::modules::staking {
 
-// Stake locks hold BTT back on the owner's account until their term ends.
+// Stake locks hold BTT back on the owner's account until their term ends; the account's own
+// stake (delegations, unbonding entries) covers its unvested BTT (doc/staking.md "Delegating
+// vesting BTT").
 class StakeLockProvider final : public ledger::LockProvider {
  public:
   [[nodiscard]] uint64_t locked(const ledger::StateReader& state, const crypto::Address& addr,
                                 std::string_view asset, uint64_t time_ms) const override;
+  [[nodiscard]] uint64_t staked(const ledger::StateReader& state, const crypto::Address& addr,
+                                std::string_view asset) const override;
 };
 
 class StakingModule final : public ledger::Module {

@@ -142,6 +142,87 @@ v1::StakeLocks StakingView::stake_locks(const crypto::Address& owner, uint64_t t
   return out;
 }
 
+v1::StakeLocks StakingView::stake_locks(const crypto::Address& owner, uint64_t time_ms,
+                                        const ledger::LockProviders& locks) const {
+  v1::StakeLocks out = stake_locks(owner, time_ms);
+  const ledger::Holds h =
+      ledger::Ledger(state_, &locks).holds(owner, ledger::kNativeAsset, time_ms);
+  out.set_balance(h.balance);
+  out.set_unvested(h.unvested);
+  out.set_staked(h.staked);
+  out.set_delegated_vesting(h.delegated_vesting());
+  out.set_delegated_free(h.delegated_free());
+  out.set_vesting_held(h.vesting_held());
+  out.set_spendable(h.spendable());
+  return out;
+}
+
+v1::StakingGenesisState StakingView::genesis_state() const {
+  v1::StakingGenesisState st;
+  if (auto p = params()) *st.mutable_params() = std::move(*p);
+  for (auto& v : validators()) *st.add_validators() = std::move(v);
+  for (auto& d : ledger::read_records<v1::DelegationRecord>(state_, keys::delegations())) {
+    *st.add_delegations() = std::move(d);
+  }
+  for (auto& e : ledger::read_records<v1::UnbondingEntry>(state_, keys::unbondings())) {
+    *st.add_unbonding() = std::move(e);
+  }
+  for (auto& e : ledger::read_records<v1::RedelegationEntry>(state_, keys::redelegations())) {
+    *st.add_redelegations() = std::move(e);
+  }
+  // Present but empty records stay present (their key holds an empty value).
+  if (auto set = ledger::read_record<v1::ChosenSet>(state_, keys::chosen_set())) {
+    *st.mutable_chosen_set() = std::move(*set);
+  }
+  const Bytes pwr = keys::power_changes();
+  state_.scan(pwr, [&](std::string_view key, std::string_view value) {
+    ledger::KeyReader in(key.substr(pwr.size()));
+    uint64_t height = 0, power = 0;
+    crypto::Address v;
+    if (!in.u64(height) || !in.addr(v) || !in.done() || !get_u64_be(value, power)) {
+      throw std::logic_error("staking: unreadable stk/pwr/ entry");
+    }
+    auto* c = st.add_power_changes();
+    c->set_height(height);
+    c->set_validator(v.to_string());
+    c->set_power(power);
+    return true;
+  });
+  if (auto dist = ledger::read_record<v1::DistributionState>(state_, keys::distribution())) {
+    *st.mutable_distribution() = std::move(*dist);
+  }
+  for (auto& l : ledger::read_records<v1::StakeLock>(state_, keys::locks())) {
+    *st.add_locks() = std::move(l);
+  }
+  st.set_next_lock(ledger::read_u64(state_, keys::next_lock()));
+  const Bytes miss = keys::misses();
+  state_.scan(miss, [&](std::string_view key, std::string_view) {
+    ledger::KeyReader in(key.substr(miss.size()));
+    uint64_t height = 0;
+    crypto::Address v;
+    if (!in.u64(height) || !in.addr(v) || !in.done()) {
+      throw std::logic_error("staking: unreadable stk/miss/ entry");
+    }
+    auto* m = st.add_misses();
+    m->set_height(height);
+    m->set_validator(v.to_string());
+    return true;
+  });
+  st.set_stake_changed(state_.get(keys::dirty()).has_value());
+  return st;
+}
+
+uint64_t StakingView::own_stake(const crypto::Address& owner) const {
+  uint64_t total = 0;
+  for (const auto& d : delegations_of(owner)) {
+    if (auto v = validator(*crypto::Address::parse(d.validator()))) {
+      total = saturating_add(total, tokens_of(*v, d.shares()));
+    }
+  }
+  for (const auto& e : unbondings_of(owner)) total = saturating_add(total, e.balance());
+  return total;
+}
+
 uint32_t tier_of(const ledger::StateReader& state, const crypto::Address& account,
                  uint64_t time_ms) {
   return StakingView(state).stake_locks(account, time_ms).tier();

@@ -10,8 +10,8 @@
 
 namespace btt::modules::tokenomics {
 
-uint64_t VestingLocks::locked(const ledger::StateReader& state, const crypto::Address& addr,
-                              std::string_view asset, uint64_t time_ms) const {
+uint64_t VestingLocks::unvested(const ledger::StateReader& state, const crypto::Address& addr,
+                                std::string_view asset, uint64_t time_ms) const {
   if (asset != ledger::kNativeAsset) return 0;
   return TokenomicsView(state).locked(addr, time_ms);
 }

@@ -6,11 +6,12 @@
 
 namespace btt::modules::tokenomics {
 
-// Vesting and milestone categories hold their beneficiaries' BTT back until released.
+// Vesting and milestone categories hold their beneficiaries' BTT back until released, in the
+// balance or, once delegated, in the stake (the ledger's rule; doc/tokenomics.md "Locks").
 class VestingLocks final : public ledger::LockProvider {
  public:
-  [[nodiscard]] uint64_t locked(const ledger::StateReader& state, const crypto::Address& addr,
-                                std::string_view asset, uint64_t time_ms) const override;
+  [[nodiscard]] uint64_t unvested(const ledger::StateReader& state, const crypto::Address& addr,
+                                  std::string_view asset, uint64_t time_ms) const override;
 };
 
 class TokenomicsModule final : public ledger::Module {

@@ -281,7 +281,8 @@ Result<v1::Allocations> TokenomicsView::allocations(uint64_t height, uint64_t ti
 }
 
 Result<v1::Vesting> TokenomicsView::vesting(const crypto::Address& addr, uint64_t height,
-                                            uint64_t time_ms, uint64_t at_time_ms) const {
+                                            uint64_t time_ms, uint64_t at_time_ms,
+                                            const ledger::LockProviders& providers) const {
   if (!params()) return no_state();
   if (at_time_ms == 0) at_time_ms = time_ms;
   v1::Vesting out;
@@ -301,7 +302,7 @@ Result<v1::Vesting> TokenomicsView::vesting(const crypto::Address& addr, uint64_
     locked = saturating_add(locked, s->locked());
   }
   out.set_locked(locked);
-  out.set_spendable(out.balance() > locked ? out.balance() - locked : 0);
+  out.set_spendable(ledger::Ledger(state_, &providers).spendable(addr, "BTT", at_time_ms));
   return out;
 }
 

@@ -202,6 +202,76 @@ TEST(Ledger, LockedFundsAreNotSpendable) {
   EXPECT_TRUE(l.move(a, b, "BTT", 40, 0).is_ok());
 }
 
+// A stand-in for vesting (unvested) and for the stake that covers it (staked), with a lock on
+// top, to check the one rule: held back = max(0, unvested - staked) + locked.
+class VestingAndStake final : public LockProvider {
+ public:
+  uint64_t unvested_ = 0, staked_ = 0, locked_ = 0;
+  mutable int staked_asked = 0;
+  uint64_t locked(const StateReader&, const crypto::Address&, std::string_view,
+                  uint64_t) const override {
+    return locked_;
+  }
+  uint64_t unvested(const StateReader&, const crypto::Address&, std::string_view,
+                    uint64_t) const override {
+    return unvested_;
+  }
+  uint64_t staked(const StateReader&, const crypto::Address&, std::string_view) const override {
+    ++staked_asked;
+    return staked_;
+  }
+};
+
+TEST(Ledger, OwnStakeCoversUnvestedTokensAndLocksHoldOnTop) {
+  testkit::MemoryState base;
+  Overlay o(base);
+  VestingAndStake p;
+  LockProviders locks{&p};
+  Events events;
+  Ledger l(o, events, &locks);
+  const auto a = testkit::test_key("a").address;
+  const auto pool = testkit::test_key("pool").address;
+  ASSERT_TRUE(l.credit(a, "BTT", 100).is_ok());
+  // Nothing unvested: the stake is never read for a spend check.
+  p.locked_ = 10;
+  EXPECT_EQ(l.spendable(a, "BTT", 0), 90u);
+  EXPECT_EQ(p.staked_asked, 0);
+  // 70 unvested, nothing staked: 70 + 10 held back; 90 may still be bonded.
+  p.unvested_ = 70;
+  EXPECT_EQ(l.spendable(a, "BTT", 0), 20u);
+  EXPECT_EQ(l.bondable(a, "BTT", 0), 90u);
+  EXPECT_EQ(require_bondable(l, a, "BTT", 91, 0).code(), Code::kLockedFunds);
+  EXPECT_EQ(require_bondable(l, a, "BTT", 101, 0).code(), Code::kInsufficientFunds);
+  // Bonding 50 of the vesting tokens leaves what is spendable as it was.
+  ASSERT_TRUE(l.bond(a, pool, "BTT", 50, 0).is_ok());
+  p.staked_ = 50;
+  EXPECT_EQ(l.balance(a, "BTT"), 50u);
+  EXPECT_EQ(l.spendable(a, "BTT", 0), 20u);
+  Holds h = l.holds(a, "BTT", 0);
+  EXPECT_EQ(h.delegated_vesting(), 50u);
+  EXPECT_EQ(h.delegated_free(), 0u);
+  EXPECT_EQ(h.vesting_held(), 20u);
+  EXPECT_EQ(h.held_back(), 30u);
+  // A slash of 10 of the stake holds 10 more back: it never frees anything.
+  p.staked_ = 40;
+  EXPECT_EQ(l.spendable(a, "BTT", 0), 10u);
+  // Staking more than is unvested: the rest is delegated free.
+  p.staked_ = 90;
+  h = l.holds(a, "BTT", 0);
+  EXPECT_EQ(h.delegated_vesting(), 70u);
+  EXPECT_EQ(h.delegated_free(), 20u);
+  EXPECT_EQ(h.spendable(), 40u);
+  // move() keeps the spend rule; bond() refuses what the lock holds.
+  EXPECT_EQ(l.move(a, pool, "BTT", 41, 0).code(), Code::kLockedFunds);
+  EXPECT_EQ(l.bond(a, pool, "BTT", 41, 0).code(), Code::kLockedFunds);
+  EXPECT_TRUE(l.bond(a, pool, "BTT", 40, 0).is_ok());
+  // The query asks for the stake even with nothing unvested.
+  p.unvested_ = 0;
+  const int asked = p.staked_asked;
+  EXPECT_EQ(l.holds(a, "BTT", 0).staked, 90u);
+  EXPECT_EQ(p.staked_asked, asked + 1);
+}
+
 TEST(Ledger, AssetNames) {
   EXPECT_TRUE(is_valid_asset_name("BTT"));
   EXPECT_TRUE(is_valid_asset_name("rwa/clinic-42.eq_1"));

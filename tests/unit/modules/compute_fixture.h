@@ -44,10 +44,19 @@ struct JobSpec {
   std::string kind = "panoramic-caries-v1";
 };
 
+inline nlohmann::json with_compute(const nlohmann::json& sections) {
+  nlohmann::json out = compute_section();
+  out.update(sections);
+  return out;
+}
+
 class ComputeTest : public ::testing::Test {
  protected:
   explicit ComputeTest(uint32_t audit_bps = 0, uint64_t heartbeat = 1'000)
       : env(compute_section(audit_bps, heartbeat)) {}
+  // With more genesis sections beside compute's ({"staking": ...}) and a genesis validator set.
+  ComputeTest(const nlohmann::json& sections, std::vector<v1::Validator> validators)
+      : env(with_compute(sections), std::move(validators)) {}
 
   TestEnv env;
   const uint64_t fee = env.params().min_fee();

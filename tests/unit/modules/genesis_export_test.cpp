@@ -1,6 +1,7 @@
-// Genesis export and import over every module: a scenario touches each module's state, the
-// export of the committed state is a genesis file that parses, and a chain initialised from it
-// holds exactly the same keys and values (so its first state hash is the export's).
+// Genesis export and import over every module: a scenario touches each module's state (on a
+// staking chain: validators, delegations, entries, a slash, locks, rewards), the export of the
+// committed state is a genesis file that parses, and a chain initialised from it holds exactly
+// the same keys and values (so its first state hash is the export's).
 #include <gtest/gtest.h>
 
 #include "btt/chain/genesis.h"
@@ -9,6 +10,7 @@
 #include "btt/ledger/ledger.h"
 #include "btt/modules/roles/roles.h"
 #include "compute_fixture.h"
+#include "staking_fixture.h"
 
 namespace btt::testkit {
 namespace {
@@ -40,15 +42,10 @@ std::string first_difference(const State& a, const State& b) {
 
 class GenesisExportTest : public ComputeTest {
  protected:
-  GenesisExportTest() {
-    // TestEnv has no validator set; an exported genesis needs one: the history entry of height 1.
-    v1::Validator v;
-    const auto key = test_key("validator");
-    v.set_address(key.address.to_string());
-    v.set_public_key(std::string(as_view(key.public_key)));
-    v.set_power(10);
-    v.set_name("validator-0");
-    chain::write_validator_set(env.ledger_state(), 1, {v});
+  GenesisExportTest() : ComputeTest(staking_section(), staking_validators()) {
+    // TestEnv keeps its genesis set outside the state; an exported genesis needs the history
+    // entry of height 1 (later sets the staking module chooses are written by the blocks).
+    chain::write_validator_set(env.ledger_state(), 1, staking_validators());
   }
 
   uint64_t committed_height() const { return env.height() - 1; }
@@ -67,6 +64,16 @@ class GenesisExportTest : public ComputeTest {
     auto overlay = std::make_unique<ledger::Overlay>(base);
     if (auto s = chain::init_genesis_state(*g, *overlay, env.registry()); !s) return s;
     return overlay;
+  }
+
+  // Importing `file` fails with a message holding each of `expected`.
+  void expect_refused(const nlohmann::json& file, const std::vector<std::string>& expected) {
+    MemoryState base;
+    auto r = import(file, base);
+    ASSERT_FALSE(r.is_ok()) << "accepted: " << expected.back();
+    for (const auto& e : expected) {
+      EXPECT_NE(r.status().message().find(e), std::string::npos) << r.status().to_string();
+    }
   }
 
   // A bit of everything: bank, roles, tokenomics and compute state, with jobs in several stages.
@@ -124,6 +131,38 @@ class GenesisExportTest : public ComputeTest {
     env.advance_time(kDayMs);
     env.close_block();
     env.close_block();
+    staking_scenario();
+  }
+
+  // Staking: a new validator, delegations, an unbonding and a redelegation still open, a stake
+  // lock, a missed block, a double sign (slash, jail, tombstone) and rewards from every block's
+  // fees; the last delegation leaves a power change pending at the export.
+  void staking_scenario() {
+    const auto val_a = test_key("val-a").address;
+    const auto val_b = test_key("val-b").address;
+    const auto val_c = test_key("val-c").address;
+    const Account& carol = env.account("carol", 3'000 * kBtt);
+    env.apply(env.tx(carol).message(create_msg("val-c", 1'000 * kBtt)).sign());
+    env.apply(env.tx(*alice).message(delegate_msg(val_b, 100 * kBtt)).sign());
+    for (int i = 0; i < 3; ++i) env.close_block();
+    const uint64_t infraction = env.height();
+    uint64_t power = 0;
+    for (const auto& v : env.validators_at(infraction)) {
+      if (v.address() == val_b.to_string()) power = v.power();
+    }
+    EXPECT_EQ(power, 600u);
+    env.close_block();
+    env.apply(env.tx(*alice).message(undelegate_msg(val_b, 30 * kBtt)).sign());
+    env.apply(env.tx(*alice).message(redelegate_msg(val_b, val_a, 20 * kBtt)).sign());
+    env.apply(env.tx(*alice).message(lock_msg(10 * kBtt, 1)).sign());
+    env.set_absent({val_c});
+    env.close_block();
+    env.set_absent({});
+    env.set_next_misbehaviour({{val_b, infraction, 0, power}});
+    env.close_block();
+    env.apply(env.tx(*alice).message(withdraw_msg(val_a, false)).sign());
+    env.apply(env.tx(carol).message(delegate_msg(val_c, 5 * kBtt)).sign());
+    env.close_block();
   }
 };
 
@@ -133,7 +172,7 @@ TEST_F(GenesisExportTest, ImportHoldsExactlyTheExportedState) {
   const nlohmann::json file = export_now();
   ASSERT_TRUE(file.is_object());
   EXPECT_EQ(file["initial_height"], std::to_string(committed_height() + 1));
-  for (const char* m : {"roles", "tokenomics", "compute"}) {
+  for (const char* m : {"roles", "tokenomics", "compute", "staking"}) {
     EXPECT_TRUE(file["modules"].contains(m)) << m;
   }
   EXPECT_FALSE(file["modules"].contains("bank"));  // the bank's state is the accounts list
@@ -177,20 +216,128 @@ TEST_F(GenesisExportTest, ExportKeepsNoncesBalancesAndOpenWork) {
   EXPECT_EQ(compute["unbonds"].size(), 1u);
   EXPECT_FALSE(compute.contains("params") && compute["params"].contains("attesters"));
   const auto& tokenomics = file["modules"]["tokenomics"]["state"];
-  ASSERT_EQ(tokenomics["burns"].size(), 1u);
+  ASSERT_EQ(tokenomics["burns"].size(), 2u);
   EXPECT_EQ(tokenomics["burns"][0]["source"], "holder");
   EXPECT_EQ(tokenomics["burns"][0]["amount"], std::to_string(3 * kBtt));
+  // 5% of b's 600 BTT at the infraction.
+  EXPECT_EQ(tokenomics["burns"][1]["source"], "staking_slash");
+  EXPECT_EQ(tokenomics["burns"][1]["amount"], std::to_string(30 * kBtt));
   ASSERT_EQ(tokenomics["milestones"].size(), 1u);
+  // Staking: every record, and none of the derived queues or indexes.
+  const auto& staking = file["modules"]["staking"]["state"];
+  EXPECT_EQ(staking["validators"].size(), 3u);
+  EXPECT_EQ(staking["unbonding"].size(), 1u);
+  EXPECT_EQ(staking["redelegations"].size(), 1u);
+  EXPECT_EQ(staking["locks"].size(), 1u);
+  EXPECT_EQ(staking["next_lock"], "2");
+  EXPECT_FALSE(staking["misses"].empty());
+  EXPECT_FALSE(staking["power_changes"].empty());
+  EXPECT_EQ(staking["chosen_set"]["validators"].size(), 2u);  // b is jailed for good
+  EXPECT_FALSE(staking["distribution"]["total_outstanding"].get<std::string>().empty());
+  // The unbonding entry from b was created after the infraction: 5% of its 30 BTT burned.
+  EXPECT_EQ(staking["unbonding"][0]["balance"], std::to_string(285 * kBtt / 10));
+  bool tombstoned = false;
+  for (const auto& v : staking["validators"]) tombstoned |= v.value("tombstoned", false);
+  EXPECT_TRUE(tombstoned);
+}
+
+TEST_F(GenesisExportTest, TamperedStakingExportsAreRefusedWithTheField) {
+  run_scenario();
+  const nlohmann::json file = export_now();
+  auto refused = [&](const nlohmann::json& changed, const std::string& expected) {
+    expect_refused(changed, {"genesis: modules.staking: staking: ", expected});
+  };
+  auto add = [](nlohmann::json& field, int64_t delta) {
+    field = std::to_string(static_cast<int64_t>(std::stoull(field.get<std::string>())) + delta);
+  };
+  const std::string nobody = test_key("nobody").address.to_string();
+  auto state = [](nlohmann::json& f) -> nlohmann::json& {
+    return f["modules"]["staking"]["state"];
+  };
+  {
+    auto f = file;
+    state(f)["delegations"][0]["validator"] = nobody;
+    refused(f, "state.delegations[0].validator: no validator " + nobody);
+  }
+  {
+    auto f = file;
+    auto& d = state(f)["delegations"][0]["delegator"];
+    std::string upper = d.get<std::string>();
+    for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    d = upper;
+    refused(f, "state.delegations[0].delegator: not a canonical btt address");
+  }
+  {
+    // More tokens than the bonded pool holds.
+    auto f = file;
+    add(state(f)["validators"][0]["tokens"], 1);
+    refused(f, "state.validators: their tokens sum to");
+  }
+  {
+    auto f = file;
+    add(state(f)["validators"][0]["shares"], 1);
+    refused(f, "state.validators[0].shares");
+  }
+  {
+    auto f = file;
+    add(state(f)["unbonding"][0]["balance"], -1);
+    refused(f, "state.unbonding: the entries hold");
+  }
+  {
+    auto f = file;
+    state(f)["redelegations"][0]["to_validator"] = nobody;
+    refused(f, "state.redelegations[0].to_validator: no validator");
+  }
+  {
+    auto f = file;
+    state(f)["locks"][0]["id"] = "2";
+    refused(f, "state.locks[0].id: 2 is zero, repeated or not below next_lock 2");
+  }
+  {
+    auto f = file;
+    state(f)["misses"].erase(0);
+    refused(f, ".missed_blocks");
+  }
+  {
+    auto f = file;
+    add(state(f)["distribution"]["total_outstanding"], 1);
+    refused(f, "state.distribution.total_outstanding");
+  }
+  {
+    // Rewards that do not add up (the pools still do): the invariants refuse the imported state.
+    auto f = file;
+    bool changed = false;
+    for (auto& v : state(f)["validators"]) {
+      if (v.contains("commission") && !changed) {
+        add(v["commission"], 1);
+        changed = true;
+      }
+    }
+    ASSERT_TRUE(changed);
+    refused(f, "is not owed + commission + dust exactly");
+  }
+  {
+    auto f = file;
+    state(f)["validators"][0]["consensus_key"] = state(f)["validators"][1]["consensus_key"];
+    refused(f, "state.validators[0].consensus_key: not the key of");
+  }
+  {
+    auto f = file;
+    state(f)["no_such_field"] = 1;
+    refused(f, "staking: state");
+  }
+  {
+    auto f = file;
+    f["modules"]["staking"]["params"] = nlohmann::json::object();
+    refused(f, "unknown field 'params'");
+  }
 }
 
 TEST_F(GenesisExportTest, TamperedExportsAreRefusedWithTheField) {
   run_scenario();
   const nlohmann::json file = export_now();
-  auto refused = [&](nlohmann::json changed, const std::string& expected) {
-    MemoryState base;
-    auto r = import(changed, base);
-    ASSERT_FALSE(r.is_ok()) << "accepted: " << expected;
-    EXPECT_NE(r.status().message().find(expected), std::string::npos) << r.status().to_string();
+  auto refused = [&](const nlohmann::json& changed, const std::string& expected) {
+    expect_refused(changed, {expected});
   };
   {
     // Burned and held no longer add up to the fixed supply.

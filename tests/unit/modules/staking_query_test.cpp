@@ -12,6 +12,8 @@
 namespace btt::testkit {
 namespace {
 
+constexpr uint64_t kBtt = kUnitsPerBtt;
+
 class StakingQueryTest : public StakingTest {
  protected:
   uint64_t h() { return env.height(); }

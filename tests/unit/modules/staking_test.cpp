@@ -10,6 +10,8 @@
 namespace btt::testkit {
 namespace {
 
+constexpr uint64_t kBtt = kUnitsPerBtt;
+
 TEST_F(StakingTest, GenesisValidatorsAreBondedFromTheirOperatorsBalance) {
   EXPECT_TRUE(stk::enabled(env.ledger_state()));
   const auto va = validator(a);
@@ -250,21 +252,7 @@ TEST(StakingOff, WithoutAGenesisSectionMessagesAreRefusedAndFeesStay) {
 namespace btt::testkit {
 namespace {
 
-class StakingSlashTest : public StakingTest {
- protected:
-  uint64_t burned_by_slashes() {
-    for (const auto& b :
-         modules::tokenomics::TokenomicsView(env.ledger_state()).burned_by_source()) {
-      if (b.source() == stk::kSlashBurnSource) return b.amount();
-    }
-    return 0;
-  }
-  v1::Message unjail_msg(const crypto::Address& v) {
-    v1::Message m;
-    m.mutable_unjail()->set_validator(v.to_string());
-    return m;
-  }
-};
+using StakingSlashTest = StakingTest;
 
 // Double sign at height h: 5% of what b had bonded at h (its power then), taken first from the
 // unbonding entry and the redelegation created after h, then from b's tokens; b is jailed and

@@ -154,8 +154,8 @@ TEST_F(TokenomicsModuleTest, AllocationsAtNowAndProjected) {
   EXPECT_EQ(allocation("mining_rewards", kGenesisMs + 2'920 * kDayMs).released(),
             63'000'000 * kBtt);
   // The vesting query of the beneficiary, projected to 3 months.
-  auto v =
-      view().vesting(beneficiary.address(), env.height(), env.time_ms(), kGenesisMs + 3 * kMonthMs);
+  auto v = view().vesting(beneficiary.address(), env.height(), env.time_ms(),
+                          kGenesisMs + 3 * kMonthMs, env.registry().locks());
   ASSERT_TRUE(v.is_ok());
   EXPECT_TRUE(v->projected());
   EXPECT_EQ(v->schedules_size(), 6);

@@ -6,6 +6,7 @@
 #include "btt/common/status.h"
 #include "btt/common/u128.h"
 #include "btt/crypto/address.h"
+#include "btt/ledger/ledger.h"
 #include "btt/ledger/state.h"
 #include "btt/v1/staking.pb.h"
 
@@ -33,6 +34,16 @@ class StakingView {
   [[nodiscard]] std::vector<v1::StakeLock> locks_of(const crypto::Address& owner) const;
   // Locks in force at time_ms, their highest tier and the BTT they hold back.
   [[nodiscard]] v1::StakeLocks stake_locks(const crypto::Address& owner, uint64_t time_ms) const;
+  // The GetStakeLocks answer: stake_locks() and how every module's lock provider (`locks`, the
+  // ledger's rule) holds the account's BTT back, with its delegated vesting and free BTT.
+  [[nodiscard]] v1::StakeLocks stake_locks(const crypto::Address& owner, uint64_t time_ms,
+                                           const ledger::LockProviders& locks) const;
+  // The account's own BTT outside its balance: its delegations at their value now and its
+  // unbonding entries' balances (the ledger's `staked`; one read per delegation and entry).
+  [[nodiscard]] uint64_t own_stake(const crypto::Address& owner) const;
+
+  // Every record under "stk/" (the queues and indexes left out: they are derived), for export.
+  [[nodiscard]] v1::StakingGenesisState genesis_state() const;
 
   // What `shares` of validator `v` are worth now (the last holder of all shares gets all tokens).
   [[nodiscard]] static uint64_t tokens_of(const v1::ValidatorRecord& v, uint64_t shares);

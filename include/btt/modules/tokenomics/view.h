@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "btt/crypto/address.h"
+#include "btt/ledger/ledger.h"
 #include "btt/ledger/state.h"
 #include "btt/modules/tokenomics/schedule.h"
 #include "btt/v1/tokenomics.pb.h"
@@ -48,8 +49,11 @@ class TokenomicsView {
   // at_time_ms 0 means time_ms.
   [[nodiscard]] Result<v1::Allocations> allocations(uint64_t height, uint64_t time_ms,
                                                     uint64_t at_time_ms) const;
+  // `spendable` follows the ledger's rule over every module's lock provider: delegated
+  // vesting BTT is held back in the stake, stake locks on top (doc/tokenomics.md "Locks").
   [[nodiscard]] Result<v1::Vesting> vesting(const crypto::Address& addr, uint64_t height,
-                                            uint64_t time_ms, uint64_t at_time_ms) const;
+                                            uint64_t time_ms, uint64_t at_time_ms,
+                                            const ledger::LockProviders& providers) const;
   // Epochs from from_epoch, at most `limit` (kInvalidArgument above 1000).
   [[nodiscard]] Result<v1::EmissionSchedule> emission(uint64_t height, uint64_t time_ms,
                                                       uint64_t from_epoch, uint32_t limit) const;
