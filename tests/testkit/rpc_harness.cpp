@@ -102,4 +102,13 @@ chain::CommittedBlock RpcHarness::commit(const std::vector<v1::Tx>& txs) {
   return std::move(*block);
 }
 
+std::map<std::string, std::string> btt_trailers(const grpc::ClientContext& ctx) {
+  std::map<std::string, std::string> out;
+  for (const auto& [key, value] : ctx.GetServerTrailingMetadata()) {
+    const std::string k(key.data(), key.size());
+    if (k.rfind("btt-", 0) == 0) out[k] = std::string(value.data(), value.size());
+  }
+  return out;
+}
+
 }  // namespace btt::testkit

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -69,5 +70,8 @@ class RpcHarness {
   std::unique_ptr<rpc::RpcServer> server_;
   std::shared_ptr<grpc::Channel> channel_;
 };
+
+// Every btt-* trailer of a finished call (doc/api.md "Error details in gRPC trailers").
+[[nodiscard]] std::map<std::string, std::string> btt_trailers(const grpc::ClientContext& ctx);
 
 }  // namespace btt::testkit

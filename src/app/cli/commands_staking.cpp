@@ -20,6 +20,22 @@ int query(Context& ctx,
   return print_record(ctx, ctx.client().unary(*stub, method, req));
 }
 
+// A query whose only argument is a validator address (the request's `validator`).
+template <typename Request, typename Response>
+void add_validator_query(Commands& cmds, CLI::App* group, const char* name, const char* help,
+                         grpc::Status (v1::Staking::Stub::*method)(grpc::ClientContext*,
+                                                                   const Request&, Response*)) {
+  cmds.add(group, name, help, CommandKind::kQuery, [&cmds, method](CLI::App* sub) -> Action {
+    auto address = std::make_shared<std::string>();
+    sub->add_option("validator", *address, "Validator (btt1...)")->required();
+    return [&cmds, address, method] {
+      Request req;
+      req.set_validator(parse_address(*address, "VALIDATOR"));
+      return query(cmds.ctx(), method, req);
+    };
+  });
+}
+
 // One tx command carrying one message built from its options.
 template <typename Options, typename Declare, typename Fill>
 void add_staking_tx(Commands& cmds, CLI::App* group, const char* name, const char* help,
@@ -180,17 +196,9 @@ void register_staking(Commands& cmds) {
                return query(cmds.ctx(), &v1::Staking::Stub::GetRedelegations, req);
              };
            });
-  cmds.add(g, "validator-rewards",
-           "A validator's outstanding rewards and commission now, exact to the unit",
-           CommandKind::kQuery, [&cmds](CLI::App* sub) -> Action {
-             auto address = std::make_shared<std::string>();
-             sub->add_option("validator", *address, "Validator (btt1...)")->required();
-             return [&cmds, address] {
-               v1::GetValidatorRewardsRequest req;
-               req.set_validator(parse_address(*address, "VALIDATOR"));
-               return query(cmds.ctx(), &v1::Staking::Stub::GetValidatorRewards, req);
-             };
-           });
+  add_validator_query(cmds, g, "validator-rewards",
+                      "A validator's outstanding rewards and commission now, exact to the unit",
+                      &v1::Staking::Stub::GetValidatorRewards);
   cmds.add(g, "rewards", "What withdrawing a delegator's rewards pays now, per validator",
            CommandKind::kQuery, [&cmds](CLI::App* sub) -> Action {
              auto o = std::make_shared<EntriesOptions>();
@@ -203,17 +211,10 @@ void register_staking(Commands& cmds) {
                return query(cmds.ctx(), &v1::Staking::Stub::GetDelegationRewards, req);
              };
            });
-  cmds.add(g, "signing-info",
-           "A validator's liveness: misses in the window, jail, tombstone, slashed so far",
-           CommandKind::kQuery, [&cmds](CLI::App* sub) -> Action {
-             auto address = std::make_shared<std::string>();
-             sub->add_option("validator", *address, "Validator (btt1...)")->required();
-             return [&cmds, address] {
-               v1::GetSigningInfoRequest req;
-               req.set_validator(parse_address(*address, "VALIDATOR"));
-               return query(cmds.ctx(), &v1::Staking::Stub::GetSigningInfo, req);
-             };
-           });
+  add_validator_query(
+      cmds, g, "signing-info",
+      "A validator's liveness: misses in the window, jail, tombstone, slashed so far",
+      &v1::Staking::Stub::GetSigningInfo);
   cmds.add(g, "set", "The validator set of a height (Consensus.GetValidators; any chain)",
            CommandKind::kQuery, [&cmds](CLI::App* sub) -> Action {
              auto height = std::make_shared<uint64_t>(0);

@@ -39,6 +39,15 @@ Result<crypto::Address> address_field(const std::string& text, std::string_view 
   return *a;
 }
 
+// The same for a field that may be left empty (nullopt then).
+Result<std::optional<crypto::Address>> optional_address_field(const std::string& text,
+                                                              std::string_view what) {
+  if (text.empty()) return std::optional<crypto::Address>();
+  auto a = address_field(text, what);
+  if (!a) return a.status();
+  return std::optional<crypto::Address>(*a);
+}
+
 crypto::Address address_of(const v1::ValidatorRecord& v) {
   return stored_address(v.address());
 }
@@ -294,18 +303,12 @@ Result<v1::ListValidatorsResponse> StakingView::list_validators(
     const v1::ListValidatorsRequest& req, uint64_t height) const {
   auto limit = ledger::page_limit(req.limit());
   if (!limit) return limit.status();
-  std::optional<crypto::Address> after;
-  if (!req.start_after().empty()) {
-    auto a = address_field(req.start_after(), "start_after");
-    if (!a) return a.status();
-    after = *a;
-  }
-  std::string op;
-  if (!req.operator_().empty()) {
-    auto a = address_field(req.operator_(), "operator");
-    if (!a) return a.status();
-    op = a->to_string();
-  }
+  auto start_after = optional_address_field(req.start_after(), "start_after");
+  if (!start_after) return start_after.status();
+  auto operated_by = optional_address_field(req.operator_(), "operator");
+  if (!operated_by) return operated_by.status();
+  const std::optional<crypto::Address>& after = *start_after;
+  const std::string op = *operated_by ? (*operated_by)->to_string() : "";
   v1::ListValidatorsResponse out;
   out.set_height(height);
   const Bytes prefix = keys::validators();
@@ -362,8 +365,9 @@ Result<v1::GetDelegationsResponse> StakingView::delegations(
     for (auto& u : unbondings_of(*d)) *out.add_unbonding() = std::move(u);
     for (auto& r : redelegations_of(*d)) *out.add_redelegations() = std::move(r);
   } else {
-    if (req.validator().empty())
+    if (req.validator().empty()) {
       return Status(errors::kBadField, "give a delegator or a validator");
+    }
     auto v = existing(req.validator(), "validator");
     if (!v) return v.status();
     list = delegations_to(address_of(*v));
@@ -389,12 +393,9 @@ Result<v1::GetUnbondingsResponse> StakingView::unbondings(const v1::GetUnbonding
   if (req.delegator().empty() && req.validator().empty()) {
     return Status(errors::kBadField, "give a delegator, a validator or both");
   }
-  std::optional<crypto::Address> d;
-  if (!req.delegator().empty()) {
-    auto a = address_field(req.delegator(), "delegator");
-    if (!a) return a.status();
-    d = *a;
-  }
+  auto delegator = optional_address_field(req.delegator(), "delegator");
+  if (!delegator) return delegator.status();
+  const std::optional<crypto::Address>& d = *delegator;
   std::optional<v1::ValidatorRecord> v;
   if (!req.validator().empty()) {
     auto found = existing(req.validator(), "validator");
@@ -426,12 +427,9 @@ Result<v1::GetRedelegationsResponse> StakingView::redelegations(
   if (req.delegator().empty() && req.from_validator().empty() && req.to_validator().empty()) {
     return Status(errors::kBadField, "give a delegator, a source or a destination validator");
   }
-  std::optional<crypto::Address> d;
-  if (!req.delegator().empty()) {
-    auto a = address_field(req.delegator(), "delegator");
-    if (!a) return a.status();
-    d = *a;
-  }
+  auto delegator = optional_address_field(req.delegator(), "delegator");
+  if (!delegator) return delegator.status();
+  const std::optional<crypto::Address>& d = *delegator;
   std::string from, to;
   for (auto [field, name, into] : {std::tuple{&req.from_validator(), "from_validator", &from},
                                    std::tuple{&req.to_validator(), "to_validator", &to}}) {

@@ -15,16 +15,6 @@
 namespace btt::testkit {
 namespace {
 
-// Every btt-* trailer of a finished call.
-std::map<std::string, std::string> btt_trailers(const grpc::ClientContext& ctx) {
-  std::map<std::string, std::string> out;
-  for (const auto& [key, value] : ctx.GetServerTrailingMetadata()) {
-    const std::string k(key.data(), key.size());
-    if (k.rfind("btt-", 0) == 0) out[k] = std::string(value.data(), value.size());
-  }
-  return out;
-}
-
 using Trailers = std::map<std::string, std::string>;
 
 class ErrorTrailersTest : public ::testing::Test {

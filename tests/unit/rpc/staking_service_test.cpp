@@ -17,15 +17,6 @@ namespace {
 
 constexpr uint64_t kBtt = 100'000'000;
 
-std::map<std::string, std::string> btt_trailers(const grpc::ClientContext& ctx) {
-  std::map<std::string, std::string> out;
-  for (const auto& [key, value] : ctx.GetServerTrailingMetadata()) {
-    const std::string k(key.data(), key.size());
-    if (k.rfind("btt-", 0) == 0) out[k] = std::string(value.data(), value.size());
-  }
-  return out;
-}
-
 using Trailers = std::map<std::string, std::string>;
 
 // One validator (test_key("validator"), 10 BTT staked by alice) and a set of one.
