@@ -97,6 +97,13 @@ class CountingReader final : public ledger::StateReader {
       return fn(k, v);
     });
   }
+  void scan_back(std::string_view prefix, std::string_view from,
+                 const ledger::ScanFn& fn) const override {
+    base_.scan_back(prefix, from, [&](std::string_view k, std::string_view v) {
+      ++reads_;
+      return fn(k, v);
+    });
+  }
   [[nodiscard]] uint64_t reads() const { return reads_; }
 
  private:
