@@ -198,11 +198,15 @@ std::vector<ValidatorSetEntry> validator_set_history(const ledger::StateReader& 
   return out;
 }
 
-void write_validator_set(ledger::Overlay& state, uint64_t from_height,
-                         const std::vector<v1::Validator>& validators) {
+namespace {
+
+// The entry of `from_height` above `newest` (the entry before it, with its whole set): its
+// changes against it, or the whole set when there is none or every 16th entry.
+void put_entry(ledger::Overlay& state, uint64_t from_height,
+               const std::vector<v1::Validator>& validators,
+               const std::optional<std::pair<uint64_t, v1::ValidatorSetRecord>>& newest,
+               const std::optional<std::vector<v1::Validator>>& newest_set) {
   auto sorted = sorted_by_address(validators);
-  const auto newest = from_height > 0 ? entry_at(state, from_height - 1) : std::nullopt;
-  const auto newest_set = newest ? resolve(state, newest->second) : std::nullopt;
   const uint32_t depth = newest_set ? newest->second.depth() + 1 : 0;
   if (depth == 0 || depth >= kValidatorSetCheckpointInterval) {
     state.put(validator_set_key(from_height), encode_record(sorted));
@@ -213,6 +217,15 @@ void write_validator_set(ledger::Overlay& state, uint64_t from_height,
   record.set_base_height(newest->first);
   record.set_depth(depth);
   state.put(validator_set_key(from_height), record.SerializeAsString());
+}
+
+}  // namespace
+
+void write_validator_set(ledger::Overlay& state, uint64_t from_height,
+                         const std::vector<v1::Validator>& validators) {
+  const auto newest = from_height > 0 ? entry_at(state, from_height - 1) : std::nullopt;
+  put_entry(state, from_height, validators, newest,
+            newest ? resolve(state, newest->second) : std::nullopt);
 }
 
 Result<bool> end_block_validator_sets(ledger::Overlay& state, uint64_t height,
@@ -226,9 +239,10 @@ Result<bool> end_block_validator_sets(ledger::Overlay& state, uint64_t height,
     }
     // The entry in force at height + 1 is the newest (the last end_block wrote height + 1 at
     // most), so the new one at height + 2 records what changed against it.
-    const auto current = validators_at(state, height + 1);
-    if (!current || !same_validator_set(*current, *next)) {
-      write_validator_set(state, height + 2, *next);
+    const auto current = entry_at(state, height + 1);
+    const auto current_set = current ? resolve(state, current->second) : std::nullopt;
+    if (!current_set || !same_validator_set(*current_set, *next)) {
+      put_entry(state, height + 2, *next, current, current_set);
       written = true;
     }
   }

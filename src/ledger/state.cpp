@@ -1,5 +1,8 @@
 #include "btt/ledger/state.h"
 
+#include <functional>
+#include <iterator>
+
 #include "btt/storage/db.h"
 
 namespace btt::ledger {
@@ -52,24 +55,30 @@ std::optional<Bytes> Overlay::get(std::string_view key) const {
   return base_.get(key);
 }
 
-void Overlay::scan(std::string_view prefix, const ScanFn& fn) const {
-  // Merge the base's ordered keys with this layer's ordered writes; this layer wins on ties.
-  auto it = writes_.lower_bound(prefix);
-  auto in_prefix = [&](const Bytes& k) { return k.compare(0, prefix.size(), prefix) == 0; };
+namespace {
+
+// One layer's ordered writes merged into its base's ordered keys, in the base scan's direction:
+// `own` .. `end` are the layer's writes in that order from where the base scan starts, `before`
+// the order, `base_scan` the base's scan; the layer wins on ties and its erasures hide keys.
+template <typename It, typename Before, typename BaseScan>
+void merge_scan(It own, It end, std::string_view prefix, Before before, const BaseScan& base_scan,
+                const ScanFn& fn) {
+  auto has_own = [&] {
+    return own != end && std::string_view(own->first).substr(0, prefix.size()) == prefix;
+  };
   bool stopped = false;
-  base_.scan(prefix, [&](std::string_view key, std::string_view value) {
-    while (it != writes_.end() && in_prefix(it->first) && std::string_view(it->first) < key) {
-      if (it->second && !fn(it->first, *it->second)) {
+  base_scan([&](std::string_view key, std::string_view value) {
+    while (has_own() && before(std::string_view(own->first), key)) {
+      if (own->second && !fn(own->first, *own->second)) {
         stopped = true;
         return false;
       }
-      ++it;
+      ++own;
     }
-    if (it != writes_.end() && it->first == key) {
-      bool live = it->second.has_value();
-      std::string_view v = live ? std::string_view(*it->second) : std::string_view();
-      ++it;
-      if (live && !fn(key, v)) {
+    if (has_own() && own->first == key) {
+      const auto& mine = own->second;
+      ++own;
+      if (mine && !fn(key, *mine)) {
         stopped = true;
         return false;
       }
@@ -81,46 +90,25 @@ void Overlay::scan(std::string_view prefix, const ScanFn& fn) const {
     }
     return true;
   });
-  if (stopped) return;
-  for (; it != writes_.end() && in_prefix(it->first); ++it) {
-    if (it->second && !fn(it->first, *it->second)) return;
+  for (; !stopped && has_own(); ++own) {
+    if (own->second && !fn(own->first, *own->second)) return;
   }
 }
 
+}  // namespace
+
+void Overlay::scan(std::string_view prefix, const ScanFn& fn) const {
+  merge_scan(
+      writes_.lower_bound(prefix), writes_.end(), prefix, std::less<std::string_view>(),
+      [&](const ScanFn& merged) { base_.scan(prefix, merged); }, fn);
+}
+
 void Overlay::scan_back(std::string_view prefix, std::string_view from, const ScanFn& fn) const {
-  // scan's merge, descending: this layer's writes at or below `from` (upper_bound, then back)
-  // interleaved with the base's keys; this layer wins on ties.
-  auto in_prefix = [&](std::string_view k) { return k.substr(0, prefix.size()) == prefix; };
-  auto it = writes_.upper_bound(from);  // one past the greatest write <= from
-  auto has_own = [&] { return it != writes_.begin() && in_prefix(std::prev(it)->first); };
-  bool stopped = false;
-  base_.scan_back(prefix, from, [&](std::string_view key, std::string_view value) {
-    while (has_own() && std::string_view(std::prev(it)->first) > key) {
-      --it;
-      if (it->second && !fn(it->first, *it->second)) {
-        stopped = true;
-        return false;
-      }
-    }
-    if (has_own() && std::prev(it)->first == key) {
-      --it;
-      if (it->second && !fn(key, *it->second)) {
-        stopped = true;
-        return false;
-      }
-      return true;
-    }
-    if (!fn(key, value)) {
-      stopped = true;
-      return false;
-    }
-    return true;
-  });
-  if (stopped) return;
-  while (has_own()) {
-    --it;
-    if (it->second && !fn(it->first, *it->second)) return;
-  }
+  // The writes at or below `from`, descending: reverse iteration from upper_bound(from).
+  merge_scan(
+      std::make_reverse_iterator(writes_.upper_bound(from)), writes_.rend(), prefix,
+      std::greater<std::string_view>(),
+      [&](const ScanFn& merged) { base_.scan_back(prefix, from, merged); }, fn);
 }
 
 void Overlay::put(std::string_view key, std::string_view value) {

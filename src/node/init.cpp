@@ -65,10 +65,10 @@ nlohmann::json btt_account(const crypto::Address& address, uint64_t amount) {
 // address: a real network replaces the beneficiaries before it starts; the dev key, else that
 // validator, approves milestones) and, with `staking`, a staking section in which each validator
 // operates itself with a genesis self stake of kDevSelfStake and kDevFeeFloat spendable for its
-// fees (doc/staking.md "Dev and test nets"). Validated exactly as `bttd start` will read it.
-Result<std::string> make_genesis(const std::string& chain_id, uint64_t time_ms,
-                                 const std::vector<crypto::KeyPair>& validators,
-                                 const std::optional<crypto::KeyPair>& dev, bool staking) {
+// fees (doc/staking.md "Dev and test nets"). The callers validate it (validate_genesis_text).
+std::string make_genesis(const std::string& chain_id, uint64_t time_ms,
+                         const std::vector<crypto::KeyPair>& validators,
+                         const std::optional<crypto::KeyPair>& dev, bool staking) {
   nlohmann::json g;
   g["chain_id"] = chain_id;
   g["genesis_time"] = chain::format_rfc3339_ms(time_ms);
@@ -108,10 +108,14 @@ Result<std::string> make_genesis(const std::string& chain_id, uint64_t time_ms,
   g["modules"]["tokenomics"] = modules::tokenomics::to_json(modules::tokenomics::default_genesis(
       time_ms / 1000, first.address, dev ? dev->address : first.address, accounts_total));
   g["modules"]["roles"] = role_admin_section(dev ? dev->address : first.address);
-  std::string genesis_text = g.dump(2) + "\n";
+  return g.dump(2) + "\n";
+}
+
+// Whether `genesis_text` is a genesis `bttd start` will read.
+Status validate_genesis_text(const std::string& genesis_text) {
   auto registry = chain::make_default_registry();
   if (auto parsed = chain::Genesis::parse(genesis_text, *registry); !parsed) return parsed.status();
-  return genesis_text;
+  return Status::ok();
 }
 
 // A port that was free a moment ago on 127.0.0.1.
@@ -168,9 +172,9 @@ Result<std::vector<TestnetNode>> init_testnet(const TestnetOptions& options) {
     p2p_ports.push_back(*p);
   }
   auto dev = crypto::KeyPair::generate();
-  auto genesis_text =
+  const std::string genesis_text =
       make_genesis(options.chain_id, now_rounded_ms(), validators, dev, options.staking);
-  if (!genesis_text) return genesis_text.status();
+  if (auto s = validate_genesis_text(genesis_text); !s) return s;
 
   std::vector<TestnetNode> out;
   std::vector<std::string> peers;
@@ -214,7 +218,7 @@ Result<std::vector<TestnetNode>> init_testnet(const TestnetOptions& options) {
       if (auto s = crypto::write_key_file(c.validator_key_path(), validators[i]); !s) return s;
     }
     if (auto s = crypto::write_key_file(c.node_key_path(), node_keys[i]); !s) return s;
-    if (auto s = write_new_file(c.genesis_path(), *genesis_text, 0644); !s) return s;
+    if (auto s = write_new_file(c.genesis_path(), genesis_text, 0644); !s) return s;
     if (auto s = write_new_file(c.config_path(), c.to_toml(), 0644); !s) return s;
   }
   return out;
@@ -277,13 +281,10 @@ Result<InitResult> init_home(const InitOptions& options) {
     if (!text) return text.status();
     genesis_text = std::move(*text);
   } else {
-    auto text = make_genesis(options.chain_id, time_ms, {validator}, dev, options.staking);
-    if (!text) return text.status();
-    genesis_text = std::move(*text);
+    genesis_text = make_genesis(options.chain_id, time_ms, {validator}, dev, options.staking);
   }
   // Validate what we write exactly as `bttd start` will read it.
-  auto registry = chain::make_default_registry();
-  if (auto parsed = chain::Genesis::parse(genesis_text, *registry); !parsed) return parsed.status();
+  if (auto s = validate_genesis_text(genesis_text); !s) return s;
 
   std::filesystem::create_directories(options.home / "keys", ec);
   if (ec)

@@ -36,14 +36,6 @@ constexpr size_t kTargetTxBytes = 1000000;  // max_tx_bytes is 1 MiB (1,048,576)
 constexpr uint32_t kOutputsPerMessage = 4096;
 constexpr size_t kRecipients = 5;
 
-uint64_t height_of(NodeApi& api) {
-  try {
-    return api.status().height();
-  } catch (const std::exception&) {
-    return 0;
-  }
-}
-
 bool wait_for(const std::function<bool()>& done, int timeout_s) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
   while (std::chrono::steady_clock::now() < deadline) {
@@ -51,10 +43,6 @@ bool wait_for(const std::function<bool()>& done, int timeout_s) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return false;
-}
-
-bool wait_height(NodeApi& api, uint64_t height, int timeout_s) {
-  return wait_for([&] { return height_of(api) >= height; }, timeout_s);
 }
 
 // GetBlock with its status (NodeApi::block hides it): the answer for the big block is larger

@@ -14,15 +14,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "btt/chain/consensus_signing.h"
-#include "btt/crypto/hash.h"
 #include "btt/crypto/keyfile.h"
-#include "btt/node/config.h"
 #include "btt/node/init.h"
-#include "btt/p2p/transport.h"
 #include "btt/v1/consensus_query.grpc.pb.h"
-#include "btt/v1/p2p.pb.h"
 #include "btt/v1/staking.grpc.pb.h"
+#include "testkit/evidence_peer.h"
 #include "testkit/node_api.h"
 #include "testkit/process.h"
 #include "testkit/temp_dir.h"
@@ -33,28 +29,6 @@ namespace {
 using Json = nlohmann::json;
 constexpr const char* kChainId = "btt-staking-it";
 constexpr uint64_t kSelfStake = node::kDevSelfStake;  // 100 BTT: power 100
-
-uint64_t height_of(NodeApi& api) {
-  try {
-    return api.status().height();
-  } catch (const std::exception&) {
-    return 0;
-  }
-}
-
-bool wait_height(NodeApi& api, uint64_t height, int timeout_s) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (height_of(api) >= height) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
-}
-
-std::string block_hash_at(NodeApi& api, uint64_t height) {
-  auto b = api.block(height);
-  return b ? b->hash() : std::string();
-}
 
 // The set of `height` as the node reports it: addresses, sorted.
 std::vector<std::string> set_at(NodeApi& api, uint64_t height) {
@@ -121,20 +95,6 @@ Json cli_tx(const std::string& node, std::vector<std::string> args) {
                              r.out);
   }
   return Json::parse(r.out);
-}
-
-// PREVOTE(height, round 3) of `key` for a block id made from `name`.
-v1::Vote prevote(const crypto::KeyPair& key, uint64_t height, const std::string& name) {
-  v1::Vote v;
-  v.set_type(v1::PREVOTE);
-  v.set_height(height);
-  v.set_round(3);
-  v.set_block_id(to_bytes(crypto::tagged_hash("btt/test/block", name)));
-  v.set_validator(key.address.to_string());
-  v.set_timestamp_ms(1);
-  chain::KeySigner signer(key);
-  if (!signer.sign_vote(kChainId, v)) throw std::runtime_error("cannot sign");
-  return v;
 }
 
 TEST(StakingNetTest, ValidatorJoinsAndLeavesByTxAndDoubleSignIsSlashedEverywhere) {
@@ -248,32 +208,7 @@ TEST(StakingNetTest, ValidatorJoinsAndLeavesByTxAndDoubleSignIsSlashedEverywhere
   const auto byzantine = key_of(2);
   const std::string byz = byzantine.address.to_string();
   {
-    auto home0 = node::Config::load(dir.path() / "node0");
-    ASSERT_TRUE(home0.is_ok()) << home0.status().to_string();
-    auto node0_key = crypto::read_key_file(home0->node_key_path());
-    ASSERT_TRUE(node0_key.is_ok());
-    const uint64_t h = height_of(*a[0]) - 1;
-    v1::ConsensusEnvelope env;
-    *env.mutable_evidence()->mutable_duplicate_vote()->mutable_vote_a() =
-        prevote(byzantine, h, "x");
-    *env.mutable_evidence()->mutable_duplicate_vote()->mutable_vote_b() =
-        prevote(byzantine, h, "y");
-    v1::P2pMessage msg;
-    msg.mutable_consensus()->set_payload(env.SerializeAsString());
-    p2p::TransportConfig tc;
-    tc.chain_id = kChainId;
-    tc.listen_addr = "127.0.0.1:0";
-    tc.persistent_peers = {node0_key->address.to_string() + "@" + home0->p2p_listen_addr};
-    tc.pex = false;
-    p2p::Transport peer(tc, crypto::KeyPair::generate());
-    ASSERT_TRUE(peer.start().is_ok());
-    const auto connect_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (!peer.is_connected(node0_key->address) &&
-           std::chrono::steady_clock::now() < connect_deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ASSERT_TRUE(peer.send(node0_key->address, msg));
-
+    auto peer = send_double_vote(dir.path() / "node0", kChainId, byzantine, height_of(*a[0]) - 1);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     std::vector<bool> slashed(6, false);
     while (std::chrono::steady_clock::now() < deadline &&
@@ -285,7 +220,7 @@ TEST(StakingNetTest, ValidatorJoinsAndLeavesByTxAndDoubleSignIsSlashedEverywhere
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
-    peer.stop();
+    peer->stop();
     for (size_t i = 0; i < 6; ++i) ASSERT_TRUE(slashed[i]) << "node" << i << n[i]->log_tail();
   }
   const uint64_t after_slash = height_of(*a[0]);

@@ -14,16 +14,12 @@
 #include <thread>
 #include <tuple>
 
-#include "btt/chain/consensus_signing.h"
 #include "btt/chain/validator_set.h"
 #include "btt/consensus/signer_guard.h"
 #include "btt/consensus/wal.h"
-#include "btt/crypto/hash.h"
 #include "btt/crypto/keyfile.h"
-#include "btt/node/config.h"
-#include "btt/p2p/transport.h"
 #include "btt/v1/consensus_query.grpc.pb.h"
-#include "btt/v1/p2p.pb.h"
+#include "testkit/evidence_peer.h"
 #include "testkit/node_api.h"
 #include "testkit/process.h"
 #include "testkit/temp_dir.h"
@@ -39,29 +35,6 @@ struct Net {
   std::vector<std::unique_ptr<NodeApi>> apis;
 };
 
-uint64_t height_of(NodeApi& api) {
-  try {
-    return api.status().height();
-  } catch (const std::exception&) {
-    return 0;
-  }
-}
-
-// Waits until `api` reports at least `height`; false after timeout_s.
-bool wait_height(NodeApi& api, uint64_t height, int timeout_s) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (height_of(api) >= height) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
-}
-
-std::string block_hash_at(NodeApi& api, uint64_t height) {
-  auto b = api.block(height);
-  return b ? b->hash() : std::string();
-}
-
 v1::EvidenceList get_evidence(NodeApi& api) {
   auto stub = v1::Consensus::NewStub(api.channel());
   grpc::ClientContext ctx;
@@ -75,20 +48,6 @@ v1::EvidenceList get_evidence(NodeApi& api) {
 size_t evidence_count(NodeApi& api) {
   auto list = get_evidence(api);
   return static_cast<size_t>(list.pending_size() + list.committed_size());
-}
-
-// PREVOTE(height, round 3) of `key` for a block id made from `name`.
-v1::Vote prevote(const crypto::KeyPair& key, uint64_t height, const std::string& name) {
-  v1::Vote v;
-  v.set_type(v1::PREVOTE);
-  v.set_height(height);
-  v.set_round(3);
-  v.set_block_id(to_bytes(crypto::tagged_hash("btt/test/block", name)));
-  v.set_validator(key.address.to_string());
-  v.set_timestamp_ms(1);
-  chain::KeySigner signer(key);
-  if (!signer.sign_vote(kChainId, v)) throw std::runtime_error("cannot sign");
-  return v;
 }
 
 v1::ConsensusState consensus_state(NodeApi& api) {
@@ -325,32 +284,8 @@ TEST(TestnetTest, FourValidatorsToleratesFailuresNeverForksAndResyncs) {
   // included them, through Consensus.GetEvidence.
   {
     auto byzantine = *crypto::read_key_file(dir.path() / "node2" / "keys" / "validator.json");
-    auto home0 = node::Config::load(dir.path() / "node0");
-    ASSERT_TRUE(home0.is_ok()) << home0.status().to_string();
-    auto node0_key = crypto::read_key_file(home0->node_key_path());
-    ASSERT_TRUE(node0_key.is_ok());
     const uint64_t h = height_of(*a[0]) - 1;
-    v1::ConsensusEnvelope env;
-    *env.mutable_evidence()->mutable_duplicate_vote()->mutable_vote_a() =
-        prevote(byzantine, h, "x");
-    *env.mutable_evidence()->mutable_duplicate_vote()->mutable_vote_b() =
-        prevote(byzantine, h, "y");
-    v1::P2pMessage msg;
-    msg.mutable_consensus()->set_payload(env.SerializeAsString());
-
-    p2p::TransportConfig tc;
-    tc.chain_id = kChainId;
-    tc.listen_addr = "127.0.0.1:0";
-    tc.persistent_peers = {node0_key->address.to_string() + "@" + home0->p2p_listen_addr};
-    tc.pex = false;
-    p2p::Transport peer(tc, crypto::KeyPair::generate());
-    ASSERT_TRUE(peer.start().is_ok());
-    const auto connect_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (!peer.is_connected(node0_key->address) &&
-           std::chrono::steady_clock::now() < connect_deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ASSERT_TRUE(peer.send(node0_key->address, msg));
+    auto peer = send_double_vote(dir.path() / "node0", kChainId, byzantine, h);
 
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     std::vector<bool> seen(5, false);
@@ -372,7 +307,7 @@ TEST(TestnetTest, FourValidatorsToleratesFailuresNeverForksAndResyncs) {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
-    peer.stop();
+    peer->stop();
     for (size_t i = 0; i < 5; ++i) EXPECT_TRUE(seen[i]) << "node" << i << n[i]->log_tail();
   }
 

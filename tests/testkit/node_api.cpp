@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <stdexcept>
+#include <thread>
 
 namespace btt::testkit {
 namespace {
@@ -101,6 +102,28 @@ std::optional<v1::BlockInfo> NodeApi::block(uint64_t height) {
   v1::BlockInfo out;
   if (!blocks->GetBlock(&ctx, req, &out).ok()) return std::nullopt;
   return out;
+}
+
+uint64_t height_of(NodeApi& api) {
+  try {
+    return api.status().height();
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+bool wait_height(NodeApi& api, uint64_t height, int timeout_s) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (height_of(api) >= height) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+std::string block_hash_at(NodeApi& api, uint64_t height) {
+  auto b = api.block(height);
+  return b ? b->hash() : std::string();
 }
 
 }  // namespace btt::testkit

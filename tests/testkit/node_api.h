@@ -45,4 +45,11 @@ class NodeApi {
   std::unique_ptr<v1::Tokenomics::Stub> tokenomics;
 };
 
+// The node's height; 0 while it does not answer (starting, stopped).
+[[nodiscard]] uint64_t height_of(NodeApi& api);
+// Waits until the node reports at least `height`; false after timeout_s.
+[[nodiscard]] bool wait_height(NodeApi& api, uint64_t height, int timeout_s);
+// The hash of the block at `height`; empty when the node has none.
+[[nodiscard]] std::string block_hash_at(NodeApi& api, uint64_t height);
+
 }  // namespace btt::testkit
