@@ -394,6 +394,15 @@ StateMachine::Messages StateMachine::messages() const {
   return out;
 }
 
+std::optional<v1::Commit> StateMachine::previous_commit(chain::Round round,
+                                                        const Bytes& block_id) const {
+  auto it = prev_rounds_.find(round);
+  if (it == prev_rounds_.end()) return std::nullopt;
+  auto commit = it->second.precommits.make_commit();
+  if (!commit || commit->block_id() != block_id) return std::nullopt;
+  return std::move(*commit);
+}
+
 // --- helpers ----------------------------------------------------------------------------------
 
 StateMachine::RoundState& StateMachine::round_state(chain::Round round) {

@@ -393,6 +393,11 @@ Result<consensus::ProposedBlock> Reactor::propose(uint64_t height, chain::Round 
                     "no stored commit for height " + std::to_string(tip.height()));
     }
     last_commit = *c;
+    // Precommits that arrived after the decision count too (StateMachine::previous_commit).
+    if (auto fuller = sm_->previous_commit(static_cast<chain::Round>(c->round()), c->block_id());
+        fuller && fuller->signatures_size() > c->signatures_size()) {
+      last_commit = std::move(*fuller);
+    }
   }
   // Block time: the proposer's clock, at least the previous block's time + 1 ms (Chain::build).
   auto prepared =

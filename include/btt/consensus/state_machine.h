@@ -188,6 +188,15 @@ class StateMachine {
   };
   [[nodiscard]] Messages messages() const;
 
+  // The commit of the previous height (the one before height()) for `block_id` in `round`, from
+  // every precommit for it held now: the decision's +2/3 and the precommits that came after it,
+  // during the pause between blocks. The next proposer puts this in its block's last_commit
+  // (CometBFT's LastCommit), so a validator whose precommit arrives a little late still counts as
+  // signing, for rewards and liveness. nullopt when this node did not hold that round's
+  // precommits (it learned the height from block sync) or they give no +2/3 for `block_id`.
+  [[nodiscard]] std::optional<v1::Commit> previous_commit(chain::Round round,
+                                                          const Bytes& block_id) const;
+
  private:
   struct RoundState {
     RoundState(const chain::ValidatorSet& vals, uint64_t height, chain::Round round);

@@ -209,6 +209,46 @@ TEST_F(ConsensusStateMachineTest, HappyPathWithPeers) {
   EXPECT_EQ(source.validations, 1);  // valid(v) asked once
 }
 
+// The next proposer's last_commit holds the precommits that came after the decision too: before
+// the next height starts and after it (as a previous-height vote).
+TEST_F(ConsensusStateMachineTest, PreviousCommitTakesLatePrecommits) {
+  make_node(0);
+  sm->start_height(1, tv.set);
+  expect_accepted(sm->on_proposal(proposal(3, 1, 0, "ok-a")));
+  expect_accepted(sm->on_vote(vote(1, v1::PREVOTE, 1, 0, "ok-a")));
+  expect_accepted(sm->on_vote(vote(2, v1::PREVOTE, 1, 0, "ok-a")));
+  expect_accepted(sm->on_vote(vote(1, v1::PRECOMMIT, 1, 0, "ok-a")));
+  expect_accepted(sm->on_vote(vote(3, v1::PRECOMMIT, 1, 0, "ok-a")));
+  ASSERT_EQ(rec.decisions.size(), 1u);
+  EXPECT_EQ(rec.decisions[0].commit.signatures_size(), 3);
+  EXPECT_FALSE(sm->previous_commit(0, id_of("ok-a")));  // height 1 is still the current one
+
+  // Validator 2's precommit arrives in the pause after the decision.
+  expect_accepted(sm->on_vote(vote(2, v1::PRECOMMIT, 1, 0, "ok-a")));
+  sm->start_height(2, tv.set);
+  auto commit = sm->previous_commit(0, id_of("ok-a"));
+  ASSERT_TRUE(commit);
+  EXPECT_EQ(commit->signatures_size(), 4);
+  EXPECT_TRUE(chain::verify_commit(tv.set, kChainId, 1, id_of("ok-a"), *commit).is_ok());
+  EXPECT_FALSE(sm->previous_commit(0, id_of("ok-b")));  // not the decided block
+  EXPECT_FALSE(sm->previous_commit(1, id_of("ok-a")));  // a round it did not hold
+}
+
+// A precommit that arrives once the next height has started still joins the previous commit.
+TEST_F(ConsensusStateMachineTest, PreviousCommitTakesAPrecommitAfterTheNextHeightStarted) {
+  make_node(0);
+  sm->start_height(1, tv.set);
+  expect_accepted(sm->on_proposal(proposal(3, 1, 0, "ok-a")));
+  expect_accepted(sm->on_vote(vote(1, v1::PREVOTE, 1, 0, "ok-a")));
+  expect_accepted(sm->on_vote(vote(2, v1::PREVOTE, 1, 0, "ok-a")));
+  expect_accepted(sm->on_vote(vote(1, v1::PRECOMMIT, 1, 0, "ok-a")));
+  expect_accepted(sm->on_vote(vote(3, v1::PRECOMMIT, 1, 0, "ok-a")));
+  sm->start_height(2, tv.set);
+  EXPECT_EQ(sm->previous_commit(0, id_of("ok-a"))->signatures_size(), 3);
+  expect_accepted(sm->on_vote(vote(2, v1::PRECOMMIT, 1, 0, "ok-a")));
+  EXPECT_EQ(sm->previous_commit(0, id_of("ok-a"))->signatures_size(), 4);
+}
+
 TEST_F(ConsensusStateMachineTest, DropsBadMessagesWithAReason) {
   make_node(0);
   sm->start_height(2, tv.set);
