@@ -179,7 +179,7 @@ class SubmitHandler final : public ledger::Handler<v1::MsgSubmitProposal> {
       const auto& pc = m.actions(i).param_change();
       if (auto s = setter_->set_params_json(scratch, scratch_events, pc.module(), pc.params_json());
           !s) {
-        return {errors::kBadAction,
+        return {errors::kActionFailed,
                 "submit_proposal: action " + std::to_string(i) + ": " + s.message()};
       }
     }
