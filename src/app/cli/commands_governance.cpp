@@ -1,6 +1,7 @@
 // btt-cli gov ...: the governance txs (doc/governance.md): submit a proposal described in a JSON
-// file, deposit, vote (one option or weighted), cancel, and the Foundation's direct act. The
-// queries (proposals, proposal, votes, tally, params) wait for the btt.v1.Governance adapter.
+// file, deposit, vote (one option or weighted), cancel, and the Foundation's direct act; and the
+// queries of btt.v1.Governance.
+#include <array>
 #include <fstream>
 #include <sstream>
 
@@ -8,6 +9,7 @@
 
 #include "app/cli/commands.h"
 #include "btt/ledger/proto_json.h"
+#include "btt/v1/governance.grpc.pb.h"
 
 namespace btt::cli {
 
@@ -44,8 +46,89 @@ struct IdOptions {
   std::string file;
 };
 
+template <typename Request, typename Response>
+int query(Context& ctx,
+          grpc::Status (v1::Governance::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                       Response*),
+          const Request& req) {
+  auto stub = v1::Governance::NewStub(ctx.client().channel());
+  return print_record(ctx, ctx.client().unary(*stub, method, req));
+}
+
+// A query taking one proposal id.
+template <typename Request, typename Response>
+void add_id_query(Commands& cmds, CLI::App* g, const char* name, const char* help,
+                  grpc::Status (v1::Governance::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                               Response*)) {
+  cmds.add(g, name, help, CommandKind::kQuery, [&cmds, method](CLI::App* sub) -> Action {
+    auto id = std::make_shared<std::string>();
+    sub->add_option("proposal_id", *id, "Proposal id")->required();
+    return [&cmds, id, method] {
+      Request req;
+      req.set_proposal_id(parse_u64(*id, "PROPOSAL_ID"));
+      return query(cmds.ctx(), method, req);
+    };
+  });
+}
+
+void register_queries(Commands& cmds, CLI::App* g) {
+  cmds.add(g, "proposals", "Proposals, filtered and paged", CommandKind::kQuery,
+           [&cmds](CLI::App* sub) -> Action {
+             auto o = std::make_shared<std::array<std::string, 4>>();
+             sub->add_option("--status", (*o)[0], "e.g. PROPOSAL_STATUS_VOTING_PERIOD");
+             sub->add_option("--proposer", (*o)[1], "Proposer (btt1...)");
+             sub->add_option("--start-after", (*o)[2], "Ids above this");
+             sub->add_option("--limit", (*o)[3], "At most this many (default 100, max 1000)");
+             return [&cmds, o] {
+               v1::ListProposalsRequest req;
+               if (!(*o)[0].empty()) {
+                 v1::ProposalStatus st;
+                 if (!v1::ProposalStatus_Parse((*o)[0], &st)) {
+                   throw UsageError("--status: '" + (*o)[0] + "' is not a proposal status");
+                 }
+                 req.set_status(st);
+               }
+               if (!(*o)[1].empty()) req.set_proposer(parse_address((*o)[1], "--proposer"));
+               if (!(*o)[2].empty()) req.set_start_after(parse_u64((*o)[2], "--start-after"));
+               if (!(*o)[3].empty()) {
+                 req.set_limit(static_cast<uint32_t>(parse_u64((*o)[3], "--limit")));
+               }
+               return query(cmds.ctx(), &v1::Governance::Stub::ListProposals, req);
+             };
+           });
+  add_id_query<v1::GetProposalRequest, v1::ProposalRecord>(
+      cmds, g, "proposal", "One proposal: actions, status, tally, error",
+      &v1::Governance::Stub::GetProposal);
+  add_id_query<v1::GetVotesRequest, v1::GetVotesResponse>(cmds, g, "votes", "A proposal's votes",
+                                                          &v1::Governance::Stub::GetVotes);
+  add_id_query<v1::GetDepositsRequest, v1::GetDepositsResponse>(
+      cmds, g, "deposits", "A proposal's deposits", &v1::Governance::Stub::GetDeposits);
+  add_id_query<v1::GetTallyRequest, v1::TallyResult>(cmds, g, "tally",
+                                                     "The tally: live during voting, final after",
+                                                     &v1::Governance::Stub::GetTally);
+  cmds.add(g, "params", "Governance params", CommandKind::kQuery, [&cmds](CLI::App*) -> Action {
+    return [&cmds] {
+      return query(cmds.ctx(), &v1::Governance::Stub::GetParams, v1::GetGovernanceParamsRequest());
+    };
+  });
+  cmds.add(g, "upgrade-plan", "The software upgrade plan in force", CommandKind::kQuery,
+           [&cmds](CLI::App*) -> Action {
+             return [&cmds] {
+               return query(cmds.ctx(), &v1::Governance::Stub::GetUpgradePlan,
+                            v1::GetUpgradePlanRequest());
+             };
+           });
+  cmds.add(g, "streams", "Running treasury streams", CommandKind::kQuery,
+           [&cmds](CLI::App*) -> Action {
+             return [&cmds] {
+               return query(cmds.ctx(), &v1::Governance::Stub::GetStreams, v1::GetStreamsRequest());
+             };
+           });
+}
+
 void register_governance(Commands& cmds) {
   auto* g = cmds.group("gov", "Proposals, deposits and votes (doc/governance.md)");
+  register_queries(cmds, g);
   cmds.add_tx(g, "submit", "Submit a proposal described in a JSON file (MsgSubmitProposal)",
               {"submit_proposal"}, [](CLI::App* sub, const CommonTxOptions&) -> BuildMessages {
                 auto o = std::make_shared<IdOptions>();
