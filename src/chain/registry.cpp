@@ -4,13 +4,32 @@
 #include <stdexcept>
 
 #include "btt/chain/genesis.h"
+#include "btt/chain/params.h"
 #include "btt/modules/bank/bank.h"
 #include "btt/modules/compute/compute.h"
+#include "btt/modules/governance/governance.h"
 #include "btt/modules/roles/roles.h"
 #include "btt/modules/staking/staking.h"
 #include "btt/modules/tokenomics/tokenomics.h"
 
 namespace btt::chain {
+namespace {
+
+// Governance's way to the one params path (chain::set_params_json), which sits above modules.
+class RegistryParamsSetter final : public modules::governance::ParamsSetter {
+ public:
+  explicit RegistryParamsSetter(const ModuleRegistry& registry) : registry_(registry) {}
+  [[nodiscard]] Status set_params_json(ledger::Overlay& state, ledger::Events& events,
+                                       std::string_view module,
+                                       std::string_view json) const override {
+    return chain::set_params_json(registry_, state, events, module, json);
+  }
+
+ private:
+  const ModuleRegistry& registry_;
+};
+
+}  // namespace
 
 void ModuleRegistry::add(std::unique_ptr<ledger::Module> module) {
   const std::string name(module->name());
@@ -87,8 +106,10 @@ const std::vector<std::string_view>& default_module_order() {
   // staking: begin_block hands the fee pool to the signers of the previous block; end_block
   // pays matured unbondings and chooses the set in force from H+2 (after tokenomics, whose
   // burns slashing will use).
-  static const std::vector<std::string_view> kOrder = {"bank", "roles", "tokenomics", "compute",
-                                                       "staking"};
+  // governance: end_block counts votes over the stake staking left, then executes (after
+  // tokenomics and staking, whose state its actions change).
+  static const std::vector<std::string_view> kOrder = {"bank",    "roles",   "tokenomics",
+                                                       "compute", "staking", "governance"};
   return kOrder;
 }
 
@@ -99,6 +120,8 @@ std::unique_ptr<ModuleRegistry> make_default_registry() {
   registry->add(modules::tokenomics::make_tokenomics_module());
   registry->add(modules::compute::make_compute_module());
   registry->add(modules::staking::make_staking_module());
+  registry->add(modules::governance::make_governance_module(
+      std::make_unique<RegistryParamsSetter>(*registry)));
   return registry;
 }
 

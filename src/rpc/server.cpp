@@ -55,7 +55,8 @@ struct RpcServer::Services {
         staking(ctx),
         params(ctx),
         consensus(ctx),
-        compute(ctx) {}
+        compute(ctx),
+        governance(ctx) {}
   NodeService node;
   BlocksService blocks;
   TxsService txs;
@@ -66,6 +67,7 @@ struct RpcServer::Services {
   ParamsService params;
   ConsensusService consensus;
   ComputeService compute;
+  GovernanceService governance;
 };
 
 Result<std::unique_ptr<RpcServer>> RpcServer::start(const ServerOptions& options,
@@ -94,6 +96,7 @@ Result<std::unique_ptr<RpcServer>> RpcServer::start(const ServerOptions& options
   builder.RegisterService(&server->services_->params);
   builder.RegisterService(&server->services_->consensus);
   builder.RegisterService(&server->services_->compute);
+  builder.RegisterService(&server->services_->governance);
   std::vector<std::unique_ptr<gx::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<UndecodableRequestInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));

@@ -9,6 +9,7 @@
 #include "btt/v1/bank.grpc.pb.h"
 #include "btt/v1/compute.grpc.pb.h"
 #include "btt/v1/consensus_query.grpc.pb.h"
+#include "btt/v1/governance.grpc.pb.h"
 #include "btt/v1/node.grpc.pb.h"
 #include "btt/v1/params.grpc.pb.h"
 #include "btt/v1/roles.grpc.pb.h"
@@ -140,6 +141,30 @@ class RolesService final : public v1::Roles::Service {
                        v1::GetRoleResponse* out) override;
   grpc::Status GetAccountRoles(grpc::ServerContext*, const v1::GetAccountRolesRequest* req,
                                v1::GetAccountRolesResponse* out) override;
+
+ private:
+  RpcContext& ctx_;
+};
+
+class GovernanceService final : public v1::Governance::Service {
+ public:
+  explicit GovernanceService(RpcContext& ctx) : ctx_(ctx) {}
+  grpc::Status ListProposals(grpc::ServerContext*, const v1::ListProposalsRequest* req,
+                             v1::ListProposalsResponse* out) override;
+  grpc::Status GetProposal(grpc::ServerContext*, const v1::GetProposalRequest* req,
+                           v1::ProposalRecord* out) override;
+  grpc::Status GetVotes(grpc::ServerContext*, const v1::GetVotesRequest* req,
+                        v1::GetVotesResponse* out) override;
+  grpc::Status GetDeposits(grpc::ServerContext*, const v1::GetDepositsRequest* req,
+                           v1::GetDepositsResponse* out) override;
+  grpc::Status GetTally(grpc::ServerContext*, const v1::GetTallyRequest* req,
+                        v1::TallyResult* out) override;
+  grpc::Status GetParams(grpc::ServerContext*, const v1::GetGovernanceParamsRequest* req,
+                         v1::GovernanceParams* out) override;
+  grpc::Status GetUpgradePlan(grpc::ServerContext*, const v1::GetUpgradePlanRequest* req,
+                              v1::UpgradePlanRecord* out) override;
+  grpc::Status GetStreams(grpc::ServerContext*, const v1::GetStreamsRequest* req,
+                          v1::GetStreamsResponse* out) override;
 
  private:
   RpcContext& ctx_;

@@ -874,7 +874,8 @@ TEST_F(CliNodeTest, ParamsGetAndList) {
   const Json l = cli_json({"params", "list"});
   std::vector<std::string> names;
   for (const auto& m : l["modules"]) names.push_back(m.value("module", ""));
-  EXPECT_EQ(names, (std::vector<std::string>{"ledger", "tokenomics", "compute", "staking"}))
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"ledger", "tokenomics", "compute", "staking", "governance"}))
       << l.dump(2);
   EXPECT_EQ(l["modules"][2].value("type", ""), "btt.v1.ComputeParams") << l.dump(2);
   EXPECT_TRUE(l["modules"][2]["params"].is_object()) << l.dump(2);
@@ -890,9 +891,9 @@ TEST_F(CliNodeTest, ParamsGetAndList) {
   r = cli({"params", "get", "payfi", "--json"});
   EXPECT_EQ(r.exit_code, 1) << describe(r);
   EXPECT_EQ(parse_json(r)["error"].value("code", ""), "NOT_FOUND") << describe(r);
-  EXPECT_NE(
-      r.err.find("no module 'payfi'; modules with params: ledger, tokenomics, compute, staking"),
-      std::string::npos)
+  EXPECT_NE(r.err.find("no module 'payfi'; modules with params: ledger, tokenomics, compute, "
+                       "staking, governance"),
+            std::string::npos)
       << describe(r);
 }
 

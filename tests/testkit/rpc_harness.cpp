@@ -32,6 +32,7 @@ RpcHarness::RpcHarness(const RpcHarnessOptions& options)
   add_tokenomics(j);
   j["modules"]["roles"] = TestEnv::default_roles_section();
   if (!options.staking.is_null()) j["modules"]["staking"] = options.staking;
+  if (!options.governance.is_null()) j["modules"]["governance"] = options.governance;
   auto genesis = chain::Genesis::parse(j.dump(), *registry_);
   if (!genesis) throw std::runtime_error("rpc harness genesis: " + genesis.status().to_string());
   node_ = std::make_unique<ChainNode>(*genesis, *registry_);

@@ -27,6 +27,8 @@ struct RpcHarnessOptions {
   // A genesis "modules.staking" section (null: the chain runs without staking); its validator
   // row for test_key("validator") must stake validator_power x power_unit.
   nlohmann::json staking = nullptr;
+  // A genesis "modules.governance" section (null: without governance).
+  nlohmann::json governance = nullptr;
 };
 
 class RpcHarness {

@@ -29,7 +29,46 @@ Status require_admin(const ledger::ReadContext& ctx, std::string_view what) {
   return Status::ok();
 }
 
+// What refuses a grant or a revoke of `role` to `account` in `state` (the admin check aside).
+Status grant_refusal(const ledger::StateReader& state, std::string_view role,
+                     const crypto::Address& account) {
+  if (has_role(state, role, account)) {
+    return {errors::kAlreadyHeld,
+            "grant_role: " + account.to_string() + " holds " + std::string(role) + " already"};
+  }
+  return Status::ok();
+}
+
+Status revoke_refusal(const ledger::StateReader& state, std::string_view role,
+                      const crypto::Address& account) {
+  if (!has_role(state, role, account)) {
+    return {errors::kNotHeld,
+            "revoke_role: " + account.to_string() + " does not hold " + std::string(role)};
+  }
+  if (role == kRoleAdmin && holders(state, kRoleAdmin).size() == 1) {
+    return {errors::kLastAdmin,
+            "revoke_role: " + account.to_string() + " is the last role_admin; grant another first"};
+  }
+  return Status::ok();
+}
+
 }  // namespace
+
+Status grant_by_governance(ledger::Overlay& state, ledger::Events& events, std::string_view role,
+                           const crypto::Address& account, uint64_t height, std::string_view by) {
+  if (auto s = check_role_and_address(role, account.to_string(), "grant_role"); !s) return s;
+  if (auto s = grant_refusal(state, role, account); !s) return s;
+  RolesKeeper(state, events).grant(role, account, height, by);
+  return Status::ok();
+}
+
+Status revoke_by_governance(ledger::Overlay& state, ledger::Events& events, std::string_view role,
+                            const crypto::Address& account, std::string_view by) {
+  if (auto s = check_role_and_address(role, account.to_string(), "revoke_role"); !s) return s;
+  if (auto s = revoke_refusal(state, role, account); !s) return s;
+  RolesKeeper(state, events).revoke(role, account, by);
+  return Status::ok();
+}
 
 Status GrantRoleHandler::check(const v1::MsgGrantRole& m, const v1::LedgerParams&) const {
   return check_role_and_address(m.role(), m.address(), "grant_role");
@@ -37,10 +76,7 @@ Status GrantRoleHandler::check(const v1::MsgGrantRole& m, const v1::LedgerParams
 
 Status GrantRoleHandler::preclaim(const v1::MsgGrantRole& m, const ledger::ReadContext& ctx) const {
   if (auto s = require_admin(ctx, "grant_role"); !s) return s;
-  if (has_role(ctx.state, m.role(), *crypto::Address::parse(m.address()))) {
-    return {errors::kAlreadyHeld, "grant_role: " + m.address() + " holds " + m.role() + " already"};
-  }
-  return Status::ok();
+  return grant_refusal(ctx.state, m.role(), *crypto::Address::parse(m.address()));
 }
 
 Status GrantRoleHandler::apply(const v1::MsgGrantRole& m, ledger::MsgContext& ctx) const {
@@ -57,14 +93,7 @@ Status RevokeRoleHandler::check(const v1::MsgRevokeRole& m, const v1::LedgerPara
 Status RevokeRoleHandler::preclaim(const v1::MsgRevokeRole& m,
                                    const ledger::ReadContext& ctx) const {
   if (auto s = require_admin(ctx, "revoke_role"); !s) return s;
-  if (!has_role(ctx.state, m.role(), *crypto::Address::parse(m.address()))) {
-    return {errors::kNotHeld, "revoke_role: " + m.address() + " does not hold " + m.role()};
-  }
-  if (m.role() == kRoleAdmin && holders(ctx.state, kRoleAdmin).size() == 1) {
-    return {errors::kLastAdmin,
-            "revoke_role: " + m.address() + " is the last role_admin; grant another first"};
-  }
-  return Status::ok();
+  return revoke_refusal(ctx.state, m.role(), *crypto::Address::parse(m.address()));
 }
 
 Status RevokeRoleHandler::apply(const v1::MsgRevokeRole& m, ledger::MsgContext& ctx) const {

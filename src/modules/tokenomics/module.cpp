@@ -104,6 +104,18 @@ Status burn(ledger::Overlay& state, ledger::Events& events, const ledger::LockPr
   return TokenomicsKeeper(state, events, locks).burn(from, amount, source, time_ms);
 }
 
+Status release_from_pool(ledger::Overlay& state, ledger::Events& events,
+                         const ledger::LockProviders* locks, std::string_view pool_id,
+                         const crypto::Address& to, uint64_t amount, uint64_t time_ms) {
+  auto c = TokenomicsView(state).category(std::string(pool_id));
+  if (!c || c->kind() != v1::CATEGORY_KIND_POOL || !c->governance_controlled()) {
+    return {Code::kInvalidArgument,
+            "'" + std::string(pool_id) + "' is not a pool that governance spends"};
+  }
+  return ledger::Ledger(state, events, locks)
+      .move(pool_address(pool_id), to, ledger::kNativeAsset, amount, time_ms);
+}
+
 std::unique_ptr<ledger::Module> make_tokenomics_module() {
   return std::make_unique<TokenomicsModule>();
 }

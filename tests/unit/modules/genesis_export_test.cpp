@@ -40,9 +40,14 @@ std::string first_difference(const State& a, const State& b) {
   return "";
 }
 
+nlohmann::json with_governance(nlohmann::json sections) {
+  sections["governance"] = {{"params", {{"min_deposit", std::to_string(100 * kUnitsPerBtt)}}}};
+  return sections;
+}
+
 class GenesisExportTest : public ComputeTest {
  protected:
-  GenesisExportTest() : ComputeTest(staking_section(), staking_validators()) {
+  GenesisExportTest() : ComputeTest(with_governance(staking_section()), staking_validators()) {
     // TestEnv keeps its genesis set outside the state; an exported genesis needs the history
     // entry of height 1 (later sets the staking module chooses are written by the blocks).
     chain::write_validator_set(env.ledger_state(), 1, staking_validators());
@@ -131,7 +136,26 @@ class GenesisExportTest : public ComputeTest {
     env.advance_time(kDayMs);
     env.close_block();
     env.close_block();
+    governance_scenario();
     staking_scenario();
+  }
+
+  // Governance: a proposal voting with a vote cast, another still in its deposit period.
+  void governance_scenario() {
+    auto submit = [](uint64_t deposit) {
+      v1::Message m;
+      m.mutable_submit_proposal()->set_title("export me");
+      m.mutable_submit_proposal()->add_actions()->set_text("signal");
+      m.mutable_submit_proposal()->set_initial_deposit(deposit);
+      return m;
+    };
+    env.apply(env.tx(*alice).message(submit(100 * kBtt)).sign());
+    env.apply(env.tx(*alice).message(submit(30 * kBtt)).sign());
+    v1::Message vote;
+    vote.mutable_vote()->set_proposal_id(1);
+    vote.mutable_vote()->set_option(v1::VOTE_OPTION_YES);
+    env.apply(env.tx(*alice).message(vote).sign());
+    env.close_block();
   }
 
   // Staking: a new validator, delegations, an unbonding and a redelegation still open, a stake
@@ -172,7 +196,7 @@ TEST_F(GenesisExportTest, ImportHoldsExactlyTheExportedState) {
   const nlohmann::json file = export_now();
   ASSERT_TRUE(file.is_object());
   EXPECT_EQ(file["initial_height"], std::to_string(committed_height() + 1));
-  for (const char* m : {"roles", "tokenomics", "compute", "staking"}) {
+  for (const char* m : {"roles", "tokenomics", "compute", "staking", "governance"}) {
     EXPECT_TRUE(file["modules"].contains(m)) << m;
   }
   EXPECT_FALSE(file["modules"].contains("bank"));  // the bank's state is the accounts list

@@ -92,20 +92,22 @@ TEST_F(ParamsServiceTest, ListParamsHasEveryModuleWithParamsInOrder) {
     ASSERT_TRUE(get(p.module(), &one).ok()) << p.module();
     EXPECT_TRUE(MessageDifferencer::Equals(one.params(), p)) << p.module();
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"ledger", "tokenomics", "compute", "staking"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"ledger", "tokenomics", "compute", "staking", "governance"}));
 }
 
 TEST_F(ParamsServiceTest, UnknownModuleIsNotFoundAndSaysWhatExists) {
   v1::GetParamsResponse out;
   auto s = get("payfi", &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(s.error_message(),
-            "no module 'payfi'; modules with params: ledger, tokenomics, compute, staking");
-  s = get("bank", &out);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(
       s.error_message(),
-      "module 'bank' has no params; modules with params: ledger, tokenomics, compute, staking");
+      "no module 'payfi'; modules with params: ledger, tokenomics, compute, staking, governance");
+  s = get("bank", &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(s.error_message(),
+            "module 'bank' has no params; modules with params: ledger, tokenomics, compute, "
+            "staking, governance");
   s = get("Ledger", &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << "module names are case-sensitive";
   s = get(std::string(5'000, 'm'), &out);
@@ -113,8 +115,9 @@ TEST_F(ParamsServiceTest, UnknownModuleIsNotFoundAndSaysWhatExists) {
   EXPECT_LT(s.error_message().size(), 200u);
   s = get("", &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(s.error_message(),
-            "module is missing; modules with params: ledger, tokenomics, compute, staking");
+  EXPECT_EQ(
+      s.error_message(),
+      "module is missing; modules with params: ledger, tokenomics, compute, staking, governance");
 }
 
 }  // namespace

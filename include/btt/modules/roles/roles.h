@@ -41,6 +41,17 @@ inline constexpr std::string_view kProviderRegistrar = "provider_registrar";    
 void grant_at_genesis(ledger::Overlay& state, ledger::Events& events, std::string_view role,
                       const crypto::Address& account);
 
+// Governance's grant and revoke (the registry's admin is governance): the same records, checks
+// and events as MsgGrantRole / MsgRevokeRole with `by` the governance account. Refuses an unknown
+// role, a grant of a role held, a revoke of one not held and the last role_admin (roles errors);
+// nothing is written then.
+[[nodiscard]] Status grant_by_governance(ledger::Overlay& state, ledger::Events& events,
+                                         std::string_view role, const crypto::Address& account,
+                                         uint64_t height, std::string_view by);
+[[nodiscard]] Status revoke_by_governance(ledger::Overlay& state, ledger::Events& events,
+                                          std::string_view role, const crypto::Address& account,
+                                          std::string_view by);
+
 [[nodiscard]] std::unique_ptr<ledger::Module> make_roles_module();
 
 }  // namespace btt::modules::roles

@@ -55,4 +55,19 @@ inline constexpr uint32_t kMaxMilestones = 256;
                           const ledger::LockProviders* locks, const crypto::Address& from,
                           uint64_t amount, std::string_view source, uint64_t time_ms);
 
+// --- governance ---------------------------------------------------------------------------
+// Approves milestone `milestone` worth `amount` of milestones category `category`, with every
+// check and effect of MsgApproveMilestone except the sender's role (governance decided it).
+// Tokenomics errors, and then nothing is written.
+[[nodiscard]] Status approve_milestone(ledger::Overlay& state, ledger::Events& events,
+                                       const ledger::LockProviders* locks,
+                                       const ledger::BlockInfo& block, std::string_view category,
+                                       std::string_view milestone, uint64_t amount);
+// Pays `amount` from governance-controlled pool `pool_id` ("treasury", "ecosystem_growth") to
+// `to`: kInvalidArgument for any other category, kInsufficientFunds when the pool is short.
+[[nodiscard]] Status release_from_pool(ledger::Overlay& state, ledger::Events& events,
+                                       const ledger::LockProviders* locks, std::string_view pool_id,
+                                       const crypto::Address& to, uint64_t amount,
+                                       uint64_t time_ms);
+
 }  // namespace btt::modules::tokenomics

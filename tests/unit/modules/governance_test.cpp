@@ -1,0 +1,391 @@
+// Governance: submission and deposits, votes with delegator inheritance and override, the tally
+// at its exact boundaries, deposit refunds and burns per case, execution all-or-none with a
+// failure recorded, treasury streams, milestone release, the per-block tally budget.
+#include <gtest/gtest.h>
+
+#include "btt/chain/params.h"
+#include "btt/modules/governance/governance.h"
+#include "btt/modules/governance/view.h"
+#include "btt/modules/tokenomics/view.h"
+#include "modules/governance/module.h"
+#include "modules/governance/tally.h"
+#include "staking_fixture.h"
+
+namespace btt::testkit {
+namespace {
+
+namespace gov = modules::governance;
+constexpr uint64_t kBtt = kUnitsPerBtt;
+constexpr uint64_t kVotingMs = 60'000;
+
+nlohmann::json gov_sections(const nlohmann::json& extra = nlohmann::json::object()) {
+  auto s = staking_section();
+  nlohmann::json p = {{"min_deposit", std::to_string(100 * kBtt)},
+                      {"min_initial_deposit_ratio_bps", 2'500},
+                      {"max_deposit_period_ms", "60000"},
+                      {"voting_period_ms", std::to_string(kVotingMs)},
+                      {"expedited_voting_period_ms", "10000"},
+                      {"expedited_min_deposit", std::to_string(200 * kBtt)},
+                      {"cancel_burn_ratio_bps", 2'000},
+                      {"foundation_sunset_height", "100"},
+                      {"foundation_veto_period_ms", "5000"}};
+  p.update(extra);
+  s["governance"] = {{"params", p}};
+  return s;
+}
+
+v1::ProposalAction text(const std::string& t) {
+  v1::ProposalAction a;
+  a.set_text(t);
+  return a;
+}
+
+v1::Message submit(std::vector<v1::ProposalAction> actions, uint64_t deposit,
+                   bool expedited = false) {
+  v1::Message m;
+  auto* s = m.mutable_submit_proposal();
+  s->set_title("a proposal");
+  for (auto& a : actions) *s->add_actions() = a;
+  s->set_initial_deposit(deposit);
+  s->set_expedited(expedited);
+  return m;
+}
+
+v1::Message vote(uint64_t id, v1::VoteOption o) {
+  v1::Message m;
+  m.mutable_vote()->set_proposal_id(id);
+  m.mutable_vote()->set_option(o);
+  return m;
+}
+
+class GovernanceTest : public StakingTest {
+ protected:
+  explicit GovernanceTest(const nlohmann::json& extra = nlohmann::json::object())
+      : StakingTest(gov_sections(extra)) {}
+
+  gov::GovernanceView gview() { return gov::GovernanceView(env.ledger_state()); }
+  v1::ProposalRecord proposal(uint64_t id) {
+    return gview().proposal(id).value_or(v1::ProposalRecord{});
+  }
+  // Closes blocks until the voting period of `id` has ended and its tally is done.
+  void run_to_end(uint64_t id) {
+    for (int i = 0; i < 200; ++i) {
+      env.advance_time(kVotingMs);
+      env.close_block();
+      const auto st = proposal(id).status();
+      if (st != v1::PROPOSAL_STATUS_VOTING_PERIOD && st != v1::PROPOSAL_STATUS_TALLYING) return;
+    }
+    FAIL() << "proposal " << id << " never ended";
+  }
+  uint64_t treasury_balance() { return env.balance(modules::tokenomics::pool_address("treasury")); }
+  const Account& faucet() { return faucet_account(); }
+};
+
+TEST_F(GovernanceTest, SubmitRefusalsAndDepositFloorExactly) {
+  const Account& alice = env.account("alice", 1'000 * kBtt);
+  env.apply(env.tx(alice).message(submit({}, 25 * kBtt)).sign(), Code::kInvalidArgument);
+  v1::ProposalAction empty;
+  env.apply(env.tx(alice).message(submit({empty}, 25 * kBtt)).sign(), Code::kInvalidArgument);
+  // min_deposit 100 BTT x 25% = 25 BTT: one unit below is refused (fee paid), 25 BTT accepted.
+  env.apply(env.tx(alice).message(submit({text("x")}, 25 * kBtt - 1)).sign(), Code::kInvalidAmount);
+  const uint64_t before = env.balance(alice);
+  const uint64_t fee =
+      env.apply(env.tx(alice).message(submit({text("x")}, 25 * kBtt)).sign()).fee_paid;
+  EXPECT_EQ(env.balance(alice), before - fee - 25 * kBtt);
+  EXPECT_EQ(env.balance(gov::deposits_address()), 25 * kBtt);
+  auto p = proposal(1);
+  EXPECT_EQ(p.status(), v1::PROPOSAL_STATUS_DEPOSIT_PERIOD);
+  // 75 BTT more reaches min_deposit: voting starts.
+  v1::Message d;
+  d.mutable_deposit()->set_proposal_id(1);
+  d.mutable_deposit()->set_amount(75 * kBtt);
+  env.apply(env.tx(alice).message(d).sign());
+  EXPECT_EQ(proposal(1).status(), v1::PROPOSAL_STATUS_VOTING_PERIOD);
+  EXPECT_EQ(proposal(1).total_deposit(), 100 * kBtt);
+  d.mutable_deposit()->set_proposal_id(9);
+  env.apply(env.tx(alice).message(d).sign(), Code::kUnknownRecord);
+  env.apply(env.tx(alice).message(vote(9, v1::VOTE_OPTION_YES)).sign(), Code::kUnknownRecord);
+  env.apply(env.tx(alice).message(vote(1, v1::VOTE_OPTION_UNSPECIFIED)).sign(),
+            Code::kInvalidArgument);
+  env.close_block();
+  env.expect_supply_conserved();
+}
+
+TEST_F(GovernanceTest, DelegatorsInheritTheirValidatorsVoteUnlessTheyVote) {
+  const Account& alice = env.account("alice", 1'000 * kBtt);
+  env.apply(env.tx(alice).message(delegate_msg(a, 500 * kBtt)).sign());
+  env.close_block();
+  env.apply(env.tx(alice).message(submit({text("x")}, 100 * kBtt)).sign());
+  env.apply(env.tx(faucet()).message(vote(1, v1::VOTE_OPTION_YES)).sign());
+  // The operator's vote carries val-a's 1,500 BTT (alice's 500 inherited) and val-b's 500.
+  auto live = gview().live_tally(1, env.time_ms());
+  EXPECT_EQ(live.yes(), 2'000 * kBtt);
+  EXPECT_EQ(live.total_bonded(), 2'000 * kBtt);
+  // Alice overrides with her own vote: her 500 BTT leave val-a's.
+  env.apply(env.tx(alice).message(vote(1, v1::VOTE_OPTION_NO)).sign());
+  live = gview().live_tally(1, env.time_ms());
+  EXPECT_EQ(live.yes(), 1'500 * kBtt);
+  EXPECT_EQ(live.no(), 500 * kBtt);
+  // A changed vote replaces the old one.
+  env.apply(env.tx(alice).message(vote(1, v1::VOTE_OPTION_ABSTAIN)).sign());
+  run_to_end(1);
+  auto p = proposal(1);
+  EXPECT_EQ(p.status(), v1::PROPOSAL_STATUS_PASSED);
+  EXPECT_EQ(p.final_tally().yes(), 1'500 * kBtt);
+  EXPECT_EQ(p.final_tally().abstain(), 500 * kBtt);
+  EXPECT_EQ(p.final_tally().no(), 0u);
+  EXPECT_EQ(env.balance(gov::deposits_address()), 0u);  // refunded
+  env.expect_supply_conserved();
+}
+
+TEST(GovernanceTally, QuorumVetoThresholdAtExactBoundaries) {
+  auto p = modules::governance::default_params();
+  v1::TallyResult t;
+  t.set_total_bonded(10'000);
+  t.set_yes(3'339);  // turnout 3339 < 33.40% of 10000
+  EXPECT_EQ(gov::decide(t, p, false).reason, v1::REJECT_REASON_NO_QUORUM);
+  t.set_yes(3'340);  // exactly the quorum: counted
+  EXPECT_TRUE(gov::decide(t, p, false).passed);
+  // Threshold 50%: yes must be above half of yes + no + veto; a tie fails.
+  t.set_yes(2'000);
+  t.set_no(2'000);
+  EXPECT_EQ(gov::decide(t, p, false).reason, v1::REJECT_REASON_THRESHOLD);
+  t.set_yes(2'001);
+  EXPECT_TRUE(gov::decide(t, p, false).passed);
+  // Abstain counts for quorum, not the threshold.
+  t.set_yes(1'000);
+  t.set_no(999);
+  t.set_abstain(5'000);
+  EXPECT_TRUE(gov::decide(t, p, false).passed);
+  // Veto at exactly 33.40% of the turnout rejects and burns; one below does not.
+  v1::TallyResult v;
+  v.set_total_bonded(10'000);
+  v.set_yes(6'660);
+  v.set_no_with_veto(3'340);
+  auto o = gov::decide(v, p, false);
+  EXPECT_EQ(o.reason, v1::REJECT_REASON_VETO);
+  EXPECT_TRUE(o.burn);
+  v.set_yes(6'661);
+  v.set_no_with_veto(3'339);
+  EXPECT_TRUE(gov::decide(v, p, false).passed);
+  // Expedited: above 66.70% of the deciding votes.
+  v1::TallyResult e;
+  e.set_total_bonded(10'000);
+  e.set_yes(6'670);
+  e.set_no(3'330);
+  EXPECT_FALSE(gov::decide(e, p, true).passed);
+  EXPECT_TRUE(gov::decide(e, p, false).passed);
+  e.set_yes(6'671);
+  e.set_no(3'329);
+  EXPECT_TRUE(gov::decide(e, p, true).passed);
+  // No quorum burns only with burn_vote_quorum.
+  v1::TallyResult n;
+  n.set_total_bonded(10'000);
+  EXPECT_FALSE(gov::decide(n, p, false).burn);
+  p.set_burn_vote_quorum(true);
+  EXPECT_TRUE(gov::decide(n, p, false).burn);
+}
+
+TEST_F(GovernanceTest, WeightedVoteSplitsPowerWithTheRemainderToTheFirstOption) {
+  v1::VoteRecord v;
+  auto* o1 = v.add_options();
+  o1->set_option(v1::VOTE_OPTION_NO);
+  o1->set_weight_bps(3'333);
+  auto* o2 = v.add_options();
+  o2->set_option(v1::VOTE_OPTION_YES);
+  o2->set_weight_bps(6'667);
+  v1::TallyResult t;
+  gov::add_vote(t, v, 10'001);
+  EXPECT_EQ(t.yes(), 6'667u);     // floor(10001 x 0.6667) = 6667
+  EXPECT_EQ(t.no(), 3'333u + 1);  // floor(3333.33) + the remainder 1
+  // A weighted vote whose weights do not sum to 10000 is malformed.
+  v1::Message m;
+  m.mutable_weighted_vote()->set_proposal_id(1);
+  *m.mutable_weighted_vote()->add_options() = *o1;
+  env.apply(env.tx(env.account("w")).message(m).sign(), Code::kInvalidArgument);
+}
+
+TEST_F(GovernanceTest, VetoBurnsEveryDeposit) {
+  const Account& alice = env.account("alice", 1'000 * kBtt);
+  env.apply(env.tx(alice).message(submit({text("x")}, 100 * kBtt)).sign());
+  env.apply(env.tx(faucet()).message(vote(1, v1::VOTE_OPTION_NO_WITH_VETO)).sign());
+  const uint64_t before = env.balance(alice);
+  run_to_end(1);
+  auto p = proposal(1);
+  EXPECT_EQ(p.status(), v1::PROPOSAL_STATUS_REJECTED);
+  EXPECT_EQ(p.reject_reason(), v1::REJECT_REASON_VETO);
+  EXPECT_TRUE(p.deposits_burned());
+  EXPECT_EQ(env.balance(alice), before);
+  EXPECT_EQ(env.balance(gov::deposits_address()), 0u);
+  env.expect_supply_conserved();
+}
+
+TEST_F(GovernanceTest, NoQuorumRefundsByDefault) {
+  const Account& alice = env.account("alice", 1'000 * kBtt);
+  env.apply(env.tx(alice).message(submit({text("x")}, 100 * kBtt)).sign());
+  const uint64_t before = env.balance(alice);
+  run_to_end(1);
+  EXPECT_EQ(proposal(1).reject_reason(), v1::REJECT_REASON_NO_QUORUM);
+  EXPECT_EQ(env.balance(alice), before + 100 * kBtt);
+}
+
+TEST_F(GovernanceTest, CancelBurnsTheRatioAndRefundsTheRest) {
+  const Account& alice = env.account("alice", 1'000 * kBtt);
+  const Account& bob = env.account("bob", 1'000 * kBtt);
+  env.apply(env.tx(alice).message(submit({text("x")}, 30 * kBtt)).sign());
+  v1::Message d;
+  d.mutable_deposit()->set_proposal_id(1);
+  d.mutable_deposit()->set_amount(7);  // 20% of 7 units is 1.4: 1 burned, 6 back
+  env.apply(env.tx(bob).message(d).sign());
+  v1::Message c;
+  c.mutable_cancel_proposal()->set_proposal_id(1);
+  env.apply(env.tx(bob).message(c).sign(), Code::kUnauthorized);
+  const uint64_t a0 = env.balance(alice);
+  const uint64_t b0 = env.balance(bob);
+  const uint64_t fee = env.apply(env.tx(alice).message(c).sign()).fee_paid;
+  EXPECT_EQ(env.balance(alice), a0 - fee + 24 * kBtt);
+  EXPECT_EQ(env.balance(bob), b0 + 6);
+  EXPECT_EQ(proposal(1).status(), v1::PROPOSAL_STATUS_CANCELLED);
+  env.apply(env.tx(alice).message(c).sign(), Code::kWrongState);
+  env.close_block();
+  env.expect_supply_conserved();
+}
+
+TEST_F(GovernanceTest, ParamChangeTakesEffectAndAFailingActionChangesNothing) {
+  auto json = chain::params_json(env.registry(), env.ledger_state(), "governance");
+  ASSERT_TRUE(json.is_ok());
+  auto j = nlohmann::json::parse(*json);
+  const bool snake = j.contains("max_actions");
+  auto field = [&](const char* snake_name, const char* camel) {
+    return snake ? snake_name : camel;
+  };
+  j[field("max_actions", "maxActions")] = 7;
+  v1::ProposalAction pc;
+  pc.mutable_param_change()->set_module("governance");
+  pc.mutable_param_change()->set_params_json(j.dump());
+  // A change the module refuses is refused at submission.
+  v1::ProposalAction badpc = pc;
+  auto jb = j;
+  jb[field("quorum_bps", "quorumBps")] = 0;
+  badpc.mutable_param_change()->set_params_json(jb.dump());
+  env.apply(env.tx(faucet()).message(submit({badpc}, 100 * kBtt)).sign(), Code::kWrongState);
+
+  env.apply(env.tx(faucet()).message(submit({pc}, 100 * kBtt)).sign());
+  // Proposal 2: the param change and a treasury spend above the treasury: all or none.
+  v1::ProposalAction spend;
+  spend.mutable_treasury_spend()->set_recipient(env.account("r", 0).addr());
+  spend.mutable_treasury_spend()->set_amount(treasury_balance() + 1);
+  auto pc2 = pc;
+  auto j2 = j;
+  j2[field("max_actions", "maxActions")] = 9;
+  pc2.mutable_param_change()->set_params_json(j2.dump());
+  env.apply(env.tx(faucet()).message(submit({pc2, spend}, 100 * kBtt)).sign());
+  env.apply(env.tx(faucet()).message(vote(1, v1::VOTE_OPTION_YES)).sign());
+  env.apply(env.tx(faucet()).message(vote(2, v1::VOTE_OPTION_YES)).sign());
+  run_to_end(1);
+  run_to_end(2);
+  EXPECT_EQ(proposal(1).status(), v1::PROPOSAL_STATUS_PASSED);
+  EXPECT_EQ(proposal(2).status(), v1::PROPOSAL_STATUS_FAILED);
+  EXPECT_NE(proposal(2).error().find("action 1"), std::string::npos) << proposal(2).error();
+  EXPECT_EQ(gview().params().max_actions(), 7u);  // 1 applied, 2 changed nothing
+  env.close_block();                              // the chain goes on
+  env.expect_supply_conserved();
+}
+
+TEST_F(GovernanceTest, TreasuryStreamPaysPerBlockWithTheRemainderLast) {
+  const Account& r = env.account("recipient", 0);
+  v1::ProposalAction spend;
+  spend.mutable_treasury_spend()->set_recipient(r.addr());
+  spend.mutable_treasury_spend()->set_amount(10);
+  spend.mutable_treasury_spend()->set_blocks(3);
+  env.apply(env.tx(faucet()).message(submit({spend}, 100 * kBtt)).sign());
+  env.apply(env.tx(faucet()).message(vote(1, v1::VOTE_OPTION_YES)).sign());
+  run_to_end(1);
+  ASSERT_EQ(proposal(1).status(), v1::PROPOSAL_STATUS_PASSED);
+  // The executing block pays the first part.
+  ASSERT_EQ(gview().streams().size(), 1u);
+  EXPECT_EQ(env.balance(r), 3u);
+  env.close_block();
+  EXPECT_EQ(env.balance(r), 6u);
+  env.close_block();
+  EXPECT_EQ(env.balance(r), 10u);  // 3 + 3 + 4
+  EXPECT_TRUE(gview().streams().empty());
+  env.expect_supply_conserved();
+}
+
+TEST_F(GovernanceTest, MilestoneApprovalActionApprovesUnderTheCeiling) {
+  v1::ProposalAction ms;
+  ms.mutable_milestone_approval()->set_category("foundation");
+  ms.mutable_milestone_approval()->set_milestone("m1");
+  ms.mutable_milestone_approval()->set_amount(1'000 * kBtt);
+  env.apply(env.tx(faucet()).message(submit({ms}, 100 * kBtt)).sign());
+  env.apply(env.tx(faucet()).message(vote(1, v1::VOTE_OPTION_YES)).sign());
+  run_to_end(1);
+  EXPECT_EQ(proposal(1).status(), v1::PROPOSAL_STATUS_PASSED) << proposal(1).error();
+  EXPECT_TRUE(
+      modules::tokenomics::TokenomicsView(env.ledger_state()).milestone("foundation", "m1"));
+}
+
+TEST_F(GovernanceTest, ExpeditedThatFailsBecomesNormalAndKeepsItsVotes) {
+  const Account& alice = env.account("alice", 2'000 * kBtt);
+  env.apply(env.tx(alice).message(delegate_msg(a, 900 * kBtt)).sign());
+  env.close_block();
+  env.apply(env.tx(alice).message(submit({text("x")}, 200 * kBtt, true)).sign());
+  // yes 1,500 (faucet's validators less alice), no 900: 62.5% passes normal, not expedited.
+  env.apply(env.tx(faucet()).message(vote(1, v1::VOTE_OPTION_YES)).sign());
+  env.apply(env.tx(alice).message(vote(1, v1::VOTE_OPTION_NO)).sign());
+  env.advance_time(10'000);
+  env.close_block();
+  auto p = proposal(1);
+  EXPECT_EQ(p.status(), v1::PROPOSAL_STATUS_VOTING_PERIOD);
+  EXPECT_TRUE(p.was_expedited());
+  EXPECT_FALSE(p.expedited());
+  EXPECT_EQ(p.voting_end_ms(), p.voting_start_ms() + kVotingMs);
+  run_to_end(1);
+  EXPECT_EQ(proposal(1).status(), v1::PROPOSAL_STATUS_PASSED);
+  EXPECT_EQ(proposal(1).final_tally().no(), 900 * kBtt);
+}
+
+class GovernanceBudgetTest : public GovernanceTest {
+ protected:
+  GovernanceBudgetTest() : GovernanceTest({{"tally_budget_per_block", 2}}) {}
+};
+
+TEST_F(GovernanceBudgetTest, TheTallySpreadsOverBlocksWithinItsBudget) {
+  env.apply(env.tx(faucet()).message(submit({text("x")}, 100 * kBtt)).sign());
+  for (int i = 0; i < 5; ++i) {
+    const Account& v = env.account("voter" + std::to_string(i), 10 * kBtt);
+    env.apply(env.tx(v).message(vote(1, v1::VOTE_OPTION_NO)).sign());
+  }
+  env.apply(env.tx(faucet()).message(vote(1, v1::VOTE_OPTION_YES)).sign());
+  env.advance_time(kVotingMs);
+  env.close_block();
+  // Six votes at one read each, two a block: still counting after the first blocks.
+  EXPECT_EQ(proposal(1).status(), v1::PROPOSAL_STATUS_TALLYING);
+  env.close_block();
+  EXPECT_EQ(proposal(1).status(), v1::PROPOSAL_STATUS_TALLYING);
+  for (int i = 0; i < 3; ++i) env.close_block();
+  EXPECT_EQ(proposal(1).status(), v1::PROPOSAL_STATUS_PASSED);
+  EXPECT_EQ(proposal(1).final_tally().yes(), 1'500 * kBtt);
+}
+
+TEST_F(GovernanceTest, FoundationActWaitsItsVetoWindowThenExecutes) {
+  const Account& authority = env.account(TestEnv::kAuthority, 0);
+  const Account& r = env.account("grantee", 0);
+  v1::Message m;
+  m.mutable_foundation_act()->mutable_treasury_spend()->set_recipient(r.addr());
+  m.mutable_foundation_act()->mutable_treasury_spend()->set_amount(5 * kBtt);
+  env.apply(env.tx(env.account("nobody")).message(m).sign(), Code::kUnauthorized);
+  // The authority has no BTT for fees: fund it.
+  env.apply(env.tx(faucet()).transfer(authority, kBtt).sign());
+  env.apply(env.tx(authority).message(m).sign());
+  env.close_block();
+  EXPECT_EQ(env.balance(r), 0u);
+  env.advance_time(5'000);
+  env.close_block();
+  EXPECT_EQ(env.balance(r), 5 * kBtt);
+  env.expect_supply_conserved();
+}
+
+}  // namespace
+}  // namespace btt::testkit
