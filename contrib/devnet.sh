@@ -41,7 +41,7 @@ BTTD="$ROOT/$BUILD_DIR/bttd"
 CLI="$ROOT/$BUILD_DIR/btt-cli"
 
 if [ ! -f "$HOME_DIR/genesis.json" ]; then
-  "$BTTD" init --home "$HOME_DIR" --chain-id btt-devnet-1 --dev --staking --grpc-addr "$GRPC_ADDR"
+  "$BTTD" init --home "$HOME_DIR" --chain-id btt-devnet-1 --dev --governance --grpc-addr "$GRPC_ADDR"
 fi
 
 cat <<INFO
@@ -53,6 +53,7 @@ devnet: try         $CLI --node $GRPC_ADDR status
                     $CLI --node $GRPC_ADDR balance --key $HOME_DIR/keys/dev.json
                     $CLI --node $GRPC_ADDR supply
                     $CLI --node $GRPC_ADDR staking validators
+                    $CLI --node $GRPC_ADDR gov params
 
 INFO
 

@@ -1,13 +1,14 @@
 // bttd: the BTT full node.
-//   bttd init  --home DIR [--chain-id ID] [--dev] [--staking] [--grpc-addr HOST:PORT]
-//              [--genesis FILE] [--validator-key FILE]
+//   bttd init  --home DIR [--chain-id ID] [--dev] [--staking] [--governance]
+//              [--grpc-addr HOST:PORT] [--genesis FILE] [--validator-key FILE]
 //   bttd export --home DIR [--height H] [--out FILE]
 //   bttd start --home DIR [--grpc-addr HOST:PORT] [--log-level L] [--block-time-ms N]
-//              [--wal-discard-corrupt]
+//              [--wal-discard-corrupt] [--unsafe-skip-upgrade NAME]...
 //   bttd testnet --dir DIR [--validators N] [--non-validators M] [--chain-id ID]
-//                [--block-time-ms N] [--staking]
-//   bttd --version
-// Exit status: 0 after a clean stop, 1 when start-up or the node fails, 2 for a bad command line.
+//                [--block-time-ms N] [--staking] [--governance]
+//   bttd --version   (the version and the upgrade plans this binary handles)
+// Exit status: 0 after a clean stop, 1 when start-up or the node fails, 2 for a bad command line,
+// 3 (node::kExitUpgradeNeeded) when it stops for a software upgrade it does not handle.
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
@@ -28,6 +29,7 @@
 #include "btt/node/init.h"
 #include "btt/node/node.h"
 #include "btt/storage/db.h"
+#include "upgrades.h"
 
 namespace {
 
@@ -39,9 +41,10 @@ std::filesystem::path default_home() {
 
 int cmd_init(const std::filesystem::path& home, const std::string& chain_id, bool dev,
              const std::string& grpc_addr, const std::string& genesis_file,
-             const std::string& validator_key_file, bool staking) {
+             const std::string& validator_key_file, bool staking, bool governance) {
   btt::node::InitOptions options;
   options.staking = staking;
+  options.governance = governance;
   options.home = home;
   options.chain_id = chain_id;
   options.dev = dev;
@@ -102,7 +105,8 @@ int cmd_testnet(const btt::node::TestnetOptions& options) {
 }
 
 int cmd_start(const std::filesystem::path& home, const std::string& grpc_addr,
-              const std::string& log_level, uint32_t block_time_ms, bool wal_discard_corrupt) {
+              const std::string& log_level, uint32_t block_time_ms, bool wal_discard_corrupt,
+              const std::vector<std::string>& skipped_upgrades) {
   auto config = btt::node::Config::load(home);
   if (!config) {
     std::cerr << "error: " << config.status().message() << "\n";
@@ -112,6 +116,8 @@ int cmd_start(const std::filesystem::path& home, const std::string& grpc_addr,
   if (!log_level.empty()) config->log_level = log_level;
   if (block_time_ms != 0) config->block_time_ms = block_time_ms;
   config->wal_discard_corrupt = wal_discard_corrupt;
+  config->handled_upgrades = btt::app::handled_upgrades();
+  config->skipped_upgrades = skipped_upgrades;
   if (auto s = config->validate(); !s) {
     std::cerr << "error: " << s.message() << "\n";
     return 1;
@@ -131,6 +137,15 @@ int cmd_start(const std::filesystem::path& home, const std::string& grpc_addr,
     spdlog::error("{}", node.status().message());
     return 1;
   }
+  for (const auto& name : skipped_upgrades) {
+    spdlog::warn("--unsafe-skip-upgrade {}: this binary applies that plan's height itself", name);
+  }
+  // Stopped at an upgrade before: this binary still does not handle it.
+  if (auto plan = (*node)->upgrade_needed()) {
+    (*node)->report_upgrade_halt(*plan);
+    (*node)->shutdown();
+    return btt::node::kExitUpgradeNeeded;
+  }
   if (auto s = (*node)->start(); !s) {
     spdlog::error("{}", s.message());
     (*node)->shutdown();
@@ -143,9 +158,17 @@ int cmd_start(const std::filesystem::path& home, const std::string& grpc_addr,
     n->request_stop(sig == SIGINT ? "SIGINT" : "SIGTERM");
   });
   signal_thread.detach();  // it ends with the process; a later signal is harmless
-  bool failed = n->wait_for_stop();
+  const btt::node::StopKind stopped = n->wait_for_stop();
   n->shutdown();
-  return failed ? 1 : 0;
+  switch (stopped) {
+    case btt::node::StopKind::kClean:
+      return 0;
+    case btt::node::StopKind::kUpgrade:
+      return btt::node::kExitUpgradeNeeded;
+    case btt::node::StopKind::kFailure:
+      break;
+  }
+  return 1;
 }
 
 }  // namespace
@@ -185,6 +208,9 @@ int main(int argc, char** argv) {
   bool init_staking = false;
   init->add_flag("--staking", init_staking,
                  "run the staking module: the validator gets a 100 BTT self stake in genesis");
+  bool init_governance = false;
+  init->add_flag("--governance", init_governance,
+                 "run governance with dev periods (1-minute votes); implies --staking");
 
   auto* exporter =
       app.add_subcommand("export", "write the committed state of a stopped node as a genesis file");
@@ -208,6 +234,8 @@ int main(int argc, char** argv) {
                       "pause between a decision and the next height");
   testnet->add_flag("--staking", testnet_options.staking,
                     "run the staking module: each validator gets a 100 BTT self stake in genesis");
+  testnet->add_flag("--governance", testnet_options.governance,
+                    "run governance with dev periods (1-minute votes); implies --staking");
 
   auto* start = app.add_subcommand("start", "run the node");
   start->add_option("--home", home_str, "node home directory (default $BTT_HOME or ~/.bttd)");
@@ -218,6 +246,10 @@ int main(int argc, char** argv) {
   start->add_flag("--wal-discard-corrupt", wal_discard_corrupt,
                   "start although the consensus WAL (DATA_DIR/cs.wal) is corrupt in the middle: "
                   "keep the records before the corruption (doc/operator.md)");
+  std::vector<std::string> skipped_upgrades;
+  start->add_option("--unsafe-skip-upgrade", skipped_upgrades,
+                    "go past the governance upgrade plan NAME with this binary (repeatable); "
+                    "only when every validator does the same (doc/operator.md \"Upgrades\")");
 
   try {
     app.parse(argc, argv);
@@ -228,12 +260,16 @@ int main(int argc, char** argv) {
   }
   if (version) {
     std::cout << "bttd " << BTT_VERSION << "\n";
+    const auto handled = btt::app::handled_upgrades();
+    std::cout << "upgrades handled:";
+    for (const auto& name : handled) std::cout << " " << name;
+    std::cout << (handled.empty() ? " none\n" : "\n");
     return 0;
   }
   try {
     if (init->parsed()) {
       return cmd_init(home_str, chain_id, dev, grpc_addr, genesis_file, validator_key_file,
-                      init_staking);
+                      init_staking, init_governance);
     }
     if (exporter->parsed()) return cmd_export(home_str, export_height, export_out);
     if (testnet->parsed()) {
@@ -241,7 +277,8 @@ int main(int argc, char** argv) {
       return cmd_testnet(testnet_options);
     }
     if (start->parsed())
-      return cmd_start(home_str, grpc_addr, log_level, block_time_ms, wal_discard_corrupt);
+      return cmd_start(home_str, grpc_addr, log_level, block_time_ms, wal_discard_corrupt,
+                       skipped_upgrades);
   } catch (const btt::storage::StorageError& e) {
     spdlog::critical("storage failure: {}", e.what());
     return 1;

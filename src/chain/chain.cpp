@@ -11,6 +11,7 @@
 #include "btt/chain/validator_set.h"
 #include "btt/chain/vote_set.h"
 #include "btt/crypto/hash.h"
+#include "btt/modules/governance/governance.h"
 
 namespace btt::chain {
 namespace {
@@ -262,10 +263,34 @@ Result<PreparedBlock> Chain::build(const std::vector<TxPtr>& candidates, uint64_
   return build_locked(candidates, time_ms, proposer, last_commit, evidence);
 }
 
+void Chain::set_upgrades(std::set<std::string> handled, std::set<std::string> skipped) {
+  handled_upgrades_ = std::move(handled);
+  skipped_upgrades_ = std::move(skipped);
+}
+
+std::optional<v1::UpgradePlan> Chain::upgrade_needed() const {
+  auto r = modules::governance::upgrade_plan(state_);
+  if (!r || r->plan().height() != tip_height() + 1) return std::nullopt;
+  const std::string& name = r->plan().name();
+  if (handled_upgrades_.count(name) != 0 || skipped_upgrades_.count(name) != 0) return std::nullopt;
+  return r->plan();
+}
+
+namespace {
+
+Status upgrade_refusal(const v1::UpgradePlan& plan) {
+  return Status(Code::kUnavailable, "upgrade '" + plan.name() + "' is due at height " +
+                                        std::to_string(plan.height()) +
+                                        ": this binary does not handle it");
+}
+
+}  // namespace
+
 Result<PreparedBlock> Chain::build_locked(const std::vector<TxPtr>& candidates, uint64_t time_ms,
                                           const crypto::KeyPair& proposer,
                                           const v1::Commit& last_commit,
                                           const std::vector<v1::Evidence>& evidence) {
+  if (auto plan = upgrade_needed()) return upgrade_refusal(*plan);
   v1::ChainTip prev = tip();
   if (time_ms <= prev.time_ms()) time_ms = prev.time_ms() + 1;
   ledger::BlockInfo info{genesis_.chain_id,
@@ -354,6 +379,7 @@ std::optional<std::vector<v1::Validator>> Chain::validators_at(uint64_t height) 
 }
 
 Result<PreparedBlock> Chain::prepare_locked(const v1::Block& block, const KnownTx& known) {
+  if (auto plan = upgrade_needed()) return upgrade_refusal(*plan);
   v1::ChainTip prev = tip();
   v1::BlockHeader header;
   if (!header.ParseFromString(block.header())) {

@@ -55,6 +55,18 @@ nlohmann::json role_admin_section(const crypto::Address& admin) {
   return {{"grants", {{{"role", "role_admin"}, {"address", admin.to_string()}}}}};
 }
 
+// Governance on a dev or test net: the mainnet rules with deposits of a few BTT and periods of
+// minutes, so a proposal passes while one watches (doc/governance.md "Dev and test nets").
+nlohmann::json dev_governance_params() {
+  return {{"min_deposit", std::to_string(kDevGovMinDeposit)},
+          {"expedited_min_deposit", std::to_string(5 * kDevGovMinDeposit)},
+          {"max_deposit_period_ms", std::to_string(kDevGovDepositPeriodMs)},
+          {"voting_period_ms", std::to_string(kDevGovVotingPeriodMs)},
+          {"expedited_voting_period_ms", std::to_string(kDevGovVotingPeriodMs / 3)},
+          {"foundation_sunset_height", std::to_string(kDevGovFoundationSunsetHeight)},
+          {"foundation_veto_period_ms", std::to_string(kDevGovVotingPeriodMs)}};
+}
+
 nlohmann::json btt_account(const crypto::Address& address, uint64_t amount) {
   return {{"address", address.to_string()},
           {"balances", {{{"asset", "BTT"}, {"amount", std::to_string(amount)}}}}};
@@ -65,10 +77,11 @@ nlohmann::json btt_account(const crypto::Address& address, uint64_t amount) {
 // address: a real network replaces the beneficiaries before it starts; the dev key, else that
 // validator, approves milestones) and, with `staking`, a staking section in which each validator
 // operates itself with a genesis self stake of kDevSelfStake and kDevFeeFloat spendable for its
-// fees (doc/staking.md "Dev and test nets"). The callers validate it (validate_genesis_text).
+// fees (doc/staking.md "Dev and test nets"), and with `governance` a governance section with dev
+// periods (doc/governance.md "Dev and test nets"). The callers validate it (validate_genesis_text).
 std::string make_genesis(const std::string& chain_id, uint64_t time_ms,
                          const std::vector<crypto::KeyPair>& validators,
-                         const std::optional<crypto::KeyPair>& dev, bool staking) {
+                         const std::optional<crypto::KeyPair>& dev, bool staking, bool governance) {
   nlohmann::json g;
   g["chain_id"] = chain_id;
   g["genesis_time"] = chain::format_rfc3339_ms(time_ms);
@@ -104,6 +117,7 @@ std::string make_genesis(const std::string& chain_id, uint64_t time_ms,
     }
     g["modules"]["staking"] = std::move(section);
   }
+  if (governance) g["modules"]["governance"] = {{"params", dev_governance_params()}};
   const auto& first = validators.front();
   g["modules"]["tokenomics"] = modules::tokenomics::to_json(modules::tokenomics::default_genesis(
       time_ms / 1000, first.address, dev ? dev->address : first.address, accounts_total));
@@ -173,7 +187,8 @@ Result<std::vector<TestnetNode>> init_testnet(const TestnetOptions& options) {
   }
   auto dev = crypto::KeyPair::generate();
   const std::string genesis_text =
-      make_genesis(options.chain_id, now_rounded_ms(), validators, dev, options.staking);
+      make_genesis(options.chain_id, now_rounded_ms(), validators, dev,
+                   options.staking || options.governance, options.governance);
   if (auto s = validate_genesis_text(genesis_text); !s) return s;
 
   std::vector<TestnetNode> out;
@@ -248,9 +263,11 @@ Result<InitResult> init_home(const InitOptions& options) {
     }
   }
 
-  if (options.genesis_file && (options.dev || options.staking)) {
+  if (options.genesis_file && (options.dev || options.staking || options.governance)) {
     return Status(Code::kInvalidArgument,
-                  std::string(options.dev ? "--dev" : "--staking") +
+                  std::string(options.dev       ? "--dev"
+                              : options.staking ? "--staking"
+                                                : "--governance") +
                       " makes a new genesis; it does not go with --genesis");
   }
   // Everything is generated and validated first, so a refused init writes nothing.
@@ -281,7 +298,8 @@ Result<InitResult> init_home(const InitOptions& options) {
     if (!text) return text.status();
     genesis_text = std::move(*text);
   } else {
-    genesis_text = make_genesis(options.chain_id, time_ms, {validator}, dev, options.staking);
+    genesis_text = make_genesis(options.chain_id, time_ms, {validator}, dev,
+                                options.staking || options.governance, options.governance);
   }
   // Validate what we write exactly as `bttd start` will read it.
   if (auto s = validate_genesis_text(genesis_text); !s) return s;

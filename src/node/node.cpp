@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
 #include "btt/chain/genesis.h"
 #include "btt/consensus/signer_guard.h"
 #include "btt/consensus/wal.h"
@@ -102,6 +106,8 @@ Result<std::unique_ptr<Node>> Node::open(const Config& config) {
   auto chain = chain::Chain::open(*n->db_, *n->registry_, *genesis);
   if (!chain) return chain.status();
   n->chain_ = std::move(*chain);
+  n->chain_->set_upgrades({config.handled_upgrades.begin(), config.handled_upgrades.end()},
+                          {config.skipped_upgrades.begin(), config.skipped_upgrades.end()});
 
   mempool::Limits limits;
   limits.max_txs = config.mempool_max_txs;
@@ -149,8 +155,8 @@ Result<std::unique_ptr<Node>> Node::open(const Config& config) {
     n->reactor_ = std::make_unique<Reactor>(
         *n->chain_, *n->pool_, n->transport_.get(), n->signer_.get(),
         n->validator_key_ ? &*n->validator_key_ : nullptr, *n->clock_, ro,
-        [raw](const chain::CommittedBlock& b) { raw->hub_->publish(b.header.height()); },
-        [raw](const std::string& why) { raw->request_stop(why, true); });
+        [raw](const chain::CommittedBlock& b) { raw->committed(b); },
+        [raw](const std::string& why) { raw->request_stop(why, StopKind::kFailure); });
     n->reactor_->set_wal(n->wal_.get());
     n->reactor_->attach();
   }
@@ -189,28 +195,53 @@ Status Node::start() {
   producer_txs_ = std::make_unique<MempoolTxSource>(*chain_, *pool_);
   producer_ = std::make_unique<consensus::BlockProducer>(
       *chain_, *producer_txs_, *validator_key_, options, *clock_,
-      [this](const chain::CommittedBlock& b) { hub_->publish(b.header.height()); });
-  producer_->set_on_fatal([this](const std::string& why) { request_stop(why, true); });
+      [this](const chain::CommittedBlock& b) { committed(b); });
+  producer_->set_on_fatal(
+      [this](const std::string& why) { request_stop(why, StopKind::kFailure); });
   producer_->start();
   spdlog::info("producing blocks every {} ms as validator {}", config_.block_time_ms,
                validator_key_->address.to_string());
   return Status::ok();
 }
 
-void Node::request_stop(std::string reason, bool failure) {
+void Node::request_stop(std::string reason, StopKind kind) {
   {
     std::lock_guard lock(stop_mu_);
     if (!stop_requested_) spdlog::info("stopping: {}", reason);
     stop_requested_ = true;
-    stop_failure_ |= failure;
+    if (stop_kind_ == StopKind::kClean) stop_kind_ = kind;
   }
   stop_cv_.notify_all();
 }
 
-bool Node::wait_for_stop() {
+StopKind Node::wait_for_stop() {
   std::unique_lock lock(stop_mu_);
   stop_cv_.wait(lock, [&] { return stop_requested_; });
-  return stop_failure_;
+  return stop_kind_;
+}
+
+void Node::committed(const chain::CommittedBlock& block) {
+  hub_->publish(block.header.height());
+  if (auto plan = chain_->upgrade_needed()) {
+    report_upgrade_halt(*plan);
+    request_stop("upgrade '" + plan->name() + "' at height " + std::to_string(plan->height()),
+                 StopKind::kUpgrade);
+  }
+}
+
+void Node::report_upgrade_halt(const v1::UpgradePlan& plan) const {
+  spdlog::critical(
+      "UPGRADE NEEDED: governance plan '{}' is due at height {} (info: {}). This binary does not "
+      "handle it, so the node stops before applying block {}. Start a bttd release that declares "
+      "'{}' (bttd version lists them) with the same home; only if every validator agrees, "
+      "`bttd start --unsafe-skip-upgrade {}` goes on with this binary (doc/operator.md "
+      "\"Upgrades\")",
+      plan.name(), plan.height(), plan.info().empty() ? "none" : plan.info(), plan.height(),
+      plan.name(), plan.name());
+  nlohmann::json info = {{"name", plan.name()}, {"height", plan.height()}, {"info", plan.info()}};
+  std::ofstream out(config_.upgrade_info_path(), std::ios::trunc);
+  out << info.dump(2) << "\n";
+  if (!out) spdlog::warn("cannot write {}", config_.upgrade_info_path().string());
 }
 
 void Node::shutdown() {

@@ -108,4 +108,16 @@ grpc::Status GovernanceService::GetStreams(grpc::ServerContext* context,
       });
 }
 
+grpc::Status GovernanceService::ListAppliedUpgrades(grpc::ServerContext* context,
+                                                    const v1::ListAppliedUpgradesRequest*,
+                                                    v1::ListAppliedUpgradesResponse* out) {
+  return answer(ctx_, context, out,
+                [](const GovernanceView& v,
+                   const ledger::StateReader&) -> Result<v1::ListAppliedUpgradesResponse> {
+                  v1::ListAppliedUpgradesResponse r;
+                  for (auto& u : v.applied_upgrades()) *r.add_upgrades() = std::move(u);
+                  return r;
+                });
+}
+
 }  // namespace btt::rpc

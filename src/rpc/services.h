@@ -165,6 +165,8 @@ class GovernanceService final : public v1::Governance::Service {
                               v1::UpgradePlanRecord* out) override;
   grpc::Status GetStreams(grpc::ServerContext*, const v1::GetStreamsRequest* req,
                           v1::GetStreamsResponse* out) override;
+  grpc::Status ListAppliedUpgrades(grpc::ServerContext*, const v1::ListAppliedUpgradesRequest* req,
+                                   v1::ListAppliedUpgradesResponse* out) override;
 
  private:
   RpcContext& ctx_;

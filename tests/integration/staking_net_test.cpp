@@ -86,15 +86,7 @@ bool signed_commit_of(NodeApi& api, uint64_t height, const std::string& address)
 
 // btt-cli --json ... --wait: the committed tx's document (code 0 expected by the caller).
 Json cli_tx(const std::string& node, std::vector<std::string> args) {
-  std::vector<std::string> argv = {btt_cli_path(), "--node", node, "--json"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  argv.push_back("--wait");
-  auto r = run_command(std::move(argv), 60);
-  if (r.exit_code != 0) {
-    throw std::runtime_error("btt-cli failed (exit " + std::to_string(r.exit_code) + "): " + r.err +
-                             r.out);
-  }
-  return Json::parse(r.out);
+  return cli_json(node, std::move(args));
 }
 
 TEST(StakingNetTest, ValidatorJoinsAndLeavesByTxAndDoubleSignIsSlashedEverywhere) {

@@ -185,6 +185,18 @@ CommandResult run_command(std::vector<std::string> argv, int timeout_s) {
   return result;
 }
 
+nlohmann::json cli_json(const std::string& node, std::vector<std::string> args, bool wait) {
+  std::vector<std::string> argv = {btt_cli_path(), "--node", node, "--json"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  if (wait) argv.push_back("--wait");
+  auto r = run_command(std::move(argv), 60);
+  if (r.exit_code != 0) {
+    throw std::runtime_error("btt-cli failed (exit " + std::to_string(r.exit_code) + "): " + r.err +
+                             r.out);
+  }
+  return nlohmann::json::parse(r.out);
+}
+
 std::string init_home(const std::filesystem::path& home, const std::string& chain_id) {
   auto r = run_command(
       {bttd_path(), "init", "--home", home.string(), "--chain-id", chain_id, "--dev"}, 60);
@@ -197,7 +209,7 @@ std::string init_home(const std::filesystem::path& home, const std::string& chai
 
 std::vector<uint16_t> init_testnet(const std::filesystem::path& dir, int validators,
                                    int non_validators, const std::string& chain_id,
-                                   uint64_t block_time_ms, bool staking) {
+                                   uint64_t block_time_ms, bool staking, bool governance) {
   std::vector<std::string> argv = {bttd_path(),
                                    "testnet",
                                    "--dir",
@@ -211,6 +223,7 @@ std::vector<uint16_t> init_testnet(const std::filesystem::path& dir, int validat
                                    "--block-time-ms",
                                    std::to_string(block_time_ms)};
   if (staking) argv.push_back("--staking");
+  if (governance) argv.push_back("--governance");
   auto r = run_command(std::move(argv), 60);
   if (r.exit_code != 0) {
     throw std::runtime_error("bttd testnet failed (exit " + std::to_string(r.exit_code) +
@@ -229,7 +242,7 @@ std::vector<uint16_t> init_testnet(const std::filesystem::path& dir, int validat
 // --- NodeProcess -------------------------------------------------------------------------------
 
 NodeProcess::NodeProcess(std::filesystem::path home, uint16_t grpc_port)
-    : home_(std::move(home)), port_(grpc_port) {}
+    : home_(std::move(home)), port_(grpc_port), binary_(bttd_path()) {}
 
 NodeProcess::~NodeProcess() {
   if (pid_ <= 0) return;
@@ -294,7 +307,7 @@ bool NodeProcess::running() {
 void NodeProcess::start(std::vector<std::string> extra_args) {
   if (running()) throw std::logic_error("NodeProcess::start: already running");
   std::filesystem::create_directories(home_);
-  std::vector<std::string> argv = {bttd_path(),   "start",   "--home",      home_.string(),
+  std::vector<std::string> argv = {binary_,       "start",   "--home",      home_.string(),
                                    "--grpc-addr", address(), "--log-level", "info"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   pid_ = spawn_logged(argv, log_path());
@@ -327,6 +340,11 @@ void NodeProcess::start(std::vector<std::string> extra_args) {
 
 int NodeProcess::stop() {
   return stop_child(pid_, last_status_, 30'000);
+}
+
+int NodeProcess::wait_for_exit(int timeout_ms) {
+  if (pid_ <= 0) return last_status_;  // reaped already (or never started: -1)
+  return wait_exit(timeout_ms) ? last_status_ : -1;
 }
 
 void NodeProcess::kill9() {

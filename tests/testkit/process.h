@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace btt::testkit {
 
 [[nodiscard]] std::string bttd_path();                           // BTT_BINARY_DIR "/bttd"
@@ -28,6 +30,10 @@ struct CommandResult {
 // /dev/null, stdout and stderr are captured. After timeout_s the process is killed.
 [[nodiscard]] CommandResult run_command(std::vector<std::string> argv, int timeout_s = 60);
 
+// `btt-cli --node NODE --json ARGS... [--wait]`: its JSON document. Throws (with the output) if
+// btt-cli exits non-zero; a committed tx's own code is the caller's to check.
+nlohmann::json cli_json(const std::string& node, std::vector<std::string> args, bool wait = true);
+
 // Runs `bttd init --home HOME --chain-id ID --dev`; returns its stdout. Throws on failure.
 std::string init_home(const std::filesystem::path& home, const std::string& chain_id);
 
@@ -36,7 +42,8 @@ std::string init_home(const std::filesystem::path& home, const std::string& chai
 // Throws on failure.
 std::vector<uint16_t> init_testnet(const std::filesystem::path& dir, int validators,
                                    int non_validators, const std::string& chain_id,
-                                   uint64_t block_time_ms, bool staking = false);
+                                   uint64_t block_time_ms, bool staking = false,
+                                   bool governance = false);
 
 // One bttd process with its home directory, serving gRPC on 127.0.0.1:grpc_port.
 class NodeProcess {
@@ -46,6 +53,8 @@ class NodeProcess {
   NodeProcess(const NodeProcess&) = delete;
   NodeProcess& operator=(const NodeProcess&) = delete;
 
+  // The bttd binary start() runs (default bttd_path(); the upgrade test runs bttd-next).
+  void set_binary(std::string path) { binary_ = std::move(path); }
   // Runs `bttd start --home HOME --grpc-addr 127.0.0.1:PORT --log-level info [extra_args]`, with
   // stdout and stderr appended to HOME/bttd.log, and waits (up to 30 s) until Node.GetStatus
   // answers. Throws std::runtime_error (with the log's tail) if it exits or never answers.
@@ -55,6 +64,9 @@ class NodeProcess {
   int stop();
   // SIGKILL and reap.
   void kill9();
+  // Waits up to timeout_ms for the node to exit by itself; its exit status, or -1 if it is
+  // still running or was never started.
+  int wait_for_exit(int timeout_ms);
   [[nodiscard]] bool running();
   [[nodiscard]] std::string address() const;  // "127.0.0.1:PORT"
   [[nodiscard]] uint16_t port() const { return port_; }
@@ -69,6 +81,7 @@ class NodeProcess {
 
   std::filesystem::path home_;
   uint16_t port_;
+  std::string binary_;
   pid_t pid_ = -1;
   int last_status_ = -1;
 };

@@ -7,6 +7,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "btt/chain/evidence.h"
@@ -19,6 +21,7 @@
 #include "btt/ledger/state.h"
 #include "btt/storage/db.h"
 #include "btt/v1/block.pb.h"
+#include "btt/v1/governance.pb.h"
 
 namespace btt::chain {
 
@@ -133,6 +136,15 @@ class Chain {
   [[nodiscard]] std::optional<uint64_t> height_of(const Hash32& hash) const;
   [[nodiscard]] std::optional<v1::BlockResult> result_at(uint64_t height) const;
   [[nodiscard]] std::optional<TxLocation> find_tx(const Hash32& id) const;
+  // Software upgrades (doc/governance.md "Software upgrades"): the plan names this binary
+  // handles, and those its operator skips (bttd start --unsafe-skip-upgrade). Set before the
+  // first block is built or prepared.
+  void set_upgrades(std::set<std::string> handled, std::set<std::string> skipped);
+  // The governance upgrade plan due at the next height (tip + 1) that this binary neither
+  // handles nor skips. build() and prepare() refuse the block of that height, so the node can
+  // never apply it; the node stops (exit code 3) and a binary that handles the plan goes on.
+  [[nodiscard]] std::optional<v1::UpgradePlan> upgrade_needed() const;
+
   // Txs that involve the address (as sender or in an event), newest first, strictly below
   // before_height (0: no bound).
   [[nodiscard]] std::vector<TxLocation> account_txs(const crypto::Address& addr,
@@ -180,6 +192,8 @@ class Chain {
   mutable std::mutex params_mu_;
   mutable std::optional<std::pair<uint64_t, v1::LedgerParams>> params_;  // by tip height
   std::mutex commit_mu_;                                                 // one block at a time
+  std::set<std::string> handled_upgrades_;
+  std::set<std::string> skipped_upgrades_;
 };
 
 }  // namespace btt::chain

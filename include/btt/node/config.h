@@ -54,6 +54,12 @@ struct Config {
   // Command line only (bttd start --wal-discard-corrupt): open a consensus WAL that is corrupt in
   // the middle by keeping the records before the corruption (doc/operator.md).
   bool wal_discard_corrupt = false;
+  // Software upgrades (doc/governance.md "Software upgrades"). The plan names the binary handles
+  // (compiled in, never from the config file), and those the operator skips by
+  // `bttd start --unsafe-skip-upgrade NAME`: the node then applies the plan's height with this
+  // binary, as every other node must, or the chain forks.
+  std::vector<std::string> handled_upgrades;
+  std::vector<std::string> skipped_upgrades;
 
   [[nodiscard]] std::filesystem::path genesis_path() const { return home / "genesis.json"; }
   [[nodiscard]] std::filesystem::path data_dir() const { return home / "data"; }
@@ -64,6 +70,10 @@ struct Config {
     return data_dir() / "signer_state";
   }
   [[nodiscard]] std::filesystem::path consensus_wal_path() const { return data_dir() / "cs.wal"; }
+  // Written when the node stops for an upgrade: {"name", "height", "info"} of the plan.
+  [[nodiscard]] std::filesystem::path upgrade_info_path() const {
+    return data_dir() / "upgrade-info.json";
+  }
   [[nodiscard]] bool p2p_enabled() const { return !p2p_listen_addr.empty(); }
 
   // Reads HOME/config.toml; a missing file gives the defaults. Unknown keys and bad values are

@@ -24,6 +24,9 @@ struct InitOptions {
   // A staking section in the new genesis: the validator operates itself with kDevSelfStake of
   // genesis self stake (doc/staking.md "Dev and test nets").
   bool staking = false;
+  // A governance section with dev periods (kDevGov* below); implies staking, whose bonded stake
+  // is the voting power (doc/governance.md "Dev and test nets").
+  bool governance = false;
 };
 
 struct InitResult {
@@ -47,6 +50,13 @@ inline constexpr uint64_t kDevSelfStake = 100ULL * 100'000'000ULL;
 // ... and 10 BTT beside it, spendable, so the operator can pay the fees of its staking txs.
 inline constexpr uint64_t kDevFeeFloat = 10ULL * 100'000'000ULL;
 inline constexpr uint64_t kDevUnbondingTimeMs = 600'000;
+// With --governance: a proposal's deposit is 10 BTT, deposits may come for 10 minutes, votes for
+// 1 minute (expedited: 20 s), and the Foundation acts directly (with a 1-minute veto window)
+// until height 100,000.
+inline constexpr uint64_t kDevGovMinDeposit = 10ULL * 100'000'000ULL;
+inline constexpr uint64_t kDevGovDepositPeriodMs = 600'000;
+inline constexpr uint64_t kDevGovVotingPeriodMs = 60'000;
+inline constexpr uint64_t kDevGovFoundationSunsetHeight = 100'000;
 
 // Refuses to touch a home that already has a genesis or config file. Also writes the p2p node
 // key (keys/node.json).
@@ -65,6 +75,7 @@ struct TestnetOptions {
   uint64_t timeout_propose_ms = 1000;
   uint64_t timeout_vote_ms = 500;  // prevote and precommit
   bool staking = false;            // as InitOptions::staking, for every validator
+  bool governance = false;         // as InitOptions::governance
 };
 
 struct TestnetNode {

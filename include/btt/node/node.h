@@ -20,18 +20,32 @@
 
 namespace btt::node {
 
+// bttd's exit status when it stops for a governance software upgrade that this binary does not
+// handle (1 is a failure, 2 a usage error). The log line and HOME/data/upgrade-info.json name
+// the plan.
+inline constexpr int kExitUpgradeNeeded = 3;
+
+enum class StopKind { kClean, kFailure, kUpgrade };
+
 class Node final : private rpc::ConsensusView {
  public:
   // Takes the home lock, loads genesis and the validator key, opens the database and the chain.
   [[nodiscard]] static Result<std::unique_ptr<Node>> open(const Config& config);
   ~Node() override;
 
+  // The upgrade plan due at the next height that this binary neither handles nor skips: then
+  // the node must not start (bttd exits with kExitUpgradeNeeded).
+  [[nodiscard]] std::optional<v1::UpgradePlan> upgrade_needed() const {
+    return chain_->upgrade_needed();
+  }
+  // Logs the halt and writes HOME/data/upgrade-info.json.
+  void report_upgrade_halt(const v1::UpgradePlan& plan) const;
   // Starts the gRPC server and block production.
   [[nodiscard]] Status start();
-  // Thread-safe; wakes wait_for_stop().
-  void request_stop(std::string reason, bool failure = false);
-  // Blocks until request_stop(); returns true if the stop was caused by a failure.
-  bool wait_for_stop();
+  // Thread-safe; wakes wait_for_stop(). The first kind other than kClean is the one reported.
+  void request_stop(std::string reason, StopKind kind = StopKind::kClean);
+  // Blocks until request_stop(); returns the kind of stop.
+  StopKind wait_for_stop();
   // Stops production (finishing the block in progress), the gRPC server and closes storage.
   void shutdown();
 
@@ -43,6 +57,9 @@ class Node final : private rpc::ConsensusView {
   [[nodiscard]] v1::Peers peers() const override;
   [[nodiscard]] v1::ConsensusState consensus_state() const override;
   [[nodiscard]] std::vector<v1::Evidence> evidence() const override;
+  // After every committed block (consensus, block sync or the producer): streams learn of it,
+  // and the node stops if the next height is an upgrade it does not handle.
+  void committed(const chain::CommittedBlock& block);
 
   Config config_;
   std::unique_ptr<HomeLock> lock_;
@@ -67,7 +84,7 @@ class Node final : private rpc::ConsensusView {
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stop_requested_ = false;
-  bool stop_failure_ = false;
+  StopKind stop_kind_ = StopKind::kClean;
   bool shut_down_ = false;
 };
 

@@ -118,6 +118,13 @@ void register_queries(Commands& cmds, CLI::App* g) {
                             v1::GetUpgradePlanRequest());
              };
            });
+  cmds.add(g, "applied-upgrades", "Software upgrades applied at their height, by name",
+           CommandKind::kQuery, [&cmds](CLI::App*) -> Action {
+             return [&cmds] {
+               return query(cmds.ctx(), &v1::Governance::Stub::ListAppliedUpgrades,
+                            v1::ListAppliedUpgradesRequest());
+             };
+           });
   cmds.add(g, "streams", "Running treasury streams", CommandKind::kQuery,
            [&cmds](CLI::App*) -> Action {
              return [&cmds] {

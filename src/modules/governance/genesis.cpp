@@ -3,12 +3,14 @@
 // chain's export is {"state": GovernanceGenesisState}: every record under "gov/", checked
 // against the deposits account of the file. Absent: governance is off.
 #include <map>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "btt/common/json_fields.h"
 #include "btt/ledger/proto_json.h"
 #include "btt/modules/governance/errors.h"
+#include "handlers.h"
 #include "keeper.h"
 #include "keys.h"
 #include "module.h"
@@ -89,6 +91,12 @@ Result<v1::GovernanceGenesisState> parse_state(const nlohmann::json& section,
   for (const auto& a : st.foundation_acts()) {
     if (!crypto::Address::parse(a.sender()))
       return bad("a Foundation act's sender is not an address");
+  }
+  std::set<std::string> applied;
+  for (const auto& u : st.applied_upgrades()) {
+    if (!upgrade_name_ok(u.name()) || !applied.insert(u.name()).second) {
+      return bad("an applied upgrade's name is not a plan name, or twice");
+    }
   }
   const uint64_t balance = info.balance(deposits_address(), ledger::kNativeAsset);
   if (balance != held) {

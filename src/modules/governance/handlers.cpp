@@ -51,16 +51,6 @@ Status check_milestone(const v1::MilestoneApprovalAction& m, const std::string& 
   return Status::ok();
 }
 
-bool upgrade_name_ok(std::string_view name) {
-  if (name.empty() || name.size() > kMaxUpgradeName) return false;
-  for (char c : name) {
-    const bool ok =
-        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 Status require_enabled(const ReadContext& ctx, const char* what) {
   if (!ctx.state.get(keys::params())) {
     return {errors::kNotEnabled,
@@ -324,6 +314,16 @@ class FoundationActHandler final : public ledger::Handler<v1::MsgFoundationAct> 
 };
 
 }  // namespace
+
+bool upgrade_name_ok(std::string_view name) {
+  if (name.empty() || name.size() > kMaxUpgradeName) return false;
+  for (char c : name) {
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
 
 Status check_action(const v1::ProposalAction& a, size_t index) {
   const std::string what = "action " + std::to_string(index);

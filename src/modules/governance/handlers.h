@@ -23,5 +23,7 @@ class GovernanceHandlers {
 
 // The stateless checks of one action (also run on a genesis proposal).
 [[nodiscard]] Status check_action(const v1::ProposalAction& a, size_t index);
+// [a-z0-9_.-]{1,64}: an upgrade plan's name (also a state key's last field).
+[[nodiscard]] bool upgrade_name_ok(std::string_view name);
 
 }  // namespace btt::modules::governance

@@ -55,6 +55,10 @@ std::optional<v1::UpgradePlanRecord> upgrade_plan(const ledger::StateReader& sta
   return ledger::read_record<v1::UpgradePlanRecord>(state, keys::upgrade());
 }
 
+bool enabled(const ledger::StateReader& state) {
+  return state.get(keys::params()).has_value();
+}
+
 GovernanceKeeper::GovernanceKeeper(ledger::Overlay& state, ledger::Events& events,
                                    const ledger::LockProviders* locks,
                                    const ledger::BlockInfo& block, const ParamsSetter* setter)
@@ -233,6 +237,20 @@ void GovernanceKeeper::queue_foundation_act(const crypto::Address& sender,
 }
 
 // --- end block ---------------------------------------------------------------------------------
+
+void GovernanceKeeper::begin_block() {
+  // Only a binary that handles the plan (or skips it by the operator's flag) gets here: every
+  // other one stopped before this block (chain::Chain::upgrade_needed). Both do the same.
+  auto r = upgrade_plan(state_);
+  if (!r || r->plan().height() != block_.height) return;
+  v1::AppliedUpgrade done;
+  done.set_name(r->plan().name());
+  done.set_height(block_.height);
+  done.set_proposal_id(r->proposal_id());
+  state_.put(keys::applied_upgrade(done.name()), done.SerializeAsString());
+  state_.erase(keys::upgrade());
+  events_.emit(events::kUpgradeApplied).attr("name", done.name()).attr("height", block_.height);
+}
 
 void GovernanceKeeper::end_block() {
   // Periods that ended: at most max_active_proposals records.
@@ -446,6 +464,10 @@ Status GovernanceKeeper::run(ledger::Overlay& state, ledger::Events& events,
                                          address_of(a.revoke_role().address()), by);
     case v1::ProposalAction::kSoftwareUpgrade: {
       const auto& plan = a.software_upgrade();
+      if (state.get(keys::applied_upgrade(plan.name()))) {
+        return {errors::kActionFailed, "software_upgrade: '" + plan.name() +
+                                           "' was applied already; a plan needs a new name"};
+      }
       if (plan.height() <= block_.height) {
         return {errors::kActionFailed, "software_upgrade: height " + std::to_string(plan.height()) +
                                            " is not above the execution height " +
@@ -562,6 +584,9 @@ void GovernanceKeeper::import_state(const v1::GovernanceGenesisState& st) {
     put_u64(state_, keys::deduction(d.proposal_id(), address_of(d.validator())), d.shares());
   }
   if (st.has_upgrade()) state_.put(keys::upgrade(), st.upgrade().SerializeAsString());
+  for (const auto& u : st.applied_upgrades()) {
+    state_.put(keys::applied_upgrade(u.name()), u.SerializeAsString());
+  }
 }
 
 }  // namespace btt::modules::governance

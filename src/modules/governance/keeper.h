@@ -34,6 +34,8 @@ class GovernanceKeeper {
   [[nodiscard]] Status cancel(uint64_t id);
   void queue_foundation_act(const crypto::Address& sender, const v1::MsgFoundationAct& act);
 
+  // begin_block: the upgrade plan of this height is applied (removed, recorded by name).
+  void begin_block();
   // end_block: deposit and voting periods that ended, the tally within its budget, execution,
   // treasury streams, Foundation acts past their veto window.
   void end_block();

@@ -14,6 +14,7 @@
 //   "gov/fact/" id                  -> FoundationActRecord (pending)
 //   "gov/next_act"                  -> u64be
 //   "gov/upgrade"                   -> UpgradePlanRecord
+//   "gov/upgrade_done/" name        -> AppliedUpgrade
 #include "btt/ledger/keys.h"
 
 namespace btt::modules::governance::keys {
@@ -95,6 +96,12 @@ inline ledger::StateKey key() {
 }
 [[nodiscard]] inline Bytes upgrade() {
   return key().last_str("upgrade");
+}
+[[nodiscard]] inline Bytes applied_upgrades() {
+  return key().table("upgrade_done");
+}
+[[nodiscard]] inline Bytes applied_upgrade(std::string_view name) {
+  return key().table("upgrade_done").last_str(name);
 }
 
 }  // namespace btt::modules::governance::keys

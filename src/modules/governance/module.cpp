@@ -23,7 +23,7 @@ std::vector<const ledger::EventDef*> GovernanceModule::events() const {
           &events::kDepositsSettled,   &events::kStreamPaid,
           &events::kStreamEnded,       &events::kFoundationActQueued,
           &events::kFoundationActDone, &events::kUpgradeScheduled,
-          &events::kUpgradeCancelled};
+          &events::kUpgradeCancelled,  &events::kUpgradeApplied};
 }
 
 std::vector<const ErrorDef*> GovernanceModule::errors() const {
@@ -34,6 +34,11 @@ std::vector<const ErrorDef*> GovernanceModule::errors() const {
           &errors::kZeroAmount,     &errors::kNotFoundation,        &errors::kFoundationSunset,
           &errors::kBadParams,      &errors::kBadGenesis,           &errors::kActionFailed,
           &errors::kNotEnabled};
+}
+
+void GovernanceModule::begin_block(ledger::BlockContext& ctx) {
+  if (!ctx.state.get(keys::upgrade())) return;
+  GovernanceKeeper(ctx.state, ctx.events, ctx.locks, ctx.block, setter_.get()).begin_block();
 }
 
 void GovernanceModule::end_block(ledger::BlockContext& ctx) {

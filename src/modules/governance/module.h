@@ -27,6 +27,7 @@ class GovernanceModule final : public ledger::Module {
                                     ledger::BlockContext& ctx) override;
   [[nodiscard]] Result<nlohmann::json> export_genesis(
       const ledger::StateReader& state) const override;
+  void begin_block(ledger::BlockContext& ctx) override;
   void end_block(ledger::BlockContext& ctx) override;
   [[nodiscard]] std::vector<std::string> check_invariants(
       const ledger::StateReader& state) const override;

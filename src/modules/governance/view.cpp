@@ -38,6 +38,10 @@ std::optional<v1::FoundationActRecord> GovernanceView::foundation_act(uint64_t i
   return ledger::read_record<v1::FoundationActRecord>(state_, keys::foundation_act(id));
 }
 
+std::vector<v1::AppliedUpgrade> GovernanceView::applied_upgrades() const {
+  return ledger::read_records<v1::AppliedUpgrade>(state_, keys::applied_upgrades());
+}
+
 std::vector<v1::FoundationActRecord> GovernanceView::foundation_acts() const {
   return ledger::read_records<v1::FoundationActRecord>(state_, keys::foundation_acts());
 }
@@ -87,6 +91,7 @@ v1::GovernanceGenesisState GovernanceView::genesis_state() const {
   for (auto& a : foundation_acts()) *st.add_foundation_acts() = std::move(a);
   st.set_next_act_id(ledger::read_u64(state_, keys::next_act()));
   if (auto u = upgrade_plan(state_)) *st.mutable_upgrade() = *u;
+  for (auto& u : applied_upgrades()) *st.add_applied_upgrades() = std::move(u);
   return st;
 }
 

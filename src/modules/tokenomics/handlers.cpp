@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "btt/modules/governance/governance.h"
 #include "btt/modules/roles/roles.h"
 #include "btt/modules/tokenomics/errors.h"
 #include "btt/modules/tokenomics/events.h"
@@ -124,6 +125,12 @@ Status ApproveMilestoneHandler::preclaim(const v1::MsgApproveMilestone& m,
     return {errors::kNotAuthority, ctx.sender.to_string() +
                                        " does not hold the milestone_authority role, which "
                                        "approves milestones"};
+  }
+  if (governance::enabled(ctx.state)) {
+    // Every Foundation act is open to a veto (doc/governance.md "Decentralization timeline").
+    return {errors::kGovernanceControls,
+            "this chain runs governance: the Foundation approves milestones with MsgFoundationAct "
+            "(before foundation_sunset_height, open to a veto) and after it only a proposal can"};
   }
   return milestone_refusal(ctx.state, m.category(), m.milestone(), m.amount());
 }

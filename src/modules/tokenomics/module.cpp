@@ -21,10 +21,11 @@ std::vector<const ledger::EventDef*> TokenomicsModule::events() const {
 }
 
 std::vector<const ErrorDef*> TokenomicsModule::errors() const {
-  return {&errors::kZeroAmount,      &errors::kBadBurnSource,     &errors::kBadCategory,
-          &errors::kBadMilestone,    &errors::kNoState,           &errors::kNotAuthority,
-          &errors::kUnknownCategory, &errors::kMilestoneApproved, &errors::kTooManyMilestones,
-          &errors::kAboveCeiling,    &errors::kBurnOverflow,      &errors::kBadParams};
+  return {&errors::kZeroAmount,        &errors::kBadBurnSource,     &errors::kBadCategory,
+          &errors::kBadMilestone,      &errors::kNoState,           &errors::kNotAuthority,
+          &errors::kUnknownCategory,   &errors::kMilestoneApproved, &errors::kTooManyMilestones,
+          &errors::kAboveCeiling,      &errors::kBurnOverflow,      &errors::kBadParams,
+          &errors::kGovernanceControls};
 }
 
 std::optional<v1::CategoryRecord> mining_category(const TokenomicsView& view) {

@@ -5,7 +5,11 @@
 
 #include "btt/chain/chain.h"
 #include "btt/crypto/hash.h"
+#include "btt/ledger/proto_json.h"
+#include "btt/modules/governance/governance.h"
+#include "btt/modules/governance/view.h"
 #include "btt/modules/tokenomics/schedule.h"
+#include "modules/governance/module.h"
 #include "testkit/genesis_json.h"
 #include "testkit/temp_dir.h"
 #include "testkit/test_env.h"
@@ -362,6 +366,85 @@ TEST_F(ChainTest, TimeAlwaysIncreases) {
   EXPECT_EQ(b1->header.time_ms(), genesis.genesis_time_ms + 1);
   auto b2 = n.chain->propose({}, b1->header.time_ms(), val);
   EXPECT_EQ(b2->header.time_ms(), b1->header.time_ms() + 1);
+}
+
+// A governance upgrade plan for height 3 (doc/governance.md "Software upgrades"): a chain whose
+// binary does not handle it builds and accepts blocks 1 and 2, then refuses block 3 either way;
+// one that handles it, or skips it by the operator's flag, applies block 3, whose begin-block
+// removes the plan and records it, to the same state.
+class ChainUpgradeTest : public ChainTest {
+ protected:
+  void SetUp() override {
+    json g = testkit::one_validator_genesis(val, alice.address, 1000 * kBtt);
+    v1::GovernanceGenesisState st;
+    *st.mutable_params() = modules::governance::default_params();
+    st.mutable_upgrade()->mutable_plan()->set_name("btt-next");
+    st.mutable_upgrade()->mutable_plan()->set_height(3);
+    st.mutable_upgrade()->set_proposal_id(7);
+    auto state = ledger::proto_to_json(st);
+    ASSERT_TRUE(state.is_ok());
+    g["modules"]["governance"] = {{"state", *state}};
+    auto parsed = Genesis::parse(g.dump(), *registry);
+    ASSERT_TRUE(parsed.is_ok()) << parsed.status().to_string();
+    genesis = *parsed;
+  }
+  uint64_t time(uint64_t h) const { return genesis.genesis_time_ms + h * 1000; }
+};
+
+TEST_F(ChainUpgradeTest, TheHeightOfAPlanIsRefusedUnlessTheBinaryHandlesOrSkipsIt) {
+  Node old_binary, new_binary, skipping;
+  open(old_binary);
+  open(new_binary);
+  open(skipping);
+  new_binary.chain->set_upgrades({"btt-next"}, {});
+  skipping.chain->set_upgrades({}, {"btt-next"});
+  for (uint64_t h = 1; h <= 2; ++h) {
+    EXPECT_FALSE(old_binary.chain->upgrade_needed()) << h;
+    auto b = old_binary.chain->propose({}, time(h), val);
+    ASSERT_TRUE(b.is_ok()) << b.status().to_string();
+    const auto commit = old_binary.chain->commit_at(h);  // the next proposer's last_commit
+    ASSERT_TRUE(commit);
+    ASSERT_TRUE(new_binary.chain->apply(b->block, &*commit).is_ok());
+    ASSERT_TRUE(skipping.chain->apply(b->block, &*commit).is_ok());
+  }
+  auto due = old_binary.chain->upgrade_needed();
+  ASSERT_TRUE(due);
+  EXPECT_EQ(due->name(), "btt-next");
+  EXPECT_EQ(due->height(), 3u);
+  EXPECT_FALSE(new_binary.chain->upgrade_needed());
+  EXPECT_FALSE(skipping.chain->upgrade_needed());
+
+  // The old binary neither builds block 3 nor accepts one built elsewhere.
+  auto refused = old_binary.chain->propose({}, time(3), val);
+  ASSERT_FALSE(refused.is_ok());
+  EXPECT_NE(refused.status().message().find("upgrade 'btt-next' is due at height 3"),
+            std::string::npos)
+      << refused.status().message();
+  auto b3 = new_binary.chain->propose({transfer(alice, bob, kBtt, 0)}, time(3), val);
+  ASSERT_TRUE(b3.is_ok()) << b3.status().to_string();
+  EXPECT_FALSE(old_binary.chain->prepare(b3->block).is_ok());
+  EXPECT_EQ(old_binary.chain->tip().height(), 2u);
+
+  // The skipping binary applies it to the same state: the plan is gone, recorded as applied.
+  const auto commit3 = new_binary.chain->commit_at(3);
+  ASSERT_TRUE(commit3);
+  auto applied = skipping.chain->apply(b3->block, &*commit3);
+  ASSERT_TRUE(applied.is_ok()) << applied.status().to_string();
+  EXPECT_EQ(skipping.chain->tip().state_hash(), new_binary.chain->tip().state_hash());
+  for (Node* n : {&new_binary, &skipping}) {
+    EXPECT_FALSE(modules::governance::upgrade_plan(n->chain->state()));
+    auto done = modules::governance::GovernanceView(n->chain->state()).applied_upgrades();
+    ASSERT_EQ(done.size(), 1u);
+    EXPECT_EQ(done[0].name(), "btt-next");
+    EXPECT_EQ(done[0].height(), 3u);
+    EXPECT_EQ(done[0].proposal_id(), 7u);
+    EXPECT_FALSE(n->chain->upgrade_needed());
+    expect_supply(*n->chain);
+  }
+  // Past the plan's height nothing stops the old binary's chain any more than the others.
+  auto b4 = new_binary.chain->propose({}, time(4), val);
+  ASSERT_TRUE(b4.is_ok());
+  EXPECT_TRUE(skipping.chain->apply(b4->block).is_ok());
 }
 
 }  // namespace

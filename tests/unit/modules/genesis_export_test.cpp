@@ -10,6 +10,7 @@
 #include "btt/ledger/ledger.h"
 #include "btt/modules/roles/roles.h"
 #include "compute_fixture.h"
+#include "modules/governance/keys.h"
 #include "staking_fixture.h"
 
 namespace btt::testkit {
@@ -41,7 +42,10 @@ std::string first_difference(const State& a, const State& b) {
 }
 
 nlohmann::json with_governance(nlohmann::json sections) {
-  sections["governance"] = {{"params", {{"min_deposit", std::to_string(100 * kUnitsPerBtt)}}}};
+  sections["governance"] = {{"params",
+                             {{"min_deposit", std::to_string(100 * kUnitsPerBtt)},
+                              {"foundation_sunset_height", "1000000"},
+                              {"foundation_veto_period_ms", "1000"}}}};
   return sections;
 }
 
@@ -97,16 +101,20 @@ class GenesisExportTest : public ComputeTest {
     grant.mutable_grant_role()->set_address(bob.addr());
     env.apply(env.tx(env.account(TestEnv::kRoleAdmin)).message(grant).sign());
 
-    // Tokenomics: a burn, and a milestone a day in.
+    // Tokenomics: a burn, and a milestone a day in (a Foundation act: governance is on, so
+    // after its one-second veto window).
     v1::Message burn;
     burn.mutable_burn()->set_amount(3 * kBtt);
     env.apply(env.tx(*alice).message(burn).sign());
     env.advance_time(kDayMs);
     v1::Message ms;
-    ms.mutable_approve_milestone()->set_category("foundation");
-    ms.mutable_approve_milestone()->set_milestone("testnet-live");
-    ms.mutable_approve_milestone()->set_amount(1'000 * kBtt);
+    auto* approval = ms.mutable_foundation_act()->mutable_milestone_approval();
+    approval->set_category("foundation");
+    approval->set_milestone("testnet-live");
+    approval->set_amount(1'000 * kBtt);
     env.apply(env.tx(env.account(TestEnv::kAuthority)).message(ms).sign());
+    env.close_block();
+    env.advance_time(1'000);
     env.close_block();
 
     // Compute: nodes, one accepted job, one still open, a ban, an unbonding node, an epoch closed.
@@ -155,6 +163,14 @@ class GenesisExportTest : public ComputeTest {
     vote.mutable_vote()->set_proposal_id(1);
     vote.mutable_vote()->set_option(v1::VOTE_OPTION_YES);
     env.apply(env.tx(*alice).message(vote).sign());
+    // An upgrade applied earlier (its name may never be planned again), written as the
+    // begin-block of its height does.
+    v1::AppliedUpgrade done;
+    done.set_name("btt-0");
+    done.set_height(1);
+    done.set_proposal_id(0);
+    env.ledger_state().put(modules::governance::keys::applied_upgrade("btt-0"),
+                           done.SerializeAsString());
     env.close_block();
   }
 

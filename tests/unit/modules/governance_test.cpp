@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include "btt/chain/params.h"
+#include "btt/modules/governance/errors.h"
 #include "btt/modules/governance/governance.h"
 #include "btt/modules/governance/view.h"
+#include "btt/modules/tokenomics/errors.h"
 #include "btt/modules/tokenomics/view.h"
 #include "modules/governance/module.h"
 #include "modules/governance/tally.h"
@@ -79,6 +81,15 @@ class GovernanceTest : public StakingTest {
   }
   uint64_t treasury_balance() { return env.balance(modules::tokenomics::pool_address("treasury")); }
   const Account& faucet() { return faucet_account(); }
+  // The Foundation (funded for fees) queues a direct treasury spend to `to`; the message.
+  v1::Message queue_treasury_act(const Account& authority, const Account& to, uint64_t amount) {
+    env.apply(env.tx(faucet()).transfer(authority, 10 * kBtt).sign());
+    v1::Message m;
+    m.mutable_foundation_act()->mutable_treasury_spend()->set_recipient(to.addr());
+    m.mutable_foundation_act()->mutable_treasury_spend()->set_amount(amount);
+    env.apply(env.tx(authority).message(m).sign());
+    return m;
+  }
 };
 
 TEST_F(GovernanceTest, SubmitRefusalsAndDepositFloorExactly) {
@@ -384,6 +395,151 @@ TEST_F(GovernanceTest, FoundationActWaitsItsVetoWindowThenExecutes) {
   env.advance_time(5'000);
   env.close_block();
   EXPECT_EQ(env.balance(r), 5 * kBtt);
+  env.expect_supply_conserved();
+}
+
+v1::ProposalAction upgrade(const std::string& name, uint64_t height) {
+  v1::ProposalAction a;
+  a.mutable_software_upgrade()->set_name(name);
+  a.mutable_software_upgrade()->set_height(height);
+  a.mutable_software_upgrade()->set_info("https://example.org/btt-next sha256:00");
+  return a;
+}
+
+TEST_F(GovernanceTest, UpgradeIsAppliedInTheBeginBlockOfItsHeightAndItsNameNeverReturns) {
+  const uint64_t at = env.height() + 40;
+  env.apply(env.tx(faucet()).message(submit({upgrade("btt-next", at)}, 100 * kBtt)).sign());
+  env.apply(env.tx(faucet()).message(vote(1, v1::VOTE_OPTION_YES)).sign());
+  run_to_end(1);
+  ASSERT_EQ(proposal(1).status(), v1::PROPOSAL_STATUS_PASSED) << proposal(1).error();
+  auto plan = gov::upgrade_plan(env.ledger_state());
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->plan().name(), "btt-next");
+  EXPECT_EQ(plan->plan().height(), at);
+  EXPECT_EQ(plan->proposal_id(), 1u);
+  while (env.height() < at - 1) env.close_block();
+  EXPECT_TRUE(gov::upgrade_plan(env.ledger_state()));  // still planned in block at - 1
+  EXPECT_TRUE(gview().applied_upgrades().empty());
+  env.close_block();  // the begin-block of `at` applies it
+  ASSERT_EQ(env.height(), at);
+  EXPECT_FALSE(gov::upgrade_plan(env.ledger_state()));
+  auto applied = gview().applied_upgrades();
+  ASSERT_EQ(applied.size(), 1u);
+  EXPECT_EQ(applied[0].name(), "btt-next");
+  EXPECT_EQ(applied[0].height(), at);
+  EXPECT_EQ(applied[0].proposal_id(), 1u);
+  EXPECT_EQ(gview().genesis_state().applied_upgrades_size(), 1);
+
+  // A plan of the same name again: the proposal passes its vote and fails at execution.
+  env.apply(env.tx(faucet())
+                .message(submit({upgrade("btt-next", env.height() + 1'000)}, 100 * kBtt))
+                .sign());
+  env.apply(env.tx(faucet()).message(vote(2, v1::VOTE_OPTION_YES)).sign());
+  run_to_end(2);
+  EXPECT_EQ(proposal(2).status(), v1::PROPOSAL_STATUS_FAILED);
+  EXPECT_NE(proposal(2).error().find("applied already"), std::string::npos) << proposal(2).error();
+  EXPECT_FALSE(gov::upgrade_plan(env.ledger_state()));
+  env.expect_supply_conserved();
+}
+
+TEST_F(GovernanceTest, CancelUpgradeRemovesThePlanAndFailsWithoutOne) {
+  env.apply(env.tx(faucet())
+                .message(submit({upgrade("btt-next", env.height() + 1'000)}, 100 * kBtt))
+                .sign());
+  env.apply(env.tx(faucet()).message(vote(1, v1::VOTE_OPTION_YES)).sign());
+  run_to_end(1);
+  ASSERT_TRUE(gov::upgrade_plan(env.ledger_state()));
+  v1::ProposalAction cancel;
+  cancel.mutable_cancel_upgrade();
+  for (uint64_t id : {2u, 3u}) {
+    env.apply(env.tx(faucet()).message(submit({cancel}, 100 * kBtt)).sign());
+    env.apply(env.tx(faucet()).message(vote(id, v1::VOTE_OPTION_YES)).sign());
+    run_to_end(id);
+  }
+  EXPECT_EQ(proposal(2).status(), v1::PROPOSAL_STATUS_PASSED) << proposal(2).error();
+  EXPECT_FALSE(gov::upgrade_plan(env.ledger_state()));
+  EXPECT_EQ(proposal(3).status(), v1::PROPOSAL_STATUS_FAILED);
+  EXPECT_NE(proposal(3).error().find("no upgrade is planned"), std::string::npos);
+  EXPECT_TRUE(gview().applied_upgrades().empty());
+}
+
+TEST_F(GovernanceTest, WithGovernanceTheFoundationApprovesMilestonesOnlyThroughIt) {
+  const Account& authority = env.account(TestEnv::kAuthority, 0);
+  env.apply(env.tx(faucet()).transfer(authority, kBtt).sign());
+  v1::Message direct;
+  direct.mutable_approve_milestone()->set_category("foundation");
+  direct.mutable_approve_milestone()->set_milestone("m1");
+  direct.mutable_approve_milestone()->set_amount(1'000 * kBtt);
+  auto out = env.apply(env.tx(authority).message(direct).sign(), Code::kWrongState);
+  EXPECT_EQ(out.status.detail(), modules::tokenomics::errors::kGovernanceControls.detail);
+  EXPECT_FALSE(
+      modules::tokenomics::TokenomicsView(env.ledger_state()).milestone("foundation", "m1"));
+  // The same approval as a Foundation act waits out its veto window, then applies.
+  v1::Message act;
+  *act.mutable_foundation_act()->mutable_milestone_approval() = [] {
+    v1::MilestoneApprovalAction m;
+    m.set_category("foundation");
+    m.set_milestone("m1");
+    m.set_amount(1'000 * kBtt);
+    return m;
+  }();
+  env.apply(env.tx(authority).message(act).sign());
+  env.close_block();
+  env.advance_time(5'000);
+  env.close_block();
+  EXPECT_TRUE(
+      modules::tokenomics::TokenomicsView(env.ledger_state()).milestone("foundation", "m1"));
+}
+
+TEST_F(GovernanceTest, AFoundationActIsVetoedInItsWindowAndRefusedFromTheSunset) {
+  const Account& authority = env.account(TestEnv::kAuthority, 0);
+  const Account& r = env.account("grantee", 0);
+  const v1::Message m = queue_treasury_act(authority, r, 5 * kBtt);
+  ASSERT_EQ(gview().foundation_acts().size(), 1u);
+  const uint64_t act_id = gview().foundation_acts()[0].id();
+  // A veto whose vote (60 s) outlasts the act's window (5 s) comes too late: the act executed
+  // in the first block after its window.
+  env.advance_time(5'000);
+  env.close_block();
+  v1::ProposalAction veto;
+  veto.mutable_veto_foundation_act()->set_act_id(act_id);
+  env.apply(env.tx(faucet()).message(submit({veto}, 100 * kBtt)).sign());
+  env.apply(env.tx(faucet()).message(vote(1, v1::VOTE_OPTION_YES)).sign());
+  run_to_end(1);
+  // The window (5 s) ended before the vote (60 s): the act executed, the veto found nothing.
+  EXPECT_EQ(env.balance(r), 5 * kBtt);
+  EXPECT_EQ(proposal(1).status(), v1::PROPOSAL_STATUS_FAILED);
+  EXPECT_NE(proposal(1).error().find("no pending Foundation act"), std::string::npos);
+  // From foundation_sunset_height (100) on, the Foundation acts only through proposals.
+  while (env.height() < 100) env.close_block();
+  auto out = env.apply(env.tx(authority).message(m).sign(), Code::kWrongState);
+  EXPECT_EQ(out.status.detail(), gov::errors::kFoundationSunset.detail);
+  env.expect_supply_conserved();
+}
+
+class GovernanceVetoTest : public GovernanceTest {
+ protected:
+  // A veto window longer than a vote, so a veto proposal can land inside it.
+  GovernanceVetoTest() : GovernanceTest({{"foundation_veto_period_ms", "600000"}}) {}
+};
+
+TEST_F(GovernanceVetoTest, AVetoInsideTheWindowRemovesTheActAndNothingIsPaid) {
+  const Account& authority = env.account(TestEnv::kAuthority, 0);
+  const Account& r = env.account("grantee", 0);
+  const v1::Message m = queue_treasury_act(authority, r, 5 * kBtt);
+  const uint64_t act_id = gview().foundation_acts()[0].id();
+  const uint64_t treasury = treasury_balance();
+  v1::ProposalAction veto;
+  veto.mutable_veto_foundation_act()->set_act_id(act_id);
+  env.apply(env.tx(faucet()).message(submit({veto}, 100 * kBtt)).sign());
+  env.apply(env.tx(faucet()).message(vote(1, v1::VOTE_OPTION_YES)).sign());
+  run_to_end(1);
+  EXPECT_EQ(proposal(1).status(), v1::PROPOSAL_STATUS_PASSED) << proposal(1).error();
+  EXPECT_TRUE(gview().foundation_acts().empty());
+  env.advance_time(600'000);
+  env.close_block();
+  EXPECT_EQ(env.balance(r), 0u);
+  EXPECT_GE(treasury_balance(), treasury);  // nothing left it (fees may come in)
   env.expect_supply_conserved();
 }
 

@@ -257,6 +257,35 @@ TEST(Init, StakingGenesisBondsTheValidatorsSelfStake) {
   EXPECT_FALSE(std::filesystem::exists(copy.home / "genesis.json"));
 }
 
+// --governance: a governance section with the dev periods, and staking (its voting power) with it.
+TEST(Init, GovernanceGenesisRunsGovernanceWithDevPeriodsAndStaking) {
+  testkit::TempDir dir;
+  InitOptions o;
+  o.home = dir.path() / "home";
+  o.dev = true;
+  o.governance = true;
+  auto r = init_home(o);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  std::ifstream in(r->genesis);
+  const auto j = nlohmann::json::parse(in);
+  ASSERT_TRUE(j["modules"].contains("staking"));
+  const auto& p = j["modules"]["governance"]["params"];
+  EXPECT_EQ(p["min_deposit"], std::to_string(kDevGovMinDeposit));
+  EXPECT_EQ(p["voting_period_ms"], std::to_string(kDevGovVotingPeriodMs));
+  EXPECT_EQ(p["max_deposit_period_ms"], std::to_string(kDevGovDepositPeriodMs));
+  EXPECT_EQ(p["foundation_sunset_height"], std::to_string(kDevGovFoundationSunsetHeight));
+  auto registry = chain::make_default_registry();
+  EXPECT_TRUE(chain::Genesis::load(r->genesis, *registry).is_ok());
+
+  InitOptions plain;
+  plain.home = dir.path() / "plain";
+  plain.dev = true;
+  auto r2 = init_home(plain);
+  ASSERT_TRUE(r2.is_ok());
+  std::ifstream in2(r2->genesis);
+  EXPECT_FALSE(nlohmann::json::parse(in2)["modules"].contains("governance"));
+}
+
 TEST(Init, RefusedInitWritesNothing) {
   testkit::TempDir dir;
   InitOptions o;

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "btt/common/amount.h"
+#include "btt/ledger/proto_json.h"
 #include "btt/v1/governance.grpc.pb.h"
+#include "modules/governance/module.h"
 #include "testkit/rpc_harness.h"
 #include "testkit/test_env.h"
 
@@ -102,6 +104,54 @@ TEST_F(GovernanceServiceTest, UnknownProposalIsNotFound) {
   v1::UpgradePlanRecord plan;
   ASSERT_TRUE(call(&v1::Governance::Stub::GetUpgradePlan, v1::GetUpgradePlanRequest(), &plan).ok());
   EXPECT_FALSE(plan.has_plan());
+}
+
+// The plan in force and the upgrades applied, from an exported governance state.
+nlohmann::json state_with_upgrades() {
+  v1::GovernanceGenesisState st;
+  *st.mutable_params() = modules::governance::default_params();
+  st.mutable_upgrade()->mutable_plan()->set_name("btt-2");
+  st.mutable_upgrade()->mutable_plan()->set_height(1'000);
+  st.mutable_upgrade()->mutable_plan()->set_info("https://example.org/btt-2");
+  st.mutable_upgrade()->set_proposal_id(4);
+  for (const char* name : {"btt-1b", "btt-1a"}) {
+    auto* u = st.add_applied_upgrades();
+    u->set_name(name);
+    u->set_height(name[5] == 'a' ? 10 : 20);
+    u->set_proposal_id(name[5] == 'a' ? 1 : 2);
+  }
+  return {{"state", *ledger::proto_to_json(st)}};
+}
+
+TEST(GovernanceUpgradeServiceTest, ThePlanAndTheAppliedUpgradesByName) {
+  RpcHarness node{RpcHarnessOptions{.governance = state_with_upgrades()}};
+  auto stub = v1::Governance::NewStub(node.channel());
+  {
+    grpc::ClientContext ctx;
+    v1::UpgradePlanRecord plan;
+    ASSERT_TRUE(stub->GetUpgradePlan(&ctx, v1::GetUpgradePlanRequest(), &plan).ok());
+    EXPECT_EQ(plan.plan().name(), "btt-2");
+    EXPECT_EQ(plan.plan().height(), 1'000u);
+    EXPECT_EQ(plan.plan().info(), "https://example.org/btt-2");
+    EXPECT_EQ(plan.proposal_id(), 4u);
+  }
+  grpc::ClientContext ctx;
+  v1::ListAppliedUpgradesResponse applied;
+  ASSERT_TRUE(stub->ListAppliedUpgrades(&ctx, v1::ListAppliedUpgradesRequest(), &applied).ok());
+  ASSERT_EQ(applied.upgrades_size(), 2);
+  EXPECT_EQ(applied.upgrades(0).name(), "btt-1a");
+  EXPECT_EQ(applied.upgrades(0).height(), 10u);
+  EXPECT_EQ(applied.upgrades(0).proposal_id(), 1u);
+  EXPECT_EQ(applied.upgrades(1).name(), "btt-1b");
+  EXPECT_EQ(applied.upgrades(1).height(), 20u);
+}
+
+TEST_F(GovernanceServiceTest, NoUpgradeAppliedIsAnEmptyList) {
+  v1::ListAppliedUpgradesResponse applied;
+  ASSERT_TRUE(
+      call(&v1::Governance::Stub::ListAppliedUpgrades, v1::ListAppliedUpgradesRequest(), &applied)
+          .ok());
+  EXPECT_EQ(applied.upgrades_size(), 0);
 }
 
 }  // namespace

@@ -33,5 +33,6 @@ inline constexpr ledger::EventDef kFoundationActDone{"governance.foundation_act_
 inline constexpr ledger::EventDef kUpgradeScheduled{"governance.upgrade_scheduled",
                                                     {"name", "height", "info"}};
 inline constexpr ledger::EventDef kUpgradeCancelled{"governance.upgrade_cancelled", {"name"}};
+inline constexpr ledger::EventDef kUpgradeApplied{"governance.upgrade_applied", {"name", "height"}};
 
 }  // namespace btt::modules::governance::events

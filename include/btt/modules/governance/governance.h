@@ -35,8 +35,14 @@ class ParamsSetter {
                                                std::string_view json) const = 0;
 };
 
-// The software upgrade plan in force (nullopt: none). node/ halts before applying its height.
+// The software upgrade plan in force (nullopt: none). A node whose binary does not handle it
+// stops before applying its height (chain::Chain::upgrade_needed, doc/governance.md "Software
+// upgrades"); the begin-block of that height removes it and records it as applied.
 [[nodiscard]] std::optional<v1::UpgradePlanRecord> upgrade_plan(const ledger::StateReader& state);
+
+// Whether the chain runs governance (its genesis had a governance section). Then the Foundation
+// approves milestones only through MsgFoundationAct (before the sunset) or proposals.
+[[nodiscard]] bool enabled(const ledger::StateReader& state);
 
 // `setter` may be null (unit tests of a registry without chain/): param changes then fail.
 [[nodiscard]] std::unique_ptr<ledger::Module> make_governance_module(

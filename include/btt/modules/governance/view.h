@@ -22,6 +22,8 @@ class GovernanceView {
   [[nodiscard]] std::vector<v1::TreasuryStream> streams() const;
   [[nodiscard]] std::optional<v1::FoundationActRecord> foundation_act(uint64_t id) const;
   [[nodiscard]] std::vector<v1::FoundationActRecord> foundation_acts() const;
+  // Upgrades applied at their height, by name.
+  [[nodiscard]] std::vector<v1::AppliedUpgrade> applied_upgrades() const;
   // Proposals in deposit, voting or tallying (what max_active_proposals bounds).
   [[nodiscard]] uint64_t active_count() const;
   [[nodiscard]] v1::GovernanceGenesisState genesis_state() const;

@@ -17,5 +17,7 @@ inline constexpr ErrorDef kTooManyMilestones{2009, Code::kLimitExceeded, "too_ma
 inline constexpr ErrorDef kAboveCeiling{2010, Code::kLimitExceeded, "above_ceiling"};
 inline constexpr ErrorDef kBurnOverflow{2011, Code::kBalanceOverflow, "burn_overflow"};
 inline constexpr ErrorDef kBadParams{2012, Code::kInvalidArgument, "bad_params"};
+inline constexpr ErrorDef kGovernanceControls{2013, Code::kWrongState,
+                                              "governance_controls_milestones"};
 
 }  // namespace btt::modules::tokenomics::errors
