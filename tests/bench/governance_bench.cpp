@@ -5,7 +5,8 @@
 // delegate 1 BTT (alternately to val-a and val-b) and vote (alternately yes and no) through the
 // real handlers, then one proposal's voting period ends and every end-block is timed until its
 // tally is whole and it is decided. Invariants are off (they scan every proposal). Prints one
-// figure a line as `name: value`.
+// figure a line as `name: value`; the per-block figures also as a ratio to one BIP340 verify on
+// one core measured in the same run (`*_in_verifies`), since this machine's speed varies.
 //
 //   btt-bench-governance [--voters N (default 100000)] [--budget B (default 2000)]
 #include <algorithm>
@@ -16,6 +17,7 @@
 
 #include "btt/modules/governance/view.h"
 #include "unit/modules/staking_fixture.h"
+#include "verify_bound.h"
 
 namespace {
 
@@ -102,5 +104,12 @@ int main(int argc, char** argv) {
             << "end_block_ms_max: " << max_ms << "\n"
             << "end_block_ms_avg: " << total_ms / static_cast<double>(blocks) << "\n"
             << "tally_total_ms: " << total_ms << "\n";
+  const double verify_ms = bench::bip340_verify_us() / 1000;
+  std::cout << "bip340_verify_us: " << verify_ms * 1000 << "\n"
+            << "end_block_max_in_verifies: " << max_ms / verify_ms << "\n"
+            << "end_block_avg_in_verifies: " << total_ms / static_cast<double>(blocks) / verify_ms
+            << "\n"
+            << "tally_per_vote_in_verifies: "
+            << total_ms / static_cast<double>(voters + 1) / verify_ms << "\n";
   return 0;
 }

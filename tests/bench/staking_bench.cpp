@@ -47,6 +47,7 @@
 #include "testkit/genesis_json.h"
 #include "testkit/test_env.h"
 #include "testkit/txs.h"
+#include "verify_bound.h"
 
 namespace {
 
@@ -238,20 +239,7 @@ struct Samples {
 
 // One BIP340 verify on one core, in microseconds (the bound the figures are given against).
 double verify_us() {
-  const auto key = bench_key("verify");
-  std::vector<std::pair<Hash32, crypto::Signature>> signed_msgs;
-  for (int i = 0; i < 256; ++i) {
-    const Hash32 msg = crypto::sha256("msg-" + std::to_string(i));
-    signed_msgs.emplace_back(msg, *crypto::schnorr_sign(key.secret_key, msg));
-  }
-  constexpr int kRounds = 12;
-  const auto t0 = Clock::now();
-  for (int r = 0; r < kRounds; ++r) {
-    for (const auto& [msg, sig] : signed_msgs) {
-      if (!crypto::schnorr_verify(key.public_key, msg, sig)) std::abort();
-    }
-  }
-  return micros_since(t0) / (kRounds * static_cast<double>(signed_msgs.size()));
+  return bench::bip340_verify_us();
 }
 
 struct Options {
