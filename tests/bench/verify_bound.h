@@ -1,8 +1,8 @@
 #pragma once
 // The bound benchmark figures are given against on a shared, noisy machine: one BIP340 verify on
 // one core, measured in the same run (doc/operator.md "How a block is made, and what it costs").
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <string>
 #include <utility>
