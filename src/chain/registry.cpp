@@ -8,6 +8,7 @@
 #include "btt/modules/bank/bank.h"
 #include "btt/modules/compute/compute.h"
 #include "btt/modules/governance/governance.h"
+#include "btt/modules/payfi/payfi.h"
 #include "btt/modules/roles/roles.h"
 #include "btt/modules/staking/staking.h"
 #include "btt/modules/tokenomics/tokenomics.h"
@@ -108,8 +109,10 @@ const std::vector<std::string_view>& default_module_order() {
   // burns slashing will use).
   // governance: end_block counts votes over the stake staking left, then executes (after
   // tokenomics and staking, whose state its actions change).
-  static const std::vector<std::string_view> kOrder = {"bank",    "roles",   "tokenomics",
-                                                       "compute", "staking", "governance"};
+  // payfi: end_block settles closed cycles (fees read staking's tiers, the treasury share goes
+  // to a tokenomics pool).
+  static const std::vector<std::string_view> kOrder = {
+      "bank", "roles", "tokenomics", "compute", "staking", "governance", "payfi"};
   return kOrder;
 }
 
@@ -122,6 +125,7 @@ std::unique_ptr<ModuleRegistry> make_default_registry() {
   registry->add(modules::staking::make_staking_module());
   registry->add(modules::governance::make_governance_module(
       std::make_unique<RegistryParamsSetter>(*registry)));
+  registry->add(modules::payfi::make_payfi_module());
   return registry;
 }
 

@@ -12,6 +12,7 @@
 #include "btt/v1/governance.grpc.pb.h"
 #include "btt/v1/node.grpc.pb.h"
 #include "btt/v1/params.grpc.pb.h"
+#include "btt/v1/payfi_query.grpc.pb.h"
 #include "btt/v1/roles.grpc.pb.h"
 #include "btt/v1/staking.grpc.pb.h"
 #include "btt/v1/tokenomics.grpc.pb.h"
@@ -167,6 +168,46 @@ class GovernanceService final : public v1::Governance::Service {
                           v1::GetStreamsResponse* out) override;
   grpc::Status ListAppliedUpgrades(grpc::ServerContext*, const v1::ListAppliedUpgradesRequest* req,
                                    v1::ListAppliedUpgradesResponse* out) override;
+
+ private:
+  RpcContext& ctx_;
+};
+
+class PayFiService final : public v1::PayFi::Service {
+ public:
+  explicit PayFiService(RpcContext& ctx) : ctx_(ctx) {}
+  grpc::Status GetParams(grpc::ServerContext*, const v1::GetPayFiParamsRequest* req,
+                         v1::PayFiParams* out) override;
+  grpc::Status ListPaymentAssets(grpc::ServerContext*, const v1::ListPaymentAssetsRequest* req,
+                                 v1::ListPaymentAssetsResponse* out) override;
+  grpc::Status GetPaymentAsset(grpc::ServerContext*, const v1::GetPaymentAssetRequest* req,
+                               v1::PaymentAssetInfo* out) override;
+  grpc::Status ListGatewayFlows(grpc::ServerContext*, const v1::ListGatewayFlowsRequest* req,
+                                v1::ListGatewayFlowsResponse* out) override;
+  grpc::Status GetPayee(grpc::ServerContext*, const v1::GetPayeeRequest* req,
+                        v1::PayeeInfo* out) override;
+  grpc::Status GetInvoice(grpc::ServerContext*, const v1::GetInvoiceRequest* req,
+                          v1::InvoiceRecord* out) override;
+  grpc::Status GetPayment(grpc::ServerContext*, const v1::GetPaymentRequest* req,
+                          v1::PaymentInfo* out) override;
+  grpc::Status ListPayments(grpc::ServerContext*, const v1::ListPaymentsRequest* req,
+                            v1::ListPaymentsResponse* out) override;
+  grpc::Status GetHold(grpc::ServerContext*, const v1::GetHoldRequest* req,
+                       v1::HoldRecord* out) override;
+  grpc::Status ListSettlements(grpc::ServerContext*, const v1::ListSettlementsRequest* req,
+                               v1::ListSettlementsResponse* out) override;
+  grpc::Status GetStatement(grpc::ServerContext*, const v1::GetStatementRequest* req,
+                            v1::Statement* out) override;
+  grpc::Status GetPlan(grpc::ServerContext*, const v1::GetPlanRequest* req,
+                       v1::PlanRecord* out) override;
+  grpc::Status ListPlans(grpc::ServerContext*, const v1::ListPlansRequest* req,
+                         v1::ListPlansResponse* out) override;
+  grpc::Status GetSubscription(grpc::ServerContext*, const v1::GetSubscriptionRequest* req,
+                               v1::SubscriptionRecord* out) override;
+  grpc::Status ListSubscriptions(grpc::ServerContext*, const v1::ListSubscriptionsRequest* req,
+                                 v1::ListSubscriptionsResponse* out) override;
+  grpc::Status StreamPayments(grpc::ServerContext* context, const v1::StreamPaymentsRequest* req,
+                              grpc::ServerWriter<v1::PayFiEventRecord>* writer) override;
 
  private:
   RpcContext& ctx_;

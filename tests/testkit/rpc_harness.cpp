@@ -33,6 +33,7 @@ RpcHarness::RpcHarness(const RpcHarnessOptions& options)
   j["modules"]["roles"] = TestEnv::default_roles_section();
   if (!options.staking.is_null()) j["modules"]["staking"] = options.staking;
   if (!options.governance.is_null()) j["modules"]["governance"] = options.governance;
+  if (!options.payfi.is_null()) j["modules"]["payfi"] = options.payfi;
   auto genesis = chain::Genesis::parse(j.dump(), *registry_);
   if (!genesis) throw std::runtime_error("rpc harness genesis: " + genesis.status().to_string());
   node_ = std::make_unique<ChainNode>(*genesis, *registry_);

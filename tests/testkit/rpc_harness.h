@@ -29,6 +29,8 @@ struct RpcHarnessOptions {
   nlohmann::json staking = nullptr;
   // A genesis "modules.governance" section (null: without governance).
   nlohmann::json governance = nullptr;
+  // A genesis "modules.payfi" section (null: without PayFi).
+  nlohmann::json payfi = nullptr;
 };
 
 class RpcHarness {

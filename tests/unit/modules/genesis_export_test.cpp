@@ -46,6 +46,7 @@ nlohmann::json with_governance(nlohmann::json sections) {
                              {{"min_deposit", std::to_string(100 * kUnitsPerBtt)},
                               {"foundation_sunset_height", "1000000"},
                               {"foundation_veto_period_ms", "1000"}}}};
+  sections["payfi"] = {{"params", {{"settlement_budget_per_block", 1}}}};
   return sections;
 }
 
@@ -145,7 +146,80 @@ class GenesisExportTest : public ComputeTest {
     env.close_block();
     env.close_block();
     governance_scenario();
+    payfi_scenario();
     staking_scenario();
+  }
+
+  // PayFi: a gateway asset with a deposit, a withdrawal and a frozen holding; a payee with an
+  // invoice paid, payments settled and one still pending (the budget settles one a block), a
+  // refund, an open hold and an idempotency id.
+  void payfi_scenario() {
+    const Account& gw = env.account("gateway", 10 * kBtt);
+    modules::roles::grant_at_genesis(env.ledger_state(), env.direct_events(),
+                                     modules::roles::kPaymentGateway, gw.address());
+    const Account& dentist = env.account("dentist", 10 * kBtt);
+    v1::Message m;
+    m.mutable_register_payment_asset()->set_asset("CNYT");
+    env.apply(env.tx(gw).message(m).sign());
+    m.Clear();
+    m.mutable_gateway_deposit()->set_asset("CNYT");
+    m.mutable_gateway_deposit()->set_to(alice->addr());
+    m.mutable_gateway_deposit()->set_amount(9'000);
+    m.mutable_gateway_deposit()->set_deposit_ref("dep-1");
+    env.apply(env.tx(gw).message(m).sign());
+    m.Clear();
+    m.mutable_gateway_withdraw()->set_asset("CNYT");
+    m.mutable_gateway_withdraw()->set_amount(1'000);
+    m.mutable_gateway_withdraw()->set_payout_ref("out-1");
+    env.apply(env.tx(*alice).message(m).sign());
+    m.Clear();
+    m.mutable_register_payee()->set_name_hash(std::string(32, 'd'));
+    m.mutable_register_payee()->set_category("dental_clinic");
+    m.mutable_register_payee()->set_settlement_asset("CNYT");
+    env.apply(env.tx(dentist).message(m).sign());
+    m.Clear();
+    m.mutable_create_invoice()->set_reference("INV-9");
+    m.mutable_create_invoice()->set_amount(2'000);
+    m.mutable_create_invoice()->set_expiry_ms(env.time_ms() + kDayMs);
+    env.apply(env.tx(dentist).message(m).sign());
+    auto pay = [&](uint64_t amount, uint64_t invoice, const std::string& id) {
+      v1::Message p;
+      p.mutable_pay()->set_payee(dentist.addr());
+      p.mutable_pay()->set_amount(amount);
+      p.mutable_pay()->set_asset("CNYT");
+      p.mutable_pay()->set_invoice_id(invoice);
+      if (invoice == 0) p.mutable_pay()->set_reference("walk-in");
+      p.mutable_pay()->set_client_payment_id(id);
+      env.apply(env.tx(*alice).message(p).sign());
+    };
+    pay(2'000, 1, "a");
+    pay(500, 0, "b");
+    pay(700, 0, "c");
+    m.Clear();
+    m.mutable_refund()->set_payment_id(2);
+    m.mutable_refund()->set_amount(100);
+    m.mutable_refund()->set_reason_code(1);
+    env.apply(env.tx(dentist).message(m).sign());
+    m.Clear();
+    m.mutable_place_hold()->set_payee(dentist.addr());
+    m.mutable_place_hold()->set_amount(1'500);
+    m.mutable_place_hold()->set_asset("CNYT");
+    m.mutable_place_hold()->set_expiry_ms(env.time_ms() + kDayMs);
+    m.mutable_place_hold()->set_reference("crown");
+    m.mutable_place_hold()->set_client_payment_id("h");
+    env.apply(env.tx(*alice).message(m).sign());
+    m.Clear();
+    m.mutable_capture_hold()->set_hold_id(1);
+    m.mutable_capture_hold()->set_amount(400);
+    env.apply(env.tx(dentist).message(m).sign());
+    m.Clear();
+    m.mutable_freeze_holding()->set_asset("CNYT");
+    m.mutable_freeze_holding()->set_account(alice->addr());
+    m.mutable_freeze_holding()->set_reason_code(2);
+    env.apply(env.tx(gw).message(m).sign());
+    env.advance_time(3'600'000);
+    env.close_block();  // closes the cycle; settles one payment (budget 1)
+    env.close_block();  // and another: two stay queued at the export
   }
 
   // Governance: a proposal voting with a vote cast, another still in its deposit period.
@@ -212,7 +286,7 @@ TEST_F(GenesisExportTest, ImportHoldsExactlyTheExportedState) {
   const nlohmann::json file = export_now();
   ASSERT_TRUE(file.is_object());
   EXPECT_EQ(file["initial_height"], std::to_string(committed_height() + 1));
-  for (const char* m : {"roles", "tokenomics", "compute", "staking", "governance"}) {
+  for (const char* m : {"roles", "tokenomics", "compute", "staking", "governance", "payfi"}) {
     EXPECT_TRUE(file["modules"].contains(m)) << m;
   }
   EXPECT_FALSE(file["modules"].contains("bank"));  // the bank's state is the accounts list
