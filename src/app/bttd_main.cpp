@@ -1,11 +1,11 @@
 // bttd: the BTT full node.
-//   bttd init  --home DIR [--chain-id ID] [--dev] [--staking] [--governance]
+//   bttd init  --home DIR [--chain-id ID] [--dev] [--staking] [--governance] [--payfi]
 //              [--grpc-addr HOST:PORT] [--genesis FILE] [--validator-key FILE]
 //   bttd export --home DIR [--height H] [--out FILE]
 //   bttd start --home DIR [--grpc-addr HOST:PORT] [--log-level L] [--block-time-ms N]
 //              [--wal-discard-corrupt] [--unsafe-skip-upgrade NAME]...
 //   bttd testnet --dir DIR [--validators N] [--non-validators M] [--chain-id ID]
-//                [--block-time-ms N] [--staking] [--governance]
+//                [--block-time-ms N] [--staking] [--governance] [--payfi]
 //   bttd --version   (the version and the upgrade plans this binary handles)
 // Exit status: 0 after a clean stop, 1 when start-up or the node fails, 2 for a bad command line,
 // 3 (node::kExitUpgradeNeeded) when it stops for a software upgrade it does not handle.
@@ -41,10 +41,11 @@ std::filesystem::path default_home() {
 
 int cmd_init(const std::filesystem::path& home, const std::string& chain_id, bool dev,
              const std::string& grpc_addr, const std::string& genesis_file,
-             const std::string& validator_key_file, bool staking, bool governance) {
+             const std::string& validator_key_file, bool staking, bool governance, bool payfi) {
   btt::node::InitOptions options;
   options.staking = staking;
   options.governance = governance;
+  options.payfi = payfi;
   options.home = home;
   options.chain_id = chain_id;
   options.dev = dev;
@@ -211,6 +212,9 @@ int main(int argc, char** argv) {
   bool init_governance = false;
   init->add_flag("--governance", init_governance,
                  "run governance with dev periods (1-minute votes); implies --staking");
+  bool init_payfi = false;
+  init->add_flag("--payfi", init_payfi,
+                 "run PayFi with a 1-minute settlement cycle; the dev key is payment_gateway");
 
   auto* exporter =
       app.add_subcommand("export", "write the committed state of a stopped node as a genesis file");
@@ -236,6 +240,8 @@ int main(int argc, char** argv) {
                     "run the staking module: each validator gets a 100 BTT self stake in genesis");
   testnet->add_flag("--governance", testnet_options.governance,
                     "run governance with dev periods (1-minute votes); implies --staking");
+  testnet->add_flag("--payfi", testnet_options.payfi,
+                    "run PayFi with a 1-minute settlement cycle; the dev key is payment_gateway");
 
   auto* start = app.add_subcommand("start", "run the node");
   start->add_option("--home", home_str, "node home directory (default $BTT_HOME or ~/.bttd)");
@@ -269,7 +275,7 @@ int main(int argc, char** argv) {
   try {
     if (init->parsed()) {
       return cmd_init(home_str, chain_id, dev, grpc_addr, genesis_file, validator_key_file,
-                      init_staking, init_governance);
+                      init_staking, init_governance, init_payfi);
     }
     if (exporter->parsed()) return cmd_export(home_str, export_height, export_out);
     if (testnet->parsed()) {

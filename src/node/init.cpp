@@ -17,6 +17,7 @@
 #include "btt/common/file_io.h"
 #include "btt/crypto/keyfile.h"
 #include "btt/ledger/ledger.h"
+#include "btt/modules/roles/roles.h"
 #include "btt/modules/tokenomics/genesis.h"
 #include "btt/node/config.h"
 
@@ -78,10 +79,13 @@ nlohmann::json btt_account(const crypto::Address& address, uint64_t amount) {
 // validator, approves milestones) and, with `staking`, a staking section in which each validator
 // operates itself with a genesis self stake of kDevSelfStake and kDevFeeFloat spendable for its
 // fees (doc/staking.md "Dev and test nets"), and with `governance` a governance section with dev
-// periods (doc/governance.md "Dev and test nets"). The callers validate it (validate_genesis_text).
+// periods (doc/governance.md "Dev and test nets"), and with `payfi` a PayFi section with a dev
+// settlement cycle whose payment_gateway is the role admin (doc/payfi.md "Dev and test nets").
+// The callers validate it (validate_genesis_text).
 std::string make_genesis(const std::string& chain_id, uint64_t time_ms,
                          const std::vector<crypto::KeyPair>& validators,
-                         const std::optional<crypto::KeyPair>& dev, bool staking, bool governance) {
+                         const std::optional<crypto::KeyPair>& dev, bool staking, bool governance,
+                         bool payfi) {
   nlohmann::json g;
   g["chain_id"] = chain_id;
   g["genesis_time"] = chain::format_rfc3339_ms(time_ms);
@@ -121,7 +125,14 @@ std::string make_genesis(const std::string& chain_id, uint64_t time_ms,
   const auto& first = validators.front();
   g["modules"]["tokenomics"] = modules::tokenomics::to_json(modules::tokenomics::default_genesis(
       time_ms / 1000, first.address, dev ? dev->address : first.address, accounts_total));
-  g["modules"]["roles"] = role_admin_section(dev ? dev->address : first.address);
+  const crypto::Address& admin = dev ? dev->address : first.address;
+  g["modules"]["roles"] = role_admin_section(admin);
+  if (payfi) {
+    g["modules"]["payfi"] = {
+        {"params", {{"settlement_cycle_ms", std::to_string(kDevPayFiCycleMs)}}}};
+    g["modules"]["roles"]["grants"].push_back(
+        {{"role", std::string(modules::roles::kPaymentGateway)}, {"address", admin.to_string()}});
+  }
   return g.dump(2) + "\n";
 }
 
@@ -188,7 +199,7 @@ Result<std::vector<TestnetNode>> init_testnet(const TestnetOptions& options) {
   auto dev = crypto::KeyPair::generate();
   const std::string genesis_text =
       make_genesis(options.chain_id, now_rounded_ms(), validators, dev,
-                   options.staking || options.governance, options.governance);
+                   options.staking || options.governance, options.governance, options.payfi);
   if (auto s = validate_genesis_text(genesis_text); !s) return s;
 
   std::vector<TestnetNode> out;
@@ -263,11 +274,13 @@ Result<InitResult> init_home(const InitOptions& options) {
     }
   }
 
-  if (options.genesis_file && (options.dev || options.staking || options.governance)) {
+  if (options.genesis_file &&
+      (options.dev || options.staking || options.governance || options.payfi)) {
     return Status(Code::kInvalidArgument,
-                  std::string(options.dev       ? "--dev"
-                              : options.staking ? "--staking"
-                                                : "--governance") +
+                  std::string(options.dev          ? "--dev"
+                              : options.staking    ? "--staking"
+                              : options.governance ? "--governance"
+                                                   : "--payfi") +
                       " makes a new genesis; it does not go with --genesis");
   }
   // Everything is generated and validated first, so a refused init writes nothing.
@@ -298,8 +311,9 @@ Result<InitResult> init_home(const InitOptions& options) {
     if (!text) return text.status();
     genesis_text = std::move(*text);
   } else {
-    genesis_text = make_genesis(options.chain_id, time_ms, {validator}, dev,
-                                options.staking || options.governance, options.governance);
+    genesis_text =
+        make_genesis(options.chain_id, time_ms, {validator}, dev,
+                     options.staking || options.governance, options.governance, options.payfi);
   }
   // Validate what we write exactly as `bttd start` will read it.
   if (auto s = validate_genesis_text(genesis_text); !s) return s;

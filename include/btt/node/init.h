@@ -27,6 +27,9 @@ struct InitOptions {
   // A governance section with dev periods (kDevGov* below); implies staking, whose bonded stake
   // is the voting power (doc/governance.md "Dev and test nets").
   bool governance = false;
+  // A PayFi section with a dev settlement cycle (kDevPayFiCycleMs); the dev key (else the
+  // validator) holds payment_gateway (doc/payfi.md "Dev and test nets").
+  bool payfi = false;
 };
 
 struct InitResult {
@@ -57,6 +60,8 @@ inline constexpr uint64_t kDevGovMinDeposit = 10ULL * 100'000'000ULL;
 inline constexpr uint64_t kDevGovDepositPeriodMs = 600'000;
 inline constexpr uint64_t kDevGovVotingPeriodMs = 60'000;
 inline constexpr uint64_t kDevGovFoundationSunsetHeight = 100'000;
+// With --payfi: payees' pending balances settle every minute instead of every hour.
+inline constexpr uint64_t kDevPayFiCycleMs = 60'000;
 
 // Refuses to touch a home that already has a genesis or config file. Also writes the p2p node
 // key (keys/node.json).
@@ -76,6 +81,7 @@ struct TestnetOptions {
   uint64_t timeout_vote_ms = 500;  // prevote and precommit
   bool staking = false;            // as InitOptions::staking, for every validator
   bool governance = false;         // as InitOptions::governance
+  bool payfi = false;              // as InitOptions::payfi
 };
 
 struct TestnetNode {

@@ -286,6 +286,28 @@ TEST(Init, GovernanceGenesisRunsGovernanceWithDevPeriodsAndStaking) {
   EXPECT_FALSE(nlohmann::json::parse(in2)["modules"].contains("governance"));
 }
 
+// --payfi: a PayFi section with the dev settlement cycle, and the dev key as payment_gateway.
+TEST(Init, PayFiGenesisRunsPayFiWithTheDevKeyAsGateway) {
+  testkit::TempDir dir;
+  InitOptions o;
+  o.home = dir.path() / "home";
+  o.dev = true;
+  o.payfi = true;
+  auto r = init_home(o);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  std::ifstream in(r->genesis);
+  const auto j = nlohmann::json::parse(in);
+  EXPECT_EQ(j["modules"]["payfi"]["params"]["settlement_cycle_ms"],
+            std::to_string(kDevPayFiCycleMs));
+  bool gateway = false;
+  for (const auto& g : j["modules"]["roles"]["grants"]) {
+    if (g["role"] == "payment_gateway" && g["address"] == r->dev_address) gateway = true;
+  }
+  EXPECT_TRUE(gateway);
+  auto registry = chain::make_default_registry();
+  EXPECT_TRUE(chain::Genesis::load(r->genesis, *registry).is_ok());
+}
+
 TEST(Init, RefusedInitWritesNothing) {
   testkit::TempDir dir;
   InitOptions o;
