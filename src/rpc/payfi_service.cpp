@@ -307,6 +307,42 @@ grpc::Status PayFiService::ListSubscriptions(grpc::ServerContext* context,
       });
 }
 
+grpc::Status PayFiService::QuoteFx(grpc::ServerContext* context, const v1::QuoteFxRequest* req,
+                                   v1::FxQuote* out) {
+  const auto& locks = ctx_.chain.registry().locks();
+  return answer(ctx_, context, out,
+                [req, &locks](const PayFiView&, const ledger::StateReader& state,
+                              uint64_t now) -> Result<v1::FxQuote> {
+                  if (req->amount() == 0) {
+                    return Status{Code::kInvalidArgument, "amount must be positive"};
+                  }
+                  auto q = modules::payfi::quote_fx(state, &locks, req->from_asset(),
+                                                    req->to_asset(), req->amount(), now);
+                  if (!q) return q.status();
+                  v1::FxQuote r;
+                  r.set_rate_num(q->rate_num);
+                  r.set_rate_den(q->rate_den);
+                  r.set_price_posts(q->posts);
+                  r.set_converted(q->converted);
+                  r.set_fee(q->fee);
+                  r.set_delivered(q->delivered);
+                  r.set_provider(q->provider.to_string());
+                  return r;
+                });
+}
+
+grpc::Status PayFiService::ListFxOffers(grpc::ServerContext* context,
+                                        const v1::ListFxOffersRequest*,
+                                        v1::ListFxOffersResponse* out) {
+  return answer(ctx_, context, out,
+                [](const PayFiView& v, const ledger::StateReader&,
+                   uint64_t) -> Result<v1::ListFxOffersResponse> {
+                  v1::ListFxOffersResponse r;
+                  for (auto& o : v.fx_offers()) *r.add_offers() = std::move(o);
+                  return r;
+                });
+}
+
 grpc::Status PayFiService::StreamPayments(grpc::ServerContext* context,
                                           const v1::StreamPaymentsRequest* req,
                                           grpc::ServerWriter<v1::PayFiEventRecord>* writer) {

@@ -206,6 +206,10 @@ class PayFiService final : public v1::PayFi::Service {
                                v1::SubscriptionRecord* out) override;
   grpc::Status ListSubscriptions(grpc::ServerContext*, const v1::ListSubscriptionsRequest* req,
                                  v1::ListSubscriptionsResponse* out) override;
+  grpc::Status QuoteFx(grpc::ServerContext*, const v1::QuoteFxRequest* req,
+                       v1::FxQuote* out) override;
+  grpc::Status ListFxOffers(grpc::ServerContext*, const v1::ListFxOffersRequest* req,
+                            v1::ListFxOffersResponse* out) override;
   grpc::Status StreamPayments(grpc::ServerContext* context, const v1::StreamPaymentsRequest* req,
                               grpc::ServerWriter<v1::PayFiEventRecord>* writer) override;
 

@@ -226,6 +226,20 @@ void register_queries(Commands& cmds, CLI::App* g) {
               }
               return query(ctx, &v1::PayFi::Stub::ListSubscriptions, req);
             });
+  add_query(cmds, g, "quote", "What a converted payment would deliver now",
+            {{"--from", "Asset paid", true},
+             {"--to", "Asset delivered", true},
+             {"--amount", "Base units paid", true}},
+            [](Context& ctx, const Options& o) {
+              v1::QuoteFxRequest req;
+              req.set_from_asset(get(o, "--from"));
+              req.set_to_asset(get(o, "--to"));
+              req.set_amount(parse_amount(get(o, "--amount"), "--amount"));
+              return query(ctx, &v1::PayFi::Stub::QuoteFx, req);
+            });
+  add_query(cmds, g, "fx-offers", "Every conversion offer", {}, [](Context& ctx, const Options&) {
+    return query(ctx, &v1::PayFi::Stub::ListFxOffers, v1::ListFxOffersRequest());
+  });
   cmds.add(g, "statement",
            "A payee's statement over block time [--from, --to): gross, refunds, fees, net, "
            "settled, pending; balances to the base unit",
@@ -377,7 +391,9 @@ void register_txs(Commands& cmds, CLI::App* g) {
                 {"--client-id", "Your idempotency key, 1..64 bytes (a retry reuses it)", true},
                 {"--invoice", "Invoice id", false},
                 {"--reference", "Required without --invoice", false},
-                {"--memo-hash", "64 hex", false}},
+                {"--memo-hash", "64 hex", false},
+                {"--deliver-asset", "Convert: the payee receives this asset", false},
+                {"--min-delivered", "Convert: refuse if less would arrive", false}},
                [](const Options& o) {
                  v1::Message m;
                  auto* p = m.mutable_pay();
@@ -390,6 +406,10 @@ void register_txs(Commands& cmds, CLI::App* g) {
                  }
                  p->set_reference(get(o, "--reference"));
                  p->set_memo_hash(hash_or_empty(o, "--memo-hash"));
+                 p->set_deliver_asset(get(o, "--deliver-asset"));
+                 if (!get(o, "--min-delivered").empty()) {
+                   p->set_min_delivered(parse_u64(get(o, "--min-delivered"), "--min-delivered"));
+                 }
                  return m;
                });
   add_payfi_tx(cmds, g, "refund", "Refund part or all of a payment you received", "refund",
@@ -441,6 +461,21 @@ void register_txs(Commands& cmds, CLI::App* g) {
 }
 
 void register_subscription_txs(Commands& cmds, CLI::App* g) {
+  cmds.add_tx(g, "offer-fx", "Offer (or --withdraw) conversions FROM -> TO at the oracle price",
+              {"offer_fx"}, [](CLI::App* sub, const CommonTxOptions&) -> BuildMessages {
+                auto o = add_flags(sub, {{"--from", "Asset payers pay in", true},
+                                         {"--to", "Asset you pay out", true}});
+                auto withdraw = std::make_shared<bool>(false);
+                sub->add_flag("--withdraw", *withdraw, "End the offer");
+                return [o, withdraw] {
+                  v1::Message m;
+                  auto* f = m.mutable_offer_fx();
+                  f->set_from_asset(get(*o, "--from"));
+                  f->set_to_asset(get(*o, "--to"));
+                  f->set_withdraw(*withdraw);
+                  return std::vector<v1::Message>{m};
+                };
+              });
   add_payfi_tx(cmds, g, "create-plan", "Offer a subscription plan (payee)", "create_plan",
                {{"--name", "1..64 bytes", true},
                 {"--amount", "Base units per period", true},

@@ -83,7 +83,7 @@ Result<v1::PayFiGenesisState> parse_state(const nlohmann::json& section,
         !addr_ok(p.payer()) || !addr_ok(p.payee()) || p.refunded() > p.delivered()) {
       return bad("payment " + std::to_string(p.id()) + " is malformed");
     }
-    if (!p.settled()) pending[p.asset()] += p.delivered() - p.refunded();
+    if (!p.settled()) pending[payee_asset(p)] += p.delivered() - p.refunded();
   }
   for (const auto& h : st.holds()) {
     if (h.id() == 0 || h.id() >= std::max<uint64_t>(1, st.next_hold_id()) || !addr_ok(h.payer()) ||
@@ -114,6 +114,12 @@ Result<v1::PayFiGenesisState> parse_state(const nlohmann::json& section,
     if (s.id() == 0 || s.id() >= std::max<uint64_t>(1, st.next_subscription_id()) ||
         !addr_ok(s.payer()) || !addr_ok(s.payee()) || !plans.count(s.plan_id())) {
       return bad("subscription " + std::to_string(s.id()) + " is malformed or has no plan");
+    }
+  }
+  for (const auto& o : st.fx_offers()) {
+    if (!addr_ok(o.provider()) || !ledger::is_valid_asset_name(o.from_asset()) ||
+        !ledger::is_valid_asset_name(o.to_asset())) {
+      return bad("an fx offer is malformed");
     }
   }
   if (st.cycle() == 0) return bad("cycle must be positive");

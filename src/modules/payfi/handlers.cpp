@@ -359,10 +359,11 @@ Status preclaim_invoice(const v1::MsgPay& m, const ReadContext& ctx) {
     return {errors::kInvoiceExpired,
             "pay: invoice " + id + " expired at " + std::to_string(inv->expiry_ms())};
   }
-  if (m.asset() != inv->asset()) {
+  if (delivered_asset(m) != inv->asset()) {
     return {errors::kWrongAsset, "pay: invoice " + id + " is payable in " + inv->asset()};
   }
-  if (m.amount() != inv->amount()) {
+  // A converted payment delivers at least the invoice's amount (checked with its quote).
+  if (delivered_asset(m) == m.asset() && m.amount() != inv->amount()) {
     return {errors::kWrongAmount, "pay: invoice " + id + " is for " +
                                       std::to_string(inv->amount()) + ", not " +
                                       std::to_string(m.amount())};
@@ -376,6 +377,9 @@ class PayHandler final : public ledger::Handler<v1::MsgPay> {
     if (auto s = check_address(m.payee(), "pay.payee"); !s) return s;
     if (auto s = check_amount(m.amount(), "pay"); !s) return s;
     if (auto s = check_asset(m.asset(), "pay"); !s) return s;
+    if (!m.deliver_asset().empty()) {
+      if (auto s = check_asset(m.deliver_asset(), "pay.deliver_asset"); !s) return s;
+    }
     if (auto s = check_ref(m.reference(), "pay.reference", m.invoice_id() == 0); !s) return s;
     if (auto s = check_hash(m.memo_hash(), "pay.memo_hash", false); !s) return s;
     return check_client_id(m.client_payment_id(), "pay");
@@ -390,12 +394,20 @@ class PayHandler final : public ledger::Handler<v1::MsgPay> {
     if (!p) return p.status();
     if (m.invoice_id() != 0) {
       if (auto s = preclaim_invoice(m, ctx); !s) return s;
-    } else if (m.asset() != p->settlement_asset()) {
+    } else if (delivered_asset(m) != p->settlement_asset()) {
       return {errors::kWrongAsset, "pay: payee " + m.payee() + " accepts " + p->settlement_asset() +
-                                       ", not " + m.asset()};
+                                       ", not " + delivered_asset(m)};
     }
-    return ledger::require_spendable(ctx.ledger(), ctx.sender, m.asset(), m.amount(),
-                                     ctx.block.time_ms);
+    if (auto s = ledger::require_spendable(ctx.ledger(), ctx.sender, m.asset(), m.amount(),
+                                           ctx.block.time_ms);
+        !s) {
+      return s;
+    }
+    if (delivered_asset(m) == m.asset()) return Status::ok();
+    auto fx = quote_fx(ctx.state, ctx.locks, m.asset(), delivered_asset(m), m.amount(),
+                       ctx.block.time_ms);
+    if (!fx) return fx.status();
+    return check_min_delivered(m, ctx, *fx);
   }
   Status apply(const v1::MsgPay& m, MsgContext& ctx) const override {
     PayFiKeeper keeper(ctx.state, ctx.events, ctx.locks, ctx.block);
@@ -407,6 +419,24 @@ class PayHandler final : public ledger::Handler<v1::MsgPay> {
       return Status::ok();
     }
     return keeper.pay(ctx.sender, m, ctx.tx_id);
+  }
+
+ private:
+  // The invoice's amount is what a converted payment must deliver at least; else min_delivered.
+  static Status check_min_delivered(const v1::MsgPay& m, const ReadContext& ctx,
+                                    const FxQuote& fx) {
+    uint64_t floor = m.min_delivered();
+    if (m.invoice_id() != 0) {
+      auto inv = ledger::read_record<v1::InvoiceRecord>(ctx.state, keys::invoice(m.invoice_id()));
+      if (inv) floor = std::max(floor, inv->amount());
+    }
+    if (fx.delivered < floor) {
+      return {errors::kBelowMinDelivered, "pay: " + std::to_string(m.amount()) + " " + m.asset() +
+                                              " delivers " + std::to_string(fx.delivered) + " " +
+                                              delivered_asset(m) + " now, below " +
+                                              std::to_string(floor)};
+    }
+    return Status::ok();
   }
 };
 
@@ -431,7 +461,7 @@ class RefundHandler final : public ledger::Handler<v1::MsgRefund> {
                                           std::to_string(p->delivered()) + " captured"};
     }
     if (p->settled()) {
-      return ledger::require_spendable(ctx.ledger(), ctx.sender, p->asset(), m.amount(),
+      return ledger::require_spendable(ctx.ledger(), ctx.sender, payee_asset(*p), m.amount(),
                                        ctx.block.time_ms);
     }
     return Status::ok();
@@ -523,6 +553,44 @@ class CaptureHoldHandler final : public ledger::Handler<v1::MsgCaptureHold> {
   }
   Status apply(const v1::MsgCaptureHold& m, MsgContext& ctx) const override {
     return PayFiKeeper(ctx.state, ctx.events, ctx.locks, ctx.block).capture(m, ctx.tx_id);
+  }
+};
+
+// --- conversion offers -----------------------------------------------------------------------
+
+class OfferFxHandler final : public ledger::Handler<v1::MsgOfferFx> {
+ protected:
+  Status check(const v1::MsgOfferFx& m, const v1::LedgerParams&) const override {
+    if (auto s = check_asset(m.from_asset(), "offer_fx.from_asset"); !s) return s;
+    if (auto s = check_asset(m.to_asset(), "offer_fx.to_asset"); !s) return s;
+    if (m.from_asset() == m.to_asset()) return bad("offer_fx: the assets must differ");
+    return Status::ok();
+  }
+  Status preclaim(const v1::MsgOfferFx& m, const ReadContext& ctx) const override {
+    if (auto s = require_enabled(ctx, "offer_fx"); !s) return s;
+    const bool exists =
+        ctx.state.get(keys::fx_offer(m.from_asset(), m.to_asset(), ctx.sender)).has_value();
+    if (m.withdraw()) {
+      if (!exists) return {errors::kNoFxOffer, "offer_fx: the sender has no such offer"};
+      return Status::ok();
+    }
+    if (auto s = require_registered_asset(ctx, m.from_asset(), "offer_fx"); !s) return s;
+    if (auto s = require_registered_asset(ctx, m.to_asset(), "offer_fx"); !s) return s;
+    if (!exists) {
+      uint32_t n = 0;
+      ctx.state.scan(keys::fx_offers(m.from_asset(), m.to_asset()),
+                     [&](std::string_view, std::string_view) { return ++n < UINT32_MAX; });
+      const uint32_t max = params_spec().get(ctx.state).max_fx_offers_per_pair();
+      if (n >= max) {
+        return {errors::kTooManyFxOffers, "offer_fx: the pair has " + std::to_string(n) +
+                                              " offers, the most max_fx_offers_per_pair allows"};
+      }
+    }
+    return Status::ok();
+  }
+  Status apply(const v1::MsgOfferFx& m, MsgContext& ctx) const override {
+    PayFiKeeper(ctx.state, ctx.events, ctx.locks, ctx.block).offer_fx(ctx.sender, m);
+    return Status::ok();
   }
 };
 
@@ -634,6 +702,7 @@ PayFiHandlers::PayFiHandlers() {
   handlers_.push_back(std::make_unique<CreatePlanHandler>());
   handlers_.push_back(std::make_unique<SubscribeHandler>());
   handlers_.push_back(std::make_unique<CancelSubscriptionHandler>());
+  handlers_.push_back(std::make_unique<OfferFxHandler>());
 }
 
 PayFiHandlers::~PayFiHandlers() = default;

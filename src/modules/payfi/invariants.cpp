@@ -5,6 +5,7 @@
 
 #include "btt/ledger/ledger.h"
 #include "btt/modules/payfi/view.h"
+#include "keeper.h"
 #include "keys.h"
 #include "module.h"
 
@@ -33,7 +34,7 @@ std::vector<std::string> PayFiModule::check_invariants(const ledger::StateReader
     if (p.refunded() > p.delivered()) {
       out.push_back("payfi: payment " + std::to_string(p.id()) + " refunded past its delivery");
     }
-    if (!p.settled()) owed[p.asset()] += p.delivered() - p.refunded();
+    if (!p.settled()) owed[payee_asset(p)] += p.delivered() - p.refunded();
   }
   if (pending != owed) out.push_back("payfi: pending balances differ from unsettled payments");
   for (const auto& [asset, amount] : pending) {

@@ -311,7 +311,7 @@ Status PayFiKeeper::add_pending(const crypto::Address& payee, std::string_view a
 Result<uint64_t> PayFiKeeper::record_payment(v1::PaymentRecord p) {
   const auto payee = addr_of(p.payee());
   const auto payer = addr_of(p.payer());
-  if (auto s = add_pending(payee, p.asset(), p.delivered(), true); !s) return s;
+  if (auto s = add_pending(payee, payee_asset(p), p.delivered(), true); !s) return s;
   p.set_id(next_id("payment"));
   p.set_height(block_.height);
   p.set_time_ms(block_.time_ms);
@@ -320,7 +320,7 @@ Result<uint64_t> PayFiKeeper::record_payment(v1::PaymentRecord p) {
   state_.put(keys::by_payee(payee, p.id()), "");
   state_.put(keys::by_payer(payer, p.id()), "");
   if (!p.reference().empty()) state_.put(keys::by_ref(payee, p.reference(), p.id()), "");
-  state_.put(keys::queued(p.cycle(), payee, p.asset(), p.id()), "");
+  state_.put(keys::queued(p.cycle(), payee, payee_asset(p), p.id()), "");
   events_.emit(events::kPayment)
       .attr("payment_id", p.id())
       .attr("payer", p.payer())
@@ -328,6 +328,7 @@ Result<uint64_t> PayFiKeeper::record_payment(v1::PaymentRecord p) {
       .attr("asset", p.asset())
       .attr("amount", p.amount())
       .attr("delivered", p.delivered())
+      .attr("delivered_asset", payee_asset(p))
       .attr("invoice_id", p.invoice_id())
       .attr("reference", p.reference())
       .attr("hold_id", p.hold_id());
@@ -336,18 +337,44 @@ Result<uint64_t> PayFiKeeper::record_payment(v1::PaymentRecord p) {
 
 Status PayFiKeeper::pay(const crypto::Address& payer, const v1::MsgPay& m, const Hash32& tx_id) {
   ledger::Ledger ledger(state_, events_, locks_);
-  if (auto s = ledger.move(payer, pending_address(), m.asset(), m.amount(), block_.time_ms); !s) {
-    return s;
-  }
-  std::optional<v1::InvoiceRecord> inv;
-  if (m.invoice_id() != 0)
-    inv = ledger::read_record<v1::InvoiceRecord>(state_, keys::invoice(m.invoice_id()));
   v1::PaymentRecord p;
   p.set_payer(payer.to_string());
   p.set_payee(m.payee());
   p.set_asset(m.asset());
   p.set_amount(m.amount());
-  p.set_delivered(m.amount());
+  const std::string& out_asset = delivered_asset(m);
+  std::optional<FxQuote> fx;
+  if (out_asset == m.asset()) {
+    if (auto s = ledger.move(payer, pending_address(), m.asset(), m.amount(), block_.time_ms); !s) {
+      return s;
+    }
+    p.set_delivered(m.amount());
+  } else {
+    // The payer's asset goes to the provider; the provider's delivers into pending and pays the
+    // platform's part of the conversion fee.
+    auto q = quote_fx(state_, locks_, m.asset(), out_asset, m.amount(), block_.time_ms);
+    if (!q) return q.status();
+    fx = *q;
+    if (auto s = ledger.move(payer, fx->provider, m.asset(), m.amount(), block_.time_ms); !s) {
+      return s;
+    }
+    if (auto s =
+            ledger.move(fx->provider, pending_address(), out_asset, fx->delivered, block_.time_ms);
+        !s) {
+      return s;
+    }
+    if (auto s = pay_fee(fx->provider, out_asset, fx->platform_fee); !s) return s;
+    p.set_delivered(fx->delivered);
+    p.set_delivered_asset(out_asset);
+    p.set_fx_fee(fx->fee);
+    p.set_fx_rate_num(fx->rate_num);
+    p.set_fx_rate_den(fx->rate_den);
+    p.set_fx_provider(fx->provider.to_string());
+  }
+  std::optional<v1::InvoiceRecord> inv;
+  if (m.invoice_id() != 0) {
+    inv = ledger::read_record<v1::InvoiceRecord>(state_, keys::invoice(m.invoice_id()));
+  }
   p.set_invoice_id(m.invoice_id());
   p.set_reference(inv && m.reference().empty() ? inv->reference() : m.reference());
   p.set_client_payment_id(m.client_payment_id());
@@ -355,6 +382,20 @@ Status PayFiKeeper::pay(const crypto::Address& payer, const v1::MsgPay& m, const
   p.set_tx_id(to_bytes(tx_id));
   auto id = record_payment(p);
   if (!id) return id.status();
+  if (fx) {
+    events_.emit(events::kConverted)
+        .attr("payment_id", *id)
+        .attr("payee", m.payee())
+        .attr("provider", fx->provider.to_string())
+        .attr("from_asset", m.asset())
+        .attr("amount", m.amount())
+        .attr("to_asset", out_asset)
+        .attr("converted", fx->converted)
+        .attr("fee", fx->fee)
+        .attr("delivered", fx->delivered)
+        .attr("rate_num", fx->rate_num)
+        .attr("rate_den", fx->rate_den);
+  }
   if (inv) {
     inv->set_status(v1::INVOICE_STATUS_PAID);
     inv->set_payment_id(*id);
@@ -374,9 +415,11 @@ Status PayFiKeeper::refund(const v1::MsgRefund& m) {
   // payee's own account (the signer of the refund).
   const bool from_pending = !p->settled();
   const crypto::Address from = from_pending ? pending_address() : payee;
-  if (auto s = ledger.move(from, payer, p->asset(), m.amount(), block_.time_ms); !s) return s;
+  // In the asset the payment delivered (a converted payment is not converted back).
+  const std::string& asset = payee_asset(*p);
+  if (auto s = ledger.move(from, payer, asset, m.amount(), block_.time_ms); !s) return s;
   if (from_pending) {
-    if (auto s = add_pending(payee, p->asset(), m.amount(), false); !s) return s;
+    if (auto s = add_pending(payee, asset, m.amount(), false); !s) return s;
   }
   p->set_refunded(p->refunded() + m.amount());
   p->set_refunds(p->refunds() + 1);
@@ -507,6 +550,23 @@ void PayFiKeeper::end_block() {
   prune_ids(budget);
 }
 
+Status PayFiKeeper::pay_fee(const crypto::Address& from, const std::string& asset, uint64_t fee) {
+  if (fee == 0) return Status::ok();
+  ledger::Ledger ledger(state_, events_, locks_);
+  // The development share rounds down; the treasury takes the rest of the fee.
+  const auto split = bps_share(fee, params_.development_share_bps());
+  if (split->part > 0) {
+    if (auto s = ledger.move(from, development_address(), asset, split->part, block_.time_ms); !s) {
+      return s;
+    }
+  }
+  if (split->remainder > 0) {
+    return ledger.move(from, tokenomics::pool_address("treasury"), asset, split->remainder,
+                       block_.time_ms);
+  }
+  return Status::ok();
+}
+
 void PayFiKeeper::settle(uint64_t budget) {
   const uint64_t open_cycle = ledger::read_u64(state_, keys::cycle());
   struct Entry {
@@ -608,18 +668,7 @@ void PayFiKeeper::pay_group(uint64_t cycle, const crypto::Address& payee, const 
       throw std::logic_error("payfi: settlement " + std::to_string(s.id()) + ": " + st.to_string());
   };
   if (net > 0) must(ledger.move(pending_address(), to, asset, net, block_.time_ms));
-  if (fee > 0) {
-    // The development share rounds down; the treasury takes the rest of the fee.
-    const auto split = bps_share(fee, params_.development_share_bps());
-    if (split->part > 0) {
-      must(ledger.move(pending_address(), development_address(), asset, split->part,
-                       block_.time_ms));
-    }
-    if (split->remainder > 0) {
-      must(ledger.move(pending_address(), tokenomics::pool_address("treasury"), asset,
-                       split->remainder, block_.time_ms));
-    }
-  }
+  must(pay_fee(pending_address(), asset, fee));
   must(add_pending(payee, asset, owed, false));
   const Bytes vol_key = keys::volume(payee, asset, day);
   put_u64(state_, vol_key, saturating_add(ledger::read_u64(state_, vol_key), owed));
@@ -644,6 +693,27 @@ void PayFiKeeper::pay_group(uint64_t cycle, const crypto::Address& payee, const 
       .attr("fee", fee)
       .attr("net", net)
       .attr("fee_bps", uint64_t{bps});
+}
+
+// --- conversion offers -----------------------------------------------------------------------
+
+void PayFiKeeper::offer_fx(const crypto::Address& provider, const v1::MsgOfferFx& m) {
+  const Bytes key = keys::fx_offer(m.from_asset(), m.to_asset(), provider);
+  if (m.withdraw()) {
+    state_.erase(key);
+  } else {
+    v1::FxOfferRecord r;
+    r.set_provider(provider.to_string());
+    r.set_from_asset(m.from_asset());
+    r.set_to_asset(m.to_asset());
+    r.set_created_height(block_.height);
+    put_record(state_, key, r);
+  }
+  events_.emit(events::kFxOffered)
+      .attr("provider", provider.to_string())
+      .attr("from_asset", m.from_asset())
+      .attr("to_asset", m.to_asset())
+      .attr("withdrawn", m.withdraw() ? "true" : "false");
 }
 
 // --- subscriptions ---------------------------------------------------------------------------
@@ -877,8 +947,8 @@ void PayFiKeeper::import_state(const v1::PayFiGenesisState& st) {
     state_.put(keys::by_payer(addr_of(p.payer()), p.id()), "");
     if (!p.reference().empty()) state_.put(keys::by_ref(payee, p.reference(), p.id()), "");
     if (!p.settled()) {
-      state_.put(keys::queued(p.cycle(), payee, p.asset(), p.id()), "");
-      (void)add_pending(payee, p.asset(), p.delivered() - p.refunded(), true);
+      state_.put(keys::queued(p.cycle(), payee, payee_asset(p), p.id()), "");
+      (void)add_pending(payee, payee_asset(p), p.delivered() - p.refunded(), true);
     }
   }
   for (const auto& h : st.holds()) {
@@ -919,10 +989,24 @@ void PayFiKeeper::import_state(const v1::PayFiGenesisState& st) {
     state_.put(keys::subscription_of_payer(addr_of(s.payer()), s.id()), "");
     state_.put(keys::subscription_of_payee(addr_of(s.payee()), s.id()), "");
   }
+  for (const auto& o : st.fx_offers()) {
+    put_record(state_, keys::fx_offer(o.from_asset(), o.to_asset(), addr_of(o.provider())), o);
+  }
   put_next("plan", st.next_plan_id());
   put_next("subscription", st.next_subscription_id());
   put_u64(state_, keys::cycle(), st.cycle());
   put_u64(state_, keys::cycle_end(), st.cycle_end_ms());
+}
+
+}  // namespace btt::modules::payfi
+
+namespace btt::modules::payfi {
+
+// Until the oracle module is on this branch, no conversion has a price.
+Result<FxQuote> quote_fx(const ledger::StateReader&, const ledger::LockProviders*,
+                         std::string_view from, std::string_view to, uint64_t, uint64_t) {
+  return Status{errors::kNoFxOffer,
+                "no price converts " + std::string(from) + " into " + std::string(to)};
 }
 
 }  // namespace btt::modules::payfi

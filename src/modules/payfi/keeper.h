@@ -32,6 +32,16 @@ template <typename Msg>
   return sha256_bytes(m.SerializeAsString());
 }
 
+// The asset a payment delivers: deliver_asset, or the asset paid when none is named.
+[[nodiscard]] inline const std::string& delivered_asset(const v1::MsgPay& m) {
+  return m.deliver_asset().empty() ? m.asset() : m.deliver_asset();
+}
+
+// The asset a payment's payee is owed, settled and refunded in: what it delivered.
+[[nodiscard]] inline const std::string& payee_asset(const v1::PaymentRecord& p) {
+  return p.delivered_asset().empty() ? p.asset() : p.delivered_asset();
+}
+
 class PayFiKeeper {
  public:
   PayFiKeeper(ledger::Overlay& state, ledger::Events& events, const ledger::LockProviders* locks,
@@ -60,6 +70,7 @@ class PayFiKeeper {
   [[nodiscard]] Status refund(const v1::MsgRefund& m);
   [[nodiscard]] Status place_hold(const crypto::Address& payer, const v1::MsgPlaceHold& m);
   [[nodiscard]] Status capture(const v1::MsgCaptureHold& m, const Hash32& tx_id);
+  void offer_fx(const crypto::Address& provider, const v1::MsgOfferFx& m);
   void create_plan(const crypto::Address& payee, const v1::MsgCreatePlan& m);
   void subscribe(const crypto::Address& payer, const v1::MsgSubscribe& m);
   void cancel_subscription(const crypto::Address& by, uint64_t id);
@@ -81,6 +92,9 @@ class PayFiKeeper {
   [[nodiscard]] Status add_pending(const crypto::Address& payee, std::string_view asset,
                                    uint64_t amount, bool add);
   void release_hold(v1::HoldRecord& h, v1::HoldStatus status);
+  // Pays the fee split of `fee` of `asset` from `from`: the development share (rounded down),
+  // the rest to the treasury.
+  [[nodiscard]] Status pay_fee(const crypto::Address& from, const std::string& asset, uint64_t fee);
   void settle(uint64_t budget);
   // Pays one payee's netted group; returns the settlement id.
   void pay_group(uint64_t cycle, const crypto::Address& payee, const std::string& asset,

@@ -32,6 +32,7 @@
 //   "pay/sub_payer/" payer20 id            -> ""
 //   "pay/sub_payee/" payee20 id            -> ""
 //   "pay/sub_due/" attempt_ms id           -> ""   (active and past-due, by next attempt)
+//   "pay/fx/" from to provider20           -> FxOfferRecord
 #include "btt/ledger/keys.h"
 
 namespace btt::modules::payfi::keys {
@@ -215,6 +216,17 @@ inline ledger::StateKey key() {
 }
 [[nodiscard]] inline Bytes subscription_due(uint64_t attempt_ms, uint64_t id) {
   return key().table("sub_due").u64(attempt_ms).u64(id);
+}
+
+[[nodiscard]] inline Bytes fx_offers() {
+  return key().table("fx");
+}
+[[nodiscard]] inline Bytes fx_offers(std::string_view from, std::string_view to) {
+  return key().table("fx").str(from).str(to);
+}
+[[nodiscard]] inline Bytes fx_offer(std::string_view from, std::string_view to,
+                                    const crypto::Address& provider) {
+  return key().table("fx").str(from).str(to).addr(provider);
 }
 
 }  // namespace btt::modules::payfi::keys

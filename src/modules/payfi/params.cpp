@@ -37,6 +37,9 @@ v1::PayFiParams default_params() {
   p.set_subscription_grace_ms(7 * kDayMs);
   p.set_subscription_retry_ms(kDayMs);
   p.set_subscription_budget_per_block(1'000);
+  p.set_fx_fee_bps(75);
+  p.set_fx_provider_share_bps(5'000);
+  p.set_max_fx_offers_per_pair(16);
   return p;
 }
 
@@ -78,6 +81,10 @@ Status validate_params(const v1::PayFiParams& p) {
         "settlement_budget_per_block, prune_budget_per_block and "
         "subscription_budget_per_block must be positive");
   }
+  if (p.fx_fee_bps() > kBps || p.fx_provider_share_bps() > kBps) {
+    return bad("fx_fee_bps and fx_provider_share_bps are basis points, at most 10000");
+  }
+  if (p.max_fx_offers_per_pair() == 0) return bad("max_fx_offers_per_pair must be positive");
   if (p.min_plan_period_ms() == 0 || p.subscription_retry_ms() == 0) {
     return bad("min_plan_period_ms and subscription_retry_ms must be positive");
   }

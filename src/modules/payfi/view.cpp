@@ -161,6 +161,10 @@ std::vector<v1::SubscriptionRecord> PayFiView::subscriptions_of_payee(
   return out;
 }
 
+std::vector<v1::FxOfferRecord> PayFiView::fx_offers() const {
+  return ledger::read_records<v1::FxOfferRecord>(state_, keys::fx_offers());
+}
+
 uint64_t PayFiView::pending(const crypto::Address& payee, std::string_view asset) const {
   return ledger::read_u64(state_, keys::pending(payee, asset));
 }
@@ -197,9 +201,10 @@ v1::Statement PayFiView::statement(const crypto::Address& payee, std::string_vie
   };
   index_ids(keys::by_payee(payee), 0, UINT32_MAX, [&](uint64_t id) {
     auto p = payment(id);
-    if (!p || p->asset() != asset) return;
+    if (!p || payee_asset(*p) != asset) return;
     const auto rs = p->refunds() > 0 ? refunds(id) : std::vector<v1::RefundRecord>{};
     if (in(p->time_ms())) {
+      st.set_fx_fees(st.fx_fees() + p->fx_fee());
       st.set_payments(st.payments() + 1);
       st.set_gross(st.gross() + p->delivered());
       if (st.lines_size() < kMaxLines) *st.add_lines() = *p;
@@ -294,6 +299,9 @@ v1::PayFiGenesisState PayFiView::genesis_state() const {
   }
   for (auto& r : ledger::read_records<v1::SubscriptionRecord>(state_, keys::subscriptions())) {
     *st.add_subscriptions() = std::move(r);
+  }
+  for (auto& r : ledger::read_records<v1::FxOfferRecord>(state_, keys::fx_offers())) {
+    *st.add_fx_offers() = std::move(r);
   }
   st.set_next_plan_id(ledger::read_u64(state_, keys::next_id("plan")));
   st.set_next_subscription_id(ledger::read_u64(state_, keys::next_id("subscription")));

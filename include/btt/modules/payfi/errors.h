@@ -38,5 +38,8 @@ inline constexpr ErrorDef kNoSubscription{8030, Code::kUnknownRecord, "no_subscr
 inline constexpr ErrorDef kNotSubscriptionParty{8031, Code::kUnauthorized,
                                                 "not_subscription_party"};
 inline constexpr ErrorDef kSubscriptionEnded{8032, Code::kWrongState, "subscription_ended"};
+inline constexpr ErrorDef kNoFxOffer{8033, Code::kUnknownRecord, "no_fx_offer"};
+inline constexpr ErrorDef kTooManyFxOffers{8034, Code::kLimitExceeded, "too_many_fx_offers"};
+inline constexpr ErrorDef kBelowMinDelivered{8035, Code::kWrongState, "below_min_delivered"};
 
 }  // namespace btt::modules::payfi::errors

@@ -22,9 +22,10 @@ inline constexpr ledger::EventDef kInvoiceCreated{
     "payfi.invoice_created", {"invoice_id", "payee", "reference", "amount", "asset", "expiry_ms"}};
 inline constexpr ledger::EventDef kInvoiceCancelled{"payfi.invoice_cancelled",
                                                     {"invoice_id", "payee"}};
-inline constexpr ledger::EventDef kPayment{"payfi.payment",
-                                           {"payment_id", "payer", "payee", "asset", "amount",
-                                            "delivered", "invoice_id", "reference", "hold_id"}};
+inline constexpr ledger::EventDef kPayment{
+    "payfi.payment",
+    {"payment_id", "payer", "payee", "asset", "amount", "delivered", "delivered_asset",
+     "invoice_id", "reference", "hold_id"}};
 inline constexpr ledger::EventDef kReplayed{"payfi.payment_replayed",
                                             {"payer", "payment_id", "hold_id"}};
 inline constexpr ledger::EventDef kRefund{
@@ -53,5 +54,12 @@ inline constexpr ledger::EventDef kSubscriptionLapsed{"payfi.subscription_lapsed
                                                       {"subscription_id", "payee", "due_ms"}};
 inline constexpr ledger::EventDef kSubscriptionCancelled{"payfi.subscription_cancelled",
                                                          {"subscription_id", "payee", "by"}};
+
+inline constexpr ledger::EventDef kFxOffered{"payfi.fx_offered",
+                                             {"provider", "from_asset", "to_asset", "withdrawn"}};
+inline constexpr ledger::EventDef kConverted{
+    "payfi.converted",
+    {"payment_id", "payee", "provider", "from_asset", "amount", "to_asset", "converted", "fee",
+     "delivered", "rate_num", "rate_den"}};
 
 }  // namespace btt::modules::payfi::events

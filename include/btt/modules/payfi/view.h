@@ -55,6 +55,8 @@ class PayFiView {
       const crypto::Address& payer) const;
   [[nodiscard]] std::vector<v1::SubscriptionRecord> subscriptions_of_payee(
       const crypto::Address& payee) const;
+  // Every conversion offer, by (from, to, provider).
+  [[nodiscard]] std::vector<v1::FxOfferRecord> fx_offers() const;
   // What the payee is owed in `asset`, not yet settled.
   [[nodiscard]] uint64_t pending(const crypto::Address& payee, std::string_view asset) const;
   // The payee's trailing 30-day settled volume of `asset` as of block time `time_ms`.
