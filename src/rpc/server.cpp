@@ -56,7 +56,8 @@ struct RpcServer::Services {
         params(ctx),
         consensus(ctx),
         compute(ctx),
-        governance(ctx) {}
+        governance(ctx),
+        oracle(ctx) {}
   NodeService node;
   BlocksService blocks;
   TxsService txs;
@@ -68,6 +69,7 @@ struct RpcServer::Services {
   ConsensusService consensus;
   ComputeService compute;
   GovernanceService governance;
+  OracleService oracle;
 };
 
 Result<std::unique_ptr<RpcServer>> RpcServer::start(const ServerOptions& options,
@@ -97,6 +99,7 @@ Result<std::unique_ptr<RpcServer>> RpcServer::start(const ServerOptions& options
   builder.RegisterService(&server->services_->consensus);
   builder.RegisterService(&server->services_->compute);
   builder.RegisterService(&server->services_->governance);
+  builder.RegisterService(&server->services_->oracle);
   std::vector<std::unique_ptr<gx::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<UndecodableRequestInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
