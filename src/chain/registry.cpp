@@ -8,6 +8,7 @@
 #include "btt/modules/bank/bank.h"
 #include "btt/modules/compute/compute.h"
 #include "btt/modules/governance/governance.h"
+#include "btt/modules/oracle/oracle.h"
 #include "btt/modules/payfi/payfi.h"
 #include "btt/modules/roles/roles.h"
 #include "btt/modules/staking/staking.h"
@@ -109,10 +110,11 @@ const std::vector<std::string_view>& default_module_order() {
   // burns slashing will use).
   // governance: end_block counts votes over the stake staking left, then executes (after
   // tokenomics and staking, whose state its actions change).
+  // oracle: no hooks; its feeders are price_oracle holders (after roles).
   // payfi: end_block settles closed cycles (fees read staking's tiers, the treasury share goes
-  // to a tokenomics pool).
+  // to a tokenomics pool; conversions read the oracle).
   static const std::vector<std::string_view> kOrder = {
-      "bank", "roles", "tokenomics", "compute", "staking", "governance", "payfi"};
+      "bank", "roles", "tokenomics", "compute", "staking", "governance", "oracle", "payfi"};
   return kOrder;
 }
 
@@ -125,6 +127,7 @@ std::unique_ptr<ModuleRegistry> make_default_registry() {
   registry->add(modules::staking::make_staking_module());
   registry->add(modules::governance::make_governance_module(
       std::make_unique<RegistryParamsSetter>(*registry)));
+  registry->add(modules::oracle::make_oracle_module());
   registry->add(modules::payfi::make_payfi_module());
   return registry;
 }

@@ -57,6 +57,7 @@ struct RpcServer::Services {
         consensus(ctx),
         compute(ctx),
         governance(ctx),
+        oracle(ctx),
         payfi(ctx) {}
   NodeService node;
   BlocksService blocks;
@@ -69,6 +70,7 @@ struct RpcServer::Services {
   ConsensusService consensus;
   ComputeService compute;
   GovernanceService governance;
+  OracleService oracle;
   PayFiService payfi;
 };
 
@@ -99,6 +101,7 @@ Result<std::unique_ptr<RpcServer>> RpcServer::start(const ServerOptions& options
   builder.RegisterService(&server->services_->consensus);
   builder.RegisterService(&server->services_->compute);
   builder.RegisterService(&server->services_->governance);
+  builder.RegisterService(&server->services_->oracle);
   builder.RegisterService(&server->services_->payfi);
   std::vector<std::unique_ptr<gx::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<UndecodableRequestInterceptorFactory>());

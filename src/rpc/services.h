@@ -11,6 +11,7 @@
 #include "btt/v1/consensus_query.grpc.pb.h"
 #include "btt/v1/governance.grpc.pb.h"
 #include "btt/v1/node.grpc.pb.h"
+#include "btt/v1/oracle.grpc.pb.h"
 #include "btt/v1/params.grpc.pb.h"
 #include "btt/v1/payfi_query.grpc.pb.h"
 #include "btt/v1/roles.grpc.pb.h"
@@ -168,6 +169,22 @@ class GovernanceService final : public v1::Governance::Service {
                           v1::GetStreamsResponse* out) override;
   grpc::Status ListAppliedUpgrades(grpc::ServerContext*, const v1::ListAppliedUpgradesRequest* req,
                                    v1::ListAppliedUpgradesResponse* out) override;
+
+ private:
+  RpcContext& ctx_;
+};
+
+class OracleService final : public v1::Oracle::Service {
+ public:
+  explicit OracleService(RpcContext& ctx) : ctx_(ctx) {}
+  grpc::Status GetPrice(grpc::ServerContext*, const v1::GetPriceRequest* req,
+                        v1::GetPriceResponse* out) override;
+  grpc::Status ListPosts(grpc::ServerContext*, const v1::ListPostsRequest* req,
+                         v1::ListPostsResponse* out) override;
+  grpc::Status ListHistory(grpc::ServerContext*, const v1::ListHistoryRequest* req,
+                           v1::ListHistoryResponse* out) override;
+  grpc::Status ListPairs(grpc::ServerContext*, const v1::ListPairsRequest* req,
+                         v1::ListPairsResponse* out) override;
 
  private:
   RpcContext& ctx_;

@@ -146,8 +146,30 @@ class GenesisExportTest : public ComputeTest {
     env.close_block();
     env.close_block();
     governance_scenario();
+    oracle_scenario();
     payfi_scenario();
     staking_scenario();
+  }
+
+  // Oracle: a feeder's posts of two pairs, one replaced (history of two).
+  void oracle_scenario() {
+    v1::Message grant;
+    grant.mutable_grant_role()->set_role(std::string(modules::roles::kPriceOracle));
+    grant.mutable_grant_role()->set_address(alice->addr());
+    env.apply(env.tx(env.account(TestEnv::kRoleAdmin)).message(grant).sign());
+    auto post = [](const char* quote, uint64_t num) {
+      v1::Message m;
+      m.mutable_post_price()->set_base("BTT");
+      m.mutable_post_price()->set_quote(quote);
+      m.mutable_post_price()->set_num(num);
+      m.mutable_post_price()->set_den(kUnitsPerBtt);
+      return m;
+    };
+    env.apply(env.tx(*alice).message(post("CNY", 35)).sign());
+    env.apply(env.tx(*alice).message(post("USD", 5)).sign());
+    env.close_block();
+    env.apply(env.tx(*alice).message(post("CNY", 36)).sign());
+    env.close_block();
   }
 
   // PayFi: a gateway asset with a deposit, a withdrawal and a frozen holding; a payee with an
@@ -286,7 +308,8 @@ TEST_F(GenesisExportTest, ImportHoldsExactlyTheExportedState) {
   const nlohmann::json file = export_now();
   ASSERT_TRUE(file.is_object());
   EXPECT_EQ(file["initial_height"], std::to_string(committed_height() + 1));
-  for (const char* m : {"roles", "tokenomics", "compute", "staking", "governance", "payfi"}) {
+  for (const char* m :
+       {"roles", "tokenomics", "compute", "staking", "governance", "oracle", "payfi"}) {
     EXPECT_TRUE(file["modules"].contains(m)) << m;
   }
   EXPECT_FALSE(file["modules"].contains("bank"));  // the bank's state is the accounts list

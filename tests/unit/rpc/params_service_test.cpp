@@ -92,8 +92,8 @@ TEST_F(ParamsServiceTest, ListParamsHasEveryModuleWithParamsInOrder) {
     ASSERT_TRUE(get(p.module(), &one).ok()) << p.module();
     EXPECT_TRUE(MessageDifferencer::Equals(one.params(), p)) << p.module();
   }
-  EXPECT_EQ(names,
-            (std::vector<std::string>{"ledger", "tokenomics", "compute", "staking", "governance"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"ledger", "tokenomics", "compute", "staking",
+                                             "governance", "oracle"}));
 }
 
 TEST_F(ParamsServiceTest, UnknownModuleIsNotFoundAndSaysWhatExists) {
