@@ -999,14 +999,3 @@ void PayFiKeeper::import_state(const v1::PayFiGenesisState& st) {
 }
 
 }  // namespace btt::modules::payfi
-
-namespace btt::modules::payfi {
-
-// Until the oracle module is on this branch, no conversion has a price.
-Result<FxQuote> quote_fx(const ledger::StateReader&, const ledger::LockProviders*,
-                         std::string_view from, std::string_view to, uint64_t, uint64_t) {
-  return Status{errors::kNoFxOffer,
-                "no price converts " + std::string(from) + " into " + std::string(to)};
-}
-
-}  // namespace btt::modules::payfi

@@ -6,6 +6,7 @@
 #include "btt/chain/params.h"
 #include "btt/ledger/ledger.h"
 #include "btt/ledger/proto_json.h"
+#include "btt/modules/oracle/errors.h"
 #include "btt/modules/payfi/errors.h"
 #include "btt/modules/payfi/payfi.h"
 #include "btt/modules/payfi/view.h"
@@ -605,6 +606,104 @@ TEST_F(PayFiTest, APastDueSubscriptionRecoversOnItsScheduleAndCancelStopsIt) {
   env.close_block();
   EXPECT_EQ(env.balance(dentist), balance);  // no charge after the cancel
   EXPECT_EQ(view().subscription(1)->charges(), 1u);
+}
+
+v1::Message post_price(uint64_t num, uint64_t den) {
+  v1::Message m;
+  m.mutable_post_price()->set_base("BTT");
+  m.mutable_post_price()->set_quote(kCny);
+  m.mutable_post_price()->set_num(num);
+  m.mutable_post_price()->set_den(den);
+  return m;
+}
+v1::Message offer_fx(bool withdraw = false) {
+  v1::Message m;
+  m.mutable_offer_fx()->set_from_asset("BTT");
+  m.mutable_offer_fx()->set_to_asset(kCny);
+  m.mutable_offer_fx()->set_withdraw(withdraw);
+  return m;
+}
+v1::Message pay_converted(const Account& payee, uint64_t amount, const std::string& id,
+                          uint64_t min_delivered = 0, uint64_t invoice = 0) {
+  v1::Message m = pay(payee, amount, "BTT", id, invoice);
+  m.mutable_pay()->set_deliver_asset(kCny);
+  m.mutable_pay()->set_min_delivered(min_delivered);
+  return m;
+}
+
+class PayFiFxTest : public PayFiTest {
+ protected:
+  PayFiFxTest() {
+    modules::roles::grant_at_genesis(env.ledger_state(), env.direct_events(),
+                                     modules::roles::kPriceOracle, feeder.address());
+  }
+  const Account& feeder = env.account("feeder", 10 * kBtt);
+};
+
+TEST_F(PayFiFxTest, AConversionDeliversAtTheOraclePriceLessTheFeeExactly) {
+  run(gateway, register_asset(kCny));
+  run(gateway, deposit(gateway, 1'000'000, "float"));
+  const Account& clinic = clinic_in(kCny);
+  // No price yet, then a price but no offer.
+  auto out = env.apply(env.tx(patient).message(pay_converted(clinic, 10 * kBtt, "x1")).sign(),
+                       Code::kWrongState);
+  EXPECT_EQ(out.status.detail(), modules::oracle::errors::kNoPrice.detail)
+      << out.status.to_string();
+  // 1 BTT = 3.50 CNY: 350 CNYT units per 10^8 BTT units.
+  run(feeder, post_price(350, kBtt));
+  expect_refused(patient, pay_converted(clinic, 10 * kBtt, "x2"), errors::kNoFxOffer);
+  expect_refused(gateway, offer_fx(true), errors::kNoFxOffer);
+  run(gateway, offer_fx());
+  // 10 BTT: converted 3500, fee floor(3500 x 0.75%) = 26, delivered 3474; of the fee the
+  // gateway keeps 13 and pays 13 (development 2, treasury 11).
+  expect_refused(patient, pay_converted(clinic, 10 * kBtt, "x3", 3'475),
+                 errors::kBelowMinDelivered);
+  const uint64_t gw_btt = env.balance(gateway);
+  out = run(patient, pay_converted(clinic, 10 * kBtt, "x4", 3'474));
+  EXPECT_EQ(ledger::attribute(out.events.back(), "delivered"), "3474");
+  EXPECT_EQ(ledger::attribute(out.events.back(), "fee"), "26");
+  const auto p = view().payment(1);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->amount(), 10 * kBtt);
+  EXPECT_EQ(p->delivered(), 3'474u);
+  EXPECT_EQ(p->delivered_asset(), kCny);
+  EXPECT_EQ(p->fx_fee(), 26u);
+  EXPECT_EQ(p->fx_rate_num(), 350u);
+  EXPECT_EQ(p->fx_provider(), gateway.addr());
+  EXPECT_EQ(env.balance(gateway), gw_btt + 10 * kBtt);
+  EXPECT_EQ(env.balance(gateway, kCny), 1'000'000u - 3'474 - 13);
+  EXPECT_EQ(env.balance(payfi::development_address(), kCny), 2u);
+  EXPECT_EQ(treasury_of(kCny), 11u);
+  EXPECT_EQ(view().pending(clinic.address(), kCny), 3'474u);
+  // The refund is in the delivered asset, from pending.
+  run(clinic, refund(1, 474));
+  EXPECT_EQ(env.balance(patient, kCny), 474u);
+  settle_cycle();
+  EXPECT_EQ(view().settlement(1)->gross(), 3'474u);
+  env.expect_supply_conserved();
+}
+
+TEST_F(PayFiFxTest, AStalePriceRefusesAndTheSlippageGuardTrips) {
+  run(gateway, register_asset(kCny));
+  run(gateway, deposit(gateway, 1'000'000, "float"));
+  const Account& clinic = clinic_in(kCny);
+  run(gateway, offer_fx());
+  run(feeder, post_price(350, kBtt));
+  run(patient, pay_converted(clinic, kBtt, "s1", 340));
+  // The price falls to 3.00: 300 converted, 298 delivered, below the guard of 340.
+  run(feeder, post_price(300, kBtt));
+  expect_refused(patient, pay_converted(clinic, kBtt, "s2", 340), errors::kBelowMinDelivered);
+  // An invoice of 347 CNYT: a converted payment must deliver at least it.
+  run(clinic, invoice("INV-FX", 347, env.time_ms() + kHourMs));
+  expect_refused(patient, pay_converted(clinic, kBtt, "s3", 0, 1), errors::kBelowMinDelivered);
+  run(patient, pay_converted(clinic, 2 * kBtt, "s4", 0, 1));
+  EXPECT_EQ(view().invoice(1, env.time_ms())->status(), v1::INVOICE_STATUS_PAID);
+  // Five minutes later the post is stale: no price, no payment.
+  env.advance_time(300'001);
+  env.close_block();
+  auto out = env.apply(env.tx(patient).message(pay_converted(clinic, kBtt, "s5")).sign(),
+                       Code::kWrongState);
+  EXPECT_EQ(out.status.detail(), modules::oracle::errors::kNoPrice.detail);
 }
 
 TEST(PayFiOff, EveryMessageIsRefusedWithoutAGenesisSection) {
