@@ -9,88 +9,14 @@
 #include "btt/modules/governance/view.h"
 #include "btt/modules/tokenomics/errors.h"
 #include "btt/modules/tokenomics/view.h"
+#include "governance_fixture.h"
 #include "modules/governance/module.h"
 #include "modules/governance/tally.h"
-#include "staking_fixture.h"
 
 namespace btt::testkit {
 namespace {
 
-namespace gov = modules::governance;
 constexpr uint64_t kBtt = kUnitsPerBtt;
-constexpr uint64_t kVotingMs = 60'000;
-
-nlohmann::json gov_sections(const nlohmann::json& extra = nlohmann::json::object()) {
-  auto s = staking_section();
-  nlohmann::json p = {{"min_deposit", std::to_string(100 * kBtt)},
-                      {"min_initial_deposit_ratio_bps", 2'500},
-                      {"max_deposit_period_ms", "60000"},
-                      {"voting_period_ms", std::to_string(kVotingMs)},
-                      {"expedited_voting_period_ms", "10000"},
-                      {"expedited_min_deposit", std::to_string(200 * kBtt)},
-                      {"cancel_burn_ratio_bps", 2'000},
-                      {"foundation_sunset_height", "100"},
-                      {"foundation_veto_period_ms", "5000"}};
-  p.update(extra);
-  s["governance"] = {{"params", p}};
-  return s;
-}
-
-v1::ProposalAction text(const std::string& t) {
-  v1::ProposalAction a;
-  a.set_text(t);
-  return a;
-}
-
-v1::Message submit(std::vector<v1::ProposalAction> actions, uint64_t deposit,
-                   bool expedited = false) {
-  v1::Message m;
-  auto* s = m.mutable_submit_proposal();
-  s->set_title("a proposal");
-  for (auto& a : actions) *s->add_actions() = a;
-  s->set_initial_deposit(deposit);
-  s->set_expedited(expedited);
-  return m;
-}
-
-v1::Message vote(uint64_t id, v1::VoteOption o) {
-  v1::Message m;
-  m.mutable_vote()->set_proposal_id(id);
-  m.mutable_vote()->set_option(o);
-  return m;
-}
-
-class GovernanceTest : public StakingTest {
- protected:
-  explicit GovernanceTest(const nlohmann::json& extra = nlohmann::json::object())
-      : StakingTest(gov_sections(extra)) {}
-
-  gov::GovernanceView gview() { return gov::GovernanceView(env.ledger_state()); }
-  v1::ProposalRecord proposal(uint64_t id) {
-    return gview().proposal(id).value_or(v1::ProposalRecord{});
-  }
-  // Closes blocks until the voting period of `id` has ended and its tally is done.
-  void run_to_end(uint64_t id) {
-    for (int i = 0; i < 200; ++i) {
-      env.advance_time(kVotingMs);
-      env.close_block();
-      const auto st = proposal(id).status();
-      if (st != v1::PROPOSAL_STATUS_VOTING_PERIOD && st != v1::PROPOSAL_STATUS_TALLYING) return;
-    }
-    FAIL() << "proposal " << id << " never ended";
-  }
-  uint64_t treasury_balance() { return env.balance(modules::tokenomics::pool_address("treasury")); }
-  const Account& faucet() { return faucet_account(); }
-  // The Foundation (funded for fees) queues a direct treasury spend to `to`; the message.
-  v1::Message queue_treasury_act(const Account& authority, const Account& to, uint64_t amount) {
-    env.apply(env.tx(faucet()).transfer(authority, 10 * kBtt).sign());
-    v1::Message m;
-    m.mutable_foundation_act()->mutable_treasury_spend()->set_recipient(to.addr());
-    m.mutable_foundation_act()->mutable_treasury_spend()->set_amount(amount);
-    env.apply(env.tx(authority).message(m).sign());
-    return m;
-  }
-};
 
 TEST_F(GovernanceTest, SubmitRefusalsAndDepositFloorExactly) {
   const Account& alice = env.account("alice", 1'000 * kBtt);
