@@ -102,7 +102,45 @@ void print_statement_csv(const v1::Statement& s) {
             << "closing_pending," << s.closing_pending() << "\n";
 }
 
+// One line per payfi event naming the payee, from a height on, as blocks commit.
+int run_watch(Context& ctx, const Options& o) {
+  v1::StreamPaymentsRequest req;
+  req.set_payee(parse_address(get(o, "payee"), "PAYEE"));
+  if (!get(o, "--from").empty()) req.set_from_height(parse_u64(get(o, "--from"), "--from"));
+  const uint64_t count = get(o, "--count").empty() ? 0 : parse_u64(get(o, "--count"), "--count");
+  auto stub = v1::PayFi::NewStub(ctx.client().channel());
+  grpc::ClientContext call;
+  auto reader = stub->StreamPayments(&call, req);
+  const auto out = ctx.out();
+  v1::PayFiEventRecord rec;
+  uint64_t seen = 0;
+  bool cancelled = false;
+  while (reader->Read(&rec)) {
+    out.line(proto_json(rec));
+    if (count != 0 && ++seen >= count) {
+      call.TryCancel();
+      cancelled = true;
+      break;
+    }
+  }
+  if (cancelled) {
+    while (reader->Read(&rec)) {
+    }
+  }
+  const grpc::Status st = reader->Finish();
+  if (cancelled && st.error_code() == grpc::StatusCode::CANCELLED) return 0;
+  ctx.client().check(st);
+  return 0;
+}
+
 void register_queries(Commands& cmds, CLI::App* g) {
+  cmds.add(g, "watch", "One line per PayFi event of a payee (point of sale), from a height on",
+           CommandKind::kStream, [&cmds](CLI::App* sub) -> Action {
+             auto o = add_flags(sub, {{"payee", "Payee address", true},
+                                      {"--from", "First height (default: the next block)", false},
+                                      {"--count", "Stop after this many", false}});
+             return [&cmds, o] { return run_watch(cmds.ctx(), *o); };
+           });
   add_query(cmds, g, "params", "PayFi params", {}, [](Context& ctx, const Options&) {
     return query(ctx, &v1::PayFi::Stub::GetParams, v1::GetPayFiParamsRequest());
   });
