@@ -17,9 +17,9 @@ Result<const ledger::ParamsSpec*> spec_of(const ModuleRegistry& registry, std::s
 Status validate_and_write(const ModuleRegistry& registry, ledger::Overlay& state,
                           ledger::Events& events, std::string_view module,
                           const ledger::ParamsSpec& spec, const google::protobuf::Message& next) {
-  if (auto s = spec.validate(next); !s) {
-    return {Code::kInvalidArgument, std::string(module) + " params refused: " + s.message()};
-  }
+  // The module's refusal, its detail kept (bad_params of its space), behind the module name.
+  if (auto s = spec.validate(next); !s)
+    return s.prefixed(std::string(module) + " params refused: ");
   spec.write(state, next);
   events.emit(params_events::kChanged)
       .attr("module", std::string(module))

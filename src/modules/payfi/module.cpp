@@ -85,7 +85,9 @@ std::vector<const ledger::EventDef*> PayFiModule::events() const {
           &events::kSubscriptionCharged,
           &events::kSubscriptionPastDue,
           &events::kSubscriptionLapsed,
-          &events::kSubscriptionCancelled};
+          &events::kSubscriptionCancelled,
+          &events::kFxOffered,
+          &events::kConverted};
 }
 
 std::vector<const ErrorDef*> PayFiModule::errors() const {
@@ -120,7 +122,10 @@ std::vector<const ErrorDef*> PayFiModule::errors() const {
           &errors::kCapBelowAmount,
           &errors::kNoSubscription,
           &errors::kNotSubscriptionParty,
-          &errors::kSubscriptionEnded};
+          &errors::kSubscriptionEnded,
+          &errors::kNoFxOffer,
+          &errors::kTooManyFxOffers,
+          &errors::kBelowMinDelivered};
 }
 
 void PayFiModule::end_block(ledger::BlockContext& ctx) {

@@ -153,10 +153,8 @@ class GenesisExportTest : public ComputeTest {
 
   // Oracle: a feeder's posts of two pairs, one replaced (history of two).
   void oracle_scenario() {
-    v1::Message grant;
-    grant.mutable_grant_role()->set_role(std::string(modules::roles::kPriceOracle));
-    grant.mutable_grant_role()->set_address(alice->addr());
-    env.apply(env.tx(env.account(TestEnv::kRoleAdmin)).message(grant).sign());
+    modules::roles::grant_at_genesis(env.ledger_state(), env.direct_events(),
+                                     modules::roles::kPriceOracle, alice->address());
     auto post = [](const char* quote, uint64_t num) {
       v1::Message m;
       m.mutable_post_price()->set_base("BTT");
@@ -344,7 +342,7 @@ TEST_F(GenesisExportTest, ExportKeepsNoncesBalancesAndOpenWork) {
     if (a["address"] != alice->addr()) continue;
     found = true;
     EXPECT_EQ(a["nonce"], std::to_string(env.next_nonce(*alice)));
-    EXPECT_EQ(a["balances"].size(), 2u);  // BTT and USDX
+    EXPECT_EQ(a["balances"].size(), 3u);  // BTT, USDX and CNYT (PayFi)
   }
   EXPECT_TRUE(found);
   const auto& compute = file["modules"]["compute"]["state"];

@@ -23,7 +23,8 @@ constexpr uint64_t kHourMs = 3'600'000;
 constexpr const char* kCny = "CNYT";
 
 nlohmann::json payfi_sections(const nlohmann::json& params = nlohmann::json::object()) {
-  auto s = staking_section();
+  // No community tax: the treasury then receives exactly PayFi's share of fees.
+  auto s = staking_section({{"community_tax_bps", 0}});
   s["payfi"] = {{"params", params}};
   return s;
 }

@@ -93,21 +93,21 @@ TEST_F(ParamsServiceTest, ListParamsHasEveryModuleWithParamsInOrder) {
     EXPECT_TRUE(MessageDifferencer::Equals(one.params(), p)) << p.module();
   }
   EXPECT_EQ(names, (std::vector<std::string>{"ledger", "tokenomics", "compute", "staking",
-                                             "governance", "oracle"}));
+                                             "governance", "oracle", "payfi"}));
 }
 
 TEST_F(ParamsServiceTest, UnknownModuleIsNotFoundAndSaysWhatExists) {
   v1::GetParamsResponse out;
-  auto s = get("payfi", &out);
+  auto s = get("rwa", &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(
-      s.error_message(),
-      "no module 'payfi'; modules with params: ledger, tokenomics, compute, staking, governance");
+  EXPECT_EQ(s.error_message(),
+            "no module 'rwa'; modules with params: ledger, tokenomics, compute, staking, "
+            "governance, oracle, payfi");
   s = get("bank", &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(s.error_message(),
             "module 'bank' has no params; modules with params: ledger, tokenomics, compute, "
-            "staking, governance");
+            "staking, governance, oracle, payfi");
   s = get("Ledger", &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << "module names are case-sensitive";
   s = get(std::string(5'000, 'm'), &out);
@@ -115,9 +115,9 @@ TEST_F(ParamsServiceTest, UnknownModuleIsNotFoundAndSaysWhatExists) {
   EXPECT_LT(s.error_message().size(), 200u);
   s = get("", &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(
-      s.error_message(),
-      "module is missing; modules with params: ledger, tokenomics, compute, staking, governance");
+  EXPECT_EQ(s.error_message(),
+            "module is missing; modules with params: ledger, tokenomics, compute, staking, "
+            "governance, oracle, payfi");
 }
 
 }  // namespace
