@@ -87,6 +87,7 @@ class GenesisExportTest : public ComputeTest {
 
   // A bit of everything: bank, roles, tokenomics and compute state, with jobs in several stages.
   const Account* alice = nullptr;
+  const Account* admin = nullptr;
 
   void run_scenario() {
     alice = &env.account("alice");
@@ -99,7 +100,8 @@ class GenesisExportTest : public ComputeTest {
     v1::Message grant;
     grant.mutable_grant_role()->set_role(std::string(modules::roles::kComputeAttester));
     grant.mutable_grant_role()->set_address(bob.addr());
-    env.apply(env.tx(env.account(TestEnv::kRoleAdmin)).message(grant).sign());
+    admin = &env.account(TestEnv::kRoleAdmin);
+    env.apply(env.tx(*admin).message(grant).sign());
 
     // Tokenomics: a burn, and a milestone a day in (a Foundation act: governance is on, so
     // after its one-second veto window).
@@ -154,7 +156,7 @@ class GenesisExportTest : public ComputeTest {
     v1::Message grant;
     grant.mutable_grant_role()->set_role(std::string(modules::roles::kPriceOracle));
     grant.mutable_grant_role()->set_address(alice->addr());
-    env.apply(env.tx(env.account(TestEnv::kRoleAdmin)).message(grant).sign());
+    env.apply(env.tx(*admin).message(grant).sign());
     auto post = [](const char* quote, uint64_t num) {
       v1::Message m;
       m.mutable_post_price()->set_base("BTT");

@@ -102,12 +102,13 @@ TEST_F(ParamsServiceTest, UnknownModuleIsNotFoundAndSaysWhatExists) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(
       s.error_message(),
-      "no module 'payfi'; modules with params: ledger, tokenomics, compute, staking, governance");
+      "no module 'payfi'; modules with params: ledger, tokenomics, compute, staking, governance, "
+      "oracle");
   s = get("bank", &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(s.error_message(),
             "module 'bank' has no params; modules with params: ledger, tokenomics, compute, "
-            "staking, governance");
+            "staking, governance, oracle");
   s = get("Ledger", &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << "module names are case-sensitive";
   s = get(std::string(5'000, 'm'), &out);
@@ -117,7 +118,8 @@ TEST_F(ParamsServiceTest, UnknownModuleIsNotFoundAndSaysWhatExists) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(
       s.error_message(),
-      "module is missing; modules with params: ledger, tokenomics, compute, staking, governance");
+      "module is missing; modules with params: ledger, tokenomics, compute, staking, governance, "
+      "oracle");
 }
 
 }  // namespace
