@@ -88,6 +88,7 @@ class GenesisExportTest : public ComputeTest {
 
   // A bit of everything: bank, roles, tokenomics and compute state, with jobs in several stages.
   const Account* alice = nullptr;
+  const Account* admin = nullptr;
 
   void run_scenario() {
     alice = &env.account("alice");
@@ -100,7 +101,8 @@ class GenesisExportTest : public ComputeTest {
     v1::Message grant;
     grant.mutable_grant_role()->set_role(std::string(modules::roles::kComputeAttester));
     grant.mutable_grant_role()->set_address(bob.addr());
-    env.apply(env.tx(env.account(TestEnv::kRoleAdmin)).message(grant).sign());
+    admin = &env.account(TestEnv::kRoleAdmin);
+    env.apply(env.tx(*admin).message(grant).sign());
 
     // Tokenomics: a burn, and a milestone a day in (a Foundation act: governance is on, so
     // after its one-second veto window).
