@@ -56,7 +56,9 @@ class PayFiNodeTest : public ::testing::Test {
     std::vector<std::string> argv = {btt_cli_path(), "--node", node_->address()};
     argv.insert(argv.end(), args.begin(), args.end());
     auto r = run_command(argv, 60);
-    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    std::string line;
+    for (const auto& a : args) line += a + " ";
+    EXPECT_EQ(r.exit_code, 0) << line << "\n" << r.out << r.err;
     try {
       return Json::parse(r.out);
     } catch (const std::exception&) {
@@ -93,7 +95,7 @@ class PayFiNodeTest : public ::testing::Test {
   void wait_settled(const std::string& clinic) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (true) {
-      const Json p = cli({"payee", clinic});
+      const Json p = cli({"payfi", "payee", clinic});
       if (!p.contains("pending") || p["pending"].empty()) return;
       ASSERT_LT(std::chrono::steady_clock::now(), deadline) << p.dump(2);
       std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -125,9 +127,9 @@ TEST_F(PayFiNodeTest, AClinicsDayReconcilesToTheBaseUnit) {
                   "--settlement-asset", "CNYT"});
   const std::string expiry = std::to_string(head_time_ms() + 3'600'000);
   tx(clinic_key,
-     {"payfi", "invoice", "--reference", "INV-1", "--amount", "50000", "--expiry", expiry});
-  tx(clinic_key, {"payfi", "invoice", "--reference", "INV-2", "--amount", std::to_string(10 * kBtt),
-                  "--asset", "BTT", "--expiry", expiry});
+     {"payfi", "create-invoice", "--reference", "INV-1", "--amount", "50000", "--expiry", expiry});
+  tx(clinic_key, {"payfi", "create-invoice", "--reference", "INV-2", "--amount",
+                  std::to_string(10 * kBtt), "--asset", "BTT", "--expiry", expiry});
   // Two assets: INV-1 in CNYT, INV-2 in BTT.
   tx(p2_key, {"payfi", "pay", "--payee", clinic, "--amount", "50000", "--asset", "CNYT",
               "--invoice", "1", "--client-id", "p2-inv1"});
@@ -138,7 +140,7 @@ TEST_F(PayFiNodeTest, AClinicsDayReconcilesToTheBaseUnit) {
               "--invoice", "1", "--client-id", "p2-inv1"});
   EXPECT_EQ(balance(p2, "CNYT"), 50'000u);
   // A hold of ¥300.00 for an implant, captured in part (¥120.00); the rest returns.
-  tx(p2_key, {"payfi", "hold", "--payee", clinic, "--amount", "30000", "--asset", "CNYT",
+  tx(p2_key, {"payfi", "place-hold", "--payee", clinic, "--amount", "30000", "--asset", "CNYT",
               "--expiry", expiry, "--reference", "implant", "--client-id", "p2-hold"});
   tx(clinic_key, {"payfi", "capture", "1", "--amount", "12000", "--final"});
   EXPECT_EQ(balance(p2, "CNYT"), 38'000u);

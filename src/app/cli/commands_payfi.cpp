@@ -397,7 +397,7 @@ void register_txs(Commands& cmds, CLI::App* g) {
                  }
                  return m;
                });
-  add_payfi_tx(cmds, g, "invoice", "Create an invoice", "create_invoice",
+  add_payfi_tx(cmds, g, "create-invoice", "Create an invoice", "create_invoice",
                {{"--reference", "Unique per payee, 1..64 bytes", true},
                 {"--amount", "Base units", true},
                 {"--expiry", "Block time (ms) after which it cannot be paid", true},
@@ -462,7 +462,8 @@ void register_txs(Commands& cmds, CLI::App* g) {
                  r->set_reason_code(parse_reason(o));
                  return m;
                });
-  add_payfi_tx(cmds, g, "hold", "Authorize an amount for a payee until an expiry", "place_hold",
+  add_payfi_tx(cmds, g, "place-hold", "Authorize an amount for a payee until an expiry",
+               "place_hold",
                {{"--payee", "Payee", true},
                 {"--amount", "Base units", true},
                 {"--asset", "Asset", true},
