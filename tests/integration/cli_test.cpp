@@ -888,11 +888,11 @@ TEST_F(CliNodeTest, ParamsGetAndList) {
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_NE(r.out.find("ledger.min_fee:"), std::string::npos) << r.out;
 
-  r = cli({"params", "get", "payfi", "--json"});
+  r = cli({"params", "get", "rwa", "--json"});
   EXPECT_EQ(r.exit_code, 1) << describe(r);
   EXPECT_EQ(parse_json(r)["error"].value("code", ""), "NOT_FOUND") << describe(r);
-  EXPECT_NE(r.err.find("no module 'payfi'; modules with params: ledger, tokenomics, compute, "
-                       "staking, governance"),
+  EXPECT_NE(r.err.find("no module 'rwa'; modules with params: ledger, tokenomics, compute, "
+                       "staking, governance, oracle, payfi"),
             std::string::npos)
       << describe(r);
 }
