@@ -15,6 +15,12 @@ uint64_t read_u64(const StateReader& state, std::string_view key) {
   return get_u64_be(in, out) ? out : 0;
 }
 
+void write_u64(Overlay& state, std::string_view key, uint64_t v) {
+  Bytes b;
+  put_u64_be(b, v);
+  state.put(key, b);
+}
+
 Result<uint32_t> page_limit(uint32_t requested) {
   if (requested > kMaxPageLimit) {
     return Status(Code::kInvalidArgument,

@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench_util.h"
 #include "btt/chain/chain.h"
 #include "btt/crypto/hash.h"
 #include "testkit/genesis_json.h"
@@ -27,37 +28,16 @@
 namespace {
 
 using namespace btt;
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
+using bench::arg;
+using bench::Clock;
+using bench::parallel_for;
+using bench::seconds_since;
 
 crypto::KeyPair bench_key(size_t i) {
   auto h = crypto::sha256("btt-bench-key/" + std::to_string(i));
   crypto::SecretKey sk;
   std::copy(h.begin(), h.end(), sk.begin());
   return *crypto::KeyPair::from_secret(sk);
-}
-
-template <typename Fn>
-void parallel_for(size_t n, Fn fn) {
-  size_t threads = std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::thread> pool;
-  std::atomic<size_t> next{0};
-  for (size_t t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      for (size_t i = next++; i < n; i = next++) fn(i);
-    });
-  }
-  for (auto& th : pool) th.join();
-}
-
-size_t arg(int argc, char** argv, const char* name, size_t fallback) {
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::strcmp(argv[i], name) == 0) return std::stoul(argv[i + 1]);
-  }
-  return fallback;
 }
 
 }  // namespace

@@ -124,6 +124,9 @@ class Overlay : public StateReader {
   std::map<Bytes, std::optional<Bytes>, std::less<>> writes_;
 };
 
+// Writes `v` as the u64be value read_u64 reads.
+void write_u64(Overlay& state, std::string_view key, uint64_t v);
+
 // The block overlay: an Overlay that also caches what it read from the database, so a key read
 // by many txs of a block costs one database lookup.
 class BlockOverlay final : public Overlay {

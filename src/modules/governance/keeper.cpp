@@ -37,12 +37,6 @@ crypto::Address address_of(const std::string& text) {
 
 }  // namespace
 
-void put_u64(ledger::Overlay& state, std::string_view key, uint64_t v) {
-  Bytes b;
-  put_u64_be(b, v);
-  state.put(key, b);
-}
-
 crypto::Address deposits_address() {
   return crypto::Address::for_module("governance/deposits");
 }
@@ -76,7 +70,7 @@ void GovernanceKeeper::set_params(const v1::GovernanceParams& p) {
 
 uint64_t GovernanceKeeper::next_id(const Bytes& key) {
   const uint64_t id = std::max<uint64_t>(1, ledger::read_u64(state_, key));
-  put_u64(state_, key, id + 1);
+  ledger::write_u64(state_, key, id + 1);
   return id;
 }
 
@@ -326,7 +320,7 @@ bool GovernanceKeeper::count_one(v1::ProposalRecord& p, v1::TallyProgress& t, ui
     add_vote(*t.mutable_tally(), next->second, power.power);
     for (const auto& [v, shares] : power.deducted) {
       const Bytes key = keys::deduction(p.id(), v);
-      put_u64(state_, key, saturating_add(ledger::read_u64(state_, key), shares));
+      ledger::write_u64(state_, key, saturating_add(ledger::read_u64(state_, key), shares));
     }
     budget -= std::min(budget, 1 + power.reads);
     t.set_cursor(next->first);
@@ -426,7 +420,7 @@ Status GovernanceKeeper::run(ledger::Overlay& state, ledger::Events& events,
       }
       v1::TreasuryStream s;
       const uint64_t id = std::max<uint64_t>(1, ledger::read_u64(state, keys::next_stream()));
-      put_u64(state, keys::next_stream(), id + 1);
+      ledger::write_u64(state, keys::next_stream(), id + 1);
       s.set_id(id);
       s.set_proposal_id(proposal_id);
       s.set_recipient(t.recipient());
@@ -564,7 +558,8 @@ void GovernanceKeeper::run_foundation_acts() {
 
 void GovernanceKeeper::import_state(const v1::GovernanceGenesisState& st) {
   set_params(st.params());
-  if (st.next_proposal_id() != 0) put_u64(state_, keys::next_proposal(), st.next_proposal_id());
+  if (st.next_proposal_id() != 0)
+    ledger::write_u64(state_, keys::next_proposal(), st.next_proposal_id());
   for (const auto& p : st.proposals()) put(p);
   for (const auto& d : st.deposits()) {
     state_.put(keys::deposit(d.proposal_id(), address_of(d.depositor())), d.SerializeAsString());
@@ -575,13 +570,14 @@ void GovernanceKeeper::import_state(const v1::GovernanceGenesisState& st) {
   for (const auto& t : st.tallies())
     state_.put(keys::tally(t.proposal_id()), t.SerializeAsString());
   for (const auto& s : st.streams()) state_.put(keys::stream(s.id()), s.SerializeAsString());
-  if (st.next_stream_id() != 0) put_u64(state_, keys::next_stream(), st.next_stream_id());
+  if (st.next_stream_id() != 0) ledger::write_u64(state_, keys::next_stream(), st.next_stream_id());
   for (const auto& a : st.foundation_acts()) {
     state_.put(keys::foundation_act(a.id()), a.SerializeAsString());
   }
-  if (st.next_act_id() != 0) put_u64(state_, keys::next_act(), st.next_act_id());
+  if (st.next_act_id() != 0) ledger::write_u64(state_, keys::next_act(), st.next_act_id());
   for (const auto& d : st.deductions()) {
-    put_u64(state_, keys::deduction(d.proposal_id(), address_of(d.validator())), d.shares());
+    ledger::write_u64(state_, keys::deduction(d.proposal_id(), address_of(d.validator())),
+                      d.shares());
   }
   if (st.has_upgrade()) state_.put(keys::upgrade(), st.upgrade().SerializeAsString());
   for (const auto& u : st.applied_upgrades()) {

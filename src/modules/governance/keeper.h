@@ -69,7 +69,4 @@ class GovernanceKeeper {
   v1::GovernanceParams params_;
 };
 
-// Stored big-endian u64 values.
-void put_u64(ledger::Overlay& state, std::string_view key, uint64_t v);
-
 }  // namespace btt::modules::governance

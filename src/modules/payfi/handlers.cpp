@@ -101,6 +101,16 @@ Result<v1::PayeeRecord> require_payee(const ReadContext& ctx, const std::string&
   return *r;
 }
 
+// An expiry after the block time and at most `max_ms` (the parameter `param`) ahead.
+Status check_expiry(const ReadContext& ctx, uint64_t expiry_ms, uint64_t max_ms,
+                    const std::string& what, const char* param) {
+  if (expiry_ms <= ctx.block.time_ms || expiry_ms - ctx.block.time_ms > max_ms) {
+    return {errors::kBadExpiry, what + ": expiry_ms must be after the block time and at most " +
+                                    param + " (" + std::to_string(max_ms) + ") ahead"};
+  }
+  return Status::ok();
+}
+
 Status require_registered_asset(const ReadContext& ctx, const std::string& asset,
                                 const std::string& what) {
   if (!ctx.ledger().asset(asset)) {
@@ -289,15 +299,8 @@ class CreateInvoiceHandler final : public ledger::Handler<v1::MsgCreateInvoice> 
       return {errors::kDuplicateReference,
               "create_invoice: reference '" + m.reference() + "' is used by another invoice"};
     }
-    const auto& params = params_spec().get(ctx.state);
-    if (m.expiry_ms() <= ctx.block.time_ms ||
-        m.expiry_ms() - ctx.block.time_ms > params.max_invoice_duration_ms()) {
-      return {errors::kBadExpiry,
-              "create_invoice: expiry_ms must be after the block time and at most "
-              "max_invoice_duration_ms (" +
-                  std::to_string(params.max_invoice_duration_ms()) + ") ahead"};
-    }
-    return Status::ok();
+    return check_expiry(ctx, m.expiry_ms(), params_spec().get(ctx.state).max_invoice_duration_ms(),
+                        "create_invoice", "max_invoice_duration_ms");
   }
   Status apply(const v1::MsgCreateInvoice& m, MsgContext& ctx) const override {
     PayFiKeeper(ctx.state, ctx.events, ctx.locks, ctx.block).create_invoice(ctx.sender, m);
@@ -371,6 +374,22 @@ Status preclaim_invoice(const v1::MsgPay& m, const ReadContext& ctx) {
   return Status::ok();
 }
 
+// The apply of a message with a client id: a retry of the same parameters only emits the
+// replay; else `first(keeper, digest)` does the work, with the digest computed once.
+template <typename Msg, typename Fn>
+Status apply_once(const Msg& m, MsgContext& ctx, const Fn& first) {
+  PayFiKeeper keeper(ctx.state, ctx.events, ctx.locks, ctx.block);
+  const std::string digest = params_digest(m);
+  auto replay =
+      check_idempotency(ctx.state, ctx.sender, m.client_payment_id(), digest, ctx.block.time_ms);
+  if (!replay) return replay.status();
+  if (replay->replay) {
+    keeper.replayed(ctx.sender, replay->record);
+    return Status::ok();
+  }
+  return first(keeper, digest);
+}
+
 class PayHandler final : public ledger::Handler<v1::MsgPay> {
  protected:
   Status check(const v1::MsgPay& m, const v1::LedgerParams&) const override {
@@ -410,15 +429,9 @@ class PayHandler final : public ledger::Handler<v1::MsgPay> {
     return check_min_delivered(m, ctx, *fx);
   }
   Status apply(const v1::MsgPay& m, MsgContext& ctx) const override {
-    PayFiKeeper keeper(ctx.state, ctx.events, ctx.locks, ctx.block);
-    auto replay = check_idempotency(ctx.state, ctx.sender, m.client_payment_id(), params_digest(m),
-                                    ctx.block.time_ms);
-    if (!replay) return replay.status();
-    if (replay->replay) {
-      keeper.replayed(ctx.sender, replay->record);
-      return Status::ok();
-    }
-    return keeper.pay(ctx.sender, m, ctx.tx_id);
+    return apply_once(m, ctx, [&](PayFiKeeper& keeper, const std::string& digest) {
+      return keeper.pay(ctx.sender, m, ctx.tx_id, digest);
+    });
   }
 
  private:
@@ -495,27 +508,19 @@ class PlaceHoldHandler final : public ledger::Handler<v1::MsgPlaceHold> {
       return {errors::kWrongAsset, "place_hold: payee " + m.payee() + " accepts " +
                                        p->settlement_asset() + ", not " + m.asset()};
     }
-    const auto& params = params_spec().get(ctx.state);
-    if (m.expiry_ms() <= ctx.block.time_ms ||
-        m.expiry_ms() - ctx.block.time_ms > params.max_hold_duration_ms()) {
-      return {errors::kBadExpiry,
-              "place_hold: expiry_ms must be after the block time and at most "
-              "max_hold_duration_ms (" +
-                  std::to_string(params.max_hold_duration_ms()) + ") ahead"};
+    if (auto s =
+            check_expiry(ctx, m.expiry_ms(), params_spec().get(ctx.state).max_hold_duration_ms(),
+                         "place_hold", "max_hold_duration_ms");
+        !s) {
+      return s;
     }
     return ledger::require_spendable(ctx.ledger(), ctx.sender, m.asset(), m.amount(),
                                      ctx.block.time_ms);
   }
   Status apply(const v1::MsgPlaceHold& m, MsgContext& ctx) const override {
-    PayFiKeeper keeper(ctx.state, ctx.events, ctx.locks, ctx.block);
-    auto replay = check_idempotency(ctx.state, ctx.sender, m.client_payment_id(), params_digest(m),
-                                    ctx.block.time_ms);
-    if (!replay) return replay.status();
-    if (replay->replay) {
-      keeper.replayed(ctx.sender, replay->record);
-      return Status::ok();
-    }
-    return keeper.place_hold(ctx.sender, m);
+    return apply_once(m, ctx, [&](PayFiKeeper& keeper, const std::string& digest) {
+      return keeper.place_hold(ctx.sender, m, digest);
+    });
   }
 };
 

@@ -34,12 +34,6 @@ std::string sha256_bytes(const std::string& bytes) {
   return to_bytes(crypto::sha256(bytes));
 }
 
-void put_u64(ledger::Overlay& state, std::string_view key, uint64_t v) {
-  Bytes b;
-  put_u64_be(b, v);
-  state.put(key, b);
-}
-
 Result<Replay> check_idempotency(const ledger::StateReader& state, const crypto::Address& payer,
                                  const std::string& client_id, const std::string& digest,
                                  uint64_t time_ms) {
@@ -70,15 +64,15 @@ uint64_t PayFiKeeper::next_id(std::string_view name) {
   const Bytes key = keys::next_id(name);
   uint64_t id = ledger::read_u64(state_, key);
   if (id == 0) id = 1;
-  put_u64(state_, key, id + 1);
+  ledger::write_u64(state_, key, id + 1);
   return id;
 }
 
 void PayFiKeeper::init(const v1::PayFiParams& p) {
   params_spec().set(state_, p);
   params_ = p;
-  put_u64(state_, keys::cycle(), 1);
-  put_u64(state_, keys::cycle_end(), block_.time_ms + p.settlement_cycle_ms());
+  ledger::write_u64(state_, keys::cycle(), 1);
+  ledger::write_u64(state_, keys::cycle_end(), block_.time_ms + p.settlement_cycle_ms());
 }
 
 // --- payment assets --------------------------------------------------------------------------
@@ -252,7 +246,7 @@ void PayFiKeeper::create_invoice(const crypto::Address& payee, const v1::MsgCrea
   inv.set_status(v1::INVOICE_STATUS_OPEN);
   inv.set_created_ms(block_.time_ms);
   put_record(state_, keys::invoice(inv.id()), inv);
-  put_u64(state_, keys::invoice_ref(payee, m.reference()), inv.id());
+  ledger::write_u64(state_, keys::invoice_ref(payee, m.reference()), inv.id());
   events_.emit(events::kInvoiceCreated)
       .attr("invoice_id", inv.id())
       .attr("payee", inv.payee())
@@ -303,7 +297,7 @@ Status PayFiKeeper::add_pending(const crypto::Address& payee, std::string_view a
   if (*next == 0) {
     state_.erase(key);
   } else {
-    put_u64(state_, key, *next);
+    ledger::write_u64(state_, key, *next);
   }
   return Status::ok();
 }
@@ -335,7 +329,8 @@ Result<uint64_t> PayFiKeeper::record_payment(v1::PaymentRecord p) {
   return p.id();
 }
 
-Status PayFiKeeper::pay(const crypto::Address& payer, const v1::MsgPay& m, const Hash32& tx_id) {
+Status PayFiKeeper::pay(const crypto::Address& payer, const v1::MsgPay& m, const Hash32& tx_id,
+                        const std::string& digest) {
   ledger::Ledger ledger(state_, events_, locks_);
   v1::PaymentRecord p;
   p.set_payer(payer.to_string());
@@ -401,7 +396,7 @@ Status PayFiKeeper::pay(const crypto::Address& payer, const v1::MsgPay& m, const
     inv->set_payment_id(*id);
     put_record(state_, keys::invoice(inv->id()), *inv);
   }
-  remember(payer, m.client_payment_id(), params_digest(m), *id, 0);
+  remember(payer, m.client_payment_id(), digest, *id, 0);
   return Status::ok();
 }
 
@@ -445,7 +440,8 @@ Status PayFiKeeper::refund(const v1::MsgRefund& m) {
 
 // --- holds ----------------------------------------------------------------------------------
 
-Status PayFiKeeper::place_hold(const crypto::Address& payer, const v1::MsgPlaceHold& m) {
+Status PayFiKeeper::place_hold(const crypto::Address& payer, const v1::MsgPlaceHold& m,
+                               const std::string& digest) {
   ledger::Ledger ledger(state_, events_, locks_);
   if (auto s = ledger.move(payer, holds_address(), m.asset(), m.amount(), block_.time_ms); !s) {
     return s;
@@ -463,7 +459,7 @@ Status PayFiKeeper::place_hold(const crypto::Address& payer, const v1::MsgPlaceH
   h.set_created_ms(block_.time_ms);
   put_record(state_, keys::hold(h.id()), h);
   state_.put(keys::hold_expiry(h.expiry_ms(), h.id()), "");
-  remember(payer, m.client_payment_id(), params_digest(m), 0, h.id());
+  remember(payer, m.client_payment_id(), digest, 0, h.id());
   events_.emit(events::kHoldPlaced)
       .attr("hold_id", h.id())
       .attr("payer", h.payer())
@@ -539,8 +535,8 @@ void PayFiKeeper::end_block() {
     const uint64_t step = params_.settlement_cycle_ms();
     const uint64_t skipped = (block_.time_ms - end) / step + 1;
     const auto next_end = checked_add(end, *checked_mul(skipped, step));
-    put_u64(state_, keys::cycle(), ledger::read_u64(state_, keys::cycle()) + 1);
-    put_u64(state_, keys::cycle_end(), next_end ? *next_end : UINT64_MAX);
+    ledger::write_u64(state_, keys::cycle(), ledger::read_u64(state_, keys::cycle()) + 1);
+    ledger::write_u64(state_, keys::cycle_end(), next_end ? *next_end : UINT64_MAX);
   }
   // Charges first, so a charge due at a cycle's end is paid into the cycle now open.
   charge_subscriptions(params_.subscription_budget_per_block());
@@ -671,7 +667,7 @@ void PayFiKeeper::pay_group(uint64_t cycle, const crypto::Address& payee, const 
   must(pay_fee(pending_address(), asset, fee));
   must(add_pending(payee, asset, owed, false));
   const Bytes vol_key = keys::volume(payee, asset, day);
-  put_u64(state_, vol_key, saturating_add(ledger::read_u64(state_, vol_key), owed));
+  ledger::write_u64(state_, vol_key, saturating_add(ledger::read_u64(state_, vol_key), owed));
   if (day >= kVolumeDays) state_.erase(keys::volume(payee, asset, day - kVolumeDays));
   s.set_payments(payment_ids.size());
   s.set_gross(gross);
@@ -938,7 +934,7 @@ void PayFiKeeper::import_state(const v1::PayFiGenesisState& st) {
   for (const auto& p : st.payees()) put_record(state_, keys::payee(addr_of(p.payee())), p);
   for (const auto& i : st.invoices()) {
     put_record(state_, keys::invoice(i.id()), i);
-    put_u64(state_, keys::invoice_ref(addr_of(i.payee()), i.reference()), i.id());
+    ledger::write_u64(state_, keys::invoice_ref(addr_of(i.payee()), i.reference()), i.id());
   }
   for (const auto& p : st.payments()) {
     const auto payee = addr_of(p.payee());
@@ -971,10 +967,10 @@ void PayFiKeeper::import_state(const v1::PayFiGenesisState& st) {
     state_.put(keys::idempotency_expiry(e.record().expires_ms(), payer, hex), "");
   }
   for (const auto& v : st.volumes()) {
-    put_u64(state_, keys::volume(addr_of(v.payee()), v.asset(), v.day()), v.volume());
+    ledger::write_u64(state_, keys::volume(addr_of(v.payee()), v.asset(), v.day()), v.volume());
   }
   auto put_next = [&](std::string_view name, uint64_t v) {
-    if (v != 0) put_u64(state_, keys::next_id(name), v);
+    if (v != 0) ledger::write_u64(state_, keys::next_id(name), v);
   };
   put_next("payment", st.next_payment_id());
   put_next("invoice", st.next_invoice_id());
@@ -994,8 +990,8 @@ void PayFiKeeper::import_state(const v1::PayFiGenesisState& st) {
   }
   put_next("plan", st.next_plan_id());
   put_next("subscription", st.next_subscription_id());
-  put_u64(state_, keys::cycle(), st.cycle());
-  put_u64(state_, keys::cycle_end(), st.cycle_end_ms());
+  ledger::write_u64(state_, keys::cycle(), st.cycle());
+  ledger::write_u64(state_, keys::cycle_end(), st.cycle_end_ms());
 }
 
 }  // namespace btt::modules::payfi

@@ -66,9 +66,12 @@ class PayFiKeeper {
   void cancel_invoice(uint64_t id);
 
   // A payment (preclaim checked the invoice, the amount and the id); `replay` makes it a no-op.
-  [[nodiscard]] Status pay(const crypto::Address& payer, const v1::MsgPay& m, const Hash32& tx_id);
+  // `digest` is params_digest(m), which the handler computed for the idempotency check.
+  [[nodiscard]] Status pay(const crypto::Address& payer, const v1::MsgPay& m, const Hash32& tx_id,
+                           const std::string& digest);
   [[nodiscard]] Status refund(const v1::MsgRefund& m);
-  [[nodiscard]] Status place_hold(const crypto::Address& payer, const v1::MsgPlaceHold& m);
+  [[nodiscard]] Status place_hold(const crypto::Address& payer, const v1::MsgPlaceHold& m,
+                                  const std::string& digest);
   [[nodiscard]] Status capture(const v1::MsgCaptureHold& m, const Hash32& tx_id);
   void offer_fx(const crypto::Address& provider, const v1::MsgOfferFx& m);
   void create_plan(const crypto::Address& payee, const v1::MsgCreatePlan& m);
@@ -118,8 +121,5 @@ class PayFiKeeper {
 // The trailing window of the volume tiers, in days (doc/payfi.md "Fees").
 inline constexpr uint64_t kVolumeDays = 30;
 inline constexpr uint64_t kDayMs = 86'400'000;
-
-// Stored big-endian u64 values.
-void put_u64(ledger::Overlay& state, std::string_view key, uint64_t v);
 
 }  // namespace btt::modules::payfi
