@@ -9,7 +9,8 @@
 #                                    stdout. DIR/dev.json holds a funded account key.
 #   contrib/testnet.sh stop DIR      stops every node of DIR cleanly (SIGTERM, then waits).
 #
-# Environment: BTT_BUILD_DIR (default build/) holds bttd; BTT_TESTNET_BLOCK_TIME_MS (default 200).
+# Environment: BTT_BUILD_DIR (default build/) holds bttd; BTT_TESTNET_BLOCK_TIME_MS (default 200);
+# BTT_TESTNET_ARGS: more `bttd testnet` flags for a new DIR (e.g. "--payfi").
 # A node can be killed and restarted alone with `bttd start --home DIR/nodeI`.
 set -euo pipefail
 
@@ -39,7 +40,7 @@ cmd_start() {
   [ -x "$BTTD" ] || { echo "testnet: no $BTTD (build first, or set BTT_BUILD_DIR)" >&2; exit 1; }
   if [ ! -f "$dir/node0/genesis.json" ]; then
     "$BTTD" testnet --dir "$dir" --validators "$n" \
-      --block-time-ms "${BTT_TESTNET_BLOCK_TIME_MS:-200}" >/dev/null
+      --block-time-ms "${BTT_TESTNET_BLOCK_TIME_MS:-200}" ${BTT_TESTNET_ARGS:-} >/dev/null
   fi
   local i
   local -a log_start

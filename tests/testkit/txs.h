@@ -1,6 +1,7 @@
 #pragma once
-// Building signed transfers for tests and benchmarks, in one place:
+// Building signed txs for tests and benchmarks, in one place:
 //   signed_transfer(alice, {.chain_id = "btt-test-1", .to = bob_addr, .amount = 5, .nonce = 0})
+//   signed_message(alice, {.chain_id = "btt-test-1", .nonce = 3}, message)
 #include <string>
 
 #include "btt/chain/tx.h"
@@ -16,6 +17,21 @@ struct TransferSpec {
   uint64_t fee = 1000;
   std::string asset = "BTT";
 };
+
+// Who signs a one-message tx, and how.
+struct TxSpec {
+  std::string chain_id;
+  uint64_t nonce = 0;
+  uint64_t fee = 1000;
+};
+
+// A TxBody from `from` with the one message `message`.
+[[nodiscard]] v1::TxBody message_body(const crypto::KeyPair& from, const TxSpec& spec,
+                                      const v1::Message& message);
+// The same, signed (aux_rand as in crypto::schnorr_sign; nullptr draws it at random).
+[[nodiscard]] v1::Tx signed_message(const crypto::KeyPair& from, const TxSpec& spec,
+                                    const v1::Message& message,
+                                    const uint8_t* aux_rand32 = nullptr);
 
 // A TxBody from `from` with one MsgTransfer.
 [[nodiscard]] v1::TxBody transfer_body(const crypto::KeyPair& from, const TransferSpec& spec);

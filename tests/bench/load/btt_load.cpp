@@ -1,9 +1,17 @@
-// btt-load: feeds signed transfers from many senders to a running network through gRPC and
-// measures what commits (used by tests/bench/testnet_bench.sh).
+// btt-load: feeds signed transfers (or PayFi payments) from many senders to a running network
+// through gRPC and measures what commits (used by tests/bench/testnet_bench.sh and
+// tests/bench/payfi_node_bench.sh).
 //
 //   btt-load --nodes A,B,C,D --dev KEYFILE --chain-id ID [--senders N] [--txs-per-sender K]
 //            [--rate TX_PER_S (0: as fast as possible)] [--threads T] [--dev-nonce N]
-//            [--max-pending N] [--timeout-s S] [--batch B]
+//            [--max-pending N] [--timeout-s S] [--batch B] [--kind transfer|pay] [--payees P]
+//            [--settle-wait-s S]
+//
+// With --kind pay (PayFi on in the genesis) it also funds P fresh payees (default 50), has each
+// register as a payee settling in BTT, and the txs are MsgPay of 1 unit to the payees in turn,
+// each with a reference and its own client_payment_id; after the run it waits S seconds
+// (--settle-wait-s, default 0) and prints settlements and settled_payments of its payees. The
+// dev key's txs: N (+ P) fundings.
 //
 // Funds N fresh senders from the dev key, pre-signs K transfers each, then broadcasts them with
 // asynchronous gRPC calls (T threads, each with its own completion queue and its own share of
@@ -30,6 +38,7 @@
 #include "btt/chain/tx.h"
 #include "btt/crypto/keyfile.h"
 #include "btt/v1/node.grpc.pb.h"
+#include "btt/v1/payfi_query.grpc.pb.h"
 #include "testkit/txs.h"
 
 namespace {
@@ -121,10 +130,21 @@ int main(int argc, char** argv) {
   const size_t max_pending = std::stoul(arg(argc, argv, "--max-pending", "20000"));
   const auto timeout = std::chrono::seconds(std::stoul(arg(argc, argv, "--timeout-s", "300")));
   const size_t batch = std::clamp<size_t>(std::stoul(arg(argc, argv, "--batch", "1")), 1, 1000);
+  const std::string kind = arg(argc, argv, "--kind", "transfer");
+  const bool pay = kind == "pay";
+  const size_t n_payees =
+      pay ? std::max<size_t>(1, std::stoul(arg(argc, argv, "--payees", "50"))) : 0;
+  const auto settle_wait =
+      std::chrono::seconds(std::stoul(arg(argc, argv, "--settle-wait-s", "0")));
+  if (kind != "transfer" && !pay) {
+    std::cerr << "btt-load: --kind is transfer or pay, not " << kind << "\n";
+    return 2;
+  }
   if (nodes_arg.empty() || dev_file.empty()) {
     std::cerr << "usage: btt-load --nodes A,B,.. --dev KEYFILE --chain-id ID [--senders N] "
                  "[--txs-per-sender K] [--rate R] [--threads T] [--dev-nonce N] "
-                 "[--max-pending N] [--timeout-s S] [--batch B]\n";
+                 "[--max-pending N] [--timeout-s S] [--batch B] [--kind transfer|pay] "
+                 "[--payees P]\n";
     return 2;
   }
   const auto deadline = SteadyClock::now() + timeout;
@@ -138,32 +158,57 @@ int main(int argc, char** argv) {
   auto txs0 = v1::Txs::NewStub(channels[0]);
   auto blocks0 = v1::Blocks::NewStub(channels[0]);
 
-  // Fund the senders, 50 txs at a time (under the nonce gap), waiting for the last of each batch.
-  std::vector<crypto::KeyPair> keys;
-  for (size_t i = 0; i < senders; ++i) keys.push_back(crypto::KeyPair::generate());
-  uint64_t nonce = dev_nonce_start;
-  for (size_t i = 0; i < senders; i += 50) {
-    const size_t end = std::min(senders, i + 50);
-    for (size_t j = i; j < end; ++j) {
+  // Broadcasts `txs` through node A, 50 at a time (under the nonce gap), waiting for the last of
+  // each group to commit.
+  auto broadcast_waiting = [&](const std::vector<v1::Tx>& txs, const std::string& what) {
+    for (size_t j = 0; j < txs.size(); ++j) {
       v1::BroadcastTxRequest req;
-      *req.mutable_tx() = testkit::signed_transfer(*dev, {.chain_id = chain_id,
-                                                          .to = keys[j].address.to_string(),
-                                                          .amount = 100'000'000,
-                                                          .nonce = nonce++});
-      req.set_wait_for_commit(j + 1 == end);
+      *req.mutable_tx() = txs[j];
+      req.set_wait_for_commit(j + 1 == txs.size() || j % 50 == 49);
       for (uint32_t attempt = 0;; ++attempt) {
         grpc::ClientContext ctx;
         ctx.set_deadline(wall(std::min(deadline, SteadyClock::now() + std::chrono::seconds(30))));
         v1::BroadcastTxResponse resp;
         const auto st = txs0->BroadcastTx(&ctx, req, &resp);
-        const auto what = load::classify(st.error_code(), btt_code_of(ctx), attempt > 0);
-        if (what == load::Outcome::kAccepted) break;
-        if (what == load::Outcome::kFatal || SteadyClock::now() >= deadline) {
-          die("funding tx " + std::to_string(j) + " refused: " + st.error_message());
+        const auto what_now = load::classify(st.error_code(), btt_code_of(ctx), attempt > 0);
+        if (what_now == load::Outcome::kAccepted) break;
+        if (what_now == load::Outcome::kFatal || SteadyClock::now() >= deadline) {
+          die(what + " tx " + std::to_string(j) + " refused: " + st.error_message());
         }
         std::this_thread::sleep_for(load::Schedule::backoff(attempt + 1));
       }
     }
+  };
+
+  // Fund the senders (and payees).
+  std::vector<crypto::KeyPair> keys;
+  for (size_t i = 0; i < senders; ++i) keys.push_back(crypto::KeyPair::generate());
+  std::vector<crypto::KeyPair> payees;
+  for (size_t i = 0; i < n_payees; ++i) payees.push_back(crypto::KeyPair::generate());
+  {
+    std::vector<v1::Tx> fundings;
+    uint64_t nonce = dev_nonce_start;
+    for (const auto* group : {&keys, &payees}) {
+      for (const auto& k : *group) {
+        fundings.push_back(testkit::signed_transfer(*dev, {.chain_id = chain_id,
+                                                           .to = k.address.to_string(),
+                                                           .amount = 100'000'000,
+                                                           .nonce = nonce++}));
+      }
+    }
+    broadcast_waiting(fundings, "funding");
+  }
+  if (pay) {
+    v1::Message reg;
+    reg.mutable_register_payee()->set_name_hash(std::string(32, 'l'));
+    reg.mutable_register_payee()->set_category("load");
+    reg.mutable_register_payee()->set_settlement_asset("BTT");
+    std::vector<v1::Tx> registrations;
+    for (const auto& p : payees) {
+      registrations.push_back(testkit::signed_message(p, {.chain_id = chain_id, .nonce = 0}, reg));
+    }
+    broadcast_waiting(registrations, "payee registration");
+    std::cerr << "registered " << n_payees << " payees\n";
   }
   std::cerr << "funded " << senders << " senders\n";
 
@@ -178,8 +223,20 @@ int main(int argc, char** argv) {
         for (size_t s = t; s < senders; s += threads) {
           for (size_t k = 0; k < per_sender; ++k) {
             v1::BroadcastTxRequest req;
-            *req.mutable_tx() = testkit::signed_transfer(
-                keys[s], {.chain_id = chain_id, .to = burn, .amount = 1, .nonce = k});
+            if (pay) {
+              v1::Message m;
+              auto* p = m.mutable_pay();
+              p->set_payee(payees[(s + k) % n_payees].address.to_string());
+              p->set_amount(1);
+              p->set_asset("BTT");
+              p->set_reference("load");
+              p->set_client_payment_id("load-" + std::to_string(k));
+              *req.mutable_tx() =
+                  testkit::signed_message(keys[s], {.chain_id = chain_id, .nonce = k}, m);
+            } else {
+              *req.mutable_tx() = testkit::signed_transfer(
+                  keys[s], {.chain_id = chain_id, .to = burn, .amount = 1, .nonce = k});
+            }
             ids[s].push_back(chain::tx_id_of_body(req.tx().body()));
             reqs[s].push_back(std::move(req));
           }
@@ -393,6 +450,28 @@ int main(int argc, char** argv) {
             << (block_secs > 0 ? static_cast<double>(sh.last_height - sh.first_height) / block_secs
                                : 0)
             << std::endl;
+  if (pay) {
+    std::this_thread::sleep_for(settle_wait);
+    auto payfi = v1::PayFi::NewStub(channels[0]);
+    uint64_t settlements = 0, settled = 0;
+    for (const auto& p : payees) {
+      v1::ListSettlementsRequest req;
+      req.set_payee(p.address.to_string());
+      for (;;) {
+        grpc::ClientContext ctx;
+        v1::ListSettlementsResponse resp;
+        if (!payfi->ListSettlements(&ctx, req, &resp).ok()) die("PayFi.ListSettlements failed");
+        for (const auto& st : resp.settlements()) {
+          ++settlements;
+          settled += st.payments();
+        }
+        if (resp.next_after_id() == 0) break;
+        req.set_after_id(resp.next_after_id());
+      }
+    }
+    std::cout << "settlements: " << settlements << "\n";
+    std::cout << "settled_payments: " << settled << std::endl;
+  }
   if (committed < total) {
     die("only " + std::to_string(committed) + " of " + std::to_string(total) +
         " txs committed within 60 s of the last broadcast");
