@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <google/protobuf/descriptor.h>
@@ -180,8 +181,18 @@ class TypedParams final : public ParamsSpec {
       : key_(std::move(key)), defaults_(defaults), validate_(validate) {}
 
   [[nodiscard]] P get(const StateReader& state) const {
-    auto p = read_record<P>(state, key_);
-    return p ? *p : defaults_();
+    auto raw = state.get(key_);
+    if (!raw) return defaults_();
+    // Handlers read their params per tx; parsing them each time showed in the profiles (issue
+    // 14), so each thread keeps the last value it parsed, keyed by its bytes: equal bytes parse
+    // to equal params, whichever key or chain they came from.
+    thread_local std::optional<std::pair<Bytes, P>> last;
+    if (!last || last->first != *raw) {
+      P parsed;
+      if (!parsed.ParseFromArray(raw->data(), static_cast<int>(raw->size()))) return defaults_();
+      last.emplace(std::move(*raw), std::move(parsed));
+    }
+    return last->second;
   }
   void set(Overlay& state, const P& p) const { state.put(key_, p.SerializeAsString()); }
   [[nodiscard]] Status check(const P& p) const { return validate_(p); }

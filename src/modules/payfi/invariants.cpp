@@ -34,9 +34,25 @@ std::vector<std::string> PayFiModule::check_invariants(const ledger::StateReader
     if (p.refunded() > p.delivered()) {
       out.push_back("payfi: payment " + std::to_string(p.id()) + " refunded past its delivery");
     }
-    if (!p.settled()) owed[payee_asset(p)] += p.delivered() - p.refunded();
+    if (settlement_id_of(state, p) == 0) owed[payee_asset(p)] += p.delivered() - p.refunded();
   }
   if (pending != owed) out.push_back("payfi: pending balances differ from unsettled payments");
+  std::map<std::string, uint64_t> queued;  // per asset, from the settlement groups
+  const Bytes queue = keys::queue();
+  state.scan(queue, [&](std::string_view key, std::string_view value) {
+    ledger::KeyReader r(key.substr(queue.size()));
+    uint64_t cycle = 0;
+    crypto::Address payee;
+    if (!r.u64(cycle) || !r.addr(payee)) {
+      out.push_back("payfi: unreadable settlement group key");
+      return true;
+    }
+    const auto g = SettlementGroup::decode(value);
+    if (g.refunded > g.gross) out.push_back("payfi: a settlement group refunded past its gross");
+    queued[std::string(r.rest())] += g.gross - g.refunded;
+    return true;
+  });
+  if (queued != owed) out.push_back("payfi: settlement groups differ from unsettled payments");
   for (const auto& [asset, amount] : pending) {
     if (ledger.balance(pending_address(), asset) != amount) {
       out.push_back("payfi: the pending account holds " +

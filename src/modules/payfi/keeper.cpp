@@ -52,6 +52,38 @@ Result<Replay> check_idempotency(const ledger::StateReader& state, const crypto:
   return out;
 }
 
+Bytes SettlementGroup::encode() const {
+  Bytes out;
+  put_u64_be(out, gross);
+  put_u64_be(out, refunded);
+  put_u64_be(out, payments);
+  return out;
+}
+
+SettlementGroup SettlementGroup::decode(std::string_view bytes) {
+  SettlementGroup g;
+  std::string_view in = bytes;
+  if (!get_u64_be(in, g.gross) || !get_u64_be(in, g.refunded) || !get_u64_be(in, g.payments) ||
+      !in.empty()) {
+    throw std::logic_error("payfi: unreadable settlement group " + to_hex(bytes));
+  }
+  return g;
+}
+
+uint64_t settlement_id_of(const ledger::StateReader& state, const v1::PaymentRecord& p) {
+  return ledger::read_u64(state, keys::settled(addr_of(p.payee()), payee_asset(p), p.cycle()));
+}
+
+void fill_settlement(const ledger::StateReader& state, v1::PaymentRecord& p) {
+  const uint64_t id = settlement_id_of(state, p);
+  if (id == 0) return;
+  p.set_settled(true);
+  p.set_settlement_id(id);
+  if (auto s = ledger::read_record<v1::SettlementRecord>(state, keys::settlement(id))) {
+    p.set_settled_ms(s->time_ms());
+  }
+}
+
 PayFiKeeper::PayFiKeeper(ledger::Overlay& state, ledger::Events& events,
                          const ledger::LockProviders* locks, const ledger::BlockInfo& block)
     : state_(state),
@@ -314,7 +346,7 @@ Result<uint64_t> PayFiKeeper::record_payment(v1::PaymentRecord p) {
   state_.put(keys::by_payee(payee, p.id()), "");
   state_.put(keys::by_payer(payer, p.id()), "");
   if (!p.reference().empty()) state_.put(keys::by_ref(payee, p.reference(), p.id()), "");
-  state_.put(keys::queued(p.cycle(), payee, payee_asset(p), p.id()), "");
+  add_to_group(p, p.delivered(), 0);
   events_.emit(events::kPayment)
       .attr("payment_id", p.id())
       .attr("payer", p.payer())
@@ -408,13 +440,14 @@ Status PayFiKeeper::refund(const v1::MsgRefund& m) {
   ledger::Ledger ledger(state_, events_, locks_);
   // Before settlement the refund comes out of the payee's pending balance; after it, out of the
   // payee's own account (the signer of the refund).
-  const bool from_pending = !p->settled();
+  const bool from_pending = settlement_id_of(state_, *p) == 0;
   const crypto::Address from = from_pending ? pending_address() : payee;
   // In the asset the payment delivered (a converted payment is not converted back).
   const std::string& asset = payee_asset(*p);
   if (auto s = ledger.move(from, payer, asset, m.amount(), block_.time_ms); !s) return s;
   if (from_pending) {
     if (auto s = add_pending(payee, asset, m.amount(), false); !s) return s;
+    add_to_group(*p, 0, m.amount());
   }
   p->set_refunded(p->refunded() + m.amount());
   p->set_refunds(p->refunds() + 1);
@@ -563,42 +596,45 @@ Status PayFiKeeper::pay_fee(const crypto::Address& from, const std::string& asse
   return Status::ok();
 }
 
+void PayFiKeeper::add_to_group(const v1::PaymentRecord& p, uint64_t delivered, uint64_t refunded) {
+  const Bytes key = keys::queued(p.cycle(), addr_of(p.payee()), payee_asset(p));
+  auto raw = state_.get(key);
+  SettlementGroup g = raw ? SettlementGroup::decode(*raw) : SettlementGroup{};
+  // A group's sums stay below the pending balance, which add_pending keeps within a u64.
+  g.gross += delivered;
+  g.refunded += refunded;
+  if (delivered > 0) ++g.payments;
+  state_.put(key, g.encode());
+}
+
 void PayFiKeeper::settle(uint64_t budget) {
   const uint64_t open_cycle = ledger::read_u64(state_, keys::cycle());
   struct Entry {
     uint64_t cycle;
     crypto::Address payee;
     std::string asset;
-    uint64_t id;
+    SettlementGroup group;
     Bytes key;
   };
   std::vector<Entry> batch;
   const Bytes prefix = keys::queue();
-  state_.scan(prefix, [&](std::string_view key, std::string_view) {
+  state_.scan(prefix, [&](std::string_view key, std::string_view value) {
     if (batch.size() >= budget) return false;
     ledger::KeyReader r(key.substr(prefix.size()));
     Entry e;
-    if (!r.u64(e.cycle) || !r.addr(e.payee) || !r.str(e.asset) || !r.u64(e.id)) {
+    if (!r.u64(e.cycle) || !r.addr(e.payee)) {
       throw std::logic_error("payfi: unreadable settlement queue key " + to_hex(key));
     }
     if (e.cycle >= open_cycle) return false;  // the open cycle and later wait
+    e.asset = std::string(r.rest());
+    e.group = SettlementGroup::decode(value);
     e.key = Bytes(key);
     batch.push_back(std::move(e));
     return true;
   });
-  // Groups of one (cycle, payee, asset) are consecutive in key order.
-  size_t i = 0;
-  while (i < batch.size()) {
-    size_t j = i;
-    std::vector<uint64_t> ids;
-    while (j < batch.size() && batch[j].cycle == batch[i].cycle &&
-           batch[j].payee == batch[i].payee && batch[j].asset == batch[i].asset) {
-      ids.push_back(batch[j].id);
-      state_.erase(batch[j].key);
-      ++j;
-    }
-    pay_group(batch[i].cycle, batch[i].payee, batch[i].asset, ids);
-    i = j;
+  for (const auto& e : batch) {
+    state_.erase(e.key);
+    pay_group(e.cycle, e.payee, e.asset, e.group);
   }
 }
 
@@ -623,7 +659,7 @@ uint32_t PayFiKeeper::fee_bps(const crypto::Address& payee, const std::string& a
 }
 
 void PayFiKeeper::pay_group(uint64_t cycle, const crypto::Address& payee, const std::string& asset,
-                            const std::vector<uint64_t>& payment_ids) {
+                            const SettlementGroup& group) {
   v1::SettlementRecord s;
   s.set_id(next_id("settlement"));
   s.set_payee(payee.to_string());
@@ -631,25 +667,10 @@ void PayFiKeeper::pay_group(uint64_t cycle, const crypto::Address& payee, const 
   s.set_cycle(cycle);
   s.set_height(block_.height);
   s.set_time_ms(block_.time_ms);
-  uint64_t gross = 0;
-  uint64_t refunded = 0;
-  for (uint64_t id : payment_ids) {
-    auto p = ledger::read_record<v1::PaymentRecord>(state_, keys::payment(id));
-    if (!p) throw std::logic_error("payfi: queued payment " + std::to_string(id) + " is missing");
-    gross += p->delivered();  // the group sum is below the pending balance, a u64
-    refunded += p->refunded();
-    p->set_settled(true);
-    p->set_settled_ms(block_.time_ms);
-    p->set_settlement_id(s.id());
-    put_record(state_, keys::payment(id), *p);
-    if (p->invoice_id() != 0) {
-      auto inv = ledger::read_record<v1::InvoiceRecord>(state_, keys::invoice(p->invoice_id()));
-      if (inv) {
-        inv->set_status(v1::INVOICE_STATUS_SETTLED);
-        put_record(state_, keys::invoice(inv->id()), *inv);
-      }
-    }
-  }
+  const uint64_t gross = group.gross;
+  const uint64_t refunded = group.refunded;
+  // The group's payments (and their invoices) read as settled from now on: settlement_id_of.
+  ledger::write_u64(state_, keys::settled(payee, asset, cycle), s.id());
   const uint64_t owed = gross - refunded;
   const uint64_t day = block_.time_ms / kDayMs;
   const uint32_t bps = fee_bps(payee, asset, day);
@@ -669,7 +690,7 @@ void PayFiKeeper::pay_group(uint64_t cycle, const crypto::Address& payee, const 
   const Bytes vol_key = keys::volume(payee, asset, day);
   ledger::write_u64(state_, vol_key, saturating_add(ledger::read_u64(state_, vol_key), owed));
   if (day >= kVolumeDays) state_.erase(keys::volume(payee, asset, day - kVolumeDays));
-  s.set_payments(payment_ids.size());
+  s.set_payments(group.payments);
   s.set_gross(gross);
   s.set_refunded(refunded);
   s.set_fee(fee);
@@ -938,12 +959,19 @@ void PayFiKeeper::import_state(const v1::PayFiGenesisState& st) {
   }
   for (const auto& p : st.payments()) {
     const auto payee = addr_of(p.payee());
-    put_record(state_, keys::payment(p.id()), p);
+    // State keeps a payment's settlement only in its group's settled key (fill_settlement).
+    v1::PaymentRecord stored = p;
+    stored.clear_settled();
+    stored.clear_settled_ms();
+    stored.clear_settlement_id();
+    put_record(state_, keys::payment(p.id()), stored);
     state_.put(keys::by_payee(payee, p.id()), "");
     state_.put(keys::by_payer(addr_of(p.payer()), p.id()), "");
     if (!p.reference().empty()) state_.put(keys::by_ref(payee, p.reference(), p.id()), "");
-    if (!p.settled()) {
-      state_.put(keys::queued(p.cycle(), payee, payee_asset(p), p.id()), "");
+    if (p.settled()) {
+      ledger::write_u64(state_, keys::settled(payee, payee_asset(p), p.cycle()), p.settlement_id());
+    } else {
+      add_to_group(p, p.delivered(), p.refunded());
       (void)add_pending(payee, payee_asset(p), p.delivered() - p.refunded(), true);
     }
   }

@@ -42,6 +42,25 @@ template <typename Msg>
   return p.delivered_asset().empty() ? p.asset() : p.delivered_asset();
 }
 
+// The totals of one settlement group, (cycle, payee, asset), while it awaits settlement: stored
+// as three u64be at keys::queued, so a payment adds to its group and settlement pays the group
+// without reading or rewriting its payments (doc/payfi.md "Settlement").
+struct SettlementGroup {
+  uint64_t gross = 0;     // delivered by the group's payments
+  uint64_t refunded = 0;  // refunded out of pending before settlement
+  uint64_t payments = 0;
+  [[nodiscard]] Bytes encode() const;
+  // Throws std::logic_error on a value that is not three u64be (state is never written so).
+  [[nodiscard]] static SettlementGroup decode(std::string_view bytes);
+};
+
+// The settlement that paid payment `p`'s group, 0 while it is unsettled.
+[[nodiscard]] uint64_t settlement_id_of(const ledger::StateReader& state,
+                                        const v1::PaymentRecord& p);
+// `p` as queries and exports show it: settled, settled_ms and settlement_id filled in from its
+// group's settlement (state keeps them only there).
+void fill_settlement(const ledger::StateReader& state, v1::PaymentRecord& p);
+
 class PayFiKeeper {
  public:
   PayFiKeeper(ledger::Overlay& state, ledger::Events& events, const ledger::LockProviders* locks,
@@ -98,10 +117,12 @@ class PayFiKeeper {
   // Pays the fee split of `fee` of `asset` from `from`: the development share (rounded down),
   // the rest to the treasury.
   [[nodiscard]] Status pay_fee(const crypto::Address& from, const std::string& asset, uint64_t fee);
+  // Adds to (or, refunded, takes from) the totals of payment `p`'s group.
+  void add_to_group(const v1::PaymentRecord& p, uint64_t delivered, uint64_t refunded);
   void settle(uint64_t budget);
-  // Pays one payee's netted group; returns the settlement id.
+  // Pays one payee's netted group.
   void pay_group(uint64_t cycle, const crypto::Address& payee, const std::string& asset,
-                 const std::vector<uint64_t>& payment_ids);
+                 const SettlementGroup& group);
   [[nodiscard]] uint32_t fee_bps(const crypto::Address& payee, const std::string& asset,
                                  uint64_t day) const;
   void expire_holds(uint64_t& budget);

@@ -17,7 +17,11 @@
 //   "pay/by_payer/" payer20 id             -> ""
 //   "pay/by_ref/" payee20 ref id           -> ""
 //   "pay/pending/" payee20 asset           -> u64be owed, not yet settled
-//   "pay/queue/" cycle payee20 asset id    -> ""   (payments awaiting settlement)
+//   "pay/queue/" cycle payee20 asset       -> SettlementGroup (keeper.h): the totals of that
+//                                             cycle's payments to the payee in the asset, while
+//                                             they await settlement
+//   "pay/settled/" payee20 asset cycle     -> u64be the settlement that paid that group: a
+//                                             payment is settled iff its group's key exists
 //   "pay/refund/" payment seq              -> RefundRecord
 //   "pay/idem/" payer20 hex(client_id)     -> IdempotencyRecord
 //   "pay/idem_exp/" expires payer20 hex    -> ""   (pruned once past)
@@ -124,9 +128,11 @@ inline ledger::StateKey key() {
 [[nodiscard]] inline Bytes queue() {
   return key().table("queue");
 }
-[[nodiscard]] inline Bytes queued(uint64_t cycle, const crypto::Address& p, std::string_view a,
-                                  uint64_t id) {
-  return key().table("queue").u64(cycle).addr(p).str(a).u64(id);
+[[nodiscard]] inline Bytes queued(uint64_t cycle, const crypto::Address& p, std::string_view a) {
+  return key().table("queue").u64(cycle).addr(p).last_str(a);
+}
+[[nodiscard]] inline Bytes settled(const crypto::Address& p, std::string_view a, uint64_t cycle) {
+  return key().table("settled").addr(p).str(a).u64(cycle);
 }
 [[nodiscard]] inline Bytes refunds() {
   return key().table("refund");

@@ -42,10 +42,20 @@ std::optional<v1::PayeeRecord> PayFiView::payee(const crypto::Address& payee) co
 
 std::optional<v1::InvoiceRecord> PayFiView::invoice(uint64_t id, uint64_t time_ms) const {
   auto inv = ledger::read_record<v1::InvoiceRecord>(state_, keys::invoice(id));
-  if (inv && inv->status() == v1::INVOICE_STATUS_OPEN && time_ms > inv->expiry_ms()) {
-    inv->set_status(v1::INVOICE_STATUS_EXPIRED);
-  }
+  if (inv) show_status(*inv, time_ms);
   return inv;
+}
+
+// State keeps an invoice OPEN, PAID or CANCELLED; EXPIRED and SETTLED are what time and the
+// settlement of its payment's group made of it.
+void PayFiView::show_status(v1::InvoiceRecord& inv, uint64_t time_ms) const {
+  if (inv.status() == v1::INVOICE_STATUS_OPEN && time_ms > inv.expiry_ms()) {
+    inv.set_status(v1::INVOICE_STATUS_EXPIRED);
+  }
+  if (inv.status() == v1::INVOICE_STATUS_PAID) {
+    auto p = payment(inv.payment_id());
+    if (p && p->settled()) inv.set_status(v1::INVOICE_STATUS_SETTLED);
+  }
 }
 
 std::optional<v1::InvoiceRecord> PayFiView::invoice_by_reference(const crypto::Address& payee,
@@ -57,7 +67,9 @@ std::optional<v1::InvoiceRecord> PayFiView::invoice_by_reference(const crypto::A
 }
 
 std::optional<v1::PaymentRecord> PayFiView::payment(uint64_t id) const {
-  return ledger::read_record<v1::PaymentRecord>(state_, keys::payment(id));
+  auto p = ledger::read_record<v1::PaymentRecord>(state_, keys::payment(id));
+  if (p) fill_settlement(state_, *p);
+  return p;
 }
 
 template <typename Fn>
@@ -243,6 +255,7 @@ v1::PayFiGenesisState PayFiView::genesis_state() const {
     *st.add_invoices() = std::move(r);
   }
   for (auto& r : ledger::read_records<v1::PaymentRecord>(state_, keys::payments())) {
+    fill_settlement(state_, r);  // what the import recreates the groups and settled keys from
     *st.add_payments() = std::move(r);
   }
   for (auto& r : ledger::read_records<v1::HoldRecord>(state_, keys::holds())) {

@@ -458,22 +458,52 @@ class PayFiBudgetTest : public PayFiTest {
   PayFiBudgetTest() : PayFiTest({{"settlement_budget_per_block", 2}}) {}
 };
 
-TEST_F(PayFiBudgetTest, SettlementSpreadsOverBlocksWithinItsBudget) {
-  const Account& clinic = clinic_in("BTT");
-  for (int i = 0; i < 5; ++i) {
+// The budget counts settlement groups (cycle, payee, asset): a group of any size is one unit,
+// paid without reading its payments.
+TEST_F(PayFiBudgetTest, SettlementSpreadsGroupsOverBlocksWithinItsBudget) {
+  std::vector<const Account*> clinics;
+  for (int c = 0; c < 5; ++c) {
+    const Account& clinic = env.account("clinic-" + std::to_string(c), 100 * kBtt);
+    run(clinic, register_payee("BTT"));
+    clinics.push_back(&clinic);
+  }
+  // Clinic 0 is paid three times, the others once: five groups, seven payments.
+  for (int i = 0; i < 7; ++i) {
+    const Account& clinic = *clinics[i < 3 ? 0 : i - 2];
     run(patient, pay(clinic, 100 * kBtt, "BTT", "b" + std::to_string(i)));
   }
+  auto settled = [&] {
+    size_t n = 0;
+    for (const auto* c : clinics) n += view().settlements_of(c->address(), 0, 10).size();
+    return n;
+  };
   env.advance_time(kHourMs);
-  env.close_block();  // closes the cycle and settles 2
-  EXPECT_EQ(view().settlements_of(clinic.address(), 0, 10).size(), 1u);
+  env.close_block();  // closes the cycle and settles 2 groups
+  EXPECT_EQ(settled(), 2u);
+  EXPECT_EQ(view().settlements_of(clinics[0]->address(), 0, 10).size() +
+                view().settlements_of(clinics[1]->address(), 0, 10).size() +
+                view().settlements_of(clinics[2]->address(), 0, 10).size(),
+            2u);
   env.close_block();
+  EXPECT_EQ(settled(), 4u);
   env.close_block();
-  const auto all = view().settlements_of(clinic.address(), 0, 10);
-  ASSERT_EQ(all.size(), 3u);
-  EXPECT_EQ(all[0].payments(), 2u);
-  EXPECT_EQ(all[1].payments(), 2u);
-  EXPECT_EQ(all[2].payments(), 1u);
-  EXPECT_EQ(view().pending(clinic.address(), "BTT"), 0u);
+  EXPECT_EQ(settled(), 5u);
+  const auto first = view().settlements_of(clinics[0]->address(), 0, 10);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].payments(), 3u);
+  EXPECT_EQ(first[0].gross(), 300 * kBtt);
+  // 80 bps of 300 BTT is 2.4 BTT; the clinic gets the rest.
+  EXPECT_EQ(first[0].fee(), 240'000'000u);
+  EXPECT_EQ(first[0].net(), 300 * kBtt - 240'000'000u);
+  for (uint64_t id = 1; id <= 7; ++id) {
+    const auto p = view().payment(id);
+    ASSERT_TRUE(p);
+    EXPECT_TRUE(p->settled()) << id;
+    EXPECT_NE(p->settlement_id(), 0u);
+  }
+  EXPECT_EQ(view().payment(1)->settlement_id(), first[0].id());
+  EXPECT_EQ(view().payment(3)->settlement_id(), first[0].id());
+  for (const auto* c : clinics) EXPECT_EQ(view().pending(c->address(), "BTT"), 0u);
   env.expect_supply_conserved();
 }
 

@@ -71,6 +71,7 @@ class PayFiView {
   [[nodiscard]] v1::PayFiGenesisState genesis_state() const;
 
  private:
+  void show_status(v1::InvoiceRecord& inv, uint64_t time_ms) const;
   template <typename Fn>
   void index_ids(const Bytes& prefix, uint64_t after_id, uint32_t limit, const Fn& fn) const;
   const ledger::StateReader& state_;
