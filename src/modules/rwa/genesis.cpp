@@ -119,6 +119,7 @@ void RwaKeeper::import_state(const v1::RwaGenesisState& st, const ledger::Genesi
   for (const auto& d : st.distributions()) {
     put(keys::distribution(d.id()), d);
     state_.put(keys::distribution_of(d.asset(), d.id()), "");
+    if (!d.reclaimed()) state_.put(keys::distribution_expiry(d.expiry_ms(), d.id()), "");
   }
   for (const auto& s : st.snapshots()) {
     ledger::write_u64(state_, keys::snapshot(s.asset(), addr_of(s.account()), s.epoch()),

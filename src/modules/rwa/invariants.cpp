@@ -56,6 +56,10 @@ std::vector<std::string> RwaModule::check_invariants(const ledger::StateReader& 
       continue;
     }
     if (!d.reclaimed()) owed[d.pay_asset()] += d.amount() - d.claimed();
+    if (d.reclaimed() == state.get(keys::distribution_expiry(d.expiry_ms(), d.id())).has_value()) {
+      out.push_back("rwa: distribution " + std::to_string(d.id()) +
+                    " is not in the expiry index exactly while open");
+    }
   }
   for (const auto& b : ledger.balances(distributions_address())) {
     if (owed[b.asset()] != b.amount()) {

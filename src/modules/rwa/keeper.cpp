@@ -565,6 +565,7 @@ Status RwaKeeper::deposit_distribution(const crypto::Address& issuer,
   d.set_memo_hash(m.memo_hash());
   put_record(state_, keys::distribution(d.id()), d);
   state_.put(keys::distribution_of(m.asset(), d.id()), "");
+  state_.put(keys::distribution_expiry(d.expiry_ms(), d.id()), "");
   // Balance changes from now on are the next epoch's: this one's snapshot is closed.
   r->set_distributions(r->distributions() + 1);
   put_asset(*r);
@@ -624,11 +625,36 @@ Status RwaKeeper::reclaim_distribution(uint64_t id) {
   d->set_reclaimed(true);
   d->set_reclaimed_amount(rest);
   put_record(state_, keys::distribution(id), *d);
+  state_.erase(keys::distribution_expiry(d->expiry_ms(), id));
   events_.emit(events::kDistributionReclaimed)
       .attr("distribution_id", id)
       .attr("issuer", d->issuer())
       .attr("amount", rest);
   return Status::ok();
+}
+
+void RwaKeeper::end_block() {
+  std::vector<uint64_t> due;
+  const Bytes pre = keys::distribution_expiries();
+  state_.scan(pre, [&](std::string_view key, std::string_view) {
+    ledger::KeyReader r(key.substr(pre.size()));
+    uint64_t expiry = 0;
+    uint64_t id = 0;
+    if (!r.u64(expiry) || !r.u64(id) || expiry > block_.time_ms) return false;
+    due.push_back(id);
+    return due.size() < kReturnsPerBlock;
+  });
+  for (uint64_t id : due) {
+    // The escrow holds every open distribution's rest (an invariant), so this cannot fail; a
+    // failure would leave the distribution open for the next block.
+    ledger::Overlay sandbox(state_.reader());
+    ledger::Events ev;
+    RwaKeeper k(sandbox, ev, locks_, block_);
+    if (k.reclaim_distribution(id)) {
+      sandbox.commit_to(state_);
+      events_.append(std::move(ev));
+    }
+  }
 }
 
 // --- redemption ------------------------------------------------------------------------------

@@ -82,6 +82,10 @@ class RwaKeeper {
                                             const v1::MsgDepositDistribution& m);
   [[nodiscard]] Status claim_distribution(const crypto::Address& holder, uint64_t id);
   [[nodiscard]] Status reclaim_distribution(uint64_t id);
+  // end_block: returns the unclaimed rest of distributions past their expiry to the issuer,
+  // at most kReturnsPerBlock a block (oldest expiry first; the rest wait for the next block).
+  void end_block();
+
   [[nodiscard]] Status redeem(const crypto::Address& issuer, const v1::MsgRedeemFractions& m);
   [[nodiscard]] Status retire(const crypto::Address& issuer, const v1::MsgRetireAsset& m);
 
@@ -109,6 +113,9 @@ class RwaKeeper {
   const ledger::BlockInfo& block_;
   v1::RwaParams params_;
 };
+
+// Expired distributions returned to their issuer per end_block (doc/rwa.md "Distributions").
+inline constexpr uint32_t kReturnsPerBlock = 100;
 
 // A stored address (the module wrote it): throws when it does not parse (corrupt state).
 [[nodiscard]] crypto::Address addr_of(const std::string& text);

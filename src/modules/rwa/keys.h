@@ -13,6 +13,7 @@
 //   "rwa/apr/" asset NUL seq            -> AppraisalRecord (the NAV history)
 //   "rwa/dist/" id                      -> DistributionRecord
 //   "rwa/dist_by/" asset NUL id         -> ""  (distributions of an asset)
+//   "rwa/dist_exp/" expiry_ms id        -> ""  (distributions not yet returned, by expiry)
 //   "rwa/snap/" asset NUL addr20 epoch  -> u64be balance after the last change at that epoch
 //   "rwa/claimed/" id addr20            -> u64be amount claimed
 #include "btt/ledger/keys.h"
@@ -96,6 +97,12 @@ inline ledger::StateKey key() {
 }
 [[nodiscard]] inline Bytes distribution_of(std::string_view a, uint64_t id) {
   return key().table("dist_by").str(a).u64(id);
+}
+[[nodiscard]] inline Bytes distribution_expiries() {
+  return key().table("dist_exp");
+}
+[[nodiscard]] inline Bytes distribution_expiry(uint64_t expiry_ms, uint64_t id) {
+  return key().table("dist_exp").u64(expiry_ms).u64(id);
 }
 [[nodiscard]] inline Bytes snapshots() {
   return key().table("snap");

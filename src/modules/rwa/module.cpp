@@ -90,6 +90,11 @@ std::vector<const ErrorDef*> RwaModule::errors() const {
           &errors::kWholeSupply};
 }
 
+void RwaModule::end_block(ledger::BlockContext& ctx) {
+  if (!enabled(ctx.state)) return;
+  RwaKeeper(ctx.state, ctx.events, ctx.locks, ctx.block).end_block();
+}
+
 std::unique_ptr<ledger::Module> make_rwa_module() {
   return std::make_unique<RwaModule>();
 }

@@ -23,7 +23,7 @@ class RwaModule final : public ledger::Module {
   [[nodiscard]] std::string_view name() const override { return kModuleName; }
   [[nodiscard]] uint32_t codespace() const override { return kCodespace; }
   // Fees read the oracle and staking's tiers, burn through tokenomics; distributions pay in
-  // payfi's payment assets.
+  // payfi's payment assets. end_block returns expired distributions.
   [[nodiscard]] std::vector<std::string_view> hooks_after() const override {
     return {"tokenomics", "staking", "oracle", "payfi"};
   }
@@ -39,6 +39,7 @@ class RwaModule final : public ledger::Module {
                                     ledger::BlockContext& ctx) override;
   [[nodiscard]] Result<nlohmann::json> export_genesis(
       const ledger::StateReader& state) const override;
+  void end_block(ledger::BlockContext& ctx) override;
   [[nodiscard]] std::vector<std::string> check_invariants(
       const ledger::StateReader& state) const override;
 
