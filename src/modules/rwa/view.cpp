@@ -128,7 +128,8 @@ v1::CheckTransferResponse RwaView::check(std::string_view asset, const crypto::A
   if (!s.is_ok()) {
     out.set_detail(s.detail());
     out.set_message(s.message());
-    for (const auto* e : RwaModule().errors()) {
+    static const RwaModule kModule;
+    for (const auto* e : kModule.errors()) {
       if (e->detail == s.detail()) out.set_rule(std::string(e->name));
     }
   }
