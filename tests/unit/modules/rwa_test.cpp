@@ -457,6 +457,26 @@ TEST_F(RwaTest, DistributionsPayInAPaymentAsset) {
   EXPECT_EQ(view().distribution(1)->claimed(), 250'000u);
 }
 
+// The exchange settles fills with check_transfer then move_fractions: the snapshots and the
+// holder index follow, so distributions see fills like transfers.
+TEST_F(RwaTest, MoveFractionsKeepsHoldersAndSnapshotsForTheExchange) {
+  issue();
+  verify(alice);
+  ASSERT_TRUE(rwa::check_transfer(env.ledger_state(), kDic, clinic.address(), alice.address(),
+                                  2'000, env.time_ms()));
+  ASSERT_TRUE(rwa::move_fractions(env.ledger_state(), env.direct_events(), kDic, clinic.address(),
+                                  alice.address(), 2'000));
+  EXPECT_EQ(fractions(alice), 2'000u);
+  EXPECT_EQ(asset().holders(), 1u);
+  EXPECT_EQ(rwa::free_fractions(env.ledger_state(), kDic, alice.address()), 2'000u);
+  EXPECT_FALSE(rwa::move_fractions(env.ledger_state(), env.direct_events(), kDic, alice.address(),
+                                   clinic.address(), 2'001));
+  run(clinic, deposit_msg(kBtt));
+  EXPECT_EQ(view().claimable(*view().distribution(1), alice.address()).amount(),
+            kBtt * 2'000 / 1'000'000);
+  env.close_block();
+}
+
 TEST_F(RwaTest, ExchangeMessagesAreDeclaredButNotYetHandled) {
   issue();
   v1::Message m;
