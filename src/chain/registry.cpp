@@ -11,6 +11,7 @@
 #include "btt/modules/oracle/oracle.h"
 #include "btt/modules/payfi/payfi.h"
 #include "btt/modules/roles/roles.h"
+#include "btt/modules/rwa/rwa.h"
 #include "btt/modules/staking/staking.h"
 #include "btt/modules/tokenomics/tokenomics.h"
 
@@ -113,8 +114,10 @@ const std::vector<std::string_view>& default_module_order() {
   // oracle: no hooks; its feeders are price_oracle holders (after roles).
   // payfi: end_block settles closed cycles (fees read staking's tiers, the treasury share goes
   // to a tokenomics pool; conversions read the oracle).
+  // rwa: no hooks yet (the exchange's pool fee accrual will be one); its fees read the oracle
+  // and staking's tiers, burn through tokenomics, and distributions pay in payfi's assets.
   static const std::vector<std::string_view> kOrder = {
-      "bank", "roles", "tokenomics", "compute", "staking", "governance", "oracle", "payfi"};
+      "bank", "roles", "tokenomics", "compute", "staking", "governance", "oracle", "payfi", "rwa"};
   return kOrder;
 }
 
@@ -129,6 +132,7 @@ std::unique_ptr<ModuleRegistry> make_default_registry() {
       std::make_unique<RegistryParamsSetter>(*registry)));
   registry->add(modules::oracle::make_oracle_module());
   registry->add(modules::payfi::make_payfi_module());
+  registry->add(modules::rwa::make_rwa_module());
   return registry;
 }
 

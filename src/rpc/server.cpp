@@ -58,7 +58,8 @@ struct RpcServer::Services {
         compute(ctx),
         governance(ctx),
         oracle(ctx),
-        payfi(ctx) {}
+        payfi(ctx),
+        rwa(ctx) {}
   NodeService node;
   BlocksService blocks;
   TxsService txs;
@@ -72,6 +73,7 @@ struct RpcServer::Services {
   GovernanceService governance;
   OracleService oracle;
   PayFiService payfi;
+  RwaService rwa;
 };
 
 Result<std::unique_ptr<RpcServer>> RpcServer::start(const ServerOptions& options,
@@ -103,6 +105,7 @@ Result<std::unique_ptr<RpcServer>> RpcServer::start(const ServerOptions& options
   builder.RegisterService(&server->services_->governance);
   builder.RegisterService(&server->services_->oracle);
   builder.RegisterService(&server->services_->payfi);
+  builder.RegisterService(&server->services_->rwa);
   std::vector<std::unique_ptr<gx::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<UndecodableRequestInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));

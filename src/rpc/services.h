@@ -15,6 +15,7 @@
 #include "btt/v1/params.grpc.pb.h"
 #include "btt/v1/payfi_query.grpc.pb.h"
 #include "btt/v1/roles.grpc.pb.h"
+#include "btt/v1/rwa_query.grpc.pb.h"
 #include "btt/v1/staking.grpc.pb.h"
 #include "btt/v1/tokenomics.grpc.pb.h"
 
@@ -229,6 +230,44 @@ class PayFiService final : public v1::PayFi::Service {
                             v1::ListFxOffersResponse* out) override;
   grpc::Status StreamPayments(grpc::ServerContext* context, const v1::StreamPaymentsRequest* req,
                               grpc::ServerWriter<v1::PayFiEventRecord>* writer) override;
+
+ private:
+  RpcContext& ctx_;
+};
+
+class RwaService final : public v1::Rwa::Service {
+ public:
+  explicit RwaService(RpcContext& ctx) : ctx_(ctx) {}
+  grpc::Status GetParams(grpc::ServerContext*, const v1::GetRwaParamsRequest* req,
+                         v1::RwaParams* out) override;
+  grpc::Status ListAssets(grpc::ServerContext*, const v1::ListRwaAssetsRequest* req,
+                          v1::ListRwaAssetsResponse* out) override;
+  grpc::Status GetAsset(grpc::ServerContext*, const v1::GetRwaAssetRequest* req,
+                        v1::RwaAssetInfo* out) override;
+  grpc::Status ListDocuments(grpc::ServerContext*, const v1::ListDocumentsRequest* req,
+                             v1::ListDocumentsResponse* out) override;
+  grpc::Status ListHolders(grpc::ServerContext*, const v1::ListHoldersRequest* req,
+                           v1::ListHoldersResponse* out) override;
+  grpc::Status GetClaim(grpc::ServerContext*, const v1::GetClaimRequest* req,
+                        v1::ClaimInfo* out) override;
+  grpc::Status ListAgents(grpc::ServerContext*, const v1::ListAgentsRequest* req,
+                          v1::ListAgentsResponse* out) override;
+  grpc::Status CheckTransfer(grpc::ServerContext*, const v1::CheckTransferRequest* req,
+                             v1::CheckTransferResponse* out) override;
+  grpc::Status ListNavHistory(grpc::ServerContext*, const v1::ListNavHistoryRequest* req,
+                              v1::ListNavHistoryResponse* out) override;
+  grpc::Status ListDistributions(grpc::ServerContext*, const v1::ListDistributionsRequest* req,
+                                 v1::ListDistributionsResponse* out) override;
+  grpc::Status GetClaimable(grpc::ServerContext*, const v1::GetClaimableRequest* req,
+                            v1::Claimable* out) override;
+  grpc::Status GetBookDepth(grpc::ServerContext*, const v1::GetBookDepthRequest* req,
+                            v1::BookDepth* out) override;
+  grpc::Status ListOrders(grpc::ServerContext*, const v1::ListOrdersRequest* req,
+                          v1::ListOrdersResponse* out) override;
+  grpc::Status ListTrades(grpc::ServerContext*, const v1::ListTradesRequest* req,
+                          v1::ListTradesResponse* out) override;
+  grpc::Status ListPools(grpc::ServerContext*, const v1::ListPoolsRequest* req,
+                         v1::ListPoolsResponse* out) override;
 
  private:
   RpcContext& ctx_;

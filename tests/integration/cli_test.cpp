@@ -875,7 +875,7 @@ TEST_F(CliNodeTest, ParamsGetAndList) {
   std::vector<std::string> names;
   for (const auto& m : l["modules"]) names.push_back(m.value("module", ""));
   EXPECT_EQ(names, (std::vector<std::string>{"ledger", "tokenomics", "compute", "staking",
-                                             "governance", "oracle", "payfi"}))
+                                             "governance", "oracle", "payfi", "rwa"}))
       << l.dump(2);
   EXPECT_EQ(l["modules"][2].value("type", ""), "btt.v1.ComputeParams") << l.dump(2);
   EXPECT_TRUE(l["modules"][2]["params"].is_object()) << l.dump(2);
@@ -888,11 +888,11 @@ TEST_F(CliNodeTest, ParamsGetAndList) {
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_NE(r.out.find("ledger.min_fee:"), std::string::npos) << r.out;
 
-  r = cli({"params", "get", "rwa", "--json"});
+  r = cli({"params", "get", "incentives", "--json"});
   EXPECT_EQ(r.exit_code, 1) << describe(r);
   EXPECT_EQ(parse_json(r)["error"].value("code", ""), "NOT_FOUND") << describe(r);
-  EXPECT_NE(r.err.find("no module 'rwa'; modules with params: ledger, tokenomics, compute, "
-                       "staking, governance, oracle, payfi"),
+  EXPECT_NE(r.err.find("no module 'incentives'; modules with params: ledger, tokenomics, "
+                       "compute, staking, governance, oracle, payfi, rwa"),
             std::string::npos)
       << describe(r);
 }

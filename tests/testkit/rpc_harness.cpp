@@ -34,6 +34,7 @@ RpcHarness::RpcHarness(const RpcHarnessOptions& options)
   if (!options.staking.is_null()) j["modules"]["staking"] = options.staking;
   if (!options.governance.is_null()) j["modules"]["governance"] = options.governance;
   if (!options.payfi.is_null()) j["modules"]["payfi"] = options.payfi;
+  if (!options.rwa.is_null()) j["modules"]["rwa"] = options.rwa;
   auto genesis = chain::Genesis::parse(j.dump(), *registry_);
   if (!genesis) throw std::runtime_error("rpc harness genesis: " + genesis.status().to_string());
   node_ = std::make_unique<ChainNode>(*genesis, *registry_);

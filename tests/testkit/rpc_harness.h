@@ -31,6 +31,8 @@ struct RpcHarnessOptions {
   nlohmann::json governance = nullptr;
   // A genesis "modules.payfi" section (null: without PayFi).
   nlohmann::json payfi = nullptr;
+  // A genesis "modules.rwa" section (null: without RWA).
+  nlohmann::json rwa = nullptr;
 };
 
 class RpcHarness {

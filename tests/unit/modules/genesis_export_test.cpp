@@ -47,6 +47,7 @@ nlohmann::json with_governance(nlohmann::json sections) {
                               {"foundation_sunset_height", "1000000"},
                               {"foundation_veto_period_ms", "1000"}}}};
   sections["payfi"] = {{"params", {{"settlement_budget_per_block", 1}}}};
+  sections["rwa"] = {{"params", {{"distribution_expiry_ms", "86400000"}}}};
   return sections;
 }
 
@@ -150,6 +151,7 @@ class GenesisExportTest : public ComputeTest {
     governance_scenario();
     oracle_scenario();
     payfi_scenario();
+    rwa_scenario();
     staking_scenario();
   }
 
@@ -244,6 +246,70 @@ class GenesisExportTest : public ComputeTest {
     env.close_block();  // and another: two stay queued at the export
   }
 
+  // RWA: a claim, an asset valued in BTT with a document, an agent and rules; fractions
+  // transferred and partly frozen; a distribution claimed by one holder, open for the other.
+  void rwa_scenario() {
+    namespace roles = modules::roles;
+    const Account& kyc = env.account("kyc", 10 * kBtt);
+    const Account& investor = env.account("investor", 10 * kBtt);
+    roles::grant_at_genesis(env.ledger_state(), env.direct_events(), roles::kKycAttester,
+                            kyc.address());
+    roles::grant_at_genesis(env.ledger_state(), env.direct_events(), roles::kAssetValuer,
+                            kyc.address());
+    for (const Account* who : {alice, &investor}) {
+      v1::Message m;
+      m.mutable_set_claim()->set_account(who->addr());
+      m.mutable_set_claim()->set_kyc(true);
+      m.mutable_set_claim()->set_country("DE");
+      m.mutable_set_claim()->set_expiry_ms(env.time_ms() + kDayMs);
+      m.mutable_set_claim()->set_record_hash(std::string(32, 'k'));
+      env.apply(env.tx(kyc).message(m).sign());
+    }
+    v1::Message m;
+    auto* r = m.mutable_register_rwa_asset();
+    r->set_asset_class(v1::RWA_ASSET_CLASS_EQUIPMENT);
+    r->set_name("imaging suite");
+    r->set_symbol("IMG");
+    r->set_total_fractions(1'000);
+    r->set_tier(1);
+    r->set_appraised_value(100 * kBtt);
+    r->set_currency("BTT");
+    r->set_valuer(kyc.addr());
+    r->set_appraisal_hash(std::string(32, 'a'));
+    r->mutable_rules()->set_require_kyc(true);
+    env.apply(env.tx(*alice).message(m).sign());
+    m.Clear();
+    m.mutable_set_document()->set_asset("rwa/IMG");
+    m.mutable_set_document()->set_name("appraisal");
+    m.mutable_set_document()->set_uri("ipfs://x");
+    m.mutable_set_document()->set_hash(std::string(32, 'd'));
+    env.apply(env.tx(*alice).message(m).sign());
+    m.Clear();
+    m.mutable_set_agent()->set_asset("rwa/IMG");
+    m.mutable_set_agent()->set_agent(alice->addr());
+    m.mutable_set_agent()->set_freeze(true);
+    env.apply(env.tx(*alice).message(m).sign());
+    m.Clear();
+    m.mutable_transfer_fractions()->set_asset("rwa/IMG");
+    m.mutable_transfer_fractions()->set_to(investor.addr());
+    m.mutable_transfer_fractions()->set_amount(300);
+    env.apply(env.tx(*alice).message(m).sign());
+    m.Clear();
+    m.mutable_freeze_fractions()->set_asset("rwa/IMG");
+    m.mutable_freeze_fractions()->set_account(investor.addr());
+    m.mutable_freeze_fractions()->set_amount(100);
+    m.mutable_freeze_fractions()->set_reason_code(1);
+    env.apply(env.tx(*alice).message(m).sign());
+    m.Clear();
+    m.mutable_deposit_distribution()->set_asset("rwa/IMG");
+    m.mutable_deposit_distribution()->set_pay_asset("BTT");
+    m.mutable_deposit_distribution()->set_amount(7 * kBtt + 1);
+    env.apply(env.tx(*alice).message(m).sign());
+    m.Clear();
+    m.mutable_claim_distribution()->set_distribution_id(1);
+    env.apply(env.tx(investor).message(m).sign());
+  }
+
   // Governance: a proposal voting with a vote cast, another still in its deposit period.
   void governance_scenario() {
     auto submit = [](uint64_t deposit) {
@@ -309,7 +375,7 @@ TEST_F(GenesisExportTest, ImportHoldsExactlyTheExportedState) {
   ASSERT_TRUE(file.is_object());
   EXPECT_EQ(file["initial_height"], std::to_string(committed_height() + 1));
   for (const char* m :
-       {"roles", "tokenomics", "compute", "staking", "governance", "oracle", "payfi"}) {
+       {"roles", "tokenomics", "compute", "staking", "governance", "oracle", "payfi", "rwa"}) {
     EXPECT_TRUE(file["modules"].contains(m)) << m;
   }
   EXPECT_FALSE(file["modules"].contains("bank"));  // the bank's state is the accounts list
@@ -344,7 +410,7 @@ TEST_F(GenesisExportTest, ExportKeepsNoncesBalancesAndOpenWork) {
     if (a["address"] != alice->addr()) continue;
     found = true;
     EXPECT_EQ(a["nonce"], std::to_string(env.next_nonce(*alice)));
-    EXPECT_EQ(a["balances"].size(), 3u);  // BTT, USDX and CNYT (PayFi)
+    EXPECT_EQ(a["balances"].size(), 4u);  // BTT, USDX, CNYT (PayFi) and rwa/IMG (RWA)
   }
   EXPECT_TRUE(found);
   const auto& compute = file["modules"]["compute"]["state"];
@@ -353,13 +419,24 @@ TEST_F(GenesisExportTest, ExportKeepsNoncesBalancesAndOpenWork) {
   EXPECT_EQ(compute["unbonds"].size(), 1u);
   EXPECT_FALSE(compute.contains("params") && compute["params"].contains("attesters"));
   const auto& tokenomics = file["modules"]["tokenomics"]["state"];
-  ASSERT_EQ(tokenomics["burns"].size(), 2u);
+  ASSERT_EQ(tokenomics["burns"].size(), 3u);
   EXPECT_EQ(tokenomics["burns"][0]["source"], "holder");
   EXPECT_EQ(tokenomics["burns"][0]["amount"], std::to_string(3 * kBtt));
+  // Half of the 1 BTT minting fee of rwa/IMG (1% of its 100 BTT appraisal).
+  EXPECT_EQ(tokenomics["burns"][1]["source"], "rwa_mint");
+  EXPECT_EQ(tokenomics["burns"][1]["amount"], std::to_string(kBtt / 2));
   // 5% of b's 600 BTT at the infraction.
-  EXPECT_EQ(tokenomics["burns"][1]["source"], "staking_slash");
-  EXPECT_EQ(tokenomics["burns"][1]["amount"], std::to_string(30 * kBtt));
+  EXPECT_EQ(tokenomics["burns"][2]["source"], "staking_slash");
+  EXPECT_EQ(tokenomics["burns"][2]["amount"], std::to_string(30 * kBtt));
   ASSERT_EQ(tokenomics["milestones"].size(), 1u);
+  // RWA: every record; the holder index is rebuilt from the balances.
+  const auto& rwa = file["modules"]["rwa"]["state"];
+  EXPECT_EQ(rwa["assets"].size(), 1u);
+  EXPECT_EQ(rwa["claims"].size(), 2u);
+  EXPECT_EQ(rwa["distributions"].size(), 1u);
+  EXPECT_EQ(rwa["claimed"].size(), 1u);
+  EXPECT_EQ(rwa["freezes"].size(), 1u);
+  EXPECT_EQ(rwa["next_distribution_id"], "2");
   // Staking: every record, and none of the derived queues or indexes.
   const auto& staking = file["modules"]["staking"]["state"];
   EXPECT_EQ(staking["validators"].size(), 3u);

@@ -93,21 +93,21 @@ TEST_F(ParamsServiceTest, ListParamsHasEveryModuleWithParamsInOrder) {
     EXPECT_TRUE(MessageDifferencer::Equals(one.params(), p)) << p.module();
   }
   EXPECT_EQ(names, (std::vector<std::string>{"ledger", "tokenomics", "compute", "staking",
-                                             "governance", "oracle", "payfi"}));
+                                             "governance", "oracle", "payfi", "rwa"}));
 }
 
 TEST_F(ParamsServiceTest, UnknownModuleIsNotFoundAndSaysWhatExists) {
   v1::GetParamsResponse out;
-  auto s = get("rwa", &out);
+  auto s = get("incentives", &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(s.error_message(),
-            "no module 'rwa'; modules with params: ledger, tokenomics, compute, staking, "
-            "governance, oracle, payfi");
+            "no module 'incentives'; modules with params: ledger, tokenomics, compute, staking, "
+            "governance, oracle, payfi, rwa");
   s = get("bank", &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(s.error_message(),
             "module 'bank' has no params; modules with params: ledger, tokenomics, compute, "
-            "staking, governance, oracle, payfi");
+            "staking, governance, oracle, payfi, rwa");
   s = get("Ledger", &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << "module names are case-sensitive";
   s = get(std::string(5'000, 'm'), &out);
@@ -117,7 +117,7 @@ TEST_F(ParamsServiceTest, UnknownModuleIsNotFoundAndSaysWhatExists) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(s.error_message(),
             "module is missing; modules with params: ledger, tokenomics, compute, staking, "
-            "governance, oracle, payfi");
+            "governance, oracle, payfi, rwa");
 }
 
 }  // namespace
