@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "modules/rwa/exchange/book.h"
@@ -417,6 +418,37 @@ TEST(RwaExchangeBook, TheInMemoryStoreWalksInPriorityOrder) {
 
 // ------------------------------------------------------------------ engine vs reference model
 
+// A store kept the way the module keeps it: each order under its priority_key_bytes in one
+// byte-ordered map (RocksDB's order), best = the first key of the side, next_after = a seek past
+// the key. The random streams run through it beside InMemoryBookStore.
+class ByteKeyedStore final : public BookStore {
+ public:
+  std::optional<Order> best(Side side) const override {
+    return at(kv_.lower_bound(std::string(1, static_cast<char>(side))), side);
+  }
+  std::optional<Order> next_after(const OrderKey& key) const override {
+    return at(kv_.upper_bound(priority_key_bytes(key)), key.side);
+  }
+  void insert(const Order& order) override { kv_[priority_key_bytes(key_of(order))] = order; }
+  void reduce(const OrderKey& key, uint64_t amount) override {
+    kv_.at(priority_key_bytes(key)).amount = amount;
+  }
+  void erase(const OrderKey& key) override { kv_.erase(priority_key_bytes(key)); }
+  std::vector<Order> orders(Side side) const {
+    std::vector<Order> out;
+    for (auto o = best(side); o; o = next_after(key_of(*o))) out.push_back(*o);
+    return out;
+  }
+
+ private:
+  using Map = std::map<std::string, Order>;
+  std::optional<Order> at(Map::const_iterator it, Side side) const {
+    if (it == kv_.end() || it->first[0] != static_cast<char>(side)) return std::nullopt;
+    return it->second;
+  }
+  Map kv_;
+};
+
 // A deterministic compliance check of both sides (pure in the proposal, as the module's is).
 Verdict pseudo_check(const FillProposal& p, uint64_t salt) {
   const uint64_t h = (p.maker.id * 0x9e3779b97f4a7c15ULL) ^ (p.taker.id * 0xc2b2ae3d27d4eb4fULL) ^
@@ -460,6 +492,7 @@ void run_stream(uint64_t seed, StreamStats& stats) {
   const uint64_t owners = 2 + pick(5);
   const bool with_check = pick(3) != 0;
   InMemoryBookStore store;
+  ByteKeyedStore bytes_store;
   testkit::RwaBookModel model;
   Balances engine_bal, model_bal;
   uint64_t now = kNow, next_id = 1;
@@ -471,6 +504,7 @@ void run_stream(uint64_t seed, StreamStats& stats) {
     if (!placed.empty() && pick(10) == 0) {  // a cancel, as the module does it
       const OrderKey k = placed[pick(placed.size())];
       store.erase(k);
+      bytes_store.erase(k);
       model.erase(k.id);
       continue;
     }
@@ -488,8 +522,13 @@ void run_stream(uint64_t seed, StreamStats& stats) {
     ASSERT_TRUE(got.is_ok()) << got.status().to_string();
     const MatchResult want = model.match(config, o, now, check);
     ASSERT_EQ(*got, want) << "seed " << seed << " step " << step;
+    auto got_bytes = match(bytes_store, config, o, now, check);
+    ASSERT_TRUE(got_bytes.is_ok());
+    ASSERT_EQ(*got_bytes, want) << "seed " << seed << " step " << step;
     ASSERT_EQ(store.orders(Side::kBuy), model.orders(Side::kBuy)) << "seed " << seed;
     ASSERT_EQ(store.orders(Side::kSell), model.orders(Side::kSell)) << "seed " << seed;
+    ASSERT_EQ(bytes_store.orders(Side::kBuy), model.orders(Side::kBuy)) << "seed " << seed;
+    ASSERT_EQ(bytes_store.orders(Side::kSell), model.orders(Side::kSell)) << "seed " << seed;
     engine_bal.apply(got->fills);
     model_bal.apply(want.fills);
     ASSERT_EQ(engine_bal, model_bal);
