@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "btt/common/json_fields.h"
+#include "btt/ledger/genesis_section.h"
 #include "btt/ledger/proto_json.h"
 #include "btt/modules/governance/errors.h"
 #include "handlers.h"
@@ -22,37 +22,19 @@ Status bad(const std::string& what) {
   return {errors::kBadGenesis, "governance: " + what};
 }
 
-bool exported(const nlohmann::json& section) {
-  return section.is_object() && section.contains("state");
-}
-
 bool active(v1::ProposalStatus s) {
   return s == v1::PROPOSAL_STATUS_DEPOSIT_PERIOD || s == v1::PROPOSAL_STATUS_VOTING_PERIOD ||
          s == v1::PROPOSAL_STATUS_TALLYING;
 }
 
 Result<v1::GovernanceParams> parse_params(const nlohmann::json& section) {
-  if (auto s = json_fields::only_keys(section, "the section", {"params"}); !s)
-    return bad(s.message());
-  auto params_json = ledger::proto_to_json(default_params());
-  if (!params_json) return params_json.status();
-  if (section.contains("params")) {
-    if (!section["params"].is_object()) return bad("params must be an object");
-    params_json->update(section["params"]);
-  }
-  v1::GovernanceParams p;
-  if (auto s = ledger::json_to_proto(*params_json, p); !s) return bad("params: " + s.message());
-  if (auto s = validate_params(p); !s) return s;
-  return p;
+  return ledger::parse_params_section(section, default_params(), validate_params, bad);
 }
 
 Result<v1::GovernanceGenesisState> parse_state(const nlohmann::json& section,
                                                const ledger::GenesisInfo& info) {
-  if (auto s = json_fields::only_keys(section, "the exported section", {"state"}); !s) {
-    return bad(s.message());
-  }
   v1::GovernanceGenesisState st;
-  if (auto s = ledger::json_to_proto(section["state"], st); !s) return bad("state: " + s.message());
+  if (auto s = ledger::parse_state_section(section, st, bad); !s) return s;
   if (auto s = validate_params(st.params()); !s) return s;
   std::map<uint64_t, const v1::ProposalRecord*> proposals;
   for (const auto& p : st.proposals()) {
@@ -112,7 +94,7 @@ Status GovernanceModule::validate_genesis(const nlohmann::json& section,
                                           const ledger::GenesisInfo& info) const {
   if (section.is_null()) return Status::ok();
   if (!section.is_object()) return bad("the section must be an object");
-  if (exported(section)) {
+  if (ledger::is_exported_section(section)) {
     auto st = parse_state(section, info);
     return st ? Status::ok() : st.status();
   }
@@ -124,7 +106,7 @@ Status GovernanceModule::init_genesis(const nlohmann::json& section,
                                       const ledger::GenesisInfo& info, ledger::BlockContext& ctx) {
   if (section.is_null()) return Status::ok();
   GovernanceKeeper keeper(ctx.state, ctx.events, ctx.locks, ctx.block, setter_.get());
-  if (exported(section)) {
+  if (ledger::is_exported_section(section)) {
     auto st = parse_state(section, info);
     if (!st) return st.status();
     keeper.import_state(*st);

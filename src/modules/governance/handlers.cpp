@@ -6,6 +6,7 @@
 #include <set>
 
 #include "btt/common/amount.h"
+#include "btt/ledger/field_checks.h"
 #include "btt/ledger/ledger.h"
 #include "btt/modules/governance/errors.h"
 #include "btt/modules/governance/view.h"
@@ -27,10 +28,7 @@ constexpr size_t kMaxUpgradeInfo = 1'024;
 constexpr size_t kMaxParamsJson = 64 * 1024;
 
 Status check_address(const std::string& text, const std::string& what) {
-  if (!crypto::Address::parse(text)) {
-    return {errors::kBadAddress, what + ": '" + excerpt(text) + "' is not a btt address"};
-  }
-  return Status::ok();
+  return ledger::check_address_field(text, what, errors::kBadAddress);
 }
 
 Status check_spend(const v1::TreasurySpendAction& t, const std::string& what) {

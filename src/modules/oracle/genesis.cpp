@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "btt/common/json_fields.h"
+#include "btt/ledger/genesis_section.h"
 #include "btt/ledger/proto_json.h"
 #include "btt/modules/oracle/errors.h"
 #include "btt/modules/oracle/view.h"
@@ -23,31 +23,13 @@ Status bad(const std::string& what) {
   return {errors::kBadGenesis, "oracle: " + what};
 }
 
-bool exported(const nlohmann::json& section) {
-  return section.is_object() && section.contains("state");
-}
-
 Result<v1::OracleParams> parse_params(const nlohmann::json& section) {
-  if (auto s = json_fields::only_keys(section, "the section", {"params"}); !s)
-    return bad(s.message());
-  auto params_json = ledger::proto_to_json(default_params());
-  if (!params_json) return params_json.status();
-  if (section.contains("params")) {
-    if (!section["params"].is_object()) return bad("params must be an object");
-    params_json->update(section["params"]);
-  }
-  v1::OracleParams p;
-  if (auto s = ledger::json_to_proto(*params_json, p); !s) return bad("params: " + s.message());
-  if (auto s = validate_params(p); !s) return s;
-  return p;
+  return ledger::parse_params_section(section, default_params(), validate_params, bad);
 }
 
 Result<v1::OracleGenesisState> parse_state(const nlohmann::json& section) {
-  if (auto s = json_fields::only_keys(section, "the exported section", {"state"}); !s) {
-    return bad(s.message());
-  }
   v1::OracleGenesisState st;
-  if (auto s = ledger::json_to_proto(section["state"], st); !s) return bad("state: " + s.message());
+  if (auto s = ledger::parse_state_section(section, st, bad); !s) return s;
   auto problems = state_problems(st);
   if (!problems.empty()) return bad(problems.front());
   return st;
@@ -140,7 +122,7 @@ Status OracleModule::validate_genesis(const nlohmann::json& section,
                                       const ledger::GenesisInfo&) const {
   if (section.is_null()) return Status::ok();
   if (!section.is_object()) return bad("the section must be an object");
-  if (exported(section)) {
+  if (ledger::is_exported_section(section)) {
     auto st = parse_state(section);
     return st ? Status::ok() : st.status();
   }
@@ -153,7 +135,7 @@ Status OracleModule::init_genesis(const nlohmann::json& section, const ledger::G
   if (section.is_null()) return Status::ok();
   if (!section.is_object()) return bad("the section must be an object");
   OracleKeeper keeper(ctx.state, ctx.events);
-  if (exported(section)) {
+  if (ledger::is_exported_section(section)) {
     auto st = parse_state(section);
     if (!st) return st.status();
     keeper.import_state(*st);

@@ -3,6 +3,7 @@
 // ids, expiries, funds); the keeper writes.
 #include "handlers.h"
 
+#include "btt/ledger/field_checks.h"
 #include "btt/ledger/ledger.h"
 #include "btt/modules/payfi/errors.h"
 #include "btt/modules/payfi/payfi.h"
@@ -27,10 +28,7 @@ Status bad(const std::string& what) {
 }
 
 Status check_address(const std::string& text, const std::string& what) {
-  if (!crypto::Address::parse(text)) {
-    return {errors::kBadAddress, what + ": '" + excerpt(text) + "' is not a btt address"};
-  }
-  return Status::ok();
+  return ledger::check_address_field(text, what, errors::kBadAddress);
 }
 
 Status check_asset(const std::string& asset, const std::string& what) {
@@ -54,10 +52,7 @@ Status check_ref(const std::string& ref, const std::string& what, bool required)
 }
 
 Status check_hash(const std::string& h, const std::string& what, bool required) {
-  if ((required || !h.empty()) && h.size() != 32) {
-    return bad(what + " must be " + (required ? "" : "empty or ") + "32 bytes");
-  }
-  return Status::ok();
+  return ledger::check_hash32_field(h, what, required, errors::kBadField);
 }
 
 Status check_reason(uint32_t reason, const std::string& what) {

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "btt/common/json_fields.h"
+#include "btt/ledger/genesis_section.h"
 #include "btt/ledger/proto_json.h"
 #include "btt/modules/rwa/errors.h"
 #include "btt/modules/rwa/view.h"
@@ -21,37 +21,18 @@ Status bad(const std::string& what) {
   return {errors::kBadGenesis, "rwa: " + what};
 }
 
-bool exported(const nlohmann::json& section) {
-  return section.is_object() && section.contains("state");
-}
-
 bool addr_ok(const std::string& a) {
   return crypto::Address::parse(a).has_value();
 }
 
 Result<v1::RwaParams> parse_params(const nlohmann::json& section) {
-  if (auto s = json_fields::only_keys(section, "the section", {"params"}); !s) {
-    return bad(s.message());
-  }
-  auto params_json = ledger::proto_to_json(default_params());
-  if (!params_json) return params_json.status();
-  if (section.contains("params")) {
-    if (!section["params"].is_object()) return bad("params must be an object");
-    for (const auto& [k, v] : section["params"].items()) (*params_json)[k] = v;
-  }
-  v1::RwaParams p;
-  if (auto s = ledger::json_to_proto(*params_json, p); !s) return bad("params: " + s.message());
-  if (auto s = validate_params(p); !s) return s;
-  return p;
+  return ledger::parse_params_section(section, default_params(), validate_params, bad);
 }
 
 Result<v1::RwaGenesisState> parse_state(const nlohmann::json& section,
                                         const ledger::GenesisInfo& info) {
-  if (auto s = json_fields::only_keys(section, "the exported section", {"state"}); !s) {
-    return bad(s.message());
-  }
   v1::RwaGenesisState st;
-  if (auto s = ledger::json_to_proto(section["state"], st); !s) return bad("state: " + s.message());
+  if (auto s = ledger::parse_state_section(section, st, bad); !s) return s;
   if (auto s = validate_params(st.params()); !s) return s;
   for (const auto& c : st.claims()) {
     if (!addr_ok(c.account())) return bad("a claim's account is not an address");
@@ -143,7 +124,7 @@ Status RwaModule::validate_genesis(const nlohmann::json& section,
                                    const ledger::GenesisInfo& info) const {
   if (section.is_null()) return Status::ok();
   if (!section.is_object()) return bad("the section must be an object");
-  if (exported(section)) {
+  if (ledger::is_exported_section(section)) {
     auto st = parse_state(section, info);
     return st ? Status::ok() : st.status();
   }
@@ -155,7 +136,7 @@ Status RwaModule::init_genesis(const nlohmann::json& section, const ledger::Gene
                                ledger::BlockContext& ctx) {
   if (section.is_null()) return Status::ok();
   RwaKeeper keeper(ctx.state, ctx.events, ctx.locks, ctx.block);
-  if (exported(section)) {
+  if (ledger::is_exported_section(section)) {
     auto st = parse_state(section, info);
     if (!st) return st.status();
     keeper.import_state(*st, info);

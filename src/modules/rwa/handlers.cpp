@@ -5,6 +5,7 @@
 #include "handlers.h"
 
 #include "btt/common/amount.h"
+#include "btt/ledger/field_checks.h"
 #include "btt/ledger/ledger.h"
 #include "btt/modules/oracle/oracle.h"
 #include "btt/modules/payfi/view.h"
@@ -31,10 +32,7 @@ Status bad(const std::string& what) {
 }
 
 Status check_address(const std::string& text, const std::string& what) {
-  if (!crypto::Address::parse(text)) {
-    return {errors::kBadAddress, what + ": '" + excerpt(text) + "' is not a btt address"};
-  }
-  return Status::ok();
+  return ledger::check_address_field(text, what, errors::kBadAddress);
 }
 
 Status check_rwa_asset(const std::string& asset, const std::string& what) {
@@ -50,10 +48,7 @@ Status check_amount(uint64_t amount, const std::string& what) {
 }
 
 Status check_hash(const std::string& h, const std::string& what, bool required) {
-  if ((required || !h.empty()) && h.size() != 32) {
-    return bad(what + " must be " + (required ? "" : "empty or ") + "32 bytes");
-  }
-  return Status::ok();
+  return ledger::check_hash32_field(h, what, required, errors::kBadField);
 }
 
 Status check_reason(uint32_t reason, const std::string& what) {
