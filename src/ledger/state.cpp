@@ -21,6 +21,13 @@ void write_u64(Overlay& state, std::string_view key, uint64_t v) {
   state.put(key, b);
 }
 
+uint64_t take_next_id(Overlay& state, std::string_view key) {
+  uint64_t id = read_u64(state, key);
+  if (id == 0) id = 1;
+  write_u64(state, key, id + 1);
+  return id;
+}
+
 Result<uint32_t> page_limit(uint32_t requested) {
   if (requested > kMaxPageLimit) {
     return Status(Code::kInvalidArgument,

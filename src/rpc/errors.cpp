@@ -50,6 +50,19 @@ grpc::Status not_found(const std::string& message) {
   return status(grpc::StatusCode::NOT_FOUND, message);
 }
 
+Result<crypto::Address> request_address(const std::string& text, const char* what) {
+  auto a = crypto::Address::parse(text);
+  if (!a) {
+    return Status{Code::kInvalidArgument,
+                  std::string(what) + " '" + excerpt(text) + "' is not a btt address"};
+  }
+  return *a;
+}
+
+Status missing(const std::string& what) {
+  return {Code::kNotFound, what};
+}
+
 StreamSlot::StreamSlot(RpcContext& ctx) : ctx_(ctx) {
   uint32_t open = ctx_.open_streams.load();
   while (open < ctx_.max_streams) {

@@ -12,11 +12,9 @@ using modules::governance::GovernanceView;
 // Answers from one committed snapshot.
 template <typename T, typename Fn>
 grpc::Status answer(RpcContext& ctx, grpc::ServerContext* context, T* out, const Fn& fn) {
-  auto view = ctx.chain.read_view();
-  Result<T> r = fn(GovernanceView(*view.state), *view.state);
-  if (!r) return to_grpc(context, r.status());
-  *out = std::move(*r);
-  return grpc::Status::OK;
+  return answer_snapshot(ctx, context, out, [&](const chain::ReadView& v) -> Result<T> {
+    return fn(GovernanceView(*v.state), *v.state);
+  });
 }
 
 Result<uint64_t> existing(const GovernanceView& v, uint64_t id) {

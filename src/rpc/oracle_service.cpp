@@ -10,11 +10,9 @@ using modules::oracle::OracleView;
 // Answers from one committed snapshot; `fn` gets the view and the latest block's time.
 template <typename T, typename Fn>
 grpc::Status answer(RpcContext& ctx, grpc::ServerContext* context, T* out, const Fn& fn) {
-  auto view = ctx.chain.read_view();
-  Result<T> r = fn(OracleView(*view.state), view.tip.time_ms());
-  if (!r) return to_grpc(context, r.status());
-  *out = std::move(*r);
-  return grpc::Status::OK;
+  return answer_snapshot(ctx, context, out, [&](const chain::ReadView& v) -> Result<T> {
+    return fn(OracleView(*v.state), v.tip.time_ms());
+  });
 }
 
 }  // namespace

@@ -13,24 +13,9 @@ using modules::payfi::PayFiView;
 // Answers from one committed snapshot (its tip's block time is "now").
 template <typename T, typename Fn>
 grpc::Status answer(RpcContext& ctx, grpc::ServerContext* context, T* out, const Fn& fn) {
-  auto view = ctx.chain.read_view();
-  Result<T> r = fn(PayFiView(*view.state), *view.state, view.tip.time_ms());
-  if (!r) return to_grpc(context, r.status());
-  *out = std::move(*r);
-  return grpc::Status::OK;
-}
-
-Result<crypto::Address> address(const std::string& text, const char* what) {
-  auto a = crypto::Address::parse(text);
-  if (!a) {
-    return Status{Code::kInvalidArgument,
-                  std::string(what) + " '" + excerpt(text) + "' is not a btt address"};
-  }
-  return *a;
-}
-
-Status missing(const std::string& what) {
-  return {Code::kNotFound, what};
+  return answer_snapshot(ctx, context, out, [&](const chain::ReadView& v) -> Result<T> {
+    return fn(PayFiView(*v.state), *v.state, v.tip.time_ms());
+  });
 }
 
 v1::PaymentAssetInfo asset_info(const PayFiView& v, const ledger::StateReader& state,
@@ -102,7 +87,7 @@ grpc::Status PayFiService::GetPayee(grpc::ServerContext* context, const v1::GetP
   return answer(ctx_, context, out,
                 [req](const PayFiView& v, const ledger::StateReader& state,
                       uint64_t now) -> Result<v1::PayeeInfo> {
-                  auto who = address(req->payee(), "payee");
+                  auto who = request_address(req->payee(), "payee");
                   if (!who) return who.status();
                   auto p = v.payee(*who);
                   if (!p) return missing(req->payee() + " is not a registered payee");
@@ -129,7 +114,7 @@ grpc::Status PayFiService::GetInvoice(grpc::ServerContext* context,
                   if (req->invoice_id() != 0) {
                     inv = v.invoice(req->invoice_id(), now);
                   } else {
-                    auto who = address(req->payee(), "payee");
+                    auto who = request_address(req->payee(), "payee");
                     if (!who) return who.status();
                     inv = v.invoice_by_reference(*who, req->reference(), now);
                   }
@@ -165,8 +150,8 @@ grpc::Status PayFiService::ListPayments(grpc::ServerContext* context,
                     return Status{Code::kInvalidArgument, "give exactly one of payee and payer"};
                   }
                   const bool by_payee = !req->payee().empty();
-                  auto who =
-                      address(by_payee ? req->payee() : req->payer(), by_payee ? "payee" : "payer");
+                  auto who = request_address(by_payee ? req->payee() : req->payer(),
+                                             by_payee ? "payee" : "payer");
                   if (!who) return who.status();
                   auto wanted = [&](const v1::PaymentRecord& p) {
                     if (!req->reference().empty() && p.reference() != req->reference())
@@ -220,7 +205,7 @@ grpc::Status PayFiService::ListSettlements(grpc::ServerContext* context,
                       uint64_t) -> Result<v1::ListSettlementsResponse> {
                   auto limit = ledger::page_limit(req->limit());
                   if (!limit) return limit.status();
-                  auto who = address(req->payee(), "payee");
+                  auto who = request_address(req->payee(), "payee");
                   if (!who) return who.status();
                   v1::ListSettlementsResponse r;
                   auto page = v.settlements_of(*who, req->after_id(), *limit);
@@ -235,7 +220,7 @@ grpc::Status PayFiService::GetStatement(grpc::ServerContext* context,
   return answer(
       ctx_, context, out,
       [req](const PayFiView& v, const ledger::StateReader&, uint64_t now) -> Result<v1::Statement> {
-        auto who = address(req->payee(), "payee");
+        auto who = request_address(req->payee(), "payee");
         if (!who) return who.status();
         auto p = v.payee(*who);
         if (!p) return missing(req->payee() + " is not a registered payee");
@@ -264,7 +249,7 @@ grpc::Status PayFiService::ListPlans(grpc::ServerContext* context, const v1::Lis
   return answer(ctx_, context, out,
                 [req](const PayFiView& v, const ledger::StateReader&,
                       uint64_t) -> Result<v1::ListPlansResponse> {
-                  auto who = address(req->payee(), "payee");
+                  auto who = request_address(req->payee(), "payee");
                   if (!who) return who.status();
                   v1::ListPlansResponse r;
                   for (auto& p : v.plans_of(*who)) *r.add_plans() = std::move(p);
@@ -297,7 +282,8 @@ grpc::Status PayFiService::ListSubscriptions(grpc::ServerContext* context,
           return Status{Code::kInvalidArgument, "give exactly one of payer and payee"};
         }
         const bool by_payer = !req->payer().empty();
-        auto who = address(by_payer ? req->payer() : req->payee(), by_payer ? "payer" : "payee");
+        auto who =
+            request_address(by_payer ? req->payer() : req->payee(), by_payer ? "payer" : "payee");
         if (!who) return who.status();
         v1::ListSubscriptionsResponse r;
         for (auto& s : by_payer ? v.subscriptions_of_payer(*who) : v.subscriptions_of_payee(*who)) {

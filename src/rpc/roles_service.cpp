@@ -10,11 +10,9 @@ using modules::roles::RolesView;
 // Answers from one snapshot, so the holders and the height they describe always agree.
 template <typename T, typename Fn>
 grpc::Status answer(RpcContext& ctx, grpc::ServerContext* context, T* out, const Fn& fn) {
-  auto view = ctx.chain.read_view();
-  Result<T> r = fn(RolesView(*view.state), view.tip.height());
-  if (!r) return to_grpc(context, r.status());
-  *out = std::move(*r);
-  return grpc::Status::OK;
+  return answer_snapshot(ctx, context, out, [&](const chain::ReadView& v) -> Result<T> {
+    return fn(RolesView(*v.state), v.tip.height());
+  });
 }
 
 }  // namespace

@@ -12,24 +12,9 @@ using modules::rwa::RwaView;
 // Answers from one committed snapshot (its tip's block time is "now").
 template <typename T, typename Fn>
 grpc::Status answer(RpcContext& ctx, grpc::ServerContext* context, T* out, const Fn& fn) {
-  auto view = ctx.chain.read_view();
-  Result<T> r = fn(RwaView(*view.state), *view.state, view.tip.time_ms());
-  if (!r) return to_grpc(context, r.status());
-  *out = std::move(*r);
-  return grpc::Status::OK;
-}
-
-Result<crypto::Address> address(const std::string& text, const char* what) {
-  auto a = crypto::Address::parse(text);
-  if (!a) {
-    return Status{Code::kInvalidArgument,
-                  std::string(what) + " '" + excerpt(text) + "' is not a btt address"};
-  }
-  return *a;
-}
-
-Status missing(const std::string& what) {
-  return {Code::kNotFound, what};
+  return answer_snapshot(ctx, context, out, [&](const chain::ReadView& v) -> Result<T> {
+    return fn(RwaView(*v.state), *v.state, v.tip.time_ms());
+  });
 }
 
 Result<v1::RwaAssetRecord> find_asset(const RwaView& v, const std::string& asset) {
@@ -115,7 +100,7 @@ grpc::Status RwaService::GetClaim(grpc::ServerContext* context, const v1::GetCla
   return answer(
       ctx_, context, out,
       [req](const RwaView& v, const ledger::StateReader&, uint64_t now) -> Result<v1::ClaimInfo> {
-        auto who = address(req->account(), "account");
+        auto who = request_address(req->account(), "account");
         if (!who) return who.status();
         auto c = v.claim(who.value());
         if (!c) return missing("no claim of " + req->account());
@@ -146,9 +131,9 @@ grpc::Status RwaService::CheckTransfer(grpc::ServerContext* context,
   return answer(ctx_, context, out,
                 [req](const RwaView& v, const ledger::StateReader&,
                       uint64_t now) -> Result<v1::CheckTransferResponse> {
-                  auto from = address(req->from(), "from");
+                  auto from = request_address(req->from(), "from");
                   if (!from) return from.status();
-                  auto to = address(req->to(), "to");
+                  auto to = request_address(req->to(), "to");
                   if (!to) return to.status();
                   auto a = find_asset(v, req->asset());
                   if (!a) return a.status();
@@ -193,7 +178,7 @@ grpc::Status RwaService::GetClaimable(grpc::ServerContext* context,
   return answer(
       ctx_, context, out,
       [req](const RwaView& v, const ledger::StateReader&, uint64_t) -> Result<v1::Claimable> {
-        auto who = address(req->account(), "account");
+        auto who = request_address(req->account(), "account");
         if (!who) return who.status();
         auto d = v.distribution(req->distribution_id());
         if (!d) return missing("no distribution " + std::to_string(req->distribution_id()));

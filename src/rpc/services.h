@@ -35,6 +35,23 @@ void add_error_trailers(grpc::ServerContext* context, const Status& status);
 [[nodiscard]] grpc::Status invalid(const std::string& message);
 [[nodiscard]] grpc::Status not_found(const std::string& message);
 
+// Answers a query from one committed snapshot: `fn(view)` gives a Result<T> from the snapshot's
+// state and tip (whose block time is "now" for the module queries); a failure goes through
+// to_grpc.
+template <typename T, typename Fn>
+[[nodiscard]] grpc::Status answer_snapshot(RpcContext& ctx, grpc::ServerContext* context, T* out,
+                                           const Fn& fn) {
+  const auto view = ctx.chain.read_view();
+  Result<T> r = fn(view);
+  if (!r) return to_grpc(context, r.status());
+  *out = std::move(*r);
+  return grpc::Status::OK;
+}
+// For answer_snapshot's functions: a request's address field, or INVALID_ARGUMENT naming it;
+// NOT_FOUND with `what`.
+[[nodiscard]] Result<crypto::Address> request_address(const std::string& text, const char* what);
+[[nodiscard]] Status missing(const std::string& what);
+
 // Holds one of the node's limited stream slots for the lifetime of a streaming call.
 class StreamSlot {
  public:

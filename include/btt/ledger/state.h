@@ -126,6 +126,8 @@ class Overlay : public StateReader {
 
 // Writes `v` as the u64be value read_u64 reads.
 void write_u64(Overlay& state, std::string_view key, uint64_t v);
+// An id sequence at `key` (u64be, the next id; absent: 1): returns the next id and advances it.
+[[nodiscard]] uint64_t take_next_id(Overlay& state, std::string_view key);
 
 // The block overlay: an Overlay that also caches what it read from the database, so a key read
 // by many txs of a block costs one database lookup.

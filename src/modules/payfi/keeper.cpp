@@ -93,11 +93,7 @@ PayFiKeeper::PayFiKeeper(ledger::Overlay& state, ledger::Events& events,
       params_(params_spec().get(state)) {}
 
 uint64_t PayFiKeeper::next_id(std::string_view name) {
-  const Bytes key = keys::next_id(name);
-  uint64_t id = ledger::read_u64(state_, key);
-  if (id == 0) id = 1;
-  ledger::write_u64(state_, key, id + 1);
-  return id;
+  return ledger::take_next_id(state_, keys::next_id(name));
 }
 
 void PayFiKeeper::init(const v1::PayFiParams& p) {
