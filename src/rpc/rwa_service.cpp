@@ -1,5 +1,5 @@
-// btt.v1.Rwa: a thin adapter over modules::rwa::RwaView (doc/rwa.md "Queries"). The exchange's
-// rpcs answer UNIMPLEMENTED until the exchange is wired into the module.
+// btt.v1.Rwa: a thin adapter over modules::rwa::RwaView (doc/rwa.md "Queries", doc/rwa-exchange.md
+// "Queries").
 #include "btt/modules/rwa/rwa.h"
 #include "btt/modules/rwa/view.h"
 #include "services.h"
@@ -23,10 +23,14 @@ Result<v1::RwaAssetRecord> find_asset(const RwaView& v, const std::string& asset
   return *a;
 }
 
-grpc::Status not_yet(const char* rpc) {
-  return {grpc::StatusCode::UNIMPLEMENTED,
-          std::string("Rwa.") + rpc +
-              ": the rwa exchange (order book and pools) is not wired into this node yet"};
+constexpr uint32_t kDefaultDepthLevels = 10;
+constexpr uint32_t kMaxDepthLevels = 100;
+constexpr uint32_t kDefaultTrades = 50;
+constexpr uint32_t kMaxTrades = 500;
+
+// A pair's quote asset, BTT when the request leaves it out.
+std::string quote_or_btt(const std::string& quote) {
+  return quote.empty() ? std::string(ledger::kNativeAsset) : quote;
 }
 
 }  // namespace
@@ -186,21 +190,133 @@ grpc::Status RwaService::GetClaimable(grpc::ServerContext* context,
       });
 }
 
-grpc::Status RwaService::GetBookDepth(grpc::ServerContext*, const v1::GetBookDepthRequest*,
-                                      v1::BookDepth*) {
-  return not_yet("GetBookDepth");
+grpc::Status RwaService::GetBookDepth(grpc::ServerContext* context,
+                                      const v1::GetBookDepthRequest* req, v1::BookDepth* out) {
+  return answer(
+      ctx_, context, out,
+      [req](const RwaView& v, const ledger::StateReader&, uint64_t) -> Result<v1::BookDepth> {
+        auto a = find_asset(v, req->asset());
+        if (!a) return a.status();
+        if (req->levels() > kMaxDepthLevels) {
+          return Status{Code::kInvalidArgument,
+                        "levels: at most " + std::to_string(kMaxDepthLevels)};
+        }
+        const uint32_t levels = req->levels() == 0 ? kDefaultDepthLevels : req->levels();
+        return v.depth(a.value().asset(), quote_or_btt(req->quote_asset()), levels);
+      });
 }
-grpc::Status RwaService::ListOrders(grpc::ServerContext*, const v1::ListOrdersRequest*,
-                                    v1::ListOrdersResponse*) {
-  return not_yet("ListOrders");
+
+grpc::Status RwaService::ListOrders(grpc::ServerContext* context, const v1::ListOrdersRequest* req,
+                                    v1::ListOrdersResponse* out) {
+  return answer(ctx_, context, out,
+                [req](const RwaView& v, const ledger::StateReader&,
+                      uint64_t) -> Result<v1::ListOrdersResponse> {
+                  auto who = request_address(req->account(), "account");
+                  if (!who) return who.status();
+                  std::string asset;
+                  if (!req->asset().empty()) {
+                    auto a = find_asset(v, req->asset());
+                    if (!a) return a.status();
+                    asset = a.value().asset();
+                  }
+                  v1::ListOrdersResponse r;
+                  for (auto& o : v.orders_of(who.value(), asset, req->quote_asset())) {
+                    *r.add_orders() = std::move(o);
+                  }
+                  return r;
+                });
 }
-grpc::Status RwaService::ListTrades(grpc::ServerContext*, const v1::ListTradesRequest*,
-                                    v1::ListTradesResponse*) {
-  return not_yet("ListTrades");
+
+grpc::Status RwaService::GetOrder(grpc::ServerContext* context, const v1::GetOrderRequest* req,
+                                  v1::OrderInfo* out) {
+  return answer(
+      ctx_, context, out,
+      [req](const RwaView& v, const ledger::StateReader&, uint64_t) -> Result<v1::OrderInfo> {
+        auto o = v.order(req->order_id());
+        if (!o) return missing("no resting order " + std::to_string(req->order_id()));
+        return *o;
+      });
 }
-grpc::Status RwaService::ListPools(grpc::ServerContext*, const v1::ListPoolsRequest*,
-                                   v1::ListPoolsResponse*) {
-  return not_yet("ListPools");
+
+grpc::Status RwaService::ListTrades(grpc::ServerContext* context, const v1::ListTradesRequest* req,
+                                    v1::ListTradesResponse* out) {
+  return answer(
+      ctx_, context, out,
+      [req](const RwaView& v, const ledger::StateReader&,
+            uint64_t) -> Result<v1::ListTradesResponse> {
+        auto a = find_asset(v, req->asset());
+        if (!a) return a.status();
+        if (req->limit() > kMaxTrades) {
+          return Status{Code::kInvalidArgument, "limit: at most " + std::to_string(kMaxTrades)};
+        }
+        const uint32_t limit = req->limit() == 0 ? kDefaultTrades : req->limit();
+        v1::ListTradesResponse r;
+        for (auto& t : v.trades(a.value().asset(), quote_or_btt(req->quote_asset()), limit)) {
+          *r.add_trades() = std::move(t);
+        }
+        return r;
+      });
+}
+
+grpc::Status RwaService::ListPools(grpc::ServerContext* context, const v1::ListPoolsRequest* req,
+                                   v1::ListPoolsResponse* out) {
+  return answer(ctx_, context, out,
+                [req](const RwaView& v, const ledger::StateReader&,
+                      uint64_t) -> Result<v1::ListPoolsResponse> {
+                  std::string asset;
+                  if (!req->asset().empty()) {
+                    auto a = find_asset(v, req->asset());
+                    if (!a) return a.status();
+                    asset = a.value().asset();
+                  }
+                  v1::ListPoolsResponse r;
+                  for (auto& p : v.pools(asset)) *r.add_pools() = std::move(p);
+                  return r;
+                });
+}
+
+grpc::Status RwaService::GetPool(grpc::ServerContext* context, const v1::GetPoolRequest* req,
+                                 v1::PoolInfo* out) {
+  return answer(
+      ctx_, context, out,
+      [req](const RwaView& v, const ledger::StateReader&, uint64_t) -> Result<v1::PoolInfo> {
+        uint64_t id = req->pool_id();
+        if (id == 0) {
+          auto a = find_asset(v, req->asset());
+          if (!a) return a.status();
+          auto found = v.pool_id(a.value().asset(), quote_or_btt(req->quote_asset()));
+          if (!found) return missing("no pool of " + a.value().asset());
+          id = *found;
+        }
+        auto p = v.pool(id);
+        if (!p) return missing("no pool " + std::to_string(id));
+        return *p;
+      });
+}
+
+grpc::Status RwaService::GetLpShares(grpc::ServerContext* context,
+                                     const v1::GetLpSharesRequest* req, v1::LpShares* out) {
+  return answer(
+      ctx_, context, out,
+      [req](const RwaView& v, const ledger::StateReader&, uint64_t) -> Result<v1::LpShares> {
+        auto who = request_address(req->account(), "account");
+        if (!who) return who.status();
+        if (!v.pool(req->pool_id())) return missing("no pool " + std::to_string(req->pool_id()));
+        return v.lp_shares(req->pool_id(), who.value());
+      });
+}
+
+grpc::Status RwaService::QuoteSwap(grpc::ServerContext* context, const v1::QuoteSwapRequest* req,
+                                   v1::SwapQuote* out) {
+  return answer(
+      ctx_, context, out,
+      [req](const RwaView& v, const ledger::StateReader&, uint64_t) -> Result<v1::SwapQuote> {
+        if (!v.pool(req->pool_id())) return missing("no pool " + std::to_string(req->pool_id()));
+        if (req->amount_in() == 0) {
+          return Status{Code::kInvalidArgument, "amount_in must be positive"};
+        }
+        return v.quote_swap(req->pool_id(), req->offer_asset(), req->amount_in());
+      });
 }
 
 }  // namespace btt::rpc

@@ -285,6 +285,14 @@ class RwaService final : public v1::Rwa::Service {
                           v1::ListTradesResponse* out) override;
   grpc::Status ListPools(grpc::ServerContext*, const v1::ListPoolsRequest* req,
                          v1::ListPoolsResponse* out) override;
+  grpc::Status GetOrder(grpc::ServerContext*, const v1::GetOrderRequest* req,
+                        v1::OrderInfo* out) override;
+  grpc::Status GetPool(grpc::ServerContext*, const v1::GetPoolRequest* req,
+                       v1::PoolInfo* out) override;
+  grpc::Status GetLpShares(grpc::ServerContext*, const v1::GetLpSharesRequest* req,
+                           v1::LpShares* out) override;
+  grpc::Status QuoteSwap(grpc::ServerContext*, const v1::QuoteSwapRequest* req,
+                         v1::SwapQuote* out) override;
 
  private:
   RpcContext& ctx_;

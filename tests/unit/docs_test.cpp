@@ -86,14 +86,8 @@ TEST(DocsTest, EveryMessageKindHasARowInItsModulePage) {
   for (int i = 0; i < oneof->field_count(); ++i) {
     const auto* field = oneof->field(i);
     const std::string type = field->message_type()->name();  // "MsgGrantRole"
-    // The rwa exchange's messages (160..179) are declared ahead of their handlers, which the
-    // exchange wires later; their page is rwa's all the same.
     std::string module;
-    if (auto it = owner.find(field->number()); it != owner.end()) {
-      module = it->second;
-    } else if (field->number() >= 160 && field->number() <= 179) {
-      module = "rwa";
-    }
+    if (auto it = owner.find(field->number()); it != owner.end()) module = it->second;
     ASSERT_FALSE(module.empty()) << field->name() << " (" << type << ") has no module's handler";
     const auto page = page_of(module);
     ASSERT_TRUE(std::filesystem::exists(page)) << module << " has no page " << page;

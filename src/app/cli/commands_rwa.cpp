@@ -189,13 +189,15 @@ void register_rwa(Commands& cmds) {
       {"reclaim-distribution", "reclaim_distribution", "Take back the unclaimed rest (issuer)"},
       {"redeem", "redeem_fractions", "Burn bought-back fractions (issuer)"},
       {"retire", "retire_asset", "Burn every fraction and retire the asset (issuer)"},
-      {"place-order", "place_order", "Place a limit order (exchange, once wired)"},
-      {"cancel-order", "cancel_order", "Cancel an order (exchange, once wired)"},
-      {"replace-order", "replace_order", "Replace an order (exchange, once wired)"},
-      {"create-pool", "create_pool", "Create a liquidity pool (exchange, once wired)"},
-      {"pool-deposit", "pool_deposit", "Deposit into a pool (exchange, once wired)"},
-      {"pool-withdraw", "pool_withdraw", "Withdraw from a pool (exchange, once wired)"},
-      {"pool-swap", "pool_swap", "Swap through a pool (exchange, once wired)"},
+      {"place-order", "place_order",
+       "Place a limit order: --side, --price per fraction, --time-in-force"},
+      {"cancel-order", "cancel_order", "Cancel a resting order (its owner)"},
+      {"replace-order", "replace_order",
+       "Cancel a resting order and place its new price and amount"},
+      {"create-pool", "create_pool", "Create the pair's constant-product pool (you manage it)"},
+      {"pool-deposit", "pool_deposit", "Deposit at the pool's ratio for LP shares"},
+      {"pool-withdraw", "pool_withdraw", "Burn LP shares for their part of the reserves"},
+      {"pool-swap", "pool_swap", "Swap an exact amount in through a pool"},
   };
   for (const auto& [name, kind, description] : txs)
     add_tx_command(cmds, g, name, kind, description);
@@ -218,6 +220,11 @@ void register_rwa(Commands& cmds) {
   add_query(cmds, g, "orders", "An account's orders (exchange)", &S::ListOrders);
   add_query(cmds, g, "trades", "A pair's trades (exchange)", &S::ListTrades);
   add_query(cmds, g, "pools", "Liquidity pools (exchange)", &S::ListPools);
+  add_query(cmds, g, "order", "One resting order (exchange)", &S::GetOrder);
+  add_query(cmds, g, "pool", "One pool, by --pool-id or by pair (exchange)", &S::GetPool);
+  add_query(cmds, g, "lp-shares", "An account's LP shares of a pool and their value",
+            &S::GetLpShares);
+  add_query(cmds, g, "quote-swap", "What a swap through a pool pays now", &S::QuoteSwap);
 }
 
 const CommandFile kRwa{72, &register_rwa};

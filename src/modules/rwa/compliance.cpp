@@ -7,6 +7,7 @@
 #include "btt/modules/rwa/rwa.h"
 #include "keeper.h"
 #include "keys.h"
+#include "market.h"
 
 namespace btt::modules::rwa {
 namespace {
@@ -17,7 +18,8 @@ bool listed(const google::protobuf::RepeatedPtrField<std::string>& list, const s
 
 Status holder_ok(const ledger::StateReader& state, const v1::RwaAssetRecord& r,
                  const crypto::Address& account, uint64_t time_ms) {
-  if (account.to_string() == r.issuer()) return Status::ok();  // the asset's own treasury
+  // The asset's own treasury and the module's accounts (pools, escrow).
+  if (account.to_string() == r.issuer() || is_module_account(account)) return Status::ok();
   const auto& rules = r.rules();
   const bool needs_claim = rules.require_kyc() || rules.require_accredited() ||
                            rules.allow_countries_size() > 0 || rules.deny_countries_size() > 0;
@@ -68,7 +70,9 @@ uint64_t frozen_fractions(const ledger::StateReader& state, std::string_view ass
 
 uint64_t free_fractions(const ledger::StateReader& state, std::string_view asset,
                         const crypto::Address& account) {
-  return ledger::Ledger(state).balance(account, asset) - frozen_fractions(state, asset, account);
+  const uint64_t held = frozen_fractions(state, asset, account) + on_book(state, asset, account);
+  const uint64_t balance = ledger::Ledger(state).balance(account, asset);
+  return balance > held ? balance - held : 0;
 }
 
 Status check_holder(const ledger::StateReader& state, std::string_view asset,
@@ -92,9 +96,9 @@ Status check_transfer(const ledger::StateReader& state, std::string_view asset,
                                                 std::to_string(from_balance) + " " + r->asset() +
                                                 ", not " + std::to_string(amount)};
   }
-  const bool from_issuer = from.to_string() == r->issuer();
-  const bool to_issuer = to.to_string() == r->issuer();
-  if (movement == Movement::kTransfer) {
+  const bool from_issuer = from.to_string() == r->issuer() || is_module_account(from);
+  const bool to_issuer = to.to_string() == r->issuer() || is_module_account(to);
+  if (movement == Movement::kTransfer || movement == Movement::kFill) {
     if (r->paused()) return {errors::kPaused, r->asset() + " is paused"};
     if (!from_issuer && time_ms < r->rules().lockup_until_ms()) {
       return {errors::kLockup, r->asset() + " is locked up until block time " +
@@ -104,6 +108,15 @@ Status check_transfer(const ledger::StateReader& state, std::string_view asset,
     if (from_balance - frozen < amount) {
       return {errors::kFrozen, from.to_string() + " has " + std::to_string(frozen) + " of its " +
                                    std::to_string(from_balance) + " " + r->asset() + " frozen"};
+    }
+    if (movement == Movement::kTransfer) {
+      const uint64_t listed = on_book(state, asset, from);
+      const uint64_t free = from_balance - frozen - std::min(listed, from_balance - frozen);
+      if (free < amount) {
+        return {errors::kInsufficientFractions,
+                from.to_string() + " has " + std::to_string(listed) + " " + r->asset() +
+                    " in resting sell orders; " + std::to_string(free) + " are free"};
+      }
     }
   }
   if (auto s = holder_ok(state, *r, to, time_ms); !s) return s;

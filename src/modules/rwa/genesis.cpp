@@ -6,12 +6,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "btt/common/checked.h"
 #include "btt/ledger/genesis_section.h"
 #include "btt/ledger/proto_json.h"
 #include "btt/modules/rwa/errors.h"
 #include "btt/modules/rwa/view.h"
 #include "keeper.h"
 #include "keys.h"
+#include "market.h"
 #include "module.h"
 
 namespace btt::modules::rwa {
@@ -27,6 +29,68 @@ bool addr_ok(const std::string& a) {
 
 Result<v1::RwaParams> parse_params(const nlohmann::json& section) {
   return ledger::parse_params_section(section, default_params(), validate_params, bad);
+}
+
+// The balances `info` gives `who`, without zeros.
+std::map<std::string, uint64_t> balances_of(const ledger::GenesisInfo& info,
+                                            const crypto::Address& who) {
+  std::map<std::string, uint64_t> out;
+  if (auto it = info.balances.find(who); it != info.balances.end()) {
+    for (const auto& [asset, amount] : it->second) {
+      if (amount > 0) out[asset] = amount;
+    }
+  }
+  return out;
+}
+
+// Resting orders, pools and LP shares against the escrow and pools accounts of the file.
+template <typename Known>
+Status check_exchange(const v1::RwaGenesisState& st, const ledger::GenesisInfo& info,
+                      const Known& known) {
+  std::map<std::string, uint64_t> escrow;
+  for (const auto& o : st.orders()) {
+    if (o.id() == 0 || o.id() >= std::max<uint64_t>(1, st.next_order_id()) || !known(o.asset()) ||
+        !addr_ok(o.owner()) || o.open() == 0 || o.open() > o.amount() || o.price() == 0 ||
+        (o.side() != v1::ORDER_SIDE_BUY && o.side() != v1::ORDER_SIDE_SELL)) {
+      return bad("order " + std::to_string(o.id()) + " is malformed");
+    }
+    if (o.side() == v1::ORDER_SIDE_BUY) {
+      auto n = checked_mul(o.price(), o.open());
+      if (!n) return bad("order " + std::to_string(o.id()) + " escrows past uint64");
+      escrow[o.quote_asset()] += *n;
+    }
+  }
+  if (balances_of(info, exchange_address()) != escrow) {
+    return bad("the exchange account's balances are not the resting buys' escrow");
+  }
+  std::map<std::string, uint64_t> reserves;
+  std::map<uint64_t, uint64_t> shares;
+  for (const auto& p : st.pools()) {
+    if (p.id() == 0 || p.id() >= std::max<uint64_t>(1, st.next_pool_id()) || !known(p.asset()) ||
+        !addr_ok(p.manager()) || shares.count(p.id()) == 1 ||
+        (p.shares() == 0) != (p.asset_reserve() == 0 && p.quote_reserve() == 0)) {
+      return bad("pool " + std::to_string(p.id()) + " is malformed");
+    }
+    shares[p.id()] = 0;
+    reserves[p.asset()] += p.asset_reserve();
+    reserves[p.quote_asset()] += p.quote_reserve();
+  }
+  for (const auto& l : st.lp_positions()) {
+    if (!addr_ok(l.account()) || l.shares() == 0 || shares.count(l.pool_id()) == 0) {
+      return bad("an LP position is malformed");
+    }
+    shares[l.pool_id()] += l.shares();
+  }
+  for (const auto& p : st.pools()) {
+    if (shares[p.id()] != p.shares()) {
+      return bad("the LP positions of pool " + std::to_string(p.id()) + " miss its shares");
+    }
+  }
+  std::erase_if(reserves, [](const auto& kv) { return kv.second == 0; });
+  if (balances_of(info, pools_address()) != reserves) {
+    return bad("the pools account's balances are not the pools' reserves");
+  }
+  return Status::ok();
 }
 
 Result<v1::RwaGenesisState> parse_state(const nlohmann::json& section,
@@ -83,6 +147,7 @@ Result<v1::RwaGenesisState> parse_state(const nlohmann::json& section,
   }
   std::erase_if(owed, [](const auto& kv) { return kv.second == 0; });
   if (have != owed) return bad("the distributions account's balances do not match");
+  if (auto s = check_exchange(st, info, known); !s) return s;
   return st;
 }
 
@@ -112,11 +177,45 @@ void RwaKeeper::import_state(const v1::RwaGenesisState& st, const ledger::Genesi
   if (st.next_distribution_id() > 0) {
     ledger::write_u64(state_, keys::next_id("distribution"), st.next_distribution_id());
   }
+  import_exchange(st);
   // The holder index is rebuilt from the file's balances.
   for (const auto& [account, coins] : info.balances) {
     for (const auto& [asset, amount] : coins) {
       if (amount > 0 && is_rwa_asset(asset)) state_.put(keys::holder(asset, account), "");
     }
+  }
+}
+
+void RwaKeeper::import_exchange(const v1::RwaGenesisState& st) {
+  for (const auto& o : st.orders()) {
+    v1::OrderRecord rec = o;
+    rec.set_open(0);  // the book entry holds it
+    put_record(state_, keys::order(o.id()), rec);
+    const auto owner = addr_of(o.owner());
+    state_.put(keys::order_of(owner, o.id()), "");
+    if (o.expiry_ms() != 0) state_.put(keys::order_expiry(o.expiry_ms(), o.id()), "");
+    StateBookStore(state_, &state_, o.asset(), o.quote_asset(), 1)
+        .insert({o.id(), owner, side_of(o.side()), o.price(), o.open(), tif_of(o.time_in_force()),
+                 o.expiry_ms()});
+    if (o.side() == v1::ORDER_SIDE_SELL) {
+      ledger::write_u64(state_, keys::on_book(o.asset(), owner),
+                        on_book(state_, o.asset(), owner) + o.open());
+    }
+  }
+  for (const auto& t : st.trades()) {
+    put_record(state_, keys::trade(t.asset(), t.quote_asset(), t.id()), t);
+  }
+  for (const auto& p : st.pools()) {
+    put_record(state_, keys::pool(p.id()), p);
+    ledger::write_u64(state_, keys::pool_of(p.asset(), p.quote_asset()), p.id());
+  }
+  for (const auto& l : st.lp_positions()) {
+    ledger::write_u64(state_, keys::lp(l.pool_id(), addr_of(l.account())), l.shares());
+  }
+  for (const auto& [name, next] : {std::pair<const char*, uint64_t>{"order", st.next_order_id()},
+                                   {"trade", st.next_trade_id()},
+                                   {"pool", st.next_pool_id()}}) {
+    if (next > 0) ledger::write_u64(state_, keys::next_id(name), next);
   }
 }
 

@@ -1,10 +1,10 @@
 // RWA handlers, one per message (doc/rwa.md "Messages"). Check refuses malformed fields;
 // preclaim what the state decides (roles, agents, records, compliance, fees, funds); the keeper
-// writes. The exchange messages (fields 160..179) are declared in rwa.proto and handled by the
-// exchange once it is wired; until then no handler claims them.
+// writes. The exchange's messages (fields 160..166) are at the end (doc/rwa-exchange.md).
 #include "handlers.h"
 
 #include "btt/common/amount.h"
+#include "btt/common/checked.h"
 #include "btt/ledger/field_checks.h"
 #include "btt/ledger/ledger.h"
 #include "btt/modules/oracle/oracle.h"
@@ -15,6 +15,7 @@
 #include "btt/modules/rwa/view.h"
 #include "keeper.h"
 #include "keys.h"
+#include "market.h"
 #include "module.h"
 
 namespace btt::modules::rwa {
@@ -716,6 +717,295 @@ class RetireHandler final : public ledger::Handler<v1::MsgRetireAsset> {
   }
 };
 
+// --- the exchange (doc/rwa-exchange.md "Messages") -------------------------------------------
+
+Status check_quote_name(const std::string& quote, const std::string& what) {
+  if (!ledger::is_valid_asset_name(quote)) {
+    return {Code::kInvalidAsset,
+            what + ": quote_asset '" + excerpt(quote) + "' is not an asset name"};
+  }
+  if (is_rwa_asset(quote)) {
+    return {Code::kInvalidAsset,
+            what + ": the quote asset is BTT or a payment asset, not " + quote};
+  }
+  return Status::ok();
+}
+
+Status require_pair(const ReadContext& ctx, const std::string& asset, const std::string& quote,
+                    const std::string& what) {
+  auto r = require_asset(ctx, asset, what, false);
+  if (!r) return r.status();
+  if (!is_quote_asset(ctx.state, quote)) {
+    return {errors::kBadPair, what + ": " + quote + " is neither BTT nor a payment asset"};
+  }
+  return Status::ok();
+}
+
+Status check_expiry(uint64_t expiry_ms, const ReadContext& ctx, const std::string& what) {
+  if (expiry_ms != 0 && expiry_ms <= ctx.block.time_ms) {
+    return {errors::kExpiryPast,
+            what + ": expiry_ms " + std::to_string(expiry_ms) + " is not after the block time"};
+  }
+  return Status::ok();
+}
+
+// price x amount within the engine's notional bound (so escrows and fees fit a uint64).
+Result<uint64_t> require_notional(const ReadContext& ctx, uint64_t price, uint64_t amount,
+                                  const std::string& what) {
+  const auto config = book_config(params_spec().get(ctx.state), 1);
+  auto n = checked_mul(price, amount);
+  if (!n || *n > config.max_notional) {
+    return Status{errors::kFeeOverflow,
+                  what + ": price x amount is above " + std::to_string(config.max_notional)};
+  }
+  return *n;
+}
+
+// What a buy of `notional` at its limit needs: the notional and the taker fee on it.
+Status require_buy_funds(const ReadContext& ctx, const std::string& quote, uint64_t notional,
+                         uint64_t released, const std::string& what) {
+  const uint32_t bps =
+      taker_fee_bps(ctx.state, params_spec().get(ctx.state), ctx.sender, ctx.block.time_ms);
+  const uint64_t need = notional + bps_of(notional, bps);
+  const uint64_t spendable = ctx.ledger().spendable(ctx.sender, quote, ctx.block.time_ms);
+  if (checked_add(spendable, released).value_or(UINT64_MAX) < need) {
+    return {Code::kInsufficientFunds, what + ": needs " + std::to_string(need) + " " + quote +
+                                          " (price x amount and the trading fee), " +
+                                          std::to_string(spendable + released) + " spendable"};
+  }
+  return Status::ok();
+}
+
+Status require_open_order_room(const ReadContext& ctx, const std::string& what) {
+  const uint32_t max = params_spec().get(ctx.state).max_open_orders();
+  if (order_ids_of(ctx.state, ctx.sender).size() >= max) {
+    return {errors::kTooManyOrders,
+            what + ": the sender has max_open_orders (" + std::to_string(max) + ") resting"};
+  }
+  return Status::ok();
+}
+
+class PlaceOrderHandler final : public ledger::Handler<v1::MsgPlaceOrder> {
+ protected:
+  Status check(const v1::MsgPlaceOrder& m, const v1::LedgerParams&) const override {
+    const std::string w = "place_order";
+    if (auto s = check_rwa_asset(m.asset(), w); !s) return s;
+    if (auto s = check_quote_name(m.quote_asset(), w); !s) return s;
+    if (m.side() != v1::ORDER_SIDE_BUY && m.side() != v1::ORDER_SIDE_SELL) {
+      return bad(w + ": side is BUY or SELL");
+    }
+    if (!v1::TimeInForce_IsValid(m.time_in_force())) return bad(w + ": unknown time_in_force");
+    if (m.price() == 0) return bad(w + ": price must be positive");
+    if (auto s = check_amount(m.amount(), w); !s) return s;
+    if (m.client_order_id().size() > kMaxClientOrderId) {
+      return bad(w + ": client_order_id holds at most 32 bytes");
+    }
+    return Status::ok();
+  }
+  Status preclaim(const v1::MsgPlaceOrder& m, const ReadContext& ctx) const override {
+    const std::string w = "place_order";
+    if (auto s = require_pair(ctx, m.asset(), m.quote_asset(), w); !s) return s;
+    if (auto s = check_expiry(m.expiry_ms(), ctx, w); !s) return s;
+    auto notional = require_notional(ctx, m.price(), m.amount(), w);
+    if (!notional) return notional.status();
+    if (tif_of(m.time_in_force()) == exchange::TimeInForce::kGtc) {
+      if (auto s = require_open_order_room(ctx, w); !s) return s;
+    }
+    if (m.side() == v1::ORDER_SIDE_SELL) {
+      return check_transfer(ctx.state, m.asset(), ctx.sender, ctx.sender, m.amount(),
+                            ctx.block.time_ms)
+          .prefixed(w + ": ");
+    }
+    if (auto s = check_holder(ctx.state, m.asset(), ctx.sender, ctx.block.time_ms); !s) {
+      return s.prefixed(w + ": ");
+    }
+    return require_buy_funds(ctx, m.quote_asset(), notional.value(), 0, w);
+  }
+  Status apply(const v1::MsgPlaceOrder& m, MsgContext& ctx) const override {
+    return keeper(ctx).place_order(ctx.sender, m);
+  }
+};
+
+Result<v1::OrderRecord> require_own_order(const ReadContext& ctx, uint64_t id,
+                                          const std::string& what) {
+  if (auto s = require_enabled(ctx, what); !s) return s;
+  auto o = read_order(ctx.state, id);
+  if (!o) return Status{errors::kNoOrder, what + ": no resting order " + std::to_string(id)};
+  if (o->owner() != ctx.sender.to_string()) {
+    return Status{errors::kNotOrderOwner,
+                  what + ": order " + std::to_string(id) + " belongs to " + o->owner()};
+  }
+  return *o;
+}
+
+class CancelOrderHandler final : public ledger::Handler<v1::MsgCancelOrder> {
+ protected:
+  Status check(const v1::MsgCancelOrder& m, const v1::LedgerParams&) const override {
+    if (m.order_id() == 0) return bad("cancel_order: order_id is required");
+    return Status::ok();
+  }
+  Status preclaim(const v1::MsgCancelOrder& m, const ReadContext& ctx) const override {
+    return require_own_order(ctx, m.order_id(), "cancel_order").status();
+  }
+  Status apply(const v1::MsgCancelOrder& m, MsgContext& ctx) const override {
+    return keeper(ctx).cancel_order(ctx.sender, m.order_id());
+  }
+};
+
+class ReplaceOrderHandler final : public ledger::Handler<v1::MsgReplaceOrder> {
+ protected:
+  Status check(const v1::MsgReplaceOrder& m, const v1::LedgerParams&) const override {
+    if (m.order_id() == 0) return bad("replace_order: order_id is required");
+    if (m.price() == 0) return bad("replace_order: price must be positive");
+    return check_amount(m.amount(), "replace_order");
+  }
+  Status preclaim(const v1::MsgReplaceOrder& m, const ReadContext& ctx) const override {
+    const std::string w = "replace_order";
+    auto o = require_own_order(ctx, m.order_id(), w);
+    if (!o) return o.status();
+    const v1::OrderRecord& old = o.value();
+    if (auto s = require_pair(ctx, old.asset(), old.quote_asset(), w); !s) return s;
+    if (auto s = check_expiry(m.expiry_ms(), ctx, w); !s) return s;
+    auto notional = require_notional(ctx, m.price(), m.amount(), w);
+    if (!notional) return notional.status();
+    if (old.side() == v1::ORDER_SIDE_BUY) {
+      return require_buy_funds(ctx, old.quote_asset(), notional.value(), old.price() * old.open(),
+                               w);
+    }
+    if (auto s =
+            check_transfer(ctx.state, old.asset(), ctx.sender, ctx.sender, 0, ctx.block.time_ms);
+        !s) {
+      return s.prefixed(w + ": ");
+    }
+    const uint64_t free = free_fractions(ctx.state, old.asset(), ctx.sender) + old.open();
+    if (free < m.amount()) {
+      return {errors::kInsufficientFractions,
+              w + ": " + std::to_string(free) + " fractions are free for the new order"};
+    }
+    return Status::ok();
+  }
+  Status apply(const v1::MsgReplaceOrder& m, MsgContext& ctx) const override {
+    return keeper(ctx).replace_order(ctx.sender, m);
+  }
+};
+
+Status check_pool_fee(const ReadContext& ctx, uint32_t fee_bps, const std::string& what) {
+  const uint32_t max = params_spec().get(ctx.state).max_pool_fee_bps();
+  if (fee_bps > max) {
+    return {errors::kBadPoolFee, what + ": fee_bps " + std::to_string(fee_bps) +
+                                     " is above max_pool_fee_bps " + std::to_string(max)};
+  }
+  return Status::ok();
+}
+
+class CreatePoolHandler final : public ledger::Handler<v1::MsgCreatePool> {
+ protected:
+  Status check(const v1::MsgCreatePool& m, const v1::LedgerParams&) const override {
+    const std::string w = "create_pool";
+    if (auto s = check_rwa_asset(m.asset(), w); !s) return s;
+    if (auto s = check_quote_name(m.quote_asset(), w); !s) return s;
+    if (auto s = check_amount(m.asset_amount(), w); !s) return s;
+    return check_amount(m.quote_amount(), w);
+  }
+  Status preclaim(const v1::MsgCreatePool& m, const ReadContext& ctx) const override {
+    const std::string w = "create_pool";
+    if (auto s = require_pair(ctx, m.asset(), m.quote_asset(), w); !s) return s;
+    if (auto s = check_pool_fee(ctx, m.fee_bps(), w); !s) return s;
+    if (auto id = pool_id_of(ctx.state, m.asset(), m.quote_asset())) {
+      return {errors::kPoolExists, w + ": pool " + std::to_string(*id) + " trades " + m.asset() +
+                                       " against " + m.quote_asset()};
+    }
+    if (auto s = check_transfer(ctx.state, m.asset(), ctx.sender, pools_address(), m.asset_amount(),
+                                ctx.block.time_ms);
+        !s) {
+      return s.prefixed(w + ": ");
+    }
+    return ledger::require_spendable(ctx.ledger(), ctx.sender, m.quote_asset(), m.quote_amount(),
+                                     ctx.block.time_ms);
+  }
+  Status apply(const v1::MsgCreatePool& m, MsgContext& ctx) const override {
+    return keeper(ctx).create_pool(ctx.sender, m);
+  }
+};
+
+Result<v1::PoolRecord> require_pool(const ReadContext& ctx, uint64_t id, const std::string& what) {
+  if (auto s = require_enabled(ctx, what); !s) return s;
+  auto p = read_pool(ctx.state, id);
+  if (!p) return Status{errors::kNoPool, what + ": no pool " + std::to_string(id)};
+  if (auto r = require_asset(ctx, p->asset(), what, false); !r) return r.status();
+  return *p;
+}
+
+// Pool deposits, withdrawals and swaps: the amounts depend on the pool after its management fee
+// accrues, so the keeper checks funds and compliance (check_transfer) as it moves them; a refusal
+// there fails the tx whole.
+class PoolDepositHandler final : public ledger::Handler<v1::MsgPoolDeposit> {
+ protected:
+  Status check(const v1::MsgPoolDeposit& m, const v1::LedgerParams&) const override {
+    if (m.pool_id() == 0) return bad("pool_deposit: pool_id is required");
+    if (auto s = check_amount(m.max_asset_amount(), "pool_deposit"); !s) return s;
+    return check_amount(m.max_quote_amount(), "pool_deposit");
+  }
+  Status preclaim(const v1::MsgPoolDeposit& m, const ReadContext& ctx) const override {
+    return require_pool(ctx, m.pool_id(), "pool_deposit").status();
+  }
+  Status apply(const v1::MsgPoolDeposit& m, MsgContext& ctx) const override {
+    return keeper(ctx).pool_deposit(ctx.sender, m);
+  }
+};
+
+class PoolWithdrawHandler final : public ledger::Handler<v1::MsgPoolWithdraw> {
+ protected:
+  Status check(const v1::MsgPoolWithdraw& m, const v1::LedgerParams&) const override {
+    if (m.pool_id() == 0) return bad("pool_withdraw: pool_id is required");
+    return check_amount(m.shares(), "pool_withdraw");
+  }
+  Status preclaim(const v1::MsgPoolWithdraw& m, const ReadContext& ctx) const override {
+    const std::string w = "pool_withdraw";
+    auto p = require_pool(ctx, m.pool_id(), w);
+    if (!p) return p.status();
+    // Frozen holdings stay frozen in the pool: an account under a freeze of the asset keeps its
+    // shares where they are (doc/rwa-exchange.md "Freezes and recovery").
+    if (ctx.state.get(keys::freeze(p.value().asset(), ctx.sender))) {
+      return {errors::kSharesFrozen, w + ": the sender's " + p.value().asset() +
+                                         " is frozen, and its pool shares with it"};
+    }
+    const uint64_t held = lp_shares(ctx.state, m.pool_id(), ctx.sender);
+    if (held < m.shares()) {
+      return {errors::kInsufficientShares, w + ": the sender holds " + std::to_string(held) +
+                                               " shares of pool " + std::to_string(m.pool_id())};
+    }
+    return Status::ok();
+  }
+  Status apply(const v1::MsgPoolWithdraw& m, MsgContext& ctx) const override {
+    return keeper(ctx).pool_withdraw(ctx.sender, m);
+  }
+};
+
+class PoolSwapHandler final : public ledger::Handler<v1::MsgPoolSwap> {
+ protected:
+  Status check(const v1::MsgPoolSwap& m, const v1::LedgerParams&) const override {
+    if (m.pool_id() == 0) return bad("pool_swap: pool_id is required");
+    if (!ledger::is_valid_asset_name(m.offer_asset())) {
+      return {Code::kInvalidAsset,
+              "pool_swap: offer_asset '" + excerpt(m.offer_asset()) + "' is not an asset name"};
+    }
+    return check_amount(m.amount_in(), "pool_swap");
+  }
+  Status preclaim(const v1::MsgPoolSwap& m, const ReadContext& ctx) const override {
+    auto p = require_pool(ctx, m.pool_id(), "pool_swap");
+    if (!p) return p.status();
+    if (m.offer_asset() != p.value().asset() && m.offer_asset() != p.value().quote_asset()) {
+      return {errors::kBadPair, "pool_swap: pool " + std::to_string(m.pool_id()) + " trades " +
+                                    p.value().asset() + " against " + p.value().quote_asset()};
+    }
+    return Status::ok();
+  }
+  Status apply(const v1::MsgPoolSwap& m, MsgContext& ctx) const override {
+    return keeper(ctx).pool_swap(ctx.sender, m);
+  }
+};
+
 }  // namespace
 
 RwaHandlers::RwaHandlers() {
@@ -737,6 +1027,13 @@ RwaHandlers::RwaHandlers() {
   handlers_.push_back(std::make_unique<ReclaimDistributionHandler>());
   handlers_.push_back(std::make_unique<RedeemHandler>());
   handlers_.push_back(std::make_unique<RetireHandler>());
+  handlers_.push_back(std::make_unique<PlaceOrderHandler>());
+  handlers_.push_back(std::make_unique<CancelOrderHandler>());
+  handlers_.push_back(std::make_unique<ReplaceOrderHandler>());
+  handlers_.push_back(std::make_unique<CreatePoolHandler>());
+  handlers_.push_back(std::make_unique<PoolDepositHandler>());
+  handlers_.push_back(std::make_unique<PoolWithdrawHandler>());
+  handlers_.push_back(std::make_unique<PoolSwapHandler>());
 }
 
 RwaHandlers::~RwaHandlers() = default;

@@ -12,15 +12,11 @@
 #include "btt/modules/rwa/events.h"
 #include "btt/modules/tokenomics/tokenomics.h"
 #include "keys.h"
+#include "market.h"
 #include "module.h"
 
 namespace btt::modules::rwa {
 namespace {
-
-template <typename Record>
-void put_record(ledger::Overlay& state, std::string_view key, const Record& r) {
-  state.put(key, r.SerializeAsString());
-}
 
 const char* yes(bool b) {
   return b ? "true" : "false";
@@ -139,7 +135,8 @@ void RwaKeeper::init(const v1::RwaParams& p) {
 void RwaKeeper::holding_changed(v1::RwaAssetRecord& r, const crypto::Address& who, uint64_t before,
                                 uint64_t after) {
   ledger::write_u64(state_, keys::snapshot(r.asset(), who, r.distributions()), after);
-  const bool issuer = who.to_string() == r.issuer();
+  // The issuer and the module's accounts (pools) hold fractions without being holders.
+  const bool issuer = who.to_string() == r.issuer() || is_module_account(who);
   if (before == 0 && after > 0) {
     state_.put(keys::holder(r.asset(), who), "");
     if (!issuer) r.set_holders(r.holders() + 1);
@@ -151,6 +148,13 @@ void RwaKeeper::holding_changed(v1::RwaAssetRecord& r, const crypto::Address& wh
 
 Status RwaKeeper::move(v1::RwaAssetRecord& r, const crypto::Address& from,
                        const crypto::Address& to, uint64_t amount) {
+  if (auto s = move_held(r, from, to, amount); !s) return s;
+  if (from != to && amount > 0) put_asset(r);
+  return Status::ok();
+}
+
+Status RwaKeeper::move_held(v1::RwaAssetRecord& r, const crypto::Address& from,
+                            const crypto::Address& to, uint64_t amount) {
   if (from == to || amount == 0) return Status::ok();
   ledger::Ledger ledger(state_, events_);
   const uint64_t from_before = ledger.balance(from, r.asset());
@@ -163,7 +167,6 @@ Status RwaKeeper::move(v1::RwaAssetRecord& r, const crypto::Address& from,
   if (auto s = ledger.credit(to, r.asset(), amount); !s) return s;
   holding_changed(r, from, from_before, from_before - amount);
   holding_changed(r, to, to_before, to_before + amount);
-  put_asset(r);
   return Status::ok();
 }
 
@@ -471,6 +474,10 @@ Status RwaKeeper::recover(const crypto::Address& agent, const v1::MsgRecoverFrac
     if (bal == 0) continue;
     if (auto s = pay_claim(*d, lost, to, bal); !s) return s;
   }
+  // Its resting orders end (a buy's escrow returns to it) and its pool shares follow the
+  // fractions whole: none is burned (rippled PR #7704).
+  close_orders_of(m.asset(), lost);
+  move_lp_shares(m.asset(), lost, to);
   if (auto s = move(*r, lost, to, amount); !s) return s;
   events_.emit(events::kRecovered)
       .attr("asset", m.asset())

@@ -10,6 +10,7 @@
 #include "btt/ledger/module.h"
 #include "btt/modules/rwa/rwa.h"
 #include "btt/v1/rwa.pb.h"
+#include "exchange/pool.h"
 
 namespace btt::modules::rwa {
 
@@ -58,6 +59,8 @@ class RwaKeeper {
 
   void init(const v1::RwaParams& p);
   void import_state(const v1::RwaGenesisState& st, const ledger::GenesisInfo& info);
+  // The exchange's part of import_state (genesis.cpp).
+  void import_exchange(const v1::RwaGenesisState& st);
 
   void set_claim(const crypto::Address& attester, const v1::MsgSetClaim& m);
   void revoke_claim(const crypto::Address& attester, const v1::MsgRevokeClaim& m);
@@ -93,8 +96,48 @@ class RwaKeeper {
   // move_fractions).
   [[nodiscard]] Status move(v1::RwaAssetRecord& r, const crypto::Address& from,
                             const crypto::Address& to, uint64_t amount);
+  // move() without writing `r`: the caller puts it once after several moves.
+  [[nodiscard]] Status move_held(v1::RwaAssetRecord& r, const crypto::Address& from,
+                                 const crypto::Address& to, uint64_t amount);
+
+  // --- the exchange (market.cpp; doc/rwa-exchange.md "The exchange on chain") ---
+  [[nodiscard]] Status place_order(const crypto::Address& owner, const v1::MsgPlaceOrder& m);
+  [[nodiscard]] Status cancel_order(const crypto::Address& owner, uint64_t id);
+  [[nodiscard]] Status replace_order(const crypto::Address& owner, const v1::MsgReplaceOrder& m);
+  [[nodiscard]] Status create_pool(const crypto::Address& creator, const v1::MsgCreatePool& m);
+  [[nodiscard]] Status pool_deposit(const crypto::Address& who, const v1::MsgPoolDeposit& m);
+  [[nodiscard]] Status pool_withdraw(const crypto::Address& who, const v1::MsgPoolWithdraw& m);
+  [[nodiscard]] Status pool_swap(const crypto::Address& who, const v1::MsgPoolSwap& m);
+  // end_block: closes resting orders past their expiry, at most kOrderExpiriesPerBlock.
+  void expire_orders();
+  // Recovery: `from`'s LP shares of every pool of `asset` go to `to`, whole.
+  void move_lp_shares(std::string_view asset, const crypto::Address& from,
+                      const crypto::Address& to);
+  // Recovery: closes `owner`'s resting orders of `asset` (escrow back to it).
+  void close_orders_of(std::string_view asset, const crypto::Address& owner);
+  // Fills the block may still make (max_fills_per_block less those made at this height).
+  [[nodiscard]] uint64_t fills_left_in_block() const;
+  // end_block: forgets the block's fill count (the key never outlives its block).
+  void end_block_fills();
 
  private:
+  [[nodiscard]] Status submit_order(const crypto::Address& owner, v1::OrderRecord o);
+  void use_fills(uint64_t fills);
+  // Ends a resting order with `open` fractions left: refunds a buy's escrow, releases a sell's
+  // fractions, erases its keys and emits rwa.order_closed with `reason`.
+  void close_order(const v1::OrderRecord& o, uint64_t open, std::string_view reason);
+  void put_pool(const v1::PoolRecord& p, const exchange::Pool& math);
+  void add_lp(uint64_t pool_id, const crypto::Address& who, uint64_t shares);
+  void sub_lp(uint64_t pool_id, const crypto::Address& who, uint64_t shares);
+  // Accrues the management fee to the block time (doc/rwa-exchange.md "Management fee").
+  [[nodiscard]] Status accrue(v1::PoolRecord& p);
+  // Fractions and quote from `who` into the pools account, and back out; compliance first.
+  [[nodiscard]] Status pool_in(v1::RwaAssetRecord& r, const v1::PoolRecord& p,
+                               const crypto::Address& who, uint64_t fractions, uint64_t quote,
+                               const std::string& what);
+  [[nodiscard]] Status pool_out(v1::RwaAssetRecord& r, const v1::PoolRecord& p,
+                                const crypto::Address& who, uint64_t fractions, uint64_t quote,
+                                const std::string& what);
   [[nodiscard]] uint64_t next_id(std::string_view name);
   void put_asset(const v1::RwaAssetRecord& r);
   // After `who`'s balance went from `before` to `after`.
@@ -116,6 +159,12 @@ class RwaKeeper {
 
 // Expired distributions returned to their issuer per end_block (doc/rwa.md "Distributions").
 inline constexpr uint32_t kReturnsPerBlock = 100;
+
+// Writes a protobuf record at `key`.
+template <typename Record>
+void put_record(ledger::Overlay& state, std::string_view key, const Record& r) {
+  state.put(key, r.SerializeAsString());
+}
 
 // A stored address (the module wrote it): throws when it does not parse (corrupt state).
 [[nodiscard]] crypto::Address addr_of(const std::string& text);

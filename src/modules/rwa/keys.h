@@ -16,6 +16,18 @@
 //   "rwa/dist_exp/" expiry_ms id        -> ""  (distributions not yet returned, by expiry)
 //   "rwa/snap/" asset NUL addr20 epoch  -> u64be balance after the last change at that epoch
 //   "rwa/claimed/" id addr20            -> u64be amount claimed
+// The exchange (doc/rwa-exchange.md "State"):
+//   "rwa/order/" id                     -> OrderRecord (a resting order's placement)
+//   "rwa/order_by/" addr20 id           -> ""  (resting orders of an account)
+//   "rwa/order_exp/" expiry_ms id       -> ""  (resting orders with an expiry)
+//   "rwa/book/" asset NUL quote NUL p17 -> book entry: owner20 open u64be tif u8 expiry u64be
+//                                          (p17: exchange::priority_key_bytes)
+//   "rwa/on_book/" asset NUL addr20     -> u64be fractions the account's sell orders hold
+//   "rwa/trade/" asset NUL quote NUL ~id-> TradeRecord (~id = UINT64_MAX - id: newest first)
+//   "rwa/block_fills"                   -> u64be height u64be fills (the per-block budget)
+//   "rwa/pool/" id                      -> PoolRecord
+//   "rwa/pool_of/" asset NUL quote      -> u64be pool id (one pool per pair)
+//   "rwa/lp/" id addr20                 -> u64be LP shares
 #include "btt/ledger/keys.h"
 
 namespace btt::modules::rwa::keys {
@@ -122,6 +134,71 @@ inline ledger::StateKey key() {
 }
 [[nodiscard]] inline Bytes claimed(uint64_t id, const crypto::Address& who) {
   return key().table("claimed").u64(id).addr(who);
+}
+
+[[nodiscard]] inline Bytes orders() {
+  return key().table("order");
+}
+[[nodiscard]] inline Bytes order(uint64_t id) {
+  return key().table("order").u64(id);
+}
+[[nodiscard]] inline Bytes orders_of(const crypto::Address& who) {
+  return key().table("order_by").addr(who);
+}
+[[nodiscard]] inline Bytes order_of(const crypto::Address& who, uint64_t id) {
+  return key().table("order_by").addr(who).u64(id);
+}
+[[nodiscard]] inline Bytes order_expiries() {
+  return key().table("order_exp");
+}
+[[nodiscard]] inline Bytes order_expiry(uint64_t expiry_ms, uint64_t id) {
+  return key().table("order_exp").u64(expiry_ms).u64(id);
+}
+[[nodiscard]] inline Bytes books() {
+  return key().table("book");
+}
+// The book of a pair; the side's entries follow with its first priority byte.
+[[nodiscard]] inline Bytes book(std::string_view asset, std::string_view quote) {
+  return key().table("book").str(asset).str(quote);
+}
+[[nodiscard]] inline Bytes on_book_all() {
+  return key().table("on_book");
+}
+[[nodiscard]] inline Bytes on_book(std::string_view asset, const crypto::Address& who) {
+  return key().table("on_book").str(asset).addr(who);
+}
+[[nodiscard]] inline Bytes trades_all() {
+  return key().table("trade");
+}
+[[nodiscard]] inline Bytes trades(std::string_view asset, std::string_view quote) {
+  return key().table("trade").str(asset).str(quote);
+}
+[[nodiscard]] inline Bytes trade(std::string_view asset, std::string_view quote, uint64_t id) {
+  return key().table("trade").str(asset).str(quote).u64(UINT64_MAX - id);
+}
+[[nodiscard]] inline Bytes block_fills() {
+  return key().last_str("block_fills");
+}
+[[nodiscard]] inline Bytes pools() {
+  return key().table("pool");
+}
+[[nodiscard]] inline Bytes pool(uint64_t id) {
+  return key().table("pool").u64(id);
+}
+[[nodiscard]] inline Bytes pools_of(std::string_view asset) {
+  return key().table("pool_of").str(asset);
+}
+[[nodiscard]] inline Bytes pool_of(std::string_view asset, std::string_view quote) {
+  return key().table("pool_of").str(asset).last_str(quote);
+}
+[[nodiscard]] inline Bytes lp_all() {
+  return key().table("lp");
+}
+[[nodiscard]] inline Bytes lp_of(uint64_t id) {
+  return key().table("lp").u64(id);
+}
+[[nodiscard]] inline Bytes lp(uint64_t id, const crypto::Address& who) {
+  return key().table("lp").u64(id).addr(who);
 }
 
 }  // namespace btt::modules::rwa::keys

@@ -39,7 +39,15 @@ std::vector<const ledger::EventDef*> RwaModule::events() const {
           &events::kDistributionClaimed,
           &events::kDistributionReclaimed,
           &events::kRedeemed,
-          &events::kRetired};
+          &events::kRetired,
+          &events::kOrderPlaced,
+          &events::kOrderClosed,
+          &events::kTrade,
+          &events::kPoolCreated,
+          &events::kPoolDeposit,
+          &events::kPoolWithdraw,
+          &events::kPoolSwap,
+          &events::kPoolFeeAccrued};
 }
 
 std::vector<const ErrorDef*> RwaModule::errors() const {
@@ -87,12 +95,28 @@ std::vector<const ErrorDef*> RwaModule::errors() const {
           &errors::kFeeOverflow,
           &errors::kTooManyFractions,
           &errors::kTooManyCountries,
-          &errors::kWholeSupply};
+          &errors::kWholeSupply,
+          &errors::kNoOrder,
+          &errors::kNotOrderOwner,
+          &errors::kBadPair,
+          &errors::kBlockFillBudget,
+          &errors::kTooManyOrders,
+          &errors::kKilled,
+          &errors::kNoPool,
+          &errors::kPoolExists,
+          &errors::kSlippage,
+          &errors::kBadPoolFee,
+          &errors::kInsufficientShares,
+          &errors::kSharesFrozen,
+          &errors::kExpiryPast};
 }
 
 void RwaModule::end_block(ledger::BlockContext& ctx) {
   if (!enabled(ctx.state)) return;
-  RwaKeeper(ctx.state, ctx.events, ctx.locks, ctx.block).end_block();
+  RwaKeeper k(ctx.state, ctx.events, ctx.locks, ctx.block);
+  k.end_block();
+  k.expire_orders();
+  k.end_block_fills();
 }
 
 std::unique_ptr<ledger::Module> make_rwa_module() {

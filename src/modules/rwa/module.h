@@ -44,6 +44,8 @@ class RwaModule final : public ledger::Module {
       const ledger::StateReader& state) const override;
 
  private:
+  // The exchange's part of check_invariants (invariants.cpp).
+  static void check_exchange(const ledger::StateReader& state, std::vector<std::string>& out);
   RwaHandlers handlers_;
   RwaLocks locks_;
 };

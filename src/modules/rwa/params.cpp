@@ -4,6 +4,7 @@
 #include "btt/ledger/ledger.h"
 #include "btt/modules/rwa/errors.h"
 #include "keys.h"
+#include "market.h"
 #include "module.h"
 
 namespace btt::modules::rwa {
@@ -25,6 +26,7 @@ v1::RwaParams default_params() {
   p.set_max_fills_per_tx(100);
   p.set_max_fills_per_block(10'000);
   p.set_max_pool_fee_bps(100);
+  p.set_max_open_orders(100);
   return p;
 }
 
@@ -52,6 +54,12 @@ Status validate_params(const v1::RwaParams& p) {
   if (p.max_fills_per_tx() == 0 || p.max_fills_per_block() == 0) {
     return bad("max_fills_per_tx and max_fills_per_block must be positive");
   }
+  // Bounded matching work: a tx walks at most 2 x max_fills_per_tx + 1 orders.
+  if (p.max_fills_per_tx() > kMaxFillsPerTx) {
+    return bad("max_fills_per_tx: at most " + std::to_string(kMaxFillsPerTx));
+  }
+  if (p.max_pool_fee_bps() >= kBps) return bad("max_pool_fee_bps: below 10000");
+  if (p.max_open_orders() == 0) return bad("max_open_orders must be positive");
   return Status::ok();
 }
 

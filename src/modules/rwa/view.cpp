@@ -189,6 +189,7 @@ v1::RwaGenesisState RwaView::genesis_state() const {
     return true;
   });
   st.set_next_distribution_id(ledger::read_u64(state_, keys::next_id("distribution")));
+  add_exchange(st);
   return st;
 }
 

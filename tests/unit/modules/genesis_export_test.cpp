@@ -308,6 +308,26 @@ class GenesisExportTest : public ComputeTest {
     m.Clear();
     m.mutable_claim_distribution()->set_distribution_id(1);
     env.apply(env.tx(investor).message(m).sign());
+    // The exchange: a partly filled resting sell, a resting buy (its escrow), a pool.
+    auto order = [](v1::OrderSide side, uint64_t price, uint64_t amount) {
+      v1::Message o;
+      o.mutable_place_order()->set_asset("rwa/IMG");
+      o.mutable_place_order()->set_quote_asset("BTT");
+      o.mutable_place_order()->set_side(side);
+      o.mutable_place_order()->set_price(price);
+      o.mutable_place_order()->set_amount(amount);
+      return o;
+    };
+    env.apply(env.tx(investor).message(order(v1::ORDER_SIDE_SELL, 1'000, 50)).sign());
+    env.apply(env.tx(*alice).message(order(v1::ORDER_SIDE_BUY, 1'000, 20)).sign());
+    env.apply(env.tx(*alice).message(order(v1::ORDER_SIDE_BUY, 500, 10)).sign());
+    m.Clear();
+    m.mutable_create_pool()->set_asset("rwa/IMG");
+    m.mutable_create_pool()->set_quote_asset("BTT");
+    m.mutable_create_pool()->set_asset_amount(100);
+    m.mutable_create_pool()->set_quote_amount(100'000);
+    m.mutable_create_pool()->set_fee_bps(30);
+    env.apply(env.tx(*alice).message(m).sign());
   }
 
   // Governance: a proposal voting with a vote cast, another still in its deposit period.
@@ -437,6 +457,12 @@ TEST_F(GenesisExportTest, ExportKeepsNoncesBalancesAndOpenWork) {
   EXPECT_EQ(rwa["claimed"].size(), 1u);
   EXPECT_EQ(rwa["freezes"].size(), 1u);
   EXPECT_EQ(rwa["next_distribution_id"], "2");
+  EXPECT_EQ(rwa["orders"].size(), 2u);
+  EXPECT_EQ(rwa["orders"][0]["open"], "30");
+  EXPECT_EQ(rwa["trades"].size(), 1u);
+  EXPECT_EQ(rwa["pools"].size(), 1u);
+  EXPECT_EQ(rwa["lp_positions"].size(), 1u);
+  EXPECT_EQ(rwa["next_order_id"], "4");
   // Staking: every record, and none of the derived queues or indexes.
   const auto& staking = file["modules"]["staking"]["state"];
   EXPECT_EQ(staking["validators"].size(), 3u);

@@ -1,6 +1,6 @@
 // btt.v1.Rwa through real gRPC calls over an in-process chain: an asset issued to a verified
 // clinic, its holders, claim, NAV history and params; the compliance query naming the rule that
-// refuses; NOT_FOUND / INVALID_ARGUMENT answers; the exchange's rpcs UNIMPLEMENTED until wired.
+// refuses; NOT_FOUND / INVALID_ARGUMENT answers; the exchange's book, orders, trades and pools.
 #include <gtest/gtest.h>
 
 #include "btt/common/amount.h"
@@ -140,20 +140,92 @@ TEST_F(RwaServiceTest, AssetsHoldersClaimsNavAndTheComplianceRule) {
             grpc::StatusCode::NOT_FOUND);
 }
 
-TEST_F(RwaServiceTest, ExchangeQueriesAreUnimplementedUntilWired) {
+TEST_F(RwaServiceTest, ExchangeQueriesAnswerFromTheBookAndThePools) {
+  issue();
+  v1::Message m;
+  auto* o = m.mutable_place_order();
+  o->set_asset("rwa/IMG");
+  o->set_quote_asset("BTT");
+  o->set_side(v1::ORDER_SIDE_SELL);
+  o->set_price(100);
+  o->set_amount(10);
+  commit(clinic_, m);
+  m.Clear();
+  auto* p = m.mutable_create_pool();
+  p->set_asset("rwa/IMG");
+  p->set_quote_asset("BTT");
+  p->set_asset_amount(100);
+  p->set_quote_amount(10'000);
+  p->set_fee_bps(30);
+  commit(clinic_, m);
+
+  v1::GetBookDepthRequest gd;
+  gd.set_asset("IMG");
   v1::BookDepth depth;
-  auto s = call(&v1::Rwa::Stub::GetBookDepth, v1::GetBookDepthRequest(), &depth);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNIMPLEMENTED);
-  EXPECT_NE(s.error_message().find("not wired"), std::string::npos) << s.error_message();
+  ASSERT_TRUE(call(&v1::Rwa::Stub::GetBookDepth, gd, &depth).ok());
+  ASSERT_EQ(depth.asks_size(), 1);
+  EXPECT_EQ(depth.asks(0).price(), 100u);
+  EXPECT_EQ(depth.asks(0).amount(), 10u);
+  EXPECT_EQ(depth.asks(0).orders(), 1u);
+  gd.set_levels(101);
+  EXPECT_EQ(call(&v1::Rwa::Stub::GetBookDepth, gd, &depth).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  gd.set_asset("NOPE");
+  EXPECT_EQ(call(&v1::Rwa::Stub::GetBookDepth, gd, &depth).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  v1::ListOrdersRequest lo;
+  lo.set_account(clinic_.address.to_string());
   v1::ListOrdersResponse orders;
-  EXPECT_EQ(call(&v1::Rwa::Stub::ListOrders, v1::ListOrdersRequest(), &orders).error_code(),
-            grpc::StatusCode::UNIMPLEMENTED);
+  ASSERT_TRUE(call(&v1::Rwa::Stub::ListOrders, lo, &orders).ok());
+  ASSERT_EQ(orders.orders_size(), 1);
+  EXPECT_EQ(orders.orders(0).open(), 10u);
+  lo.set_account("btt1nope");
+  EXPECT_EQ(call(&v1::Rwa::Stub::ListOrders, lo, &orders).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  v1::GetOrderRequest go;
+  go.set_order_id(1);
+  v1::OrderInfo info;
+  ASSERT_TRUE(call(&v1::Rwa::Stub::GetOrder, go, &info).ok());
+  EXPECT_EQ(info.side(), v1::ORDER_SIDE_SELL);
+  go.set_order_id(99);
+  EXPECT_EQ(call(&v1::Rwa::Stub::GetOrder, go, &info).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  v1::ListTradesRequest lt;
+  lt.set_asset("IMG");
   v1::ListTradesResponse trades;
-  EXPECT_EQ(call(&v1::Rwa::Stub::ListTrades, v1::ListTradesRequest(), &trades).error_code(),
-            grpc::StatusCode::UNIMPLEMENTED);
+  ASSERT_TRUE(call(&v1::Rwa::Stub::ListTrades, lt, &trades).ok());
+  EXPECT_EQ(trades.trades_size(), 0);
+
   v1::ListPoolsResponse pools;
-  EXPECT_EQ(call(&v1::Rwa::Stub::ListPools, v1::ListPoolsRequest(), &pools).error_code(),
-            grpc::StatusCode::UNIMPLEMENTED);
+  ASSERT_TRUE(call(&v1::Rwa::Stub::ListPools, v1::ListPoolsRequest(), &pools).ok());
+  ASSERT_EQ(pools.pools_size(), 1);
+  v1::GetPoolRequest gp;
+  gp.set_asset("IMG");
+  v1::PoolInfo pool;
+  ASSERT_TRUE(call(&v1::Rwa::Stub::GetPool, gp, &pool).ok());
+  EXPECT_EQ(pool.pool_id(), 1u);
+  EXPECT_EQ(pool.shares(), 1'000u);  // isqrt(100 x 10,000)
+  v1::GetLpSharesRequest gl;
+  gl.set_pool_id(1);
+  gl.set_account(clinic_.address.to_string());
+  v1::LpShares lp;
+  ASSERT_TRUE(call(&v1::Rwa::Stub::GetLpShares, gl, &lp).ok());
+  EXPECT_EQ(lp.shares(), 1'000u);
+  EXPECT_EQ(lp.asset_amount(), 100u);
+  EXPECT_EQ(lp.quote_amount(), 10'000u);
+  v1::QuoteSwapRequest qs;
+  qs.set_pool_id(1);
+  qs.set_offer_asset("BTT");
+  qs.set_amount_in(1'000);
+  v1::SwapQuote quote;
+  ASSERT_TRUE(call(&v1::Rwa::Stub::QuoteSwap, qs, &quote).ok());
+  // 5 to the treasury; 995 in, 3 of it the pool's fee: floor(100 x 992 / 10,992) = 9.
+  EXPECT_EQ(quote.trading_fee(), 5u);
+  EXPECT_EQ(quote.pool_fee(), 3u);
+  EXPECT_EQ(quote.amount_out(), 9u);
+  qs.set_pool_id(7);
+  EXPECT_EQ(call(&v1::Rwa::Stub::QuoteSwap, qs, &quote).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
 }  // namespace

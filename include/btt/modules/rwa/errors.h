@@ -53,5 +53,20 @@ inline constexpr ErrorDef kFeeOverflow{9042, Code::kLimitExceeded, "fee_overflow
 inline constexpr ErrorDef kTooManyFractions{9043, Code::kLimitExceeded, "too_many_fractions"};
 inline constexpr ErrorDef kTooManyCountries{9044, Code::kLimitExceeded, "too_many_countries"};
 inline constexpr ErrorDef kWholeSupply{9045, Code::kWrongState, "redeem_whole_supply"};
+// The exchange (doc/rwa-exchange.md).
+inline constexpr ErrorDef kNoOrder{9046, Code::kUnknownRecord, "no_order"};
+inline constexpr ErrorDef kNotOrderOwner{9047, Code::kUnauthorized, "not_order_owner"};
+inline constexpr ErrorDef kBadPair{9048, Code::kUnknownRecord, "unsupported_pair"};
+inline constexpr ErrorDef kBlockFillBudget{9049, Code::kLimitExceeded, "block_fill_budget_spent"};
+inline constexpr ErrorDef kTooManyOrders{9050, Code::kLimitExceeded, "too_many_open_orders"};
+inline constexpr ErrorDef kKilled{9051, Code::kWrongState, "fill_or_kill_unfilled"};
+inline constexpr ErrorDef kNoPool{9052, Code::kUnknownRecord, "no_pool"};
+inline constexpr ErrorDef kPoolExists{9053, Code::kAlreadyExists, "pool_exists"};
+inline constexpr ErrorDef kSlippage{9054, Code::kLimitExceeded, "slippage_bound"};
+inline constexpr ErrorDef kBadPoolFee{9055, Code::kLimitExceeded, "bad_pool_fee"};
+inline constexpr ErrorDef kInsufficientShares{9056, Code::kInsufficientFunds,
+                                              "insufficient_lp_shares"};
+inline constexpr ErrorDef kSharesFrozen{9057, Code::kWrongState, "lp_shares_frozen"};
+inline constexpr ErrorDef kExpiryPast{9058, Code::kWrongState, "order_expiry_past"};
 
 }  // namespace btt::modules::rwa::errors

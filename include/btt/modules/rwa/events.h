@@ -39,5 +39,27 @@ inline constexpr ledger::EventDef kDistributionReclaimed{"rwa.distribution_recla
                                                          {"distribution_id", "issuer", "amount"}};
 inline constexpr ledger::EventDef kRedeemed{"rwa.redeemed", {"asset", "amount", "supply"}};
 inline constexpr ledger::EventDef kRetired{"rwa.retired", {"asset", "amount", "reason_code"}};
+// The exchange (doc/rwa-exchange.md "Events").
+inline constexpr ledger::EventDef kOrderPlaced{
+    "rwa.order_placed",
+    {"order_id", "owner", "asset", "quote_asset", "side", "price", "amount", "time_in_force",
+     "expiry_ms", "filled", "rested", "cancelled", "stop"}};
+inline constexpr ledger::EventDef kOrderClosed{"rwa.order_closed",
+                                               {"order_id", "owner", "reason", "open", "refund"}};
+inline constexpr ledger::EventDef kTrade{
+    "rwa.trade",
+    {"trade_id", "asset", "quote_asset", "maker_order_id", "taker_order_id", "maker", "taker",
+     "taker_side", "price", "amount", "quote", "fee"}};
+inline constexpr ledger::EventDef kPoolCreated{
+    "rwa.pool_created", {"pool_id", "asset", "quote_asset", "manager", "fee_bps"}};
+inline constexpr ledger::EventDef kPoolDeposit{
+    "rwa.pool_deposit", {"pool_id", "account", "asset_amount", "quote_amount", "shares"}};
+inline constexpr ledger::EventDef kPoolWithdraw{
+    "rwa.pool_withdraw", {"pool_id", "account", "asset_amount", "quote_amount", "shares"}};
+inline constexpr ledger::EventDef kPoolSwap{
+    "rwa.pool_swap",
+    {"pool_id", "trader", "offer_asset", "amount_in", "pool_fee", "trading_fee", "amount_out"}};
+inline constexpr ledger::EventDef kPoolFeeAccrued{"rwa.pool_fee_accrued",
+                                                  {"pool_id", "manager", "shares", "elapsed_ms"}};
 
 }  // namespace btt::modules::rwa::events

@@ -32,14 +32,21 @@ inline constexpr std::string_view kMintBurnSource = "rwa_mint";
 
 // The module account holding deposited, unclaimed distributions.
 [[nodiscard]] crypto::Address distributions_address();
+// The module account holding the quote of every resting buy order (price x open).
+[[nodiscard]] crypto::Address exchange_address();
+// The module account holding the reserves of every pool.
+[[nodiscard]] crypto::Address pools_address();
 
 // Whether the chain runs RWA (its genesis had an rwa section).
 [[nodiscard]] bool enabled(const ledger::StateReader& state);
 
 // What kind of movement check_transfer judges (doc/rwa.md "Compliance").
 enum class Movement {
-  // A holder's transfer (and, later, a trade or pool deposit): every rule.
+  // A holder's transfer, a taker's sale, a pool deposit or swap: every rule; the fractions the
+  // sender's resting sell orders hold are not free.
   kTransfer,
+  // A resting sell order's fill: every rule, and the order's own fractions are free to it.
+  kFill,
   // A forced transfer or a recovery by an agent: pause, lock-up and freezes do not stop it (the
   // handler decides what frozen fractions may move), the receiver's identity and the holding
   // limits still do (T-REX #240).
@@ -64,10 +71,14 @@ enum class Movement {
 [[nodiscard]] Status check_holder(const ledger::StateReader& state, std::string_view asset,
                                   const crypto::Address& account, uint64_t time_ms);
 
+// The module's own accounts (the pools and the exchange escrow): they hold fractions for others,
+// so the identity rules, holding limits, lock-up and holder count leave them out.
+[[nodiscard]] bool is_module_account(const crypto::Address& a);
+
 // The fractions of `account` its freezes hold back now (whole: the balance).
 [[nodiscard]] uint64_t frozen_fractions(const ledger::StateReader& state, std::string_view asset,
                                         const crypto::Address& account);
-// Balance less frozen.
+// Balance less frozen, less what its resting sell orders hold (0 at least).
 [[nodiscard]] uint64_t free_fractions(const ledger::StateReader& state, std::string_view asset,
                                       const crypto::Address& account);
 

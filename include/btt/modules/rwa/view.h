@@ -47,9 +47,32 @@ class RwaView {
                                                 const crypto::Address& to, uint64_t amount,
                                                 uint64_t time_ms) const;
 
+  // --- the exchange (market_view.cpp) ---
+  [[nodiscard]] std::optional<v1::OrderInfo> order(uint64_t id) const;
+  // Resting orders of `account`, ascending id; of one pair when `asset` is set.
+  [[nodiscard]] std::vector<v1::OrderInfo> orders_of(const crypto::Address& account,
+                                                     std::string_view asset,
+                                                     std::string_view quote) const;
+  // The best `levels` prices of each side, their open fractions and order counts.
+  [[nodiscard]] v1::BookDepth depth(std::string_view asset, std::string_view quote,
+                                    uint32_t levels) const;
+  // The pair's latest `limit` trades, newest first.
+  [[nodiscard]] std::vector<v1::TradeInfo> trades(std::string_view asset, std::string_view quote,
+                                                  uint32_t limit) const;
+  // Every pool, or the pools of `asset`.
+  [[nodiscard]] std::vector<v1::PoolInfo> pools(std::string_view asset) const;
+  [[nodiscard]] std::optional<v1::PoolInfo> pool(uint64_t id) const;
+  [[nodiscard]] std::optional<uint64_t> pool_id(std::string_view asset,
+                                                std::string_view quote) const;
+  [[nodiscard]] v1::LpShares lp_shares(uint64_t pool_id, const crypto::Address& account) const;
+  // A swap now at the base trading fee (no staker discount); the error a swap would get.
+  [[nodiscard]] Result<v1::SwapQuote> quote_swap(uint64_t pool_id, const std::string& offer_asset,
+                                                 uint64_t amount_in) const;
+
   [[nodiscard]] v1::RwaGenesisState genesis_state() const;
 
  private:
+  void add_exchange(v1::RwaGenesisState& st) const;
   const ledger::StateReader& state_;
 };
 
