@@ -173,10 +173,38 @@ TEST_F(RwaNodeTest, AnImagingSuiteIsIssuedTradedServicedThroughTheCli) {
   const Json claim = tx(alice_key, {"rwa", "claim-distribution", "--distribution-id", "1"});
   EXPECT_EQ(balance(alice, "BTT"), alice_btt - num(claim["result"], "fee_paid") + kBtt);
 
-  // The exchange is declared, not yet handled.
-  auto r = raw({"rwa", "book", "--asset", "rwa/IMG", "--quote-asset", "BTT"});
-  EXPECT_NE(r.exit_code, 0);
-  EXPECT_NE((r.out + r.err).find("UNIMPLEMENTED"), std::string::npos) << r.out << r.err;
+  // The exchange: Alice rests a sell of 20 of her 60 free fractions at 1,000 base units; the
+  // clinic's IOC buy fills it at her price and pays the 0.5% fee (100) to the treasury.
+  tx(alice_key, {"rwa", "place-order", "--asset", "rwa/IMG", "--quote-asset", "BTT", "--side",
+                 "sell", "--price", "1000", "--amount", "20"});
+  const Json book = cli({"rwa", "book", "--asset", "IMG"});
+  ASSERT_EQ(book["asks"].size(), 1u) << book.dump(2);
+  EXPECT_EQ(num(book["asks"][0], "amount"), 20u);
+  tx(alice_key, {"rwa", "transfer", "--asset", "rwa/IMG", "--to", clinic, "--amount", "41"}, 9021);
+  const uint64_t alice_before = balance(alice, "BTT");
+  tx(clinic_key, {"rwa", "place-order", "--asset", "rwa/IMG", "--quote-asset", "BTT", "--side",
+                  "buy", "--price", "1000", "--amount", "20", "--time-in-force", "ioc"});
+  EXPECT_EQ(balance(alice, "BTT"), alice_before + 20'000);
+  EXPECT_EQ(balance(alice, "rwa/IMG"), 80u);
+  const Json trades = cli({"rwa", "trades", "--asset", "IMG"});
+  ASSERT_EQ(trades["trades"].size(), 1u) << trades.dump(2);
+  EXPECT_EQ(num(trades["trades"][0], "fee"), 100u);
+  const Json orders = cli({"rwa", "orders", "--account", alice});
+  EXPECT_EQ(orders.value("orders", Json::array()).size(), 0u) << orders.dump(2);
+
+  // A pool: 100 fractions and 100,000 base units; Alice swaps 10,000 units for fractions.
+  tx(clinic_key, {"rwa", "create-pool", "--asset", "rwa/IMG", "--quote-asset", "BTT",
+                  "--asset-amount", "100", "--quote-amount", "100000", "--fee-bps", "30"});
+  const Json quote =
+      cli({"rwa", "quote-swap", "--pool-id", "1", "--offer-asset", "BTT", "--amount-in", "10000"});
+  const uint64_t out = num(quote, "amount_out");
+  // 50 to the treasury, 9,950 in (30 of it the pool fee): floor(100 x 9,920 / 109,920) = 9.
+  EXPECT_EQ(out, 9u) << quote.dump(2);
+  tx(alice_key, {"rwa", "pool-swap", "--pool-id", "1", "--offer-asset", "BTT", "--amount-in",
+                 "10000", "--min-amount-out", std::to_string(out)});
+  EXPECT_EQ(balance(alice, "rwa/IMG"), 80u + out);
+  const Json lp = cli({"rwa", "lp-shares", "--pool-id", "1", "--account", clinic});
+  EXPECT_EQ(num(lp, "shares"), 3'162u) << lp.dump(2);  // isqrt(100 x 100,000)
 }
 
 }  // namespace
