@@ -13,7 +13,7 @@ class ConsentModule final : public ledger::Module {
  public:
   [[nodiscard]] std::string_view name() const override { return kModuleName; }
   [[nodiscard]] uint32_t codespace() const override { return kCodespace; }
-  // Reads nobody's state; its end_block marks expired grants.
+  // No hooks_after: consent reads no other module's state. Its end_block marks expired grants.
   [[nodiscard]] std::vector<const ledger::MsgHandler*> handlers() const override {
     return {&grant_, &revoke_, &declare_, &set_delegate_, &remove_delegate_};
   }
