@@ -7,6 +7,7 @@
 #include "btt/chain/params.h"
 #include "btt/modules/bank/bank.h"
 #include "btt/modules/compute/compute.h"
+#include "btt/modules/consent/consent.h"
 #include "btt/modules/governance/governance.h"
 #include "btt/modules/oracle/oracle.h"
 #include "btt/modules/payfi/payfi.h"
@@ -116,8 +117,10 @@ const std::vector<std::string_view>& default_module_order() {
   // to a tokenomics pool; conversions read the oracle).
   // rwa: no hooks yet (the exchange's pool fee accrual will be one); its fees read the oracle
   // and staking's tiers, burn through tokenomics, and distributions pay in payfi's assets.
+  // consent: end_block marks expired grants; it reads no other module.
   static const std::vector<std::string_view> kOrder = {
-      "bank", "roles", "tokenomics", "compute", "staking", "governance", "oracle", "payfi", "rwa"};
+      "bank",       "roles",  "tokenomics", "compute", "staking",
+      "governance", "oracle", "payfi",      "rwa",     "consent"};
   return kOrder;
 }
 
@@ -133,6 +136,7 @@ std::unique_ptr<ModuleRegistry> make_default_registry() {
   registry->add(modules::oracle::make_oracle_module());
   registry->add(modules::payfi::make_payfi_module());
   registry->add(modules::rwa::make_rwa_module());
+  registry->add(modules::consent::make_consent_module());
   return registry;
 }
 

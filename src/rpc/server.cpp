@@ -59,7 +59,8 @@ struct RpcServer::Services {
         governance(ctx),
         oracle(ctx),
         payfi(ctx),
-        rwa(ctx) {}
+        rwa(ctx),
+        consent(ctx) {}
   NodeService node;
   BlocksService blocks;
   TxsService txs;
@@ -74,6 +75,7 @@ struct RpcServer::Services {
   OracleService oracle;
   PayFiService payfi;
   RwaService rwa;
+  ConsentService consent;
 };
 
 Result<std::unique_ptr<RpcServer>> RpcServer::start(const ServerOptions& options,
@@ -106,6 +108,7 @@ Result<std::unique_ptr<RpcServer>> RpcServer::start(const ServerOptions& options
   builder.RegisterService(&server->services_->oracle);
   builder.RegisterService(&server->services_->payfi);
   builder.RegisterService(&server->services_->rwa);
+  builder.RegisterService(&server->services_->consent);
   std::vector<std::unique_ptr<gx::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<UndecodableRequestInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));

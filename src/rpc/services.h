@@ -9,6 +9,7 @@
 #include "btt/v1/bank.grpc.pb.h"
 #include "btt/v1/compute.grpc.pb.h"
 #include "btt/v1/consensus_query.grpc.pb.h"
+#include "btt/v1/consent_query.grpc.pb.h"
 #include "btt/v1/governance.grpc.pb.h"
 #include "btt/v1/node.grpc.pb.h"
 #include "btt/v1/oracle.grpc.pb.h"
@@ -293,6 +294,26 @@ class RwaService final : public v1::Rwa::Service {
                            v1::LpShares* out) override;
   grpc::Status QuoteSwap(grpc::ServerContext*, const v1::QuoteSwapRequest* req,
                          v1::SwapQuote* out) override;
+
+ private:
+  RpcContext& ctx_;
+};
+
+class ConsentService final : public v1::Consent::Service {
+ public:
+  explicit ConsentService(RpcContext& ctx) : ctx_(ctx) {}
+  grpc::Status GetParams(grpc::ServerContext*, const v1::GetConsentParamsRequest* req,
+                         v1::ConsentParams* out) override;
+  grpc::Status CheckAccess(grpc::ServerContext*, const v1::CheckAccessRequest* req,
+                           v1::CheckAccessResponse* out) override;
+  grpc::Status GetGrant(grpc::ServerContext*, const v1::GetGrantRequest* req,
+                        v1::GrantInfo* out) override;
+  grpc::Status ListGrants(grpc::ServerContext*, const v1::ListGrantsRequest* req,
+                          v1::ListGrantsResponse* out) override;
+  grpc::Status ListAccesses(grpc::ServerContext*, const v1::ListAccessesRequest* req,
+                            v1::ListAccessesResponse* out) override;
+  grpc::Status ListDelegates(grpc::ServerContext*, const v1::ListDelegatesRequest* req,
+                             v1::ListDelegatesResponse* out) override;
 
  private:
   RpcContext& ctx_;

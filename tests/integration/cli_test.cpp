@@ -875,7 +875,7 @@ TEST_F(CliNodeTest, ParamsGetAndList) {
   std::vector<std::string> names;
   for (const auto& m : l["modules"]) names.push_back(m.value("module", ""));
   EXPECT_EQ(names, (std::vector<std::string>{"ledger", "tokenomics", "compute", "staking",
-                                             "governance", "oracle", "payfi", "rwa"}))
+                                             "governance", "oracle", "payfi", "rwa", "consent"}))
       << l.dump(2);
   EXPECT_EQ(l["modules"][2].value("type", ""), "btt.v1.ComputeParams") << l.dump(2);
   EXPECT_TRUE(l["modules"][2]["params"].is_object()) << l.dump(2);

@@ -1,8 +1,9 @@
 #pragma once
 // A test-only module that changes the validator set: its end_block puts the set scheduled for its
 // height into BlockContext::next_validators (in force from height + 2, doc/consensus.md
-// "Validator set changes"), and it records what its hooks saw. It takes the "consent" code space,
-// unused in this release; add it with MultiGenesisOptions::extend = add_set_changer(&pointer).
+// "Validator set changes"), and it records what its hooks saw. It takes the "auth" code space,
+// unused in this release (consent, which it used to borrow, is a module now); add it with
+// MultiGenesisOptions::extend = add_set_changer(&pointer).
 #include <map>
 #include <memory>
 #include <vector>
@@ -17,8 +18,8 @@ namespace btt::testkit {
 
 class SetChanger final : public ledger::Module {
  public:
-  [[nodiscard]] std::string_view name() const override { return "consent"; }
-  [[nodiscard]] uint32_t codespace() const override { return 11; }
+  [[nodiscard]] std::string_view name() const override { return "auth"; }
+  [[nodiscard]] uint32_t codespace() const override { return 12; }
   [[nodiscard]] Result<nlohmann::json> export_genesis(const ledger::StateReader&) const override {
     return nlohmann::json();
   }

@@ -149,11 +149,46 @@ class GenesisExportTest : public ComputeTest {
     oracle_scenario();
     payfi_scenario();
     rwa_scenario();
+    consent_scenario();
     staking_scenario();
     // Last, so its unbonding (10 blocks) is still pending at the export.
     v1::Message unregister;
     unregister.mutable_unregister_node();
     env.apply(env.tx(n3).message(unregister).sign());
+  }
+
+  // Consent: a delegate; grants active, revoked and expired (end_block); a declared access.
+  void consent_scenario() {
+    const Account& clinic = env.account("consent-clinic", 10 * kBtt);
+    const Account& helper = env.account("consent-helper", 10 * kBtt);
+    v1::Message m;
+    m.mutable_set_consent_delegate()->set_patient(alice->addr());
+    m.mutable_set_consent_delegate()->set_delegate(helper.addr());
+    env.apply(env.tx(*alice).message(m).sign());
+    auto grant = [&](char record, uint64_t lasts_ms) {
+      v1::Message g;
+      auto* p = g.mutable_grant_consent();
+      p->set_patient(alice->addr());
+      p->set_grantee(clinic.addr());
+      p->set_record_hash(std::string(32, record));
+      p->set_custodian(clinic.addr());
+      p->set_scope(v1::RECORD_SCOPE_FULL);
+      p->add_purposes(v1::CONSENT_PURPOSE_TREATMENT);
+      p->set_expiry_ms(env.time_ms() + lasts_ms);
+      return g;
+    };
+    env.apply(env.tx(*alice).message(grant('a', 30 * kDayMs)).sign());  // 1: active
+    env.apply(env.tx(helper).message(grant('b', 1'500)).sign());        // 2: expires
+    env.apply(env.tx(*alice).message(grant('c', kDayMs)).sign());       // 3: revoked
+    m.Clear();
+    m.mutable_declare_access()->set_grant_id(1);
+    m.mutable_declare_access()->set_purpose(v1::CONSENT_PURPOSE_TREATMENT);
+    env.apply(env.tx(clinic).message(m).sign());
+    m.Clear();
+    m.mutable_revoke_consent()->set_grant_id(3);
+    env.apply(env.tx(*alice).message(m).sign());
+    env.close_block();
+    env.close_block();
   }
 
   // Oracle: a feeder's posts of two pairs, one replaced (history of two).
@@ -395,8 +430,8 @@ TEST_F(GenesisExportTest, ImportHoldsExactlyTheExportedState) {
   const nlohmann::json file = export_now();
   ASSERT_TRUE(file.is_object());
   EXPECT_EQ(file["initial_height"], std::to_string(committed_height() + 1));
-  for (const char* m :
-       {"roles", "tokenomics", "compute", "staking", "governance", "oracle", "payfi", "rwa"}) {
+  for (const char* m : {"roles", "tokenomics", "compute", "staking", "governance", "oracle",
+                        "payfi", "rwa", "consent"}) {
     EXPECT_TRUE(file["modules"].contains(m)) << m;
   }
   EXPECT_FALSE(file["modules"].contains("bank"));  // the bank's state is the accounts list
@@ -465,6 +500,14 @@ TEST_F(GenesisExportTest, ExportKeepsNoncesBalancesAndOpenWork) {
   EXPECT_EQ(rwa["pools"].size(), 1u);
   EXPECT_EQ(rwa["lp_positions"].size(), 1u);
   EXPECT_EQ(rwa["next_order_id"], "4");
+  const auto& consent = file["modules"]["consent"]["state"];
+  ASSERT_EQ(consent["grants"].size(), 3u);
+  EXPECT_EQ(consent["grants"][0].value("status", "GRANT_STATUS_ACTIVE"), "GRANT_STATUS_ACTIVE");
+  EXPECT_EQ(consent["grants"][1]["status"], "GRANT_STATUS_EXPIRED");
+  EXPECT_EQ(consent["grants"][2]["status"], "GRANT_STATUS_REVOKED");
+  EXPECT_EQ(consent["accesses"].size(), 1u);
+  EXPECT_EQ(consent["delegates"].size(), 1u);
+  EXPECT_EQ(consent["next_grant_id"], "4");
   // Staking: every record, and none of the derived queues or indexes.
   const auto& staking = file["modules"]["staking"]["state"];
   EXPECT_EQ(staking["validators"].size(), 3u);

@@ -93,7 +93,7 @@ TEST_F(ParamsServiceTest, ListParamsHasEveryModuleWithParamsInOrder) {
     EXPECT_TRUE(MessageDifferencer::Equals(one.params(), p)) << p.module();
   }
   EXPECT_EQ(names, (std::vector<std::string>{"ledger", "tokenomics", "compute", "staking",
-                                             "governance", "oracle", "payfi", "rwa"}));
+                                             "governance", "oracle", "payfi", "rwa", "consent"}));
 }
 
 TEST_F(ParamsServiceTest, UnknownModuleIsNotFoundAndSaysWhatExists) {
@@ -102,12 +102,12 @@ TEST_F(ParamsServiceTest, UnknownModuleIsNotFoundAndSaysWhatExists) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(s.error_message(),
             "no module 'incentives'; modules with params: ledger, tokenomics, compute, staking, "
-            "governance, oracle, payfi, rwa");
+            "governance, oracle, payfi, rwa, consent");
   s = get("bank", &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(s.error_message(),
             "module 'bank' has no params; modules with params: ledger, tokenomics, compute, "
-            "staking, governance, oracle, payfi, rwa");
+            "staking, governance, oracle, payfi, rwa, consent");
   s = get("Ledger", &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << "module names are case-sensitive";
   s = get(std::string(5'000, 'm'), &out);
@@ -117,7 +117,7 @@ TEST_F(ParamsServiceTest, UnknownModuleIsNotFoundAndSaysWhatExists) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(s.error_message(),
             "module is missing; modules with params: ledger, tokenomics, compute, staking, "
-            "governance, oracle, payfi, rwa");
+            "governance, oracle, payfi, rwa, consent");
 }
 
 }  // namespace
