@@ -41,7 +41,7 @@ BTTD="$ROOT/$BUILD_DIR/bttd"
 CLI="$ROOT/$BUILD_DIR/btt-cli"
 
 if [ ! -f "$HOME_DIR/genesis.json" ]; then
-  "$BTTD" init --home "$HOME_DIR" --chain-id btt-devnet-1 --dev --governance --payfi --grpc-addr "$GRPC_ADDR"
+  "$BTTD" init --home "$HOME_DIR" --chain-id btt-devnet-1 --dev --governance --payfi --rwa --grpc-addr "$GRPC_ADDR"
 fi
 
 cat <<INFO

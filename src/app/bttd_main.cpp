@@ -1,11 +1,11 @@
 // bttd: the BTT full node.
-//   bttd init  --home DIR [--chain-id ID] [--dev] [--staking] [--governance] [--payfi]
+//   bttd init  --home DIR [--chain-id ID] [--dev] [--staking] [--governance] [--payfi] [--rwa]
 //              [--grpc-addr HOST:PORT] [--genesis FILE] [--validator-key FILE]
 //   bttd export --home DIR [--height H] [--out FILE]
 //   bttd start --home DIR [--grpc-addr HOST:PORT] [--log-level L] [--block-time-ms N]
 //              [--wal-discard-corrupt] [--unsafe-skip-upgrade NAME]...
 //   bttd testnet --dir DIR [--validators N] [--non-validators M] [--chain-id ID]
-//                [--block-time-ms N] [--staking] [--governance] [--payfi]
+//                [--block-time-ms N] [--staking] [--governance] [--payfi] [--rwa]
 //   bttd --version   (the version and the upgrade plans this binary handles)
 // Exit status: 0 after a clean stop, 1 when start-up or the node fails, 2 for a bad command line,
 // 3 (node::kExitUpgradeNeeded) when it stops for a software upgrade it does not handle.
@@ -41,8 +41,10 @@ std::filesystem::path default_home() {
 
 int cmd_init(const std::filesystem::path& home, const std::string& chain_id, bool dev,
              const std::string& grpc_addr, const std::string& genesis_file,
-             const std::string& validator_key_file, bool staking, bool governance, bool payfi) {
+             const std::string& validator_key_file, bool staking, bool governance, bool payfi,
+             bool rwa) {
   btt::node::InitOptions options;
+  options.rwa = rwa;
   options.staking = staking;
   options.governance = governance;
   options.payfi = payfi;
@@ -215,6 +217,9 @@ int main(int argc, char** argv) {
   bool init_payfi = false;
   init->add_flag("--payfi", init_payfi,
                  "run PayFi with a 1-minute settlement cycle; the dev key is payment_gateway");
+  bool init_rwa = false;
+  init->add_flag("--rwa", init_rwa,
+                 "run RWA; the dev key is KYC attester, asset valuer and price feeder");
 
   auto* exporter =
       app.add_subcommand("export", "write the committed state of a stopped node as a genesis file");
@@ -242,6 +247,8 @@ int main(int argc, char** argv) {
                     "run governance with dev periods (1-minute votes); implies --staking");
   testnet->add_flag("--payfi", testnet_options.payfi,
                     "run PayFi with a 1-minute settlement cycle; the dev key is payment_gateway");
+  testnet->add_flag("--rwa", testnet_options.rwa,
+                    "run RWA; the dev key is KYC attester, asset valuer and price feeder");
 
   auto* start = app.add_subcommand("start", "run the node");
   start->add_option("--home", home_str, "node home directory (default $BTT_HOME or ~/.bttd)");
@@ -275,7 +282,7 @@ int main(int argc, char** argv) {
   try {
     if (init->parsed()) {
       return cmd_init(home_str, chain_id, dev, grpc_addr, genesis_file, validator_key_file,
-                      init_staking, init_governance, init_payfi);
+                      init_staking, init_governance, init_payfi, init_rwa);
     }
     if (exporter->parsed()) return cmd_export(home_str, export_height, export_out);
     if (testnet->parsed()) {

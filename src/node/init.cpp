@@ -80,12 +80,13 @@ nlohmann::json btt_account(const crypto::Address& address, uint64_t amount) {
 // operates itself with a genesis self stake of kDevSelfStake and kDevFeeFloat spendable for its
 // fees (doc/staking.md "Dev and test nets"), and with `governance` a governance section with dev
 // periods (doc/governance.md "Dev and test nets"), and with `payfi` a PayFi section with a dev
-// settlement cycle whose payment_gateway is the role admin (doc/payfi.md "Dev and test nets").
-// The callers validate it (validate_genesis_text).
+// settlement cycle whose payment_gateway is the role admin (doc/payfi.md "Dev and test nets"),
+// and with `rwa` an RWA section whose KYC attester, valuer and price feeder is the role admin
+// (doc/rwa.md "Dev and test nets"). The callers validate it (validate_genesis_text).
 std::string make_genesis(const std::string& chain_id, uint64_t time_ms,
                          const std::vector<crypto::KeyPair>& validators,
                          const std::optional<crypto::KeyPair>& dev, bool staking, bool governance,
-                         bool payfi) {
+                         bool payfi, bool rwa) {
   nlohmann::json g;
   g["chain_id"] = chain_id;
   g["genesis_time"] = chain::format_rfc3339_ms(time_ms);
@@ -132,6 +133,14 @@ std::string make_genesis(const std::string& chain_id, uint64_t time_ms,
         {"params", {{"settlement_cycle_ms", std::to_string(kDevPayFiCycleMs)}}}};
     g["modules"]["roles"]["grants"].push_back(
         {{"role", std::string(modules::roles::kPaymentGateway)}, {"address", admin.to_string()}});
+  }
+  if (rwa) {
+    g["modules"]["rwa"] = {{"params", nlohmann::json::object()}};
+    for (const auto role : {modules::roles::kKycAttester, modules::roles::kAssetValuer,
+                            modules::roles::kPriceOracle}) {
+      g["modules"]["roles"]["grants"].push_back(
+          {{"role", std::string(role)}, {"address", admin.to_string()}});
+    }
   }
   return g.dump(2) + "\n";
 }
@@ -197,9 +206,9 @@ Result<std::vector<TestnetNode>> init_testnet(const TestnetOptions& options) {
     p2p_ports.push_back(*p);
   }
   auto dev = crypto::KeyPair::generate();
-  const std::string genesis_text =
-      make_genesis(options.chain_id, now_rounded_ms(), validators, dev,
-                   options.staking || options.governance, options.governance, options.payfi);
+  const std::string genesis_text = make_genesis(options.chain_id, now_rounded_ms(), validators, dev,
+                                                options.staking || options.governance,
+                                                options.governance, options.payfi, options.rwa);
   if (auto s = validate_genesis_text(genesis_text); !s) return s;
 
   std::vector<TestnetNode> out;
@@ -275,12 +284,13 @@ Result<InitResult> init_home(const InitOptions& options) {
   }
 
   if (options.genesis_file &&
-      (options.dev || options.staking || options.governance || options.payfi)) {
+      (options.dev || options.staking || options.governance || options.payfi || options.rwa)) {
     return Status(Code::kInvalidArgument,
                   std::string(options.dev          ? "--dev"
                               : options.staking    ? "--staking"
                               : options.governance ? "--governance"
-                                                   : "--payfi") +
+                              : options.payfi      ? "--payfi"
+                                                   : "--rwa") +
                       " makes a new genesis; it does not go with --genesis");
   }
   // Everything is generated and validated first, so a refused init writes nothing.
@@ -311,9 +321,9 @@ Result<InitResult> init_home(const InitOptions& options) {
     if (!text) return text.status();
     genesis_text = std::move(*text);
   } else {
-    genesis_text =
-        make_genesis(options.chain_id, time_ms, {validator}, dev,
-                     options.staking || options.governance, options.governance, options.payfi);
+    genesis_text = make_genesis(options.chain_id, time_ms, {validator}, dev,
+                                options.staking || options.governance, options.governance,
+                                options.payfi, options.rwa);
   }
   // Validate what we write exactly as `bttd start` will read it.
   if (auto s = validate_genesis_text(genesis_text); !s) return s;

@@ -45,14 +45,8 @@ mapfile -t ADDRS < <(cd "$ROOT" && contrib/testnet.sh start "$VALIDATORS" "$DIR"
 NODES=$(IFS=,; echo "${ADDRS[*]}")
 CHAIN_ID=$(sed -n 's/.*"chain_id": *"\([^"]*\)".*/\1/p' "$DIR/node0/genesis.json" | head -1)
 
-nodes_cpu_ticks() {
-  local sum=0 home f
-  for home in "$DIR"/node*; do
-    read -r -a f <"/proc/$(cat "$home/bttd.pid")/stat"
-    sum=$((sum + f[13] + f[14]))
-  done
-  echo "$sum"
-}
+# shellcheck source=node_bench_lib.sh
+source "$HERE/node_bench_lib.sh"
 
 DEV_NONCE=0
 # One load run of kind $1; sets RUN_TPS and RUN_CPU_US (node CPU per committed tx).
@@ -75,8 +69,6 @@ run() {
   ntx=$(echo "$out" | sed -n 's/^committed_txs: //p')
   RUN_CPU_US=$(((cpu1 - cpu0) * 1000000 / $(getconf CLK_TCK) / ntx))
 }
-
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
 
 echo "validators: $VALIDATORS"
 echo "settlement_cycle_ms: $CYCLE_MS"

@@ -42,14 +42,8 @@ load() {
   fi
 }
 # utime + stime of the four nodes, in clock ticks.
-nodes_cpu_ticks() {
-  local sum=0 i f
-  for i in 0 1 2 3; do
-    read -r -a f <"/proc/$(cat "$DIR/node$i/bttd.pid")/stat"
-    sum=$((sum + f[13] + f[14]))
-  done
-  echo "$sum"
-}
+# shellcheck source=node_bench_lib.sh
+source "$HERE/node_bench_lib.sh"
 
 cpu0=$(nodes_cpu_ticks)
 sat=$(load)

@@ -1,8 +1,8 @@
 // A tokenized imaging suite on a real bttd (bttd init --dev, an rwa section and the dev key as
 // KYC attester and valuer), all of it through btt-cli: claims, issuance with the minting fee and
 // its burn, a refused transfer naming its rule, a transfer, the compliance query, a freeze, a
-// revaluation, a distribution claimed, a bank transfer of fractions refused, and the exchange's
-// message and queries refused until it is wired.
+// revaluation, a distribution claimed, a bank transfer of fractions refused, and the exchange: a
+// resting sell filled by an IOC buy with the taker's fee, a pool, a quoted swap, LP shares.
 #include <gtest/gtest.h>
 
 #include <fstream>

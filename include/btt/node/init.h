@@ -30,6 +30,9 @@ struct InitOptions {
   // A PayFi section with a dev settlement cycle (kDevPayFiCycleMs); the dev key (else the
   // validator) holds payment_gateway (doc/payfi.md "Dev and test nets").
   bool payfi = false;
+  // An RWA section (default params); the dev key (else the validator) holds kyc_attester,
+  // asset_valuer and price_oracle (doc/rwa.md "Dev and test nets").
+  bool rwa = false;
 };
 
 struct InitResult {
@@ -82,6 +85,7 @@ struct TestnetOptions {
   bool staking = false;            // as InitOptions::staking, for every validator
   bool governance = false;         // as InitOptions::governance
   bool payfi = false;              // as InitOptions::payfi
+  bool rwa = false;                // as InitOptions::rwa
 };
 
 struct TestnetNode {

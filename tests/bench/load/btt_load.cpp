@@ -1,11 +1,18 @@
-// btt-load: feeds signed transfers (or PayFi payments) from many senders to a running network
-// through gRPC and measures what commits (used by tests/bench/testnet_bench.sh and
-// tests/bench/payfi_node_bench.sh).
+// btt-load: feeds signed transfers (PayFi payments, RWA orders) from many senders to a running
+// network through gRPC and measures what commits (used by tests/bench/testnet_bench.sh,
+// tests/bench/payfi_node_bench.sh and tests/bench/rwa_node_bench.sh).
 //
 //   btt-load --nodes A,B,C,D --dev KEYFILE --chain-id ID [--senders N] [--txs-per-sender K]
 //            [--rate TX_PER_S (0: as fast as possible)] [--threads T] [--dev-nonce N]
 //            [--max-pending N] [--timeout-s S] [--batch B] [--kind transfer|pay] [--payees P]
 //            [--settle-wait-s S]
+//
+// With --kind order (RWA on in the genesis, the dev key a kyc_attester and asset_valuer) the dev
+// key also sets a KYC claim for every sender and for a fresh issuer, the issuer registers the
+// asset rwa/LOAD and rests one sell order of 10 fractions per tx of the run at price 1, and the
+// txs are IOC buys of 10 fractions at 1: each is one match against that maker. After the run it
+// prints orders_filled (the maker's filled fractions / 10). The dev key's txs: N + 1 fundings and
+// N + 1 claims.
 //
 // With --kind pay (PayFi on in the genesis) it also funds P fresh payees (default 50), has each
 // register as a payee settling in BTT, and the txs are MsgPay of 1 unit to the payees in turn,
@@ -39,6 +46,7 @@
 #include "btt/crypto/keyfile.h"
 #include "btt/v1/node.grpc.pb.h"
 #include "btt/v1/payfi_query.grpc.pb.h"
+#include "btt/v1/rwa_query.grpc.pb.h"
 #include "testkit/txs.h"
 
 namespace {
@@ -132,18 +140,19 @@ int main(int argc, char** argv) {
   const size_t batch = std::clamp<size_t>(std::stoul(arg(argc, argv, "--batch", "1")), 1, 1000);
   const std::string kind = arg(argc, argv, "--kind", "transfer");
   const bool pay = kind == "pay";
+  const bool order = kind == "order";
   const size_t n_payees =
       pay ? std::max<size_t>(1, std::stoul(arg(argc, argv, "--payees", "50"))) : 0;
   const auto settle_wait =
       std::chrono::seconds(std::stoul(arg(argc, argv, "--settle-wait-s", "0")));
-  if (kind != "transfer" && !pay) {
-    std::cerr << "btt-load: --kind is transfer or pay, not " << kind << "\n";
+  if (kind != "transfer" && !pay && !order) {
+    std::cerr << "btt-load: --kind is transfer, pay or order, not " << kind << "\n";
     return 2;
   }
   if (nodes_arg.empty() || dev_file.empty()) {
     std::cerr << "usage: btt-load --nodes A,B,.. --dev KEYFILE --chain-id ID [--senders N] "
                  "[--txs-per-sender K] [--rate R] [--threads T] [--dev-nonce N] "
-                 "[--max-pending N] [--timeout-s S] [--batch B] [--kind transfer|pay] "
+                 "[--max-pending N] [--timeout-s S] [--batch B] [--kind transfer|pay|order] "
                  "[--payees P]\n";
     return 2;
   }
@@ -185,18 +194,66 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < senders; ++i) keys.push_back(crypto::KeyPair::generate());
   std::vector<crypto::KeyPair> payees;
   for (size_t i = 0; i < n_payees; ++i) payees.push_back(crypto::KeyPair::generate());
+  // --kind order: the asset's issuer, funded with the senders.
+  if (order) payees.push_back(crypto::KeyPair::generate());
+  uint64_t dev_nonce = dev_nonce_start;
   {
     std::vector<v1::Tx> fundings;
-    uint64_t nonce = dev_nonce_start;
     for (const auto* group : {&keys, &payees}) {
       for (const auto& k : *group) {
         fundings.push_back(testkit::signed_transfer(*dev, {.chain_id = chain_id,
                                                            .to = k.address.to_string(),
                                                            .amount = 100'000'000,
-                                                           .nonce = nonce++}));
+                                                           .nonce = dev_nonce++}));
       }
     }
     broadcast_waiting(fundings, "funding");
+  }
+  // One asset per run (a bench runs several against one network).
+  const std::string kLoadSymbol = "LOAD" + std::to_string(dev_nonce_start);
+  const std::string kLoadAsset = "rwa/" + kLoadSymbol;
+  const uint64_t kLot = 10;
+  if (order) {
+    const auto& issuer = payees.back();
+    std::vector<v1::Tx> claims;
+    for (const auto* group : {&keys, &payees}) {
+      for (const auto& k : *group) {
+        v1::Message c;
+        auto* claim = c.mutable_set_claim();
+        claim->set_account(k.address.to_string());
+        claim->set_kyc(true);
+        claim->set_country("DE");
+        claim->set_expiry_ms(UINT64_MAX / 2);
+        claim->set_record_hash(std::string(32, 'k'));
+        claims.push_back(
+            testkit::signed_message(*dev, {.chain_id = chain_id, .nonce = dev_nonce++}, c));
+      }
+    }
+    broadcast_waiting(claims, "claim");
+    const uint64_t lots = senders * per_sender;
+    v1::Message reg;
+    auto* r = reg.mutable_register_rwa_asset();
+    r->set_asset_class(v1::RWA_ASSET_CLASS_EQUIPMENT);
+    r->set_name("load");
+    r->set_symbol(kLoadSymbol);
+    r->set_total_fractions(lots * kLot);
+    r->set_tier(1);
+    r->set_appraised_value(100'000);
+    r->set_currency("BTT");
+    r->set_valuer(dev->address.to_string());
+    r->set_appraisal_hash(std::string(32, 'a'));
+    r->mutable_rules()->set_require_kyc(true);
+    v1::Message sell;
+    auto* o = sell.mutable_place_order();
+    o->set_asset(kLoadAsset);
+    o->set_quote_asset("BTT");
+    o->set_side(v1::ORDER_SIDE_SELL);
+    o->set_price(1);
+    o->set_amount(lots * kLot);
+    broadcast_waiting({testkit::signed_message(issuer, {.chain_id = chain_id, .nonce = 0}, reg),
+                       testkit::signed_message(issuer, {.chain_id = chain_id, .nonce = 1}, sell)},
+                      "issuance");
+    std::cerr << "issued " << kLoadAsset << " and rested " << lots << " lots\n";
   }
   if (pay) {
     v1::Message reg;
@@ -223,7 +280,18 @@ int main(int argc, char** argv) {
         for (size_t s = t; s < senders; s += threads) {
           for (size_t k = 0; k < per_sender; ++k) {
             v1::BroadcastTxRequest req;
-            if (pay) {
+            if (order) {
+              v1::Message m;
+              auto* o = m.mutable_place_order();
+              o->set_asset(kLoadAsset);
+              o->set_quote_asset("BTT");
+              o->set_side(v1::ORDER_SIDE_BUY);
+              o->set_price(1);
+              o->set_amount(kLot);
+              o->set_time_in_force(v1::TIME_IN_FORCE_IOC);
+              *req.mutable_tx() =
+                  testkit::signed_message(keys[s], {.chain_id = chain_id, .nonce = k}, m);
+            } else if (pay) {
               v1::Message m;
               auto* p = m.mutable_pay();
               p->set_payee(payees[(s + k) % n_payees].address.to_string());
@@ -450,6 +518,18 @@ int main(int argc, char** argv) {
             << (block_secs > 0 ? static_cast<double>(sh.last_height - sh.first_height) / block_secs
                                : 0)
             << std::endl;
+  if (order) {
+    auto rwa = v1::Rwa::NewStub(channels[0]);
+    grpc::ClientContext ctx;
+    v1::ListOrdersRequest req;
+    req.set_account(payees.back().address.to_string());
+    v1::ListOrdersResponse resp;
+    const auto st = rwa->ListOrders(&ctx, req, &resp);
+    if (!st.ok()) die("ListOrders: " + st.error_message());
+    const uint64_t lots = senders * per_sender;
+    const uint64_t open = resp.orders_size() > 0 ? resp.orders(0).open() : 0;
+    std::cout << "orders_filled: " << (lots * kLot - open) / kLot << std::endl;
+  }
   if (pay) {
     std::this_thread::sleep_for(settle_wait);
     auto payfi = v1::PayFi::NewStub(channels[0]);

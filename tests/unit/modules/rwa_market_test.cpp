@@ -201,6 +201,21 @@ TEST_F(RwaMarketTest, ARestingBuyEscrowsItsQuoteAndPaysATakerSellFromIt) {
   env.close_block();
 }
 
+TEST_F(RwaMarketTest, AStakersTierLowersItsTakerFee) {
+  list();
+  // A 12-month stake lock (tier 3): 20 bps off the 50, so 0.30%.
+  v1::Message lock;
+  lock.mutable_lock_stake()->set_amount(10 * kUnitsPerBtt);
+  lock.mutable_lock_stake()->set_term(2);
+  run(bob, lock);
+  run(alice, sell(100, 1'000));
+  const uint64_t treasury_before = treasury();
+  run(bob, buy(100, 1'000));
+  EXPECT_EQ(treasury(), treasury_before + 300);  // 100,000 x 0.30%
+  EXPECT_EQ(view().trades(kDic, "BTT", 1)[0].fee(), 300u);
+  env.close_block();
+}
+
 TEST_F(RwaMarketTest, FillOrKillFillsWholeOrChangesNothing) {
   list();
   run(alice, sell(10, 100));

@@ -556,7 +556,31 @@ TEST_F(RwaTest, DentalImagingCentreLifeCycle) {
   rules.set_max_holding(500'000);
   run(clinic, rules_msg(rules));
   run(clinic, transfer_msg(alice, 250'000));
-  run(clinic, transfer_msg(bob, 150'000));
+  // Bob buys his 150,000 through the order book: the clinic rests a sell at 100 base units a
+  // fraction; Bob's first buy fills 100,000 of it, an IOC the other 50,000 at the maker's price.
+  v1::Message sell;
+  auto* o = sell.mutable_place_order();
+  o->set_asset(kDic);
+  o->set_quote_asset("BTT");
+  o->set_side(v1::ORDER_SIDE_SELL);
+  o->set_price(100);
+  o->set_amount(150'000);
+  run(clinic, sell);
+  v1::Message buy = sell;
+  buy.mutable_place_order()->set_side(v1::ORDER_SIDE_BUY);
+  buy.mutable_place_order()->set_amount(100'000);
+  const uint64_t clinic_btt = env.balance(clinic);
+  const uint64_t treasury_btt = treasury();
+  run(bob, buy);
+  EXPECT_EQ(view().order(1)->open(), 50'000u);  // partly filled
+  buy.mutable_place_order()->set_price(120);
+  buy.mutable_place_order()->set_amount(50'000);
+  buy.mutable_place_order()->set_time_in_force(v1::TIME_IN_FORCE_IOC);
+  run(bob, buy);
+  EXPECT_FALSE(view().order(1));
+  EXPECT_EQ(fractions(bob), 150'000u);
+  EXPECT_EQ(env.balance(clinic), clinic_btt + 15'000'000);  // 150,000 x 100
+  EXPECT_EQ(treasury(), treasury_btt + 50'000 + 25'000);    // 0.5% of each fill
   run(alice, transfer_msg(bob, 50'000));
   EXPECT_EQ(asset().holders(), 2u);
 

@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -306,6 +307,35 @@ TEST(Init, PayFiGenesisRunsPayFiWithTheDevKeyAsGateway) {
   EXPECT_TRUE(gateway);
   auto registry = chain::make_default_registry();
   EXPECT_TRUE(chain::Genesis::load(r->genesis, *registry).is_ok());
+}
+
+// --rwa: an RWA section with default params; the dev key verifies, values and posts prices.
+TEST(Init, RwaGenesisRunsRwaWithTheDevKeyAsAttesterValuerAndFeeder) {
+  testkit::TempDir dir;
+  InitOptions o;
+  o.home = dir.path() / "home";
+  o.dev = true;
+  o.rwa = true;
+  auto r = init_home(o);
+  ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+  std::ifstream in(r->genesis);
+  const auto j = nlohmann::json::parse(in);
+  EXPECT_TRUE(j["modules"]["rwa"]["params"].is_object());
+  std::set<std::string> roles;
+  for (const auto& g : j["modules"]["roles"]["grants"]) {
+    if (g["address"] == r->dev_address) roles.insert(g["role"].get<std::string>());
+  }
+  EXPECT_EQ(roles,
+            (std::set<std::string>{"role_admin", "kyc_attester", "asset_valuer", "price_oracle"}));
+  auto registry = chain::make_default_registry();
+  EXPECT_TRUE(chain::Genesis::load(r->genesis, *registry).is_ok());
+  InitOptions with_file;
+  with_file.home = dir.path() / "other";
+  with_file.genesis_file = r->genesis;
+  with_file.rwa = true;
+  auto refused = init_home(with_file);
+  ASSERT_FALSE(refused.is_ok());
+  EXPECT_NE(refused.status().message().find("--rwa"), std::string::npos);
 }
 
 TEST(Init, RefusedInitWritesNothing) {
