@@ -423,8 +423,8 @@ Status RwaKeeper::submit_order(const crypto::Address& owner, v1::OrderRecord o) 
   const auto config =
       book_config(params_, static_cast<uint32_t>(std::min<uint64_t>(
                                params_.max_fills_per_tx(), std::max<uint64_t>(budget, 1))));
-  StateBookStore book(state_, &state_, o.asset(), o.quote_asset(),
-                      size_t{config.max_fills} + config.max_removed + 1);
+  // Most takers touch a few makers: read 16 first, more (doubling) only when the walk needs them.
+  StateBookStore book(state_, &state_, o.asset(), o.quote_asset(), kBookReadAhead);
   if (budget == 0) {
     auto best = book.best(ex::opposite(taker.side));
     if (best &&

@@ -17,6 +17,9 @@ namespace btt::modules::rwa {
 inline constexpr uint32_t kMaxFillsPerTx = 1'000;
 // Expired resting orders closed per end_block (oldest expiry first; the rest wait).
 inline constexpr uint32_t kOrderExpiriesPerBlock = 100;
+// Resting orders a taker reads in its first scan of the other side (StateBookStore doubles it
+// when the walk goes further, up to the 2 x max_fills_per_tx + 1 a call can touch).
+inline constexpr size_t kBookReadAhead = 16;
 // client_order_id: at most this many bytes.
 inline constexpr size_t kMaxClientOrderId = 32;
 
@@ -32,8 +35,8 @@ inline constexpr size_t kMaxClientOrderId = 32;
 [[nodiscard]] exchange::BookConfig book_config(const v1::RwaParams& p, uint32_t max_fills);
 
 // The resting orders of one pair, backed by the state (keys::book). The engine reads at most
-// the first 2 x max_fills + 1 orders of a side per call, so best() reads that many at once and
-// next_after() answers from them.
+// the first 2 x max_fills + 1 orders of a side per call: best() reads the first `window` in one
+// scan and next_after() answers from them, reading twice as many when the walk goes past them.
 class StateBookStore final : public exchange::BookStore {
  public:
   StateBookStore(const ledger::StateReader& reader, ledger::Overlay* writer, std::string asset,
