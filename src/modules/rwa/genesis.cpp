@@ -198,8 +198,7 @@ void RwaKeeper::import_exchange(const v1::RwaGenesisState& st) {
         .insert({o.id(), owner, side_of(o.side()), o.price(), o.open(), tif_of(o.time_in_force()),
                  o.expiry_ms()});
     if (o.side() == v1::ORDER_SIDE_SELL) {
-      ledger::write_u64(state_, keys::on_book(o.asset(), owner),
-                        on_book(state_, o.asset(), owner) + o.open());
+      add_counter(keys::on_book(o.asset(), owner), o.open());
     }
   }
   for (const auto& t : st.trades()) {

@@ -127,6 +127,9 @@ class RwaKeeper {
   // fractions, erases its keys and emits rwa.order_closed with `reason`.
   void close_order(const v1::OrderRecord& o, uint64_t open, std::string_view reason);
   void put_pool(const v1::PoolRecord& p, const exchange::Pool& math);
+  // A u64be count at `key` (on_book, LP shares): absent is 0, and it is erased when it reaches 0.
+  void add_counter(std::string_view key, uint64_t n);
+  void sub_counter(std::string_view key, uint64_t n);
   void add_lp(uint64_t pool_id, const crypto::Address& who, uint64_t shares);
   void sub_lp(uint64_t pool_id, const crypto::Address& who, uint64_t shares);
   // Accrues the management fee to the block time (doc/rwa-exchange.md "Management fee").

@@ -131,18 +131,10 @@ Bytes StateBookStore::key_of(const ex::OrderKey& key) const {
 
 void StateBookStore::load(ex::Side side, size_t count) const {
   const int s = static_cast<int>(side);
-  auto& out = cached_[s];
-  out.clear();
-  const Bytes side_prefix = prefix_ + Bytes(1, static_cast<char>(side));
-  complete_[s] = true;
-  reader_.scan(side_prefix, [&](std::string_view key, std::string_view value) {
-    if (out.size() >= count) {
-      complete_[s] = false;
-      return false;
-    }
-    out.push_back(decode_entry(key.substr(prefix_.size()), value));
-    return true;
-  });
+  // One more than asked tells whether the side goes on past them.
+  cached_[s] = orders(side, count + 1);
+  complete_[s] = cached_[s].size() <= count;
+  if (!complete_[s]) cached_[s].pop_back();
   loaded_[s] = true;
 }
 
@@ -391,9 +383,7 @@ void RwaKeeper::close_order(const v1::OrderRecord& o, uint64_t open, std::string
       }
     }
   } else {
-    const uint64_t held = on_book(state_, o.asset(), owner);
-    ledger::write_u64(state_, keys::on_book(o.asset(), owner), held - std::min(held, open));
-    if (held <= open) state_.erase(keys::on_book(o.asset(), owner));
+    sub_counter(keys::on_book(o.asset(), owner), open);
   }
   StateBookStore(state_, &state_, o.asset(), o.quote_asset(), 1)
       .erase({side_of(o.side()), o.price(), o.id()});
@@ -481,12 +471,7 @@ Status RwaKeeper::submit_order(const crypto::Address& owner, v1::OrderRecord o) 
           !s) {
         return s.prefixed("place_order: paying maker order " + std::to_string(f.maker_id) + ": ");
       }
-      const uint64_t held = on_book(state_, o.asset(), f.maker_owner);
-      if (held <= f.amount) {
-        state_.erase(keys::on_book(o.asset(), f.maker_owner));
-      } else {
-        ledger::write_u64(state_, keys::on_book(o.asset(), f.maker_owner), held - f.amount);
-      }
+      sub_counter(keys::on_book(o.asset(), f.maker_owner), f.amount);
     } else {
       from_escrow += f.quote;
     }
@@ -565,8 +550,7 @@ Status RwaKeeper::submit_order(const crypto::Address& owner, v1::OrderRecord o) 
         return s.prefixed("place_order: escrow of the resting buy: ");
       }
     } else {
-      ledger::write_u64(state_, keys::on_book(o.asset(), owner),
-                        on_book(state_, o.asset(), owner) + res.rested->amount);
+      add_counter(keys::on_book(o.asset(), owner), res.rested->amount);
     }
   }
   events_.emit(events::kOrderPlaced)
@@ -660,18 +644,26 @@ void RwaKeeper::put_pool(const v1::PoolRecord& p, const ex::Pool& math) {
   put_record(state_, keys::pool(p.id()), out);
 }
 
+void RwaKeeper::add_counter(std::string_view key, uint64_t n) {
+  if (n == 0) return;
+  ledger::write_u64(state_, key, ledger::read_u64(state_, key) + n);
+}
+
+void RwaKeeper::sub_counter(std::string_view key, uint64_t n) {
+  const uint64_t held = ledger::read_u64(state_, key);
+  if (held <= n) {
+    if (held > 0) state_.erase(key);
+  } else {
+    ledger::write_u64(state_, key, held - n);
+  }
+}
+
 void RwaKeeper::add_lp(uint64_t pool_id, const crypto::Address& who, uint64_t shares) {
-  if (shares == 0) return;
-  ledger::write_u64(state_, keys::lp(pool_id, who), lp_shares(state_, pool_id, who) + shares);
+  add_counter(keys::lp(pool_id, who), shares);
 }
 
 void RwaKeeper::sub_lp(uint64_t pool_id, const crypto::Address& who, uint64_t shares) {
-  const uint64_t held = lp_shares(state_, pool_id, who);
-  if (held <= shares) {
-    state_.erase(keys::lp(pool_id, who));
-  } else {
-    ledger::write_u64(state_, keys::lp(pool_id, who), held - shares);
-  }
+  sub_counter(keys::lp(pool_id, who), shares);
 }
 
 Status RwaKeeper::accrue(v1::PoolRecord& p) {
